@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util'
+import { UsageError } from './errors.ts'
+
+/** Every option of every command; each command says which of them it accepts. */
+export const OPTIONS = {
+  data: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  http: { type: 'string' },
+  title: { type: 'string' },
+  kind: { type: 'string' },
+  section: { type: 'string', multiple: true },
+  'from-markdown': { type: 'string' },
+  format: { type: 'string' },
+  'append-section': { type: 'string', multiple: true },
+  append: { type: 'string' },
+  with: { type: 'string' },
+  role: { type: 'string' }
+} as const
+
+export type OptionName = keyof typeof OPTIONS
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS: readonly OptionName[] = ['data', 'json', 'help']
+
+export interface CliOptions {
+  data?: string
+  json?: boolean
+  help?: boolean
+  name?: string
+  listen?: string[]
+  http?: string
+  title?: string
+  kind?: string
+  section?: string[]
+  'from-markdown'?: string
+  format?: string
+  'append-section'?: string[]
+  append?: string
+  with?: string
+  role?: string
+}
+
+export interface ParsedArgs {
+  options: CliOptions
+  positionals: string[]
+}
+
+/** Parse argv against {@link OPTIONS}; throws UsageError with a short message. */
+export function parseCommandLine (argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+    return { options: values as CliOptions, positionals }
+  } catch (err) {
+    throw new UsageError(describeParseError(err))
+  }
+}
+
+function describeParseError (err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  const option = /'(-[^' ]+)/.exec(message)?.[1]
+  switch ((err as { code?: string }).code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `Unknown option ${option ?? message}`
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return message.includes('argument missing')
+        ? `Option ${option} needs a value`
+        : message.includes('does not take an argument')
+          ? `Option ${option} takes no value`
+          : `Option ${option} needs a value (write ${option}=VALUE for a value starting with '-')`
+    default:
+      return message
+  }
+}
+
+/** Refuse options that the command does not take. */
+export function checkOptions (options: CliOptions, allowed: readonly OptionName[], command: string): void {
+  for (const name of Object.keys(options) as OptionName[]) {
+    if (!GLOBAL_OPTIONS.includes(name) && !allowed.includes(name)) {
+      throw new UsageError(`Option --${name} does not apply to '${command}'`, command)
+    }
+  }
+}
+
+/** `HEADING=TEXT` → { heading, text } (split at the first '='). */
+export function parseSectionPair (value: string, flag: string, command: string): { heading: string, text: string } {
+  const at = value.indexOf('=')
+  const heading = at < 0 ? '' : value.slice(0, at).trim()
+  if (heading === '') throw new UsageError(`${flag} expects HEADING=TEXT, got ${JSON.stringify(value)}`, command)
+  return { heading, text: value.slice(at + 1) }
+}
+
+/** `HOST:PORT`, `[IPV6]:PORT` or a bare `PORT` (host 127.0.0.1). */
+export function parseHttpAddress (value: string, command: string): { host: string, port: number } {
+  const match = /^(?:(\[[0-9a-fA-F:.]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(value)
+  const port = Number(match?.[2])
+  if (match == null || port > 65535) {
+    throw new UsageError(`--http expects HOST:PORT (e.g. 127.0.0.1:7420), got ${JSON.stringify(value)}`, command)
+  }
+  const host = match[1] ?? '127.0.0.1'
+  return { host: host.startsWith('[') ? host.slice(1, -1) : host, port }
+}

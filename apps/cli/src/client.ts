@@ -1,0 +1,97 @@
+import {
+  CommonplaceError, ConnectionFailedError, ForbiddenError, InvalidIdError, InvalidInputError, InvalidStatementError,
+  NotFoundError, OversizedMessageError, ReadOnlyError, StorageFullError
+} from '@commonplace/core'
+import type { LocalApi } from './node-api.ts'
+
+export interface ApiClientInit {
+  /** The node's local API, e.g. http://127.0.0.1:7420 */
+  url: string
+  token: string
+  /** Per request; default 15 s. */
+  timeoutMs?: number
+  /** For `connect`, which dials a remote peer; default 60 s. */
+  connectTimeoutMs?: number
+  fetch?: typeof globalThis.fetch
+}
+
+interface RequestOptions {
+  body?: unknown
+  text?: boolean
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+/** Errors the API answers with, rebuilt as the named core errors where one exists. */
+const NAMED_ERRORS = [ConnectionFailedError, InvalidIdError, InvalidInputError, InvalidStatementError, NotFoundError, ForbiddenError, ReadOnlyError, StorageFullError, OversizedMessageError]
+const ERROR_BY_CODE = new Map(NAMED_ERRORS.map(Named => [new Named().code, Named]))
+
+/** A {@link LocalApi} that calls a node's HTTP API. */
+export function createApiClient (init: ApiClientInit): LocalApi {
+  const base = init.url.replace(/\/+$/, '')
+  const doFetch = init.fetch ?? globalThis.fetch
+  const timeoutMs = init.timeoutMs ?? 15_000
+
+  async function request<T> (method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const ms = options.timeoutMs ?? timeoutMs
+    const timeout = AbortSignal.timeout(ms)
+    const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${init.token}`,
+      accept: options.text === true ? 'text/markdown' : 'application/json'
+    }
+    if (options.body !== undefined) headers['content-type'] = 'application/json'
+    let res: Response
+    try {
+      res = await doFetch(base + path, { method, headers, signal, body: options.body === undefined ? undefined : JSON.stringify(options.body) })
+    } catch (err) {
+      throw networkError(err, base, ms, timeout)
+    }
+    if (!res.ok) throw await errorFromResponse(res)
+    try {
+      return (options.text === true ? await res.text() : await res.json()) as T
+    } catch (err) {
+      if (timeout.aborted || options.signal?.aborted === true) throw networkError(err, base, ms, timeout)
+      throw new CommonplaceError(`The node at ${base} sent an unreadable answer`, 'ERR_BAD_RESPONSE', { cause: err })
+    }
+  }
+
+  const doc = (id: string): string => `/api/docs/${encodeURIComponent(id)}`
+
+  return {
+    status: async () => request('GET', '/api/status'),
+    connect: async (multiaddr, options) => request('POST', '/api/connect', { body: { multiaddr }, timeoutMs: init.connectTimeoutMs ?? 60_000, signal: options?.signal }),
+    peers: async () => request('GET', '/api/peers'),
+    listDocs: async () => request('GET', '/api/docs'),
+    createDoc: async (body) => request('POST', '/api/docs', { body }),
+    getDoc: async (id) => request('GET', doc(id)),
+    exportMarkdown: async (id) => request('GET', `${doc(id)}/markdown`, { text: true }),
+    editDoc: async (id, body) => request('PATCH', doc(id), { body }),
+    share: async (id, body) => request('POST', `${doc(id)}/share`, { body }),
+    unshare: async (id, org) => request('DELETE', `${doc(id)}/share/${encodeURIComponent(org)}`)
+  }
+}
+
+async function errorFromResponse (res: Response): Promise<CommonplaceError> {
+  const body = await res.json().catch(() => undefined) as { error?: { code?: unknown, message?: unknown } } | undefined
+  const code = typeof body?.error?.code === 'string' ? body.error.code : `ERR_HTTP_${res.status}`
+  const message = typeof body?.error?.message === 'string' ? body.error.message : `The node answered HTTP ${res.status} ${res.statusText}`
+  const Named = ERROR_BY_CODE.get(code)
+  return Named == null ? new CommonplaceError(message, code) : new Named(message)
+}
+
+/** Turn a fetch failure into a CommonplaceError. */
+function networkError (err: unknown, url: string, ms: number, timeout: AbortSignal): CommonplaceError {
+  if (timeout.aborted) {
+    return new CommonplaceError(`The node at ${url} did not answer within ${ms / 1000} s`, 'ERR_TIMEOUT', { cause: err })
+  }
+  if ((err as Error)?.name === 'AbortError') {
+    return new CommonplaceError('The request was aborted', 'ABORT_ERR', { cause: err })
+  }
+  const cause = (err as { cause?: { code?: string } })?.cause
+  if (cause?.code === 'ECONNREFUSED') {
+    return new CommonplaceError(`Nothing answers at ${url}`, 'ERR_CONNECTION_REFUSED', { cause: err })
+  }
+  const detail = cause?.code ?? (err as Error)?.message ?? String(err)
+  return new CommonplaceError(`Cannot reach the node at ${url} (${detail})`, 'ERR_NODE_UNREACHABLE', { cause: err })
+}

@@ -1,0 +1,61 @@
+import { table } from '../output.ts'
+import type { CommandSpec } from '../command.ts'
+import type { NodeStatus, PeerInfo } from '../node-api.ts'
+
+export const statusCommand: CommandSpec = {
+  name: 'status',
+  args: [],
+  options: [],
+  usage: 'status',
+  summary: 'Show the running node: organisation, addresses, peers, documents',
+  examples: ['commonplace status', 'commonplace status --json'],
+  async run ({ client, out }) {
+    const status = await (await client()).status()
+    out.result(status, () => formatStatus(status))
+  }
+}
+
+export const connectCommand: CommandSpec = {
+  name: 'connect',
+  args: ['MULTIADDR'],
+  options: [],
+  usage: 'connect MULTIADDR',
+  summary: "Connect to another organisation's node",
+  examples: ['commonplace connect /ip4/192.0.2.10/tcp/7421/p2p/12D3KooW…'],
+  async run ({ client, out, args }) {
+    const peer = await (await client()).connect(args[0])
+    out.result(peer, `Connected to ${describePeer(peer)}`)
+  }
+}
+
+export const peersCommand: CommandSpec = {
+  name: 'peers',
+  args: [],
+  options: [],
+  usage: 'peers',
+  summary: 'List the connected organisations',
+  examples: ['commonplace peers'],
+  async run ({ client, out }) {
+    const peers = await (await client()).peers()
+    out.result(peers, () => peers.length === 0
+      ? 'No connected peers.'
+      : table(['ORGANISATION', 'NAME', 'ADDRESSES'], peers.map(p => [p.orgId, p.name ?? '', p.addresses.join(' ')])))
+  }
+}
+
+function formatStatus (status: NodeStatus): string {
+  return [
+    `Organisation: ${status.orgId}`,
+    `Name: ${status.name}`,
+    'Listening on:',
+    ...(status.listenAddresses.length === 0 ? ['  (nothing)'] : status.listenAddresses.map(a => `  ${a}`)),
+    `Local API: ${status.apiUrl}`,
+    `Connected peers: ${status.peers.length}`,
+    ...status.peers.map(p => `  ${describePeer(p)}`),
+    `Documents: ${status.documentCount}`
+  ].join('\n')
+}
+
+function describePeer (peer: PeerInfo): string {
+  return peer.name == null || peer.name === '' ? peer.orgId : `${peer.orgId} (${peer.name})`
+}

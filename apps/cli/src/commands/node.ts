@@ -1,0 +1,104 @@
+import { parseHttpAddress } from '../args.ts'
+import { loadNodeModule } from '../node-api.ts'
+import type { CommandContext, CommandSpec } from '../command.ts'
+import type { CreateNodeOptions, NodeModule } from '../node-api.ts'
+
+export const initCommand: CommandSpec = {
+  name: 'init',
+  args: [],
+  options: ['name'],
+  usage: 'init [--name NAME]',
+  summary: "Create the data folder and this organisation's identity",
+  details: [
+    '--name NAME   the organisation\'s display name',
+    'Does nothing to an existing identity except report it.'
+  ],
+  examples: ['commonplace init --name "Riverside Clinic"'],
+  async run ({ options, dataDir, deps, out }) {
+    const node = await loadNode(deps.loadNode)
+    const result = await node.initNode({ dataDir, ...(options.name == null ? {} : { name: options.name }) })
+    out.result({ ...result, dataDir }, () => [
+      result.created ? `Created a new organisation in ${dataDir}` : `Already initialised: ${dataDir}`,
+      `Organisation: ${result.orgId}`,
+      `Name: ${result.name}`
+    ].join('\n'))
+  }
+}
+
+export const startCommand: CommandSpec = {
+  name: 'start',
+  args: [],
+  options: ['name', 'listen', 'http'],
+  usage: 'start [--name NAME] [--listen MULTIADDR ...] [--http HOST:PORT]',
+  summary: 'Run the node until Ctrl+C (SIGINT) or SIGTERM',
+  details: [
+    '--name NAME           the organisation\'s display name (first run)',
+    '--listen MULTIADDR    where peers reach this node; repeat for several',
+    '                      (default /ip4/0.0.0.0/tcp/7421 and /ip4/0.0.0.0/tcp/7422/ws)',
+    '--http HOST:PORT      the local API (default 127.0.0.1:7420)'
+  ],
+  examples: [
+    'commonplace start',
+    'commonplace start --listen /ip4/0.0.0.0/tcp/9000 --http 127.0.0.1:9001'
+  ],
+  async run (ctx) {
+    const { options, dataDir, deps, out } = ctx
+    const nodeOptions: CreateNodeOptions = { dataDir }
+    if (options.name != null) nodeOptions.name = options.name
+    if (options.listen != null) nodeOptions.listen = options.listen
+    if (options.http != null) nodeOptions.http = parseHttpAddress(options.http, 'start')
+    const node = await (await loadNode(deps.loadNode)).createNode(nodeOptions)
+    const stop = stopRequest(ctx)
+    try {
+      await node.start()
+    } catch (err) {
+      stop.dispose()
+      await node.stop().catch(() => {})
+      throw err
+    }
+    const listen = node.listenAddresses()
+    out.result({ orgId: node.orgId, name: node.name, listen, api: node.apiUrl, dataDir }, () => [
+      'Commonplace node running',
+      `Organisation: ${node.orgId}`,
+      `Name: ${node.name}`,
+      'Listening on:',
+      ...listen.map(addr => `  ${addr}`),
+      `Local API: ${node.apiUrl}`
+    ].join('\n'))
+    out.note('Press Ctrl+C to stop.')
+    const reason = await stop.requested
+    out.note(`Stopping (${reason})…`)
+    await node.stop()
+    out.note('Stopped.')
+  }
+}
+
+async function loadNode (load: (() => Promise<NodeModule>) | undefined): Promise<NodeModule> {
+  return (load ?? loadNodeModule)()
+}
+
+/**
+ * Resolves when the node should stop: the io signal aborts, or else SIGINT/SIGTERM. After the
+ * first signal the handlers are removed, so a second Ctrl+C ends the process the usual way.
+ */
+function stopRequest ({ io }: CommandContext): { requested: Promise<string>, dispose(): void } {
+  const { promise, resolve } = Promise.withResolvers<string>()
+  if (io.signal != null) {
+    const signal = io.signal
+    const onAbort = (): void => { resolve('aborted') }
+    if (signal.aborted) onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    return { requested: promise, dispose: () => { signal.removeEventListener('abort', onAbort) } }
+  }
+  const onSignal = (name: NodeJS.Signals): void => {
+    dispose()
+    resolve(name)
+  }
+  const dispose = (): void => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return { requested: promise, dispose }
+}

@@ -1,0 +1,40 @@
+import { CommonplaceError } from '@commonplace/core'
+
+/** Process exit codes of the `commonplace` command. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  notRunning: 2,
+  /** EX_USAGE from sysexits.h. */
+  usage: 64
+} as const
+
+/** The command line is wrong: unknown command or option, missing or malformed argument. */
+export class UsageError extends CommonplaceError {
+  static override readonly code = 'ERR_USAGE'
+  /** The command whose help explains the mistake ('doc create'), if known. */
+  readonly command: string | undefined
+
+  constructor (message: string, command?: string) {
+    super(message, 'ERR_USAGE')
+    this.name = 'UsageError'
+    this.command = command
+  }
+}
+
+/** No node runs for the data folder (no node.json, a dead pid, or the API refused the connection). */
+export class NodeNotRunningError extends CommonplaceError {
+  static override readonly code = 'ERR_NODE_NOT_RUNNING'
+  readonly dataDir: string
+
+  constructor (dataDir: string, options?: ErrorOptions) {
+    super(`No Commonplace node is running for ${dataDir} (start one with: commonplace start --data ${shellQuote(dataDir)})`, 'ERR_NODE_NOT_RUNNING', options)
+    this.name = 'NodeNotRunningError'
+    this.dataDir = dataDir
+  }
+}
+
+/** Quote a word for a POSIX shell when it needs it. */
+export function shellQuote (word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
+}

@@ -1,0 +1,49 @@
+/**
+ * What the CLI needs from '@commonplace/node'. Only types are imported statically; the node
+ * itself (libp2p, storage…) is loaded on demand by `init` and `start`, so client commands
+ * start fast.
+ */
+import type { LocalApi } from '@commonplace/node'
+
+export type { CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest } from '@commonplace/node'
+
+export interface InitNodeOptions {
+  dataDir: string
+  name?: string
+}
+
+export interface InitNodeResult {
+  orgId: string
+  name: string
+  created: boolean
+}
+
+export interface CreateNodeOptions {
+  dataDir: string
+  name?: string
+  listen?: string[]
+  http?: { host: string, port: number }
+}
+
+/** The running node as the CLI sees it. */
+export interface RunningNode {
+  start(): Promise<void>
+  stop(): Promise<void>
+  readonly orgId: string
+  readonly name: string
+  listenAddresses(): string[]
+  readonly apiUrl: string
+  readonly api: LocalApi
+}
+
+/** The two entry points of '@commonplace/node' the CLI calls. */
+export interface NodeModule {
+  initNode(options: InitNodeOptions): Promise<InitNodeResult>
+  createNode(options: CreateNodeOptions): Promise<RunningNode>
+}
+
+/** Load the node package (heavy: libp2p and storage) only when a command needs it. */
+export async function loadNodeModule (): Promise<NodeModule> {
+  const { initNode, createNode } = await import('@commonplace/node')
+  return { initNode, createNode }
+}

@@ -1,0 +1,117 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCli } from '../src/index.ts'
+import type { CliDeps, CliIo } from '../src/index.ts'
+import type { DocSummary, DocView, LocalApi, NodeStatus, PeerInfo } from '../src/node-api.ts'
+import type { DocId, OrgId } from '@commonplace/core'
+
+type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
+
+/**
+ * Only the HTTP layer of the node package, not its index (which loads libp2p and storage). A
+ * computed specifier, because tsc refuses to rewrite a static cross-project `.ts` import.
+ */
+const { createHttpApi } = await import(new URL('../../../packages/node/src/http-api.ts', import.meta.url).href) as { createHttpApi: CreateHttpApi }
+
+export const ORG = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN' as OrgId
+export const OTHER = '12D3KooWJWoaqZhDaoEFshF7Rh1bpY9ohihFhzcW6d69Lr2NASuq' as OrgId
+export const DOC = 'abcdefghijklmnopqrstuvwxyz' as DocId
+
+export const summary: DocSummary = { id: DOC, title: 'Handwashing', owner: ORG, kind: 'practice', updatedAt: '2025-01-02T03:04:05.000Z', access: 'owner' }
+export const view: DocView = {
+  ...summary,
+  meta: {},
+  sections: [{ id: 'aaaaaaaaaaaa', heading: 'Why', markdown: 'It stops infections.' }],
+  grants: [{ to: OTHER, role: 'edit', issuer: ORG, issuedAt: '2025-01-02T03:04:05.000Z' }]
+}
+export const peer: PeerInfo = { orgId: OTHER, name: 'Hillview', addresses: ['/ip4/192.0.2.10/tcp/7421'] }
+export const status: NodeStatus = {
+  orgId: ORG,
+  name: 'Riverside',
+  listenAddresses: ['/ip4/127.0.0.1/tcp/7421', '/ip4/127.0.0.1/tcp/7422/ws'],
+  apiUrl: 'http://127.0.0.1:7420',
+  peers: [peer],
+  documentCount: 3
+}
+export const markdown = '---\nid: abcdefghijklmnopqrstuvwxyz\n---\n# Handwashing\n\n## Why\n\nIt stops infections.\n'
+
+export interface Call { method: string, args: unknown[] }
+
+export type FakeApi = LocalApi & { calls: Call[], failWith?: unknown }
+
+/** A LocalApi that records calls and answers canned values, or throws `failWith`. */
+export function fakeApi (): FakeApi {
+  const fake: { calls: Call[], failWith?: unknown } = { calls: [] }
+  const answer = <T>(method: string, value: T) => async (...args: unknown[]): Promise<T> => {
+    fake.calls.push({ method, args: args.filter(a => !(a != null && typeof a === 'object' && 'signal' in a)) })
+    if (fake.failWith !== undefined) throw fake.failWith
+    return structuredClone(value)
+  }
+  return Object.assign(fake, {
+    status: answer('status', status),
+    connect: answer('connect', peer),
+    peers: answer('peers', [peer]),
+    listDocs: answer('listDocs', [summary, { ...summary, id: 'bbbbbbbbbbbbbbbbbbbbbbbbbb' as DocId, title: 'A very long title that will certainly be cut short in the table', owner: OTHER, kind: 'policy', access: 'read' as const }]),
+    createDoc: answer('createDoc', summary),
+    getDoc: answer('getDoc', view),
+    exportMarkdown: answer('exportMarkdown', markdown),
+    editDoc: answer('editDoc', summary),
+    share: answer('share', view),
+    unshare: answer('unshare', view)
+  })
+}
+
+export const TOKEN = 'cli-test-token-0123456789abcdef'
+
+export interface FakeNode {
+  dataDir: string
+  api: FakeApi
+  url: string
+  stopServer(): Promise<void>
+  cleanup(): Promise<void>
+}
+
+/** A data folder with node.json and api-token, pointing at a real HTTP API over a fake LocalApi. */
+export async function startFakeNode (): Promise<FakeNode> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'commonplace-cli-'))
+  const api = fakeApi()
+  const server = createHttpApi({ api, token: TOKEN, port: 0 })
+  const { url } = await server.start()
+  await writeFile(join(dataDir, 'node.json'), JSON.stringify({ orgId: ORG, name: 'Riverside', listen: status.listenAddresses, api: url, pid: process.pid }))
+  await writeFile(join(dataDir, 'api-token'), TOKEN + '\n', { mode: 0o600 })
+  return {
+    dataDir,
+    api,
+    url,
+    stopServer: async () => { await server.stop() },
+    cleanup: async () => {
+      await server.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+  json: any
+}
+
+/** Run the CLI in-process with captured output. */
+export async function run (argv: string[], options: { env?: Record<string, string | undefined>, cwd?: string, signal?: AbortSignal, deps?: CliDeps } = {}): Promise<RunResult> {
+  let stdout = ''
+  let stderr = ''
+  const io: CliIo = {
+    stdout: { write: (text: string) => { stdout += text } },
+    stderr: { write: (text: string) => { stderr += text } },
+    env: options.env ?? { HOME: '/nonexistent-home' },
+    cwd: options.cwd ?? '/',
+    signal: options.signal
+  }
+  const code = await runCli(argv, io, options.deps)
+  let json: unknown
+  try { json = JSON.parse(stdout) } catch { json = undefined }
+  return { code, stdout, stderr, json }
+}

@@ -1,0 +1,78 @@
+import type * as Y from 'yjs'
+import type { AccessList, DocHeader, VerifiedGrant } from './access.ts'
+import type { DocId, OrgId } from './ids.ts'
+
+/** Where a change came from: never send an update back to its peer, never re-store a load. */
+export type UpdateOrigin =
+  | { kind: 'local' }
+  | { kind: 'peer', peer: OrgId }
+  | { kind: 'storage' }
+
+/** What the index keeps of a document without loading it. */
+export interface DocumentInfo {
+  id: DocId
+  owner: OrgId
+  title: string
+  kind: string
+  /** Milliseconds since the epoch of the last change here. */
+  updatedAt: number
+  /** The local change sequence number of the last change (content or access). */
+  changeSeq: number
+  /** Encoded Yjs state vector. */
+  stateVector: Uint8Array
+  /** Bytes of update log kept for this document. */
+  storedBytes: number
+}
+
+export interface DocumentChange {
+  id: DocId
+  /** The Yjs update when content changed. */
+  update?: Uint8Array
+  /** True when the access list changed. */
+  accessChanged: boolean
+  origin: UpdateOrigin
+  changeSeq: number
+}
+
+export type DocumentChangeListener = (change: DocumentChange) => void
+
+/**
+ * Documents held by this node: Yjs update logs on the storage port, an index that answers
+ * without loading documents, a local change sequence and per-peer checkpoints on it.
+ * Every mutating call is atomic: it is on disk when it returns, or it throws and changed nothing.
+ */
+export interface DocumentStore {
+  /** A random id for this store's lifetime; a peer's checkpoints are kept per store id. */
+  readonly storeId: string
+  /** The latest local change sequence number. */
+  readonly changeSeq: number
+  has(id: DocId): boolean
+  info(id: DocId): DocumentInfo | undefined
+  list(): DocumentInfo[]
+  access(id: DocId): AccessList | undefined
+  /** Create a new document (its header already derived), run `init` as its first local edit. */
+  create(header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo
+  /** Record a header and merge verified grants. Returns true if the access list changed. */
+  mergeAccess(header: DocHeader, grants: VerifiedGrant[], origin: UpdateOrigin): boolean
+  /**
+   * Validate, persist and apply a Yjs update. Returns true if the document changed.
+   * @throws CorruptUpdateError (nothing applied), NotFoundError, Storage*Error
+   */
+  applyUpdate(id: DocId, update: Uint8Array, origin: UpdateOrigin): boolean
+  /** A local edit; returns the update, or null when nothing changed. */
+  edit(id: DocId, fn: (doc: Y.Doc) => void): Uint8Array | null
+  /** Read the loaded document; `fn` must not modify it. */
+  read<T>(id: DocId, fn: (doc: Y.Doc) => T): T
+  /** Everything the holder of `stateVector` lacks (the whole document without one). */
+  diff(id: DocId, stateVector?: Uint8Array): Uint8Array
+  /** sha256 over the Yjs snapshot (state vector and delete set): equal digests, equal content. */
+  digest(id: DocId): Uint8Array
+  /** Documents whose last change is after `since`, in change order. */
+  changesSince(since: number, limit?: number): Array<{ id: DocId, changeSeq: number }>
+  /** The highest local change seq that `peer` (with store `peerStoreId`) confirmed; 0 if none. */
+  checkpoint(peer: OrgId, peerStoreId: string): number
+  setCheckpoint(peer: OrgId, peerStoreId: string, seq: number): void
+  /** Called synchronously after each change is on disk. Returns an unsubscribe function. */
+  onChange(listener: DocumentChangeListener): () => void
+  close(): void
+}

@@ -1,0 +1,70 @@
+/**
+ * Named errors. Every refusal a user or a peer can cause has its own class with a
+ * stable `code`; check errors by `err.name` or `err.code`, never by message text.
+ */
+
+/** The base of every Commonplace error: a stable, machine-readable `code`. */
+export class CommonplaceError extends Error {
+  static readonly code: string = 'ERR_COMMONPLACE'
+  readonly code: string
+
+  constructor (message: string, code: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+function define (name: string, code: string, defaultMessage: string): new (message?: string, options?: ErrorOptions) => CommonplaceError {
+  const Named = class extends CommonplaceError {
+    static override readonly code = code
+    constructor (message = defaultMessage, options?: ErrorOptions) {
+      super(message, code, options)
+      this.name = name
+    }
+  }
+  Object.defineProperty(Named, 'name', { value: name })
+  return Named
+}
+
+/** A string does not match the grammar of the id it claims to be. */
+export const InvalidIdError = define('InvalidIdError', 'ERR_INVALID_ID', 'Invalid id')
+/** Input (a request body, an option, a statement) is malformed. */
+export const InvalidInputError = define('InvalidInputError', 'ERR_INVALID_INPUT', 'Invalid input')
+/** The requested document, peer or record does not exist here. */
+export const NotFoundError = define('NotFoundError', 'ERR_NOT_FOUND', 'Not found')
+/** The actor may not do this (no grant, or only read access). */
+export const ForbiddenError = define('ForbiddenError', 'ERR_FORBIDDEN', 'Not allowed')
+/** A local edit was attempted on a document this organisation may only read. */
+export const ReadOnlyError = define('ReadOnlyError', 'ERR_READ_ONLY', 'This organisation has read access only')
+/** A signed statement (grant) has a bad signature, a wrong issuer or a bad shape. */
+export const InvalidStatementError = define('InvalidStatementError', 'ERR_INVALID_STATEMENT', 'Invalid signed statement')
+/** A wire frame could not be decoded. */
+export const MalformedMessageError = define('MalformedMessageError', 'ERR_MALFORMED_MESSAGE', 'Malformed message')
+/** A wire frame or update is larger than the limit. */
+export const OversizedMessageError = define('OversizedMessageError', 'ERR_OVERSIZED_MESSAGE', 'Message too large')
+/** Bytes that claim to be a Yjs update do not decode as one. */
+export const CorruptUpdateError = define('CorruptUpdateError', 'ERR_CORRUPT_UPDATE', 'Corrupt Yjs update')
+/** Stored bytes could not be read back (corrupt record); nothing was overwritten. */
+export const StorageCorruptError = define('StorageCorruptError', 'ERR_STORAGE_CORRUPT', 'Stored data is corrupt')
+/** A write did not reach the disk; nothing of it was applied. */
+export const StorageWriteError = define('StorageWriteError', 'ERR_STORAGE_WRITE', 'Write failed')
+/** The disk (or the storage quota) is full; nothing of the write was applied. */
+export const StorageFullError = define('StorageFullError', 'ERR_STORAGE_FULL', 'Storage is full')
+/** Another process has this data folder open. */
+export const DataFolderInUseError = define('DataFolderInUseError', 'ERR_DATA_FOLDER_IN_USE', 'The data folder is in use by another process')
+/** The store was used after `close()`. */
+export const StorageClosedError = define('StorageClosedError', 'ERR_STORAGE_CLOSED', 'Storage is closed')
+/** The operation was aborted through its AbortSignal. */
+export const AbortError = define('AbortError', 'ABORT_ERR', 'The operation was aborted')
+/** A peer broke the protocol (wrong message order, unknown message). */
+export const ProtocolError = define('ProtocolError', 'ERR_PROTOCOL', 'Protocol violation')
+
+/** True when `err` is a CommonplaceError. */
+export function isCommonplaceError (err: unknown): err is CommonplaceError {
+  return err instanceof CommonplaceError
+}
+
+/** A peer could not be reached or the dial failed. */
+export const ConnectionFailedError = define('ConnectionFailedError', 'ERR_CONNECTION_FAILED', 'Could not connect to the peer')
+/** A listen or API address is already taken. */
+export const AddressInUseError = define('AddressInUseError', 'ERR_ADDRESS_IN_USE', 'The address is already in use')

@@ -1,0 +1,114 @@
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import { StorageCorruptError } from '@commonplace/core'
+import type { AccessList, DocId, DocumentInfo, Grant, OrgId, Role, VerifiedGrant } from '@commonplace/core'
+
+/** The index entry as stored: the public info plus the bounds of the update log. */
+export interface InfoRecord extends DocumentInfo {
+  /** First log row number still stored. */
+  logFirst: number
+  /** Number the next log row gets. */
+  logNext: number
+}
+
+const INFO_VERSION = 1
+const ACL_VERSION = 1
+
+export function encodeInfo (info: InfoRecord): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, INFO_VERSION)
+  encoding.writeVarString(e, info.owner)
+  encoding.writeVarString(e, info.title)
+  encoding.writeVarString(e, info.kind)
+  encoding.writeVarUint(e, info.updatedAt)
+  encoding.writeVarUint(e, info.changeSeq)
+  encoding.writeVarUint8Array(e, info.stateVector)
+  encoding.writeVarUint(e, info.storedBytes)
+  encoding.writeVarUint(e, info.logFirst)
+  encoding.writeVarUint(e, info.logNext)
+  return encoding.toUint8Array(e)
+}
+
+export function decodeInfo (id: DocId, bytes: Uint8Array): InfoRecord {
+  return guard(`index entry of ${id}`, () => {
+    const d = decoding.createDecoder(bytes)
+    if (decoding.readVarUint(d) !== INFO_VERSION) throw new Error('unknown version')
+    return {
+      id,
+      owner: decoding.readVarString(d) as OrgId,
+      title: decoding.readVarString(d),
+      kind: decoding.readVarString(d),
+      updatedAt: decoding.readVarUint(d),
+      changeSeq: decoding.readVarUint(d),
+      stateVector: decoding.readVarUint8Array(d).slice(),
+      storedBytes: decoding.readVarUint(d),
+      logFirst: decoding.readVarUint(d),
+      logNext: decoding.readVarUint(d)
+    }
+  })
+}
+
+/** Grants on disk and on the wire share this layout. */
+export function writeGrant (e: encoding.Encoder, g: Grant): void {
+  encoding.writeVarString(e, g.to)
+  encoding.writeVarString(e, g.role)
+  encoding.writeVarUint(e, g.seq)
+  encoding.writeVarString(e, g.issuer)
+  encoding.writeVarUint(e, g.issuedAt)
+  encoding.writeVarUint8Array(e, g.sig)
+}
+
+export function readGrant (d: decoding.Decoder, doc: DocId): Grant {
+  return {
+    doc,
+    to: decoding.readVarString(d) as OrgId,
+    role: decoding.readVarString(d) as Role,
+    seq: decoding.readVarUint(d),
+    issuer: decoding.readVarString(d) as OrgId,
+    issuedAt: decoding.readVarUint(d),
+    sig: decoding.readVarUint8Array(d).slice()
+  }
+}
+
+export function encodeAcl (acl: AccessList): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, ACL_VERSION)
+  encoding.writeVarString(e, acl.header.owner)
+  encoding.writeVarString(e, acl.header.nonce)
+  encoding.writeVarUint(e, acl.grants.length)
+  for (const g of acl.grants) writeGrant(e, g)
+  return encoding.toUint8Array(e)
+}
+
+/** Grants on disk were verified before they were written. */
+export function decodeAcl (id: DocId, bytes: Uint8Array): AccessList {
+  return guard(`access list of ${id}`, () => {
+    const d = decoding.createDecoder(bytes)
+    if (decoding.readVarUint(d) !== ACL_VERSION) throw new Error('unknown version')
+    const owner = decoding.readVarString(d) as OrgId
+    const nonce = decoding.readVarString(d)
+    const n = decoding.readVarUint(d)
+    const grants: VerifiedGrant[] = []
+    for (let i = 0; i < n; i++) grants.push(readGrant(d, id) as VerifiedGrant)
+    return { header: { id, owner, nonce }, grants }
+  })
+}
+
+export function encodeUint (n: number): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, n)
+  return encoding.toUint8Array(e)
+}
+
+export function decodeUint (bytes: Uint8Array | undefined): number {
+  if (bytes == null) return 0
+  return guard('counter', () => decoding.readVarUint(decoding.createDecoder(bytes)))
+}
+
+function guard<T> (what: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    throw new StorageCorruptError(`Stored ${what} is corrupt`, { cause: err })
+  }
+}

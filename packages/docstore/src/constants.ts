@@ -1,0 +1,8 @@
+/** Loaded Y.Docs kept in memory at most; the least recently used is unloaded past this. */
+export const DEFAULT_MAX_LOADED = 256
+
+/** Update-log rows a document may gather before they are compacted into one snapshot row. */
+export const DEFAULT_COMPACT_AFTER = 200
+
+/** Largest single Yjs update accepted (bytes): bounds memory used by one peer's message. */
+export const DEFAULT_MAX_UPDATE_BYTES = 8 * 1024 * 1024

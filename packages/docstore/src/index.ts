@@ -1,0 +1,18 @@
+/**
+ * @packageDocumentation
+ * Documents held as Yjs update logs on the storage port: an index that answers without loading
+ * documents, a local change sequence with per-peer checkpoints on it, access lists, and
+ * compaction of long logs into snapshots. Every change is on disk before it is announced.
+ *
+ * @example
+ * ```ts
+ * import { createDocumentStore } from '@commonplace/docstore'
+ * const store = createDocumentStore({ storage })
+ * store.onChange(change => { ... })
+ * store.applyUpdate(id, update, { kind: 'peer', peer })
+ * ```
+ */
+export { createDocumentStore } from './document-store.ts'
+export type { DocumentStoreInit, DocumentStoreComponents } from './document-store.ts'
+export { writeGrant, readGrant } from './codec.ts'
+export * from './constants.ts'

@@ -1,0 +1,24 @@
+import type { DocId, OrgId } from '@commonplace/core'
+
+/**
+ * The key layout on the storage port (see docs/storage.md):
+ *   meta/store-id                 random id of this store
+ *   meta/seq                      latest local change sequence number
+ *   i/<doc>                       index entry (DocumentInfo + log bounds)
+ *   a/<doc>                       header and grants
+ *   u/<doc>/<n, 10 digits>        update log rows
+ *   c/<seq, 16 digits>            the document whose latest change has this seq
+ *   p/<peer>/<store-id>           checkpoint: our latest seq that peer confirmed
+ */
+export const STORE_ID_KEY = 'meta/store-id'
+export const SEQ_KEY = 'meta/seq'
+
+export const infoKey = (id: DocId): string => `i/${id}`
+export const aclKey = (id: DocId): string => `a/${id}`
+export const logKey = (id: DocId, n: number): string => `u/${id}/${String(n).padStart(10, '0')}`
+export const logRange = (id: DocId): { gte: string, lt: string } => ({ gte: `u/${id}/`, lt: `u/${id}0` })
+export const changeKey = (seq: number): string => `c/${String(seq).padStart(16, '0')}`
+export const CHANGE_RANGE_END = 'c0'
+export const checkpointKey = (peer: OrgId, storeId: string): string => `p/${peer}/${storeId}`
+export const INFO_RANGE = { gte: 'i/', lt: 'i0' }
+export const ACL_RANGE = { gte: 'a/', lt: 'a0' }

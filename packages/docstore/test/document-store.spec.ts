@@ -1,0 +1,155 @@
+import { describe, it, expect, beforeEach } from 'vitest'
+import * as Y from 'yjs'
+import { memoryStore } from '@commonplace/storage'
+import { CorruptUpdateError, InvalidStatementError, NotFoundError, OversizedMessageError, StorageFullError } from '@commonplace/core'
+import type { DocumentChange, DocumentStore, KeyValueStore } from '@commonplace/core'
+import { createDocumentStore } from '../src/index.ts'
+import { grantFor, newHeader, testOrg } from './fixtures.ts'
+import type { TestOrg } from './fixtures.ts'
+
+const text = (store: DocumentStore, id: Parameters<DocumentStore['read']>[0]): string =>
+  store.read(id, doc => doc.getText('t').toString())
+
+describe('document store', () => {
+  let kv: KeyValueStore
+  let store: DocumentStore
+  let owner: TestOrg
+
+  beforeEach(async () => {
+    kv = memoryStore()
+    store = createDocumentStore({ storage: kv })
+    owner = await testOrg()
+  })
+
+  it('creates a document, indexes its title and kind, and keeps it across a reopen', async () => {
+    const header = await newHeader(owner)
+    const changes: DocumentChange[] = []
+    store.onChange(c => changes.push(c))
+    store.create(header, doc => {
+      doc.getMap('meta').set('title', 'Betonieren bei Frost')
+      doc.getMap('meta').set('kind', 'practice')
+      doc.getText('t').insert(0, 'Frischbeton vor Frost schützen')
+    })
+    expect(store.info(header.id)).toMatchObject({ title: 'Betonieren bei Frost', kind: 'practice', owner: owner.id })
+    expect(changes).toHaveLength(1)
+    expect(changes[0]).toMatchObject({ id: header.id, accessChanged: true, origin: { kind: 'local' } })
+    expect(changes[0].update).toBeInstanceOf(Uint8Array)
+
+    const reopened = createDocumentStore({ storage: kv })
+    expect(reopened.list().map(i => i.id)).toEqual([header.id])
+    expect(text(reopened, header.id)).toBe('Frischbeton vor Frost schützen')
+    expect(reopened.access(header.id)?.header).toEqual(header)
+    expect(reopened.changeSeq).toBe(store.changeSeq)
+    expect(reopened.storeId).toBe(store.storeId)
+  })
+
+  it('applies a peer update once: a duplicate changes nothing and writes nothing', async () => {
+    const header = await newHeader(owner)
+    store.create(header)
+    const remote = new Y.Doc()
+    remote.getText('t').insert(0, 'Repeat prescriptions in 2 working days')
+    const update = Y.encodeStateAsUpdate(remote)
+    const peer = (await testOrg()).id
+    expect(store.applyUpdate(header.id, update, { kind: 'peer', peer })).toBe(true)
+    const seq = store.changeSeq
+    expect(store.applyUpdate(header.id, update, { kind: 'peer', peer })).toBe(false)
+    expect(store.changeSeq).toBe(seq)
+    expect(text(store, header.id)).toBe('Repeat prescriptions in 2 working days')
+  })
+
+  it('refuses a corrupt update with CorruptUpdateError and changes nothing', async () => {
+    const header = await newHeader(owner)
+    store.create(header, doc => doc.getText('t').insert(0, 'kept'))
+    const seq = store.changeSeq
+    const garbage = new Uint8Array([1, 200, 3, 4, 5, 250, 251, 252, 253, 7, 9])
+    expect(() => store.applyUpdate(header.id, garbage, { kind: 'local' })).toThrow(CorruptUpdateError)
+    expect(store.changeSeq).toBe(seq)
+    expect(text(store, header.id)).toBe('kept')
+    expect(text(createDocumentStore({ storage: kv }), header.id)).toBe('kept')
+  })
+
+  it('refuses an oversized update and an update for an unknown document', async () => {
+    const small = createDocumentStore({ storage: memoryStore() }, { maxUpdateBytes: 64 })
+    const header = await newHeader(owner)
+    small.create(header)
+    const remote = new Y.Doc()
+    remote.getText('t').insert(0, 'x'.repeat(200))
+    expect(() => small.applyUpdate(header.id, Y.encodeStateAsUpdate(remote), { kind: 'local' })).toThrow(OversizedMessageError)
+    const other = await newHeader(owner)
+    expect(() => store.applyUpdate(other.id, Y.encodeStateAsUpdate(remote), { kind: 'local' })).toThrow(NotFoundError)
+  })
+
+  it('compacts a long update log into one row that loads to the same content', async () => {
+    const compacting = createDocumentStore({ storage: kv }, { compactAfter: 20 })
+    const header = await newHeader(owner)
+    compacting.create(header)
+    for (let i = 0; i < 100; i++) compacting.edit(header.id, doc => doc.getText('t').insert(i, 'a'))
+    const rows = kv.range({ gte: `u/${header.id}/`, lt: `u/${header.id}0` })
+    expect(rows.length).toBeLessThanOrEqual(21)
+    const reopened = createDocumentStore({ storage: kv })
+    expect(text(reopened, header.id)).toBe('a'.repeat(100))
+    expect(reopened.info(header.id)?.storedBytes).toBeLessThan(2_000)
+  })
+
+  it('on a full disk throws StorageFullError and keeps memory and disk as before', async () => {
+    const header = await newHeader(owner)
+    const tight = memoryStore({ quotaBytes: 4_000 })
+    const s = createDocumentStore({ storage: tight })
+    s.create(header, doc => doc.getText('t').insert(0, 'before'))
+    expect(() => s.edit(header.id, doc => doc.getText('t').insert(6, 'x'.repeat(5_000)))).toThrow(StorageFullError)
+    expect(text(s, header.id)).toBe('before')
+    expect(text(createDocumentStore({ storage: tight }), header.id)).toBe('before')
+  })
+
+  it('tells equal copies by digest, including deletions that leave the state vector unchanged', async () => {
+    const header = await newHeader(owner)
+    store.create(header, doc => doc.getText('t').insert(0, 'Vaccine fridge cold-chain breach'))
+    const other = createDocumentStore({ storage: memoryStore() })
+    other.mergeAccess(header, [], { kind: 'local' })
+    other.applyUpdate(header.id, store.diff(header.id), { kind: 'local' })
+    expect(other.digest(header.id)).toEqual(store.digest(header.id))
+
+    const before = store.info(header.id)?.stateVector
+    store.edit(header.id, doc => doc.getText('t').delete(0, 8))
+    expect(store.info(header.id)?.stateVector).toEqual(before)
+    expect(other.digest(header.id)).not.toEqual(store.digest(header.id))
+  })
+
+  it('lists changes after a sequence number and keeps per-peer checkpoints', async () => {
+    const a = await newHeader(owner)
+    const b = await newHeader(owner)
+    store.create(a)
+    store.create(b)
+    const mid = store.changeSeq
+    store.edit(a.id, doc => doc.getText('t').insert(0, 'x'))
+    expect(store.changesSince(mid).map(c => c.id)).toEqual([a.id])
+    expect(store.changesSince(0).map(c => c.id)).toEqual([b.id, a.id])
+    const peer = (await testOrg()).id
+    expect(store.checkpoint(peer, 'store-1')).toBe(0)
+    store.setCheckpoint(peer, 'store-1', mid)
+    store.setCheckpoint(peer, 'store-1', mid - 1)
+    expect(store.checkpoint(peer, 'store-1')).toBe(mid)
+    expect(store.checkpoint(peer, 'store-2')).toBe(0)
+  })
+
+  it('merges grants monotonically and refuses a header that does not match the one held', async () => {
+    const header = await newHeader(owner)
+    store.create(header)
+    const reader = await testOrg()
+    const g1 = await grantFor(owner, store.access(header.id)!, reader.id, 'read')
+    expect(store.mergeAccess(header, [g1], { kind: 'local' })).toBe(true)
+    expect(store.mergeAccess(header, [g1], { kind: 'local' })).toBe(false)
+    expect(() => store.mergeAccess({ ...header, nonce: 'a'.repeat(26) }, [], { kind: 'local' })).toThrow(InvalidStatementError)
+    expect(createDocumentStore({ storage: kv }).access(header.id)?.grants.map(g => g.to)).toEqual([reader.id])
+  })
+
+  it('loads only the documents it is asked about', async () => {
+    for (let i = 0; i < 30; i++) store.create(await newHeader(owner), doc => doc.getText('t').insert(0, `doc ${i}`))
+    const reopened = createDocumentStore({ storage: kv }) as DocumentStore & { loadedCount: number }
+    expect(reopened.list()).toHaveLength(30)
+    expect(reopened.loadedCount).toBe(0)
+    const [first] = reopened.list()
+    reopened.digest(first.id)
+    expect(reopened.loadedCount).toBe(1)
+  })
+})

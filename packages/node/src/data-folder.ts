@@ -1,0 +1,103 @@
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { InvalidInputError, MAX_SHORT_TEXT, StorageCorruptError } from '@commonplace/core'
+import type { OrgId } from '@commonplace/core'
+import type { PrivateKey } from '@libp2p/interface'
+import { FILES } from './constants.ts'
+
+export interface Identity {
+  key: PrivateKey
+  orgId: OrgId
+  name: string
+}
+
+/** Create the data folder (mode 0700) if it is missing. */
+export async function ensureDataFolder (dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+}
+
+/**
+ * Load the organisation's identity, creating the Ed25519 key (mode 0600) on first use.
+ * A given `name` replaces the stored display name.
+ */
+export async function loadIdentity (dataDir: string, name?: string): Promise<Identity & { created: boolean }> {
+  await ensureDataFolder(dataDir)
+  const keyPath = join(dataDir, FILES.identity)
+  let key: PrivateKey
+  let created = false
+  const existing = await readIfExists(keyPath)
+  if (existing != null) {
+    try {
+      key = privateKeyFromProtobuf(existing)
+    } catch (err) {
+      throw new StorageCorruptError(`The identity key in ${keyPath} is corrupt`, { cause: err })
+    }
+    if (((await stat(keyPath)).mode & 0o077) !== 0) await chmod(keyPath, 0o600)
+  } else {
+    key = await generateKeyPair('Ed25519')
+    await writeFile(keyPath, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' })
+    created = true
+  }
+  const orgId = peerIdFromPrivateKey(key).toString() as OrgId
+  const config = await readConfig(dataDir)
+  if (name != null) {
+    config.name = checkName(name)
+    await writeFile(join(dataDir, FILES.config), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
+  }
+  return { key, orgId, name: typeof config.name === 'string' ? config.name : orgId.slice(-8), created }
+}
+
+/** A fresh token for the local API, readable by the owner only. */
+export async function writeApiToken (dataDir: string): Promise<string> {
+  const token = randomBytes(32).toString('hex')
+  await writeFile(join(dataDir, FILES.token), token + '\n', { mode: 0o600 })
+  await chmod(join(dataDir, FILES.token), 0o600)
+  return token
+}
+
+export interface NodeInfoFile {
+  orgId: string
+  name: string
+  listen: string[]
+  api: string
+  pid: number
+}
+
+export async function writeNodeInfo (dataDir: string, info: NodeInfoFile): Promise<void> {
+  await writeFile(join(dataDir, FILES.nodeInfo), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 })
+}
+
+export async function removeNodeInfo (dataDir: string): Promise<void> {
+  await rm(join(dataDir, FILES.nodeInfo), { force: true })
+  await rm(join(dataDir, FILES.token), { force: true })
+}
+
+function checkName (name: string): string {
+  const trimmed = name.trim()
+  if (trimmed.length === 0 || trimmed.length > MAX_SHORT_TEXT) {
+    throw new InvalidInputError(`An organisation name must be 1 to ${MAX_SHORT_TEXT} characters`)
+  }
+  return trimmed
+}
+
+async function readConfig (dataDir: string): Promise<{ name?: unknown }> {
+  const bytes = await readIfExists(join(dataDir, FILES.config))
+  if (bytes == null) return {}
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes))
+  } catch (err) {
+    throw new StorageCorruptError(`${join(dataDir, FILES.config)} is not valid JSON`, { cause: err })
+  }
+}
+
+async function readIfExists (path: string): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await readFile(path))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+}

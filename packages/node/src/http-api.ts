@@ -1,0 +1,360 @@
+/**
+ * The local HTTP API: JSON routes under /api mapped onto a {@link LocalApi}.
+ *
+ * Security: every request must carry `Authorization: Bearer <token>` (compared in constant
+ * time) and a loopback `Host` header for the bound port (DNS-rebinding defence). No CORS
+ * headers are ever sent, so browsers on other origins cannot read responses. Bodies are
+ * capped at {@link MAX_BODY_BYTES}.
+ */
+import { createServer } from 'node:http'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { defaultLogger } from '@libp2p/logger'
+import { AddressInUseError, CommonplaceError, ForbiddenError, InvalidInputError, NotFoundError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { ComponentLogger, Logger } from '@libp2p/interface'
+import type { CreateDocRequest, EditDocRequest, LocalApi, ShareRequest } from './api-types.ts'
+
+/** Largest request body accepted (bytes). */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export interface HttpApiInit {
+  api: LocalApi
+  /** The bearer token every request must present. */
+  token: string
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Default 0 (any free port). */
+  port?: number
+  logger?: ComponentLogger
+}
+
+export interface HttpApiServer {
+  /** Listen; rejects with code ERR_ADDRESS_IN_USE when the address is taken. */
+  start(): Promise<{ url: string }>
+  /** Stop listening and close open connections. Idempotent. */
+  stop(): Promise<void>
+  /** `http://host:port` once started; throws ERR_NOT_STARTED before. */
+  readonly url: string
+  /** The underlying server, e.g. to attach a WebSocket upgrade handler. */
+  readonly server: Server
+}
+
+type Reply = { status?: number, json: unknown } | { status?: number, markdown: string }
+
+interface RouteContext {
+  params: string[]
+  body(): Promise<unknown>
+  signal: AbortSignal
+}
+
+interface Route {
+  method: string
+  path: RegExp
+  handle(ctx: RouteContext): Promise<Reply>
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  ERR_INVALID_ID: 400,
+  ERR_INVALID_INPUT: 400,
+  ERR_INVALID_STATEMENT: 400,
+  ERR_UNAUTHORISED: 401,
+  ERR_FORBIDDEN: 403,
+  ERR_READ_ONLY: 403,
+  ERR_NOT_FOUND: 404,
+  ERR_METHOD_NOT_ALLOWED: 405,
+  ERR_OVERSIZED_MESSAGE: 413,
+  /** `connect` could not reach the peer: the node is fine, the upstream is not. */
+  ERR_CONNECTION_FAILED: 502,
+  ERR_STORAGE_FULL: 507
+}
+
+export function createHttpApi (init: HttpApiInit): HttpApiServer {
+  if (typeof init.token !== 'string' || init.token.length === 0) {
+    throw new InvalidInputError('The local API needs a non-empty token')
+  }
+  const log = (init.logger ?? defaultLogger()).forComponent('commonplace:http-api')
+  const host = init.host ?? '127.0.0.1'
+  const tokenDigest = digest(init.token)
+  const routes = createRoutes(init.api)
+  let allowedHosts = new Set<string>()
+  let url: string | undefined
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(err => { log.error('unexpected failure answering %s %s - %e', req.method, req.url, err) })
+  })
+
+  async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      checkHost(req, allowedHosts)
+      checkToken(req, tokenDigest)
+      const reply = await dispatch(routes, req, res)
+      sendReply(res, reply)
+      log('%s %s -> %d', req.method, req.url, res.statusCode)
+    } catch (err) {
+      sendError(res, err, log, req)
+    }
+  }
+
+  return {
+    get server () { return server },
+    get url () {
+      if (url == null) throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
+      return url
+    },
+    async start () {
+      if (url != null) return { url }
+      const port = await listen(server, host, init.port ?? 0)
+      allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+      url = `http://${urlHost(host)}:${port}`
+      log('listening on %s', url)
+      return { url }
+    },
+    async stop () {
+      if (!server.listening) return
+      url = undefined
+      await new Promise<void>(resolve => {
+        server.close(() => { resolve() })
+        server.closeAllConnections()
+      })
+    }
+  }
+}
+
+// --- routes ---------------------------------------------------------------------------------
+
+function createRoutes (api: LocalApi): Route[] {
+  const doc = '([^/]+)'
+  return [
+    route('GET', '/api/status', async () => ({ json: await api.status() })),
+    route('POST', '/api/connect', async ({ body, signal }) => {
+      const { multiaddr } = connectRequest(await body())
+      return { json: await api.connect(multiaddr, { signal }) }
+    }),
+    route('GET', '/api/peers', async () => ({ json: await api.peers() })),
+    route('GET', '/api/docs', async () => ({ json: await api.listDocs() })),
+    route('POST', '/api/docs', async ({ body }) => ({ status: 201, json: await api.createDoc(createDocRequest(await body())) })),
+    route('GET', `/api/docs/${doc}`, async ({ params }) => ({ json: await api.getDoc(params[0]) })),
+    route('PATCH', `/api/docs/${doc}`, async ({ params, body }) => ({ json: await api.editDoc(params[0], editDocRequest(await body())) })),
+    route('GET', `/api/docs/${doc}/markdown`, async ({ params }) => ({ markdown: await api.exportMarkdown(params[0]) })),
+    route('POST', `/api/docs/${doc}/share`, async ({ params, body }) => ({ json: await api.share(params[0], shareRequest(await body())) })),
+    route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) }))
+  ]
+}
+
+function route (method: string, path: string, handle: Route['handle']): Route {
+  return { method, path: new RegExp(`^${path}$`), handle }
+}
+
+async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<Reply> {
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+  const matching = routes.filter(r => r.path.test(pathname))
+  if (matching.length === 0) throw new NotFoundError(`No such route: ${pathname}`)
+  const found = matching.find(r => r.method === req.method)
+  if (found == null) {
+    res.setHeader('Allow', matching.map(r => r.method).join(', '))
+    throw new CommonplaceError(`Method ${req.method} is not allowed on ${pathname}`, 'ERR_METHOD_NOT_ALLOWED')
+  }
+  const params = (found.path.exec(pathname) ?? []).slice(1).map(decodeParam)
+  return found.handle({ params, body: async () => readJson(req), signal: clientGone(res) })
+}
+
+function decodeParam (value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    throw new InvalidInputError('Malformed percent-encoding in the path')
+  }
+}
+
+/** Aborts when the client goes away before the response was sent. */
+function clientGone (res: ServerResponse): AbortSignal {
+  const controller = new AbortController()
+  res.once('close', () => { if (!res.writableFinished) controller.abort() })
+  return controller.signal
+}
+
+// --- request bodies -------------------------------------------------------------------------
+
+function connectRequest (body: unknown): { multiaddr: string } {
+  const value = object(body, ['multiaddr'])
+  return { multiaddr: string(value.multiaddr, 'multiaddr') }
+}
+
+function createDocRequest (body: unknown): CreateDocRequest {
+  const value = object(body, ['title', 'kind', 'sections', 'markdown'])
+  // `title` may be left out when `markdown` brings one (CreateDocRequest types it as required).
+  const request = {} as CreateDocRequest
+  if (value.title !== undefined) request.title = string(value.title, 'title')
+  else if (value.markdown === undefined) throw new InvalidInputError('"title" is required unless "markdown" is given')
+  if (value.kind !== undefined) request.kind = string(value.kind, 'kind')
+  if (value.sections !== undefined) request.sections = sections(value.sections, 'sections')
+  if (value.markdown !== undefined) request.markdown = string(value.markdown, 'markdown')
+  return request
+}
+
+function editDocRequest (body: unknown): EditDocRequest {
+  const value = object(body, ['title', 'appendSections', 'append'])
+  const request: EditDocRequest = {}
+  if (value.title !== undefined) request.title = string(value.title, 'title')
+  if (value.appendSections !== undefined) request.appendSections = sections(value.appendSections, 'appendSections')
+  if (value.append !== undefined) {
+    const append = object(value.append, ['section', 'text'], 'append')
+    request.append = { section: string(append.section, 'append.section'), text: string(append.text, 'append.text') }
+  }
+  return request
+}
+
+function shareRequest (body: unknown): ShareRequest {
+  const value = object(body, ['with', 'role'])
+  return { with: string(value.with, 'with'), role: string(value.role, 'role') as ShareRequest['role'] }
+}
+
+function sections (value: unknown, name: string): Array<{ heading: string, text: string }> {
+  if (!Array.isArray(value)) throw new InvalidInputError(`"${name}" must be an array`)
+  return value.map((item, i) => {
+    const section = object(item, ['heading', 'text'], `${name}[${i}]`)
+    return { heading: string(section.heading, `${name}[${i}].heading`), text: string(section.text, `${name}[${i}].text`) }
+  })
+}
+
+function object (value: unknown, allowed: string[], name = 'The request body'): Record<string, unknown> {
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidInputError(`${name === 'The request body' ? name : `"${name}"`} must be a JSON object`)
+  }
+  const unknown = Object.keys(value).filter(key => !allowed.includes(key))
+  if (unknown.length > 0) throw new InvalidInputError(`Unknown field(s) ${unknown.map(k => `"${k}"`).join(', ')}`)
+  return value as Record<string, unknown>
+}
+
+function string (value: unknown, name: string): string {
+  if (typeof value !== 'string') throw new InvalidInputError(`"${name}" must be a string`)
+  return value
+}
+
+async function readJson (req: IncomingMessage): Promise<unknown> {
+  const text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new InvalidInputError('The request body is not valid JSON')
+  }
+}
+
+/**
+ * Collect the body up to `limit` bytes. Past the limit the rest is left to drain (not
+ * buffered) so the client can still read the 413 answer.
+ */
+async function readBody (req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = (): Error => new OversizedMessageError(`The request body exceeds ${limit} bytes`)
+  if (Number(req.headers['content-length']) > limit) throw tooLarge()
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let failed = false
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return
+      size += chunk.length
+      if (size > limit) {
+        failed = true
+        chunks.length = 0
+        reject(tooLarge())
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.once('end', () => { if (!failed) resolve(Buffer.concat(chunks)) })
+    req.once('error', err => { failed = true; reject(err) })
+  })
+}
+
+// --- security -------------------------------------------------------------------------------
+
+function checkHost (req: IncomingMessage, allowed: Set<string>): void {
+  const host = (req.headers.host ?? '').toLowerCase()
+  if (!allowed.has(host)) {
+    throw new ForbiddenError('The Host header must name this node on a loopback address')
+  }
+}
+
+function checkToken (req: IncomingMessage, expected: Buffer): void {
+  const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')
+  if (match == null || !timingSafeEqual(digest(match[1]), expected)) {
+    throw new CommonplaceError('A valid API token is required (Authorization: Bearer <token>)', 'ERR_UNAUTHORISED')
+  }
+}
+
+/** Hash first so both sides of timingSafeEqual have the same length whatever was sent. */
+function digest (token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest()
+}
+
+// --- responses ------------------------------------------------------------------------------
+
+function sendReply (res: ServerResponse, reply: Reply): void {
+  if ('markdown' in reply) {
+    send(res, reply.status ?? 200, reply.markdown, 'text/markdown; charset=utf-8')
+  } else {
+    send(res, reply.status ?? 200, JSON.stringify(reply.json), 'application/json; charset=utf-8')
+  }
+}
+
+function sendError (res: ServerResponse, err: unknown, log: Logger, req: IncomingMessage): void {
+  const { status, code, message } = describeError(err)
+  if (status >= 500) log.error('%s %s failed with %s - %e', req.method, req.url, code, err)
+  else log('%s %s refused with %s: %s', req.method, req.url, code, message)
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  send(res, status, JSON.stringify({ error: { code, message } }), 'application/json; charset=utf-8')
+}
+
+/** The HTTP status, code and client-safe message for an error. */
+export function describeError (err: unknown): { status: number, code: string, message: string } {
+  if (isCommonplaceError(err) && STATUS_BY_CODE[err.code] != null) {
+    return { status: STATUS_BY_CODE[err.code], code: err.code, message: err.message }
+  }
+  if (err instanceof CommonplaceError) {
+    return { status: 500, code: err.code, message: err.message }
+  }
+  return { status: 500, code: 'ERR_INTERNAL', message: 'Internal error (see the node log)' }
+}
+
+function send (res: ServerResponse, status: number, body: string, contentType: string): void {
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff'
+  })
+  res.end(body)
+}
+
+// --- listening ------------------------------------------------------------------------------
+
+async function listen (server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening)
+      if (err.code === 'EADDRINUSE') {
+        reject(new AddressInUseError(`The local API address ${urlHost(host)}:${port} is already in use`, { cause: err }))
+      } else {
+        reject(err)
+      }
+    }
+    const onListening = (): void => {
+      server.off('error', onError)
+      resolve((server.address() as AddressInfo).port)
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen(port, host)
+  })
+}
+
+function urlHost (host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::') return '[::1]'
+  return host.includes(':') ? `[${host}]` : host
+}

@@ -1,0 +1,19 @@
+/**
+ * @packageDocumentation
+ * A Commonplace node: an organisation's identity, its documents on disk, libp2p with the sync
+ * protocol, and the local API that the CLI and the web app use.
+ *
+ * @example
+ * ```ts
+ * import { createNode } from '@commonplace/node'
+ * const node = await createNode({ dataDir: '/var/lib/commonplace', name: 'Hillview Medical Practice' })
+ * await node.start()
+ * console.log(node.orgId, node.listenAddresses(), node.apiUrl)
+ * ```
+ */
+export { createNode, initNode } from './node.ts'
+export type { CommonplaceNode, NodeInit } from './node.ts'
+export { createHttpApi } from './http-api.ts'
+export type { HttpApiInit, HttpApiServer } from './http-api.ts'
+export type * from './api-types.ts'
+export { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'

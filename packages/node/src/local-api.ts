@@ -1,0 +1,180 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import type * as Y from 'yjs'
+import {
+  ConnectionFailedError, ForbiddenError, InvalidInputError, NotFoundError, ReadOnlyError,
+  accessOf, deriveDocId, mayWrite, nextGrantSeq, parseDocId, parseOrgId, randomNonce, signGrant
+} from '@commonplace/core'
+import type { DocId, DocumentInfo, DocumentStore, OrgId, Role } from '@commonplace/core'
+import {
+  appendSection, appendToSection, initRecord, markdownToRecordInit, readRecord, recordToMarkdown, setTitle
+} from '@commonplace/record'
+import type { RecordInit } from '@commonplace/record'
+import type { PrivateKey } from '@libp2p/interface'
+import type { CommonplaceLibp2p } from './libp2p.ts'
+import type {
+  CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest
+} from './api-types.ts'
+import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
+
+export interface LocalApiInit {
+  libp2p: CommonplaceLibp2p
+  store: DocumentStore
+  identity: { key: PrivateKey, orgId: OrgId, name: string }
+  apiUrl: () => string
+  now?: () => number
+}
+
+/** The operations behind the local API, on the node's own parts. */
+export function createLocalApi (init: LocalApiInit): LocalApi {
+  const { libp2p, store, identity } = init
+  const self = identity.orgId
+  const now = init.now ?? Date.now
+
+  const summary = (info: DocumentInfo): DocSummary => ({
+    id: info.id,
+    title: info.title,
+    owner: info.owner,
+    kind: info.kind,
+    updatedAt: new Date(info.updatedAt).toISOString(),
+    access: accessOf(store.access(info.id) ?? { header: { id: info.id, owner: info.owner, nonce: '' }, grants: [] }, self) ?? 'read'
+  })
+
+  const requireDoc = (id: string): DocId => {
+    const doc = parseDocId(id)
+    if (!store.has(doc)) throw new NotFoundError(`No document ${doc} here`)
+    return doc
+  }
+
+  const view = (id: DocId): DocView => {
+    const info = store.info(id) as DocumentInfo
+    const record = store.read(id, doc => readRecord(doc))
+    const acl = store.access(id)
+    return {
+      ...summary(info),
+      meta: record.meta as unknown as Record<string, unknown>,
+      sections: record.sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown })),
+      grants: (acl?.grants ?? []).filter(g => g.role !== 'none').map(g => ({
+        to: g.to, role: g.role, issuer: g.issuer, issuedAt: new Date(g.issuedAt).toISOString()
+      }))
+    }
+  }
+
+  const peers = (): PeerInfo[] => {
+    const names = new Map(libp2p.services.sync.peers().map(p => [p.orgId as string, p.name]))
+    const byPeer = new Map<string, PeerInfo>()
+    for (const conn of libp2p.getConnections()) {
+      const id = conn.remotePeer.toString()
+      const entry = byPeer.get(id) ?? { orgId: id as OrgId, name: names.get(id) || undefined, addresses: [] }
+      entry.addresses.push(conn.remoteAddr.toString())
+      byPeer.set(id, entry)
+    }
+    return [...byPeer.values()]
+  }
+
+  const grant = async (id: string, to: string, role: Role): Promise<DocView> => {
+    const doc = requireDoc(id)
+    const acl = store.access(doc)
+    if (acl == null || acl.header.owner !== self) throw new ForbiddenError('Only the owner of a document can share it')
+    const grantee = parseOrgId(to)
+    if (grantee === self) throw new InvalidInputError('A document cannot be shared with its owner')
+    const signed = await signGrant(identity.key, { doc, to: grantee, role, seq: nextGrantSeq(acl), issuer: self, issuedAt: now() })
+    store.mergeAccess(acl.header, [signed], { kind: 'local' })
+    return view(doc)
+  }
+
+  return {
+    async status (): Promise<NodeStatus> {
+      return {
+        orgId: self,
+        name: identity.name,
+        listenAddresses: libp2p.getMultiaddrs().map(ma => ma.toString()),
+        apiUrl: init.apiUrl(),
+        peers: peers(),
+        documentCount: store.list().length
+      }
+    },
+
+    async connect (address, options = {}): Promise<PeerInfo> {
+      let ma
+      try {
+        ma = multiaddr(address)
+      } catch (err) {
+        throw new InvalidInputError(`Not a multiaddr: ${address}`, { cause: err })
+      }
+      const timeout = AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT)
+      const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
+      try {
+        const conn = await libp2p.dial(ma, { signal })
+        return { orgId: conn.remotePeer.toString() as OrgId, addresses: [conn.remoteAddr.toString()] }
+      } catch (err) {
+        throw new ConnectionFailedError(`Could not connect to ${address}: ${(err as Error).message}`, { cause: err })
+      }
+    },
+
+    async peers () { return peers() },
+
+    async listDocs () {
+      return store.list().map(summary).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+    },
+
+    async createDoc (request: CreateDocRequest) {
+      const recordInit = toRecordInit(request, self)
+      const nonce = randomNonce()
+      const id = await deriveDocId(self, nonce)
+      const info = store.create({ id, owner: self, nonce }, doc => { initRecord(doc, { ...recordInit, now: now() }) })
+      return summary(info)
+    },
+
+    async getDoc (id) { return view(requireDoc(id)) },
+
+    async exportMarkdown (id) {
+      return store.read(requireDoc(id), doc => recordToMarkdown(doc))
+    },
+
+    async editDoc (id, request: EditDocRequest) {
+      const doc = requireDoc(id)
+      const acl = store.access(doc)
+      if (acl == null || !mayWrite(acl, self)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
+      checkEdit(request)
+      store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) })
+      return summary(store.info(doc) as DocumentInfo)
+    },
+
+    async share (id, request: ShareRequest) {
+      if (request?.role !== 'read' && request?.role !== 'edit') throw new InvalidInputError('role must be read or edit')
+      return await grant(id, request.with, request.role)
+    },
+
+    async unshare (id, org) {
+      return await grant(id, org, 'none')
+    }
+  }
+}
+
+function toRecordInit (request: CreateDocRequest, owner: OrgId): RecordInit {
+  if (request == null || typeof request !== 'object') throw new InvalidInputError('Expected a document')
+  const base: RecordInit = typeof request.markdown === 'string'
+    ? markdownToRecordInit(request.markdown, owner)
+    : { title: '', owner }
+  const sections = [...(base.sections ?? []), ...(request.sections ?? []).map(s => ({ heading: s.heading, markdown: s.text }))]
+  return {
+    ...base,
+    owner,
+    title: request.title ?? base.title,
+    ...(request.kind != null ? { kind: request.kind as RecordInit['kind'] } : {}),
+    sections
+  }
+}
+
+function checkEdit (request: EditDocRequest): void {
+  if (request == null || typeof request !== 'object') throw new InvalidInputError('Expected an edit')
+  if (request.title == null && request.appendSections == null && request.append == null) {
+    throw new InvalidInputError('Nothing to change: give a title, sections to append or text to append')
+  }
+}
+
+function applyEdit (doc: Y.Doc, request: EditDocRequest, now: number): void {
+  if (request.title != null) setTitle(doc, request.title, now)
+  for (const s of request.appendSections ?? []) appendSection(doc, s.heading, s.text, now)
+  if (request.append != null) appendToSection(doc, request.append.section, request.append.text, now)
+}

@@ -1,0 +1,18 @@
+/** Component name for `ComponentLogger.forComponent`. */
+export const LOG_COMPONENT = 'commonplace:storage'
+
+/**
+ * How long (ms) SQLite waits for a lock held by another connection before giving up.
+ * Zero: a data folder held by another process is an immediate `DataFolderInUseError`, never a hang.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 0
+
+/** SQLite primary result codes this package maps to named errors (https://sqlite.org/rescode.html). */
+export const SqliteCode = {
+  busy: 5,
+  locked: 6,
+  corrupt: 11,
+  full: 13,
+  cantOpen: 14,
+  notADatabase: 26
+} as const

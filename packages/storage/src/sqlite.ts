@@ -1,0 +1,158 @@
+import { DatabaseSync } from 'node:sqlite'
+import type { StatementSync } from 'node:sqlite'
+import { StorageClosedError } from '@commonplace/core'
+import type { KeyValueStore, RangeOptions, WriteOp } from '@commonplace/core'
+import type { ComponentLogger } from '@libp2p/interface'
+import { LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS } from './constants.ts'
+import { normalizeRange, validateOps } from './range.ts'
+import { openError, readError, writeError } from './sqlite-errors.ts'
+
+export interface SqliteStoreInit {
+  /** The database file. Its folder must exist: the caller owns the data folder. */
+  path: string
+  /**
+   * SQLite `max_page_count`: the most pages (4 KiB by default) the file may grow to; past it a
+   * write throws StorageFullError. Unset: limited by the disk only. Mostly for tests.
+   */
+  maxPageCount?: number
+  logger?: ComponentLogger
+}
+
+interface Row { key: string, value: Uint8Array }
+
+/**
+ * Open (or create) the pragmas and schema, and take the exclusive lock before returning.
+ * `locking_mode=EXCLUSIVE` comes first so that WAL keeps its index in heap memory (no `-shm` file)
+ * and the lock, once taken by the write transaction at the end, is held until close.
+ */
+function openDatabase (init: SqliteStoreInit): DatabaseSync {
+  let db: DatabaseSync | undefined
+  try {
+    db = new DatabaseSync(init.path, { timeout: SQLITE_BUSY_TIMEOUT_MS })
+    db.exec('PRAGMA locking_mode = EXCLUSIVE')
+    const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode?: string } | undefined
+    if (mode?.journal_mode !== 'wal') throw new Error(`Cannot switch to WAL journal mode (got ${String(mode?.journal_mode)})`)
+    // FULL: every commit is fsynced before write() returns. fullfsync matters on macOS only.
+    db.exec('PRAGMA synchronous = FULL; PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON')
+    if (init.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(init.maxPageCount))}`)
+    db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID')
+    db.exec('BEGIN IMMEDIATE; COMMIT')
+    return db
+  } catch (err) {
+    try { db?.close() } catch { /* the open error below is the one to report */ }
+    throw openError(init.path, err)
+  }
+}
+
+/**
+ * A `KeyValueStore` in one SQLite file through `node:sqlite`: one table
+ * `kv(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID`, WAL with `synchronous=FULL`, and an
+ * exclusive lock held from open to close, so a second opener (another process, or this one again)
+ * gets DataFolderInUseError. A file that is not a SQLite database gives StorageCorruptError.
+ *
+ * @example
+ * ```ts
+ * const store = sqliteStore({ path: join(dataFolder, 'store.sqlite') })
+ * store.write([{ type: 'put', key: 'd/x/1', value: bytes }]) // durable on return
+ * store.range({ gte: 'd/x/', lt: 'd/x0' })
+ * store.close()
+ * ```
+ */
+export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
+  const { path } = init
+  const log = init.logger?.forComponent(LOG_COMPONENT)
+  let db: DatabaseSync | undefined = openDatabase(init)
+  log?.('opened %s', path)
+
+  const getStmt = db.prepare('SELECT value FROM kv WHERE key = ?')
+  const putStmt = db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)')
+  const delStmt = db.prepare('DELETE FROM kv WHERE key = ?')
+  const beginStmt = db.prepare('BEGIN IMMEDIATE')
+  const commitStmt = db.prepare('COMMIT')
+  const rollbackStmt = db.prepare('ROLLBACK')
+  /** Range statements by shape (bound operators and direction), prepared on first use. */
+  const rangeStmts = new Map<string, StatementSync>()
+
+  function open (): DatabaseSync {
+    if (db === undefined) throw new StorageClosedError(`Storage ${path} is closed`)
+    return db
+  }
+
+  function rangeStmt (database: DatabaseSync, lowerOp: string, upperOp: string, reverse: boolean): StatementSync {
+    const shape = `${lowerOp}|${upperOp}|${reverse ? 'd' : 'a'}`
+    let stmt = rangeStmts.get(shape)
+    if (stmt === undefined) {
+      const where: string[] = []
+      if (lowerOp !== '') where.push(`key ${lowerOp} :lower`)
+      if (upperOp !== '') where.push(`key ${upperOp} :upper`)
+      stmt = database.prepare(
+        `SELECT key, value FROM kv${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+        `ORDER BY key ${reverse ? 'DESC' : 'ASC'} LIMIT :limit`
+      )
+      rangeStmts.set(shape, stmt)
+    }
+    return stmt
+  }
+
+  return {
+    get (key: string): Uint8Array | undefined {
+      open()
+      try {
+        return (getStmt.get(key) as Row | undefined)?.value
+      } catch (err) {
+        throw readError(path, err)
+      }
+    },
+
+    range (options: RangeOptions): Array<[string, Uint8Array]> {
+      const database = open()
+      const { lower, upper, limit, reverse } = normalizeRange(options)
+      const lowerOp = lower === undefined ? '' : lower.inclusive ? '>=' : '>'
+      const upperOp = upper === undefined ? '' : upper.inclusive ? '<=' : '<'
+      const params: Record<string, string | number> = { limit }
+      if (lower !== undefined) params.lower = lower.key
+      if (upper !== undefined) params.upper = upper.key
+      try {
+        const rows = rangeStmt(database, lowerOp, upperOp, reverse).all(params) as unknown as Row[]
+        return rows.map(row => [row.key, row.value])
+      } catch (err) {
+        throw readError(path, err)
+      }
+    },
+
+    write (ops: WriteOp[]): void {
+      const database = open()
+      validateOps(ops)
+      if (ops.length === 0) return
+      try {
+        beginStmt.run()
+        for (const op of ops) {
+          if (op.type === 'put') putStmt.run(op.key, op.value)
+          else delStmt.run(op.key)
+        }
+        commitStmt.run()
+      } catch (err) {
+        // SQLITE_FULL may already have rolled the transaction back; roll back only what is open.
+        if (database.isTransaction) {
+          try { rollbackStmt.run() } catch (rollbackErr) { log?.error('rollback of %s failed - %e', path, rollbackErr) }
+        }
+        const named = writeError(path, err)
+        log?.error('write to %s failed - %e', path, named)
+        throw named
+      }
+    },
+
+    close (): void {
+      if (db === undefined) return
+      const database = db
+      db = undefined
+      rangeStmts.clear()
+      try {
+        database.close()
+        log?.('closed %s', path)
+      } catch (err) {
+        log?.error('closing %s failed - %e', path, err)
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
+import type { KeyValueStore } from '@commonplace/core'
+import { sqliteStore } from '../src/index.ts'
+import { keyValueStoreAcceptance } from './acceptance.ts'
+
+const PAGE_SIZE = 4096
+const SQLITE_MODULE = fileURLToPath(new URL('../src/sqlite.ts', import.meta.url))
+
+keyValueStoreAcceptance('sqliteStore', (options = {}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'commonplace-storage-'))
+  const path = join(dir, 'store.sqlite')
+  const maxPageCount = options.capacityBytes === undefined ? undefined : Math.ceil(options.capacityBytes / PAGE_SIZE)
+  return {
+    store: sqliteStore({ path, maxPageCount }),
+    reopen: () => sqliteStore({ path, maxPageCount }),
+    cleanup: () => { rmSync(dir, { recursive: true, force: true }) }
+  }
+}, { persistent: true })
+
+interface ChildResult { ok: boolean, name?: string, code?: string, message?: string }
+
+/** Open `path` with sqliteStore in a separate Node process, close it, and report what happened. */
+async function openInChild (dir: string, path: string): Promise<ChildResult> {
+  const script = join(dir, 'open-child.mjs')
+  writeFileSync(script, [
+    'const [modulePath, dbPath] = process.argv.slice(2)',
+    "const { pathToFileURL } = await import('node:url')",
+    'let result',
+    'try {',
+    '  const { sqliteStore } = await import(pathToFileURL(modulePath).href)',
+    '  sqliteStore({ path: dbPath }).close()',
+    '  result = { ok: true }',
+    '} catch (err) {',
+    '  result = { ok: false, name: err?.name, code: err?.code, message: err?.message }',
+    '}',
+    "process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n')"
+  ].join('\n'))
+  const child = spawn(process.execPath, [script, SQLITE_MODULE, path], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', resolve)
+  })
+  const line = stdout.split('\n').find(l => l.startsWith('RESULT '))
+  if (line === undefined) throw new Error(`child exited with ${String(exitCode)} and no result; stderr: ${stderr}`)
+  return JSON.parse(line.slice('RESULT '.length)) as ChildResult
+}
+
+describe('sqliteStore on disk', () => {
+  let dir: string
+  let path: string
+  let stores: KeyValueStore[]
+
+  function open (maxPageCount?: number): KeyValueStore {
+    const store = sqliteStore({ path, maxPageCount })
+    stores.push(store)
+    return store
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'commonplace-storage-'))
+    path = join(dir, 'store.sqlite')
+    stores = []
+  })
+
+  afterEach(() => {
+    for (const store of stores) store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('creates the database file and keeps its data across close and reopen', () => {
+    const first = open()
+    expect(existsSync(path)).toBe(true)
+    first.write([{ type: 'put', key: 'k', value: Uint8Array.of(7) }])
+    first.close()
+    expect(existsSync(`${path}-shm`)).toBe(false) // exclusive WAL keeps its index in memory
+    const second = open()
+    expect(second.get('k')).toEqual(Uint8Array.of(7))
+  })
+
+  it('throws StorageFullError when the page limit is reached, keeping exactly the previous data, and writes again after deletes', () => {
+    const store = open(40)
+    const written: Array<[string, Uint8Array]> = []
+    let full: unknown
+    for (let i = 0; i < 100 && full === undefined; i++) {
+      const entry: [string, Uint8Array] = [`k/${String(i).padStart(3, '0')}`, new Uint8Array(randomBytes(8 * 1024))]
+      try {
+        store.write([{ type: 'put', key: 'marker', value: Uint8Array.of(i) }, { type: 'put', key: entry[0], value: entry[1] }])
+        written.push(entry)
+      } catch (err) {
+        full = err
+      }
+    }
+    expect(full).toMatchObject({ name: 'StorageFullError', code: 'ERR_STORAGE_FULL' })
+    expect((full as Error).cause).toMatchObject({ errstr: 'database or disk is full' })
+    expect(written.length).toBeGreaterThan(0)
+    expect(store.range({ gte: 'k/', lt: 'k0' })).toEqual(written)
+    expect(store.get('marker')).toEqual(Uint8Array.of(written.length - 1))
+
+    store.write(written.slice(0, 3).map(([key]) => ({ type: 'del', key })))
+    store.write([{ type: 'put', key: 'after', value: new Uint8Array(8 * 1024) }])
+    expect(store.get('after')).toHaveLength(8 * 1024)
+  })
+
+  it('refuses a second open of the same path in this process with DataFolderInUseError, and allows it after close', () => {
+    const first = open()
+    first.write([{ type: 'put', key: 'k', value: Uint8Array.of(1) }])
+    expect(() => open()).toThrow(expect.objectContaining({
+      name: 'DataFolderInUseError',
+      code: 'ERR_DATA_FOLDER_IN_USE',
+      message: expect.stringContaining('is in use by another process')
+    }))
+    expect(first.get('k')).toEqual(Uint8Array.of(1))
+    first.close()
+    expect(open().get('k')).toEqual(Uint8Array.of(1))
+  })
+
+  it('makes another process that opens the same path fail with DataFolderInUseError until the holder closes', async () => {
+    open().close() // an existing database, so the holder below takes the lock without writing
+    const holder = open()
+    const refused = await openInChild(dir, path)
+    expect(refused).toMatchObject({ ok: false, name: 'DataFolderInUseError', code: 'ERR_DATA_FOLDER_IN_USE' })
+    expect(refused.message).toContain(dir)
+    holder.write([{ type: 'put', key: 'still', value: Uint8Array.of(1) }])
+    expect(holder.get('still')).toEqual(Uint8Array.of(1))
+    holder.close()
+    expect(await openInChild(dir, path)).toEqual({ ok: true })
+    expect(open().get('still')).toEqual(Uint8Array.of(1))
+  })
+
+  it('refuses a file that is not a SQLite database with StorageCorruptError and leaves it untouched', () => {
+    const text = 'this is a text file, not a database\n'.repeat(50)
+    writeFileSync(path, text)
+    expect(() => open()).toThrow(expect.objectContaining({ name: 'StorageCorruptError', code: 'ERR_STORAGE_CORRUPT' }))
+    expect(readFileSync(path, 'utf8')).toBe(text)
+    expect(existsSync(`${path}-wal`)).toBe(false)
+  })
+
+  it('does not create a missing data folder, failing with StorageWriteError', () => {
+    const missing = join(dir, 'missing', 'store.sqlite')
+    expect(() => sqliteStore({ path: missing })).toThrow(expect.objectContaining({ name: 'StorageWriteError' }))
+    expect(existsSync(join(dir, 'missing'))).toBe(false)
+  })
+})

@@ -1,0 +1,159 @@
+import { LengthPrefixedDecoder } from '@libp2p/utils'
+import * as varint from 'uint8-varint'
+import { MalformedMessageError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
+import type { Logger, Stream } from '@libp2p/interface'
+import { decodeFrame, encodeFrame, encodedLength } from './codec.ts'
+import type { CodecLimits } from './codec.ts'
+import type { Message } from './messages.ts'
+import type { SyncSession } from './session.ts'
+
+export interface PeerChannelInit {
+  stream: Stream
+  session: SyncSession
+  log: Logger
+  maxFrameBytes: number
+  targetFrameBytes: number
+  limits: CodecLimits
+  /** Counts bytes of frames read and written (after the length prefix). */
+  onBytes?: (direction: 'in' | 'out', bytes: number) => void
+}
+
+/**
+ * Owns one long-lived stream to one peer: length-prefixed framing, batching of what is queued,
+ * back-pressure (waits for `drain`), and the session's messages in order. A malformed or
+ * oversized frame, or a corrupt update, aborts the stream with a typed error.
+ */
+export interface PeerChannel {
+  /** Queue messages; they go out in the next frame. */
+  send(messages: Message[]): void
+  /** Resolves when the stream ends; rejects with the error that ended it. */
+  readonly done: Promise<void>
+  close(): Promise<void>
+  abort(err: Error): void
+}
+
+export function createPeerChannel (init: PeerChannelInit): PeerChannel {
+  return new Channel(init)
+}
+
+class Channel implements PeerChannel {
+  readonly done: Promise<void>
+  private readonly init: PeerChannelInit
+  private readonly queue: Message[] = []
+  private scheduled = false
+  private writing = false
+  private closed = false
+
+  constructor (init: PeerChannelInit) {
+    this.init = init
+    this.send(init.session.open())
+    this.done = this.readLoop()
+  }
+
+  send (messages: Message[]): void {
+    if (this.closed || messages.length === 0) return
+    this.queue.push(...messages)
+    this.schedule()
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    await this.init.stream.close().catch(() => {})
+  }
+
+  abort (err: Error): void {
+    this.closed = true
+    this.init.stream.abort(err)
+  }
+
+  private schedule (): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    queueMicrotask(() => {
+      this.scheduled = false
+      this.flush().catch(err => { this.fail(err as Error) })
+    })
+  }
+
+  /** Write everything queued, in frames of about `targetFrameBytes`, ending with a MARK. */
+  private async flush (): Promise<void> {
+    if (this.writing || this.closed) return
+    this.writing = true
+    try {
+      while (!this.closed) {
+        if (this.queue.length === 0) this.queue.push(...this.init.session.mark())
+        if (this.queue.length === 0) break
+        const frame = encodeFrame(this.takeBatch())
+        this.init.onBytes?.('out', frame.byteLength)
+        if (!this.init.stream.send(lengthPrefixed(frame))) {
+          await this.init.stream.onDrain()
+        }
+      }
+    } finally {
+      this.writing = false
+    }
+  }
+
+  private takeBatch (): Message[] {
+    let size = 0
+    let n = 0
+    while (n < this.queue.length && (n === 0 || size < this.init.targetFrameBytes)) {
+      size += encodedLength(this.queue[n])
+      n++
+    }
+    return this.queue.splice(0, n)
+  }
+
+  private async readLoop (): Promise<void> {
+    const decoder = new LengthPrefixedDecoder({ maxDataLength: this.init.maxFrameBytes, maxBufferSize: this.init.maxFrameBytes * 2 })
+    try {
+      for await (const chunk of this.init.stream) {
+        for (const frame of decodeOrThrow(decoder, chunk)) {
+          const bytes = frame.subarray()
+          this.init.onBytes?.('in', bytes.byteLength)
+          for (const message of decodeFrame(bytes, this.init.limits)) {
+            this.send(await this.init.session.receive(message))
+          }
+          this.schedule()
+        }
+      }
+    } catch (err) {
+      this.fail(err as Error)
+      throw err
+    } finally {
+      this.closed = true
+    }
+  }
+
+  private fail (err: Error): void {
+    if (this.init.stream.status !== 'open') {
+      // the stream was closing anyway (the connection went away while we wrote)
+      this.closed = true
+      return
+    }
+    this.init.log.error('sync stream failed: %s %s', err.name, err.message)
+    this.closed = true
+    this.init.stream.abort(err)
+  }
+}
+
+function * decodeOrThrow (decoder: LengthPrefixedDecoder, chunk: Parameters<LengthPrefixedDecoder['decode']>[0]): Generator<ReturnType<LengthPrefixedDecoder['decode']> extends Generator<infer T> ? T : never> {
+  try {
+    yield * decoder.decode(chunk)
+  } catch (err) {
+    if (isCommonplaceError(err)) throw err
+    const name = (err as Error).name
+    if (name === 'InvalidMessageLengthError' || name === 'InvalidParametersError') {
+      throw new OversizedMessageError(`Frame larger than allowed: ${(err as Error).message}`, { cause: err })
+    }
+    throw new MalformedMessageError(`Bad frame: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+function lengthPrefixed (frame: Uint8Array): Uint8Array {
+  const prefix = varint.encode(frame.byteLength)
+  const out = new Uint8Array(prefix.byteLength + frame.byteLength)
+  out.set(prefix, 0)
+  out.set(frame, prefix.byteLength)
+  return out
+}
