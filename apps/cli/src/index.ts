@@ -26,6 +26,8 @@ export type { NodeModule, RunningNode, InitNodeOptions, InitNodeResult, CreateNo
 export type { ApiClientInit } from './client.ts'
 export { createApiClient } from './client.ts'
 export { readConnection } from './connection.ts'
+export { readEventStream } from './event-stream.ts'
+export type { StreamEvent, EventStreamInit } from './event-stream.ts'
 export type { Connection, NodeInfo } from './connection.ts'
 export { EXIT, NodeNotRunningError, UsageError } from './errors.ts'
 

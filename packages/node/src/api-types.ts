@@ -76,3 +76,11 @@ export interface LocalApi {
   share(id: string, request: ShareRequest): Promise<DocView>
   unshare(id: string, org: string): Promise<DocView>
 }
+
+/** What the node tells local clients as it happens (`GET /api/events`, Server-Sent Events). */
+export type NodeEvent =
+  | { type: 'doc', id: DocId, changeSeq: number, origin: 'local' | 'peer' | 'storage', peer?: OrgId, accessChanged: boolean }
+  | { type: 'peer', orgId: OrgId, name?: string, state: 'connected' | 'disconnected' }
+
+/** Subscribe to node events; returns the function that unsubscribes. */
+export type NodeEventSource = (listener: (event: NodeEvent) => void) => () => void

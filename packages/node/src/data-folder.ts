@@ -14,9 +14,10 @@ export interface Identity {
   name: string
 }
 
-/** Create the data folder (mode 0700) if it is missing. */
+/** Create the data folder if it is missing; it holds a private key, so it is made owner-only (0700). */
 export async function ensureDataFolder (dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  if (((await stat(dataDir)).mode & 0o077) !== 0) await chmod(dataDir, 0o700)
 }
 
 /**
@@ -43,11 +44,16 @@ export async function loadIdentity (dataDir: string, name?: string): Promise<Ide
   }
   const orgId = peerIdFromPrivateKey(key).toString() as OrgId
   const config = await readConfig(dataDir)
-  if (name != null) {
-    config.name = checkName(name)
-    await writeFile(join(dataDir, FILES.config), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
-  }
+  if (name != null) config.name = await saveName(dataDir, name)
   return { key, orgId, name: typeof config.name === 'string' ? config.name : orgId.slice(-8), created }
+}
+
+/** Store the organisation's display name; returns it as stored. */
+export async function saveName (dataDir: string, name: string): Promise<string> {
+  const config = await readConfig(dataDir)
+  config.name = checkName(name)
+  await writeFile(join(dataDir, FILES.config), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
+  return config.name as string
 }
 
 /** A fresh token for the local API, readable by the owner only. */

@@ -13,7 +13,8 @@ import { AddressInUseError, CommonplaceError, ForbiddenError, InvalidInputError,
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import type { CreateDocRequest, EditDocRequest, LocalApi, ShareRequest } from './api-types.ts'
+import type { CreateDocRequest, EditDocRequest, LocalApi, NodeEventSource, ShareRequest } from './api-types.ts'
+import { serveEventStream } from './event-stream.ts'
 
 /** Largest request body accepted (bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -26,6 +27,8 @@ export interface HttpApiInit {
   host?: string
   /** Default 0 (any free port). */
   port?: number
+  /** Node events served at `GET /api/events` (Server-Sent Events); no such route without it. */
+  events?: NodeEventSource
   logger?: ComponentLogger
 }
 
@@ -88,6 +91,10 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
     try {
       checkHost(req, allowedHosts)
       checkToken(req, tokenDigest)
+      if (init.events != null && req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/api/events') {
+        serveEventStream(res, init.events)
+        return
+      }
       const reply = await dispatch(routes, req, res)
       sendReply(res, reply)
       log('%s %s -> %d', req.method, req.url, res.statusCode)

@@ -7,11 +7,12 @@ import { AddressInUseError } from '@commonplace/core'
 import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
-import { loadIdentity, removeNodeInfo, writeApiToken, writeNodeInfo } from './data-folder.ts'
+import { loadIdentity, removeNodeInfo, saveName, writeApiToken, writeNodeInfo } from './data-folder.ts'
 import { createCommonplaceLibp2p } from './libp2p.ts'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
 import { createHttpApi } from './http-api.ts'
+import { nodeEvents } from './node-events.ts'
 import type { HttpApiServer } from './http-api.ts'
 import type { LocalApi } from './api-types.ts'
 
@@ -57,11 +58,13 @@ export async function initNode (init: { dataDir: string, name?: string }): Promi
  * ```
  */
 export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
-  const identity = await loadIdentity(init.dataDir, init.name)
+  const identity = await loadIdentity(init.dataDir)
   const logger = init.logger ?? defaultLogger()
+  // the store takes the data folder's lock: change nothing in the folder before it is ours
   const storage = sqliteStore({ path: join(init.dataDir, FILES.database), logger })
   let store: DocumentStore | undefined
   try {
+    if (init.name != null) identity.name = await saveName(init.dataDir, init.name)
     store = createDocumentStore({ storage, logger }, {
       describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) })
     })
@@ -127,7 +130,9 @@ class Node implements CommonplaceNode {
     try {
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
-      this.http = createHttpApi({ api: this.api, token, host: http.host, port: http.port, logger: this.parts.logger })
+      this.http = createHttpApi({
+        api: this.api, token, host: http.host, port: http.port, events: nodeEvents(this.store, this.libp2p), logger: this.parts.logger
+      })
       this.url = (await this.http.start()).url
       await writeNodeInfo(init.dataDir, {
         orgId: this.orgId, name: this.name, listen: this.listenAddresses(), api: this.url, pid: process.pid

@@ -3,7 +3,7 @@ import { request as httpRequest, createServer } from 'node:http'
 import { AddressInUseError, CommonplaceError, ConnectionFailedError, ForbiddenError, InvalidIdError, NotFoundError, ReadOnlyError, StorageFullError } from '@commonplace/core'
 import { createHttpApi, MAX_BODY_BYTES } from '../src/http-api.ts'
 import type { HttpApiServer } from '../src/http-api.ts'
-import type { DocSummary, DocView, LocalApi, NodeStatus, PeerInfo } from '../src/api-types.ts'
+import type { DocSummary, DocView, LocalApi, NodeEvent, NodeEventSource, NodeStatus, PeerInfo } from '../src/api-types.ts'
 import type { AddressInfo } from 'node:net'
 import type { DocId, OrgId } from '@commonplace/core'
 
@@ -365,5 +365,42 @@ describe('createHttpApi lifecycle', () => {
     await server.stop()
     expect(server.server.listening).toBe(false)
     await expect(fetch(`${url}/api/status`)).rejects.toThrow()
+  })
+})
+
+describe('createHttpApi event stream', () => {
+  it('serves node events as Server-Sent Events after a ready event, and only with the token', async () => {
+    const listeners = new Set<(e: NodeEvent) => void>()
+    let unsubscribed!: () => void
+    const gone = new Promise<void>(resolve => { unsubscribed = resolve })
+    const events: NodeEventSource = (listener) => {
+      listeners.add(listener)
+      return () => { listeners.delete(listener); unsubscribed() }
+    }
+    const server = createHttpApi({ api: fakeApi(), token: TOKEN, events })
+    const { url } = await server.start()
+    try {
+      const refused = await fetch(`${url}/api/events`)
+      expect(refused.status).toBe(401)
+      const controller = new AbortController()
+      const res = await fetch(`${url}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal })
+      expect(res.headers.get('content-type')).toContain('text/event-stream')
+      const reader = res.body!.getReader()
+      const decoder = new TextDecoder()
+      let text = ''
+      const readUntil = async (needle: string): Promise<void> => {
+        while (!text.includes(needle)) text += decoder.decode((await reader.read()).value)
+      }
+      await readUntil('event: ready')
+      expect(listeners.size).toBe(1)
+      for (const l of listeners) l({ type: 'peer', orgId: 'org' as never, state: 'connected' })
+      await readUntil('event: peer')
+      expect(text).toContain('data: {"type":"peer","orgId":"org","state":"connected"}')
+      controller.abort()
+      await gone
+      expect(listeners.size).toBe(0)
+    } finally {
+      await server.stop()
+    }
   })
 })

@@ -4,6 +4,7 @@ import { helpCommand } from './help.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
 import { initCommand, startCommand } from './node.ts'
 import { shareCommand, unshareCommand } from './share.ts'
+import { watchCommand } from './watch.ts'
 import type { CommandSpec } from '../command.ts'
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   docEditCommand,
   shareCommand,
   unshareCommand,
+  watchCommand,
   helpCommand
 ]
 

@@ -1,0 +1,111 @@
+import { describe, it, expect } from 'vitest'
+import * as Y from 'yjs'
+import { memoryStore } from '@commonplace/storage'
+import { createDocumentStore } from '@commonplace/docstore'
+import { deriveDocId, nextGrantSeq, randomNonce, signGrant } from '@commonplace/core'
+import type { DocumentStore, OrgId } from '@commonplace/core'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { createSyncSession } from '../src/index.ts'
+import type { Message, SyncSession } from '../src/index.ts'
+
+async function org (): Promise<{ key: Awaited<ReturnType<typeof generateKeyPair>>, id: OrgId, store: DocumentStore }> {
+  const key = await generateKeyPair('Ed25519')
+  return { key, id: peerIdFromPrivateKey(key).toString() as OrgId, store: createDocumentStore({ storage: memoryStore() }) }
+}
+
+/** Deliver messages between two sessions in order until both are quiet; returns every message sent. */
+async function pump (x: SyncSession, y: SyncSession, first: [Message[], Message[]]): Promise<Message[]> {
+  const log: Message[] = []
+  let toY = first[0]
+  let toX = first[1]
+  while (toX.length > 0 || toY.length > 0) {
+    const nextX: Message[] = []
+    const nextY: Message[] = []
+    for (const m of toY) { log.push(m); nextX.push(...await y.receive(m)) }
+    for (const m of toX) { log.push(m); nextY.push(...await x.receive(m)) }
+    toX = [...nextX, ...y.mark()]
+    toY = [...nextY, ...x.mark()]
+  }
+  return log
+}
+
+describe('sync session (no I/O)', () => {
+  it('offers only shared documents, fetches what differs, and confirms with MARK/ACK', async () => {
+    const a = await org()
+    const b = await org()
+    const nonce = randomNonce()
+    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
+    a.store.create(header, d => d.getText('t').insert(0, 'Betonieren bei Frost'))
+    const hiddenNonce = randomNonce()
+    const hidden = { id: await deriveDocId(a.id, hiddenNonce), owner: a.id, nonce: hiddenNonce }
+    a.store.create(hidden, d => d.getText('t').insert(0, 'not for b'))
+    const acl = a.store.access(header.id)!
+    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: b.id, role: 'edit', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+
+    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
+    const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
+    const log = await pump(sa, sb, [sa.open(), sb.open()])
+    expect(b.store.read(header.id, d => d.getText('t').toString())).toBe('Betonieren bei Frost')
+    expect(b.store.has(hidden.id)).toBe(false)
+    expect(JSON.stringify(log.map(m => ('doc' in m ? m.doc : m.type === 'access' ? m.header.id : '')))).not.toContain(hidden.id)
+    expect(log.filter(m => m.type === 'ack').length).toBeGreaterThan(0)
+    expect(a.store.checkpoint(b.id, b.store.storeId)).toBe(a.store.changeSeq)
+
+    // a second meeting with nothing changed: no offers at all
+    const again = await pump(
+      createSyncSession({ self: a.id, peer: b.id, store: a.store }),
+      createSyncSession({ self: b.id, peer: a.id, store: b.store }),
+      [[{ type: 'hello', version: 1, storeId: a.store.storeId, name: '' }], [{ type: 'hello', version: 1, storeId: b.store.storeId, name: '' }]]
+    )
+    expect(again.filter(m => m.type === 'offer')).toEqual([])
+  })
+
+  it('holds back an ACK until every WANT sent before the MARK is answered', async () => {
+    const a = await org()
+    const b = await org()
+    const nonce = randomNonce()
+    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
+    a.store.create(header, d => d.getText('t').insert(0, 'x'))
+    const acl = a.store.access(header.id)!
+    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: b.id, role: 'read', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
+    const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
+    await sb.receive(sa.open()[0])
+    const fromA = await sa.receive(sb.open()[0])
+    const replies: Message[] = []
+    for (const m of fromA) replies.push(...await sb.receive(m))
+    expect(replies.map(m => m.type)).toEqual(['want'])
+    expect(sb.idle).toBe(false)
+    const answer = await sa.receive(replies[0])
+    expect(answer.map(m => m.type)).toEqual(['reply'])
+    const ack = await sb.receive(answer[0])
+    expect(ack).toEqual([{ type: 'ack', seq: a.store.changeSeq }])
+    expect(b.store.read(header.id, d => d.getText('t').toString())).toBe('x')
+  })
+
+  it('refuses content from a reader and reports it', async () => {
+    const a = await org()
+    const r = await org()
+    const nonce = randomNonce()
+    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
+    a.store.create(header, d => d.getText('t').insert(0, 'original'))
+    const acl = a.store.access(header.id)!
+    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: r.id, role: 'read', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    const refused: string[] = []
+    const sa = createSyncSession({ self: a.id, peer: r.id, store: a.store, onRefused: e => refused.push(e.code) })
+    await sa.receive({ type: 'hello', version: 1, storeId: 'r', name: 'r' })
+    const evil = new Y.Doc()
+    evil.getText('t').insert(0, 'evil')
+    const out = await sa.receive({ type: 'update', doc: header.id, update: Y.encodeStateAsUpdate(evil) })
+    expect(out).toMatchObject([{ type: 'error', code: 'ERR_FORBIDDEN', doc: header.id }])
+    expect(refused).toEqual(['ERR_FORBIDDEN'])
+    expect(a.store.read(header.id, d => d.getText('t').toString())).toBe('original')
+  })
+
+  it('treats anything before HELLO as a protocol error', async () => {
+    const a = await org()
+    const s = createSyncSession({ self: a.id, peer: a.id, store: a.store })
+    await expect(s.receive({ type: 'mark', seq: 1 })).rejects.toMatchObject({ name: 'ProtocolError' })
+  })
+})
