@@ -18,6 +18,8 @@ export interface DocumentInfo {
   updatedAt: number
   /** The local change sequence number of the last change (content or access). */
   changeSeq: number
+  /** The local change sequence number of the last change of the access list. */
+  accessSeq: number
   /** Encoded Yjs state vector. */
   stateVector: Uint8Array
   /** Bytes of update log kept for this document. */
@@ -39,13 +41,26 @@ export type DocumentChangeListener = (change: DocumentChange) => void
 /**
  * Documents held by this node: Yjs update logs on the storage port, an index that answers
  * without loading documents, a local change sequence and per-peer checkpoints on it.
- * Every mutating call is atomic: it is on disk when it returns, or it throws and changed nothing.
+ *
+ * Mutations apply in memory at once, are announced a microtask later (`onChange`), and are
+ * written together (group commit): everything staged in one tick goes to disk in one atomic
+ * batch, at the end of the tick or at an explicit `flush()`. A failed write puts memory back to
+ * what is on disk. Acknowledge nothing (an API call, a peer's MARK) before `flush()` returned.
  */
 export interface DocumentStore {
   /** A random id for this store's lifetime; a peer's checkpoints are kept per store id. */
   readonly storeId: string
-  /** The latest local change sequence number. */
+  /** The latest change sequence number on disk (changes up to it have been announced). */
   readonly changeSeq: number
+  /** How many batches failed to be written since the store opened. */
+  readonly failures: number
+  /** How many documents are loaded in memory now (documents held are not documents open). */
+  readonly loadedCount: number
+  /**
+   * Write what is staged now (one atomic batch) and announce it.
+   * @throws StorageFullError, StorageWriteError: nothing was written and memory is as on disk
+   */
+  flush(): void
   has(id: DocId): boolean
   info(id: DocId): DocumentInfo | undefined
   list(): DocumentInfo[]
@@ -72,7 +87,13 @@ export interface DocumentStore {
   /** The highest local change seq that `peer` (with store `peerStoreId`) confirmed; 0 if none. */
   checkpoint(peer: OrgId, peerStoreId: string): number
   setCheckpoint(peer: OrgId, peerStoreId: string, seq: number): void
-  /** Called synchronously after each change is on disk. Returns an unsubscribe function. */
+  /**
+   * Called with the changes made, in change order, a microtask after they were made and before
+   * they are on disk (relaying does not wait for the disk). A burst of changes to one document
+   * from one origin comes as one change. Returns an unsubscribe function.
+   */
   onChange(listener: DocumentChangeListener): () => void
+  /** Called with the new `changeSeq` after each batch is on disk. Returns an unsubscribe function. */
+  onDurable(listener: (seq: number) => void): () => void
   close(): void
 }

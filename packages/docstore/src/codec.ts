@@ -11,7 +11,7 @@ export interface InfoRecord extends DocumentInfo {
   logNext: number
 }
 
-const INFO_VERSION = 1
+const INFO_VERSION = 2
 const ACL_VERSION = 1
 
 export function encodeInfo (info: InfoRecord): Uint8Array {
@@ -26,14 +26,16 @@ export function encodeInfo (info: InfoRecord): Uint8Array {
   encoding.writeVarUint(e, info.storedBytes)
   encoding.writeVarUint(e, info.logFirst)
   encoding.writeVarUint(e, info.logNext)
+  encoding.writeVarUint(e, info.accessSeq)
   return encoding.toUint8Array(e)
 }
 
 export function decodeInfo (id: DocId, bytes: Uint8Array): InfoRecord {
   return guard(`index entry of ${id}`, () => {
     const d = decoding.createDecoder(bytes)
-    if (decoding.readVarUint(d) !== INFO_VERSION) throw new Error('unknown version')
-    return {
+    const version = decoding.readVarUint(d)
+    if (version !== INFO_VERSION && version !== 1) throw new Error('unknown version')
+    const info: InfoRecord = {
       id,
       owner: decoding.readVarString(d) as OrgId,
       title: decoding.readVarString(d),
@@ -43,8 +45,12 @@ export function decodeInfo (id: DocId, bytes: Uint8Array): InfoRecord {
       stateVector: decoding.readVarUint8Array(d).slice(),
       storedBytes: decoding.readVarUint(d),
       logFirst: decoding.readVarUint(d),
-      logNext: decoding.readVarUint(d)
+      logNext: decoding.readVarUint(d),
+      accessSeq: 0
     }
+    // version 1 did not record when access last changed: assume with the last change
+    info.accessSeq = version === 1 ? info.changeSeq : decoding.readVarUint(d)
+    return info
   })
 }
 

@@ -11,7 +11,8 @@ export interface DocCache {
   clear(): void
 }
 
-export function docCache (max: number): DocCache {
+/** `pinned(id)` keeps a document loaded while it has changes not yet on disk. */
+export function docCache (max: number, pinned: (id: DocId) => boolean = () => false): DocCache {
   const docs = new Map<DocId, Y.Doc>()
   return {
     get (id) {
@@ -24,9 +25,10 @@ export function docCache (max: number): DocCache {
     },
     set (id, doc) {
       docs.set(id, doc)
-      while (docs.size > max) {
-        const oldest = docs.keys().next().value as DocId
-        this.evict(oldest)
+      if (docs.size <= max) return
+      for (const candidate of docs.keys()) {
+        if (docs.size <= max) break
+        if (candidate !== id && !pinned(candidate)) this.evict(candidate)
       }
     },
     evict (id) {

@@ -6,17 +6,21 @@ import {
   OversizedMessageError, StorageCorruptError, StorageWriteError, isCommonplaceError, mergeGrants
 } from '@commonplace/core'
 import type {
-  AccessList, DocHeader, DocId, DocumentChange, DocumentChangeListener, DocumentInfo, DocumentStore,
+  AccessList, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore,
   KeyValueStore, OrgId, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import { decodeAcl, decodeInfo, decodeUint, encodeAcl, encodeInfo, encodeUint } from './codec.ts'
+import { decodeAcl, decodeInfo, decodeUint, encodeInfo, encodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
+import { batchOps, createWriteBatch, rememberBefore } from './write-batch.ts'
+import { createAnnouncer } from './announcer.ts'
+import type { Announcer } from './announcer.ts'
+import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
 import { DEFAULT_COMPACT_AFTER, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
 import {
-  ACL_RANGE, CHANGE_RANGE_END, INFO_RANGE, SEQ_KEY, STORE_ID_KEY, aclKey, changeKey, checkpointKey, infoKey, logKey, logRange
+  ACL_RANGE, CHANGE_RANGE_END, INFO_RANGE, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
 } from './keys.ts'
 
 export interface DocumentStoreInit {
@@ -62,14 +66,21 @@ export function createDocumentStore (components: DocumentStoreComponents, init: 
 
 class Store implements DocumentStore {
   readonly storeId: string
+  /** The latest change sequence number in memory (may be ahead of the disk until a flush). */
   private seq: number
+  /** The latest change sequence number on disk. */
+  private durableSeq: number
+  private batch: WriteBatch | null = null
+  private flushScheduled = false
+  private failed = 0
   private readonly storage: KeyValueStore
   private readonly log?: Logger
   private readonly infos = new Map<DocId, InfoRecord>()
   private readonly acls = new Map<DocId, AccessList>()
   private readonly digests = new Map<DocId, { seq: number, digest: Uint8Array }>()
   private readonly cache: DocCache
-  private readonly listeners = new Set<DocumentChangeListener>()
+  private readonly announcer: Announcer
+  private readonly durableListeners = new Set<(seq: number) => void>()
   private readonly compactAfter: number
   private readonly maxUpdateBytes: number
   private readonly describe: (doc: Y.Doc) => { title: string, kind: string }
@@ -78,13 +89,15 @@ class Store implements DocumentStore {
   constructor (components: DocumentStoreComponents, init: DocumentStoreInit) {
     this.storage = components.storage
     this.log = components.logger?.forComponent('commonplace:docstore')
-    this.cache = docCache(init.maxLoaded ?? DEFAULT_MAX_LOADED)
+    this.announcer = createAnnouncer(id => this.cache.get(id), this.log)
+    this.cache = docCache(init.maxLoaded ?? DEFAULT_MAX_LOADED, id => this.batch?.updates.has(id) === true)
     this.compactAfter = init.compactAfter ?? DEFAULT_COMPACT_AFTER
     this.maxUpdateBytes = init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES
     this.describe = init.describe ?? defaultDescribe
     this.now = init.now ?? Date.now
     this.storeId = this.openStoreId()
     this.seq = decodeUint(this.storage.get(SEQ_KEY))
+    this.durableSeq = this.seq
     for (const [key, value] of this.storage.range(INFO_RANGE)) {
       const id = key.slice(2) as DocId
       this.infos.set(id, decodeInfo(id, value))
@@ -95,7 +108,41 @@ class Store implements DocumentStore {
     }
   }
 
-  get changeSeq (): number { return this.seq }
+  get changeSeq (): number { return this.durableSeq }
+
+  get failures (): number { return this.failed }
+
+  /**
+   * Write every change made since the last flush in one atomic batch, then announce them.
+   * On failure memory is put back as it is on disk and the error is thrown.
+   */
+  flush (): void {
+    this.announcer.announce()
+    const batch = this.batch
+    if (batch == null) return
+    this.batch = null
+    for (const id of batch.updates.keys()) {
+      const doc = this.cache.get(id)
+      const info = this.infos.get(id)
+      if (doc != null && info != null) Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
+    }
+    let written
+    try {
+      written = batchOps(batch, id => ({ info: this.infos.get(id) as InfoRecord, acl: this.acls.get(id), doc: this.cache.get(id) }), this.seq)
+      this.write(written.ops)
+    } catch (err) {
+      this.undo(batch)
+      throw err
+    }
+    this.durableSeq = this.seq
+    for (const [id, info] of written.infos) this.infos.set(id, info)
+    for (const id of batch.updates.keys()) {
+      const info = this.infos.get(id)
+      const doc = this.cache.get(id)
+      if (info != null && doc != null && info.logNext - info.logFirst > this.compactAfter) this.compact(info, doc)
+    }
+    for (const listener of this.durableListeners) listener(this.durableSeq)
+  }
 
   has (id: DocId): boolean { return this.infos.has(id) }
 
@@ -144,6 +191,7 @@ class Store implements DocumentStore {
       throw new CorruptUpdateError(`Update for ${id} does not decode`, { cause: err })
     }
     const doc = this.load(id)
+    this.noteStateBefore(id, doc)
     const pendingBefore = pendingOf(doc)
     let effective: Uint8Array | null
     try {
@@ -161,6 +209,7 @@ class Store implements DocumentStore {
   edit (id: DocId, fn: (doc: Y.Doc) => void): Uint8Array | null {
     const info = this.requireInfo(id)
     const doc = this.load(id)
+    this.noteStateBefore(id, doc)
     let update: Uint8Array | null
     try {
       update = captureUpdate(doc, LOCAL_ORIGIN, () => { fn(doc) })
@@ -206,22 +255,31 @@ class Store implements DocumentStore {
   }
 
   checkpoint (peer: OrgId, peerStoreId: string): number {
-    return decodeUint(this.storage.get(checkpointKey(peer, peerStoreId)))
+    const key = checkpointKey(peer, peerStoreId)
+    return this.batch?.checkpoints.get(key) ?? decodeUint(this.storage.get(key))
   }
 
+  /** Staged with the next batch: a checkpoint lost in a crash only means offering more again. */
   setCheckpoint (peer: OrgId, peerStoreId: string, seq: number): void {
-    if (seq <= this.checkpoint(peer, peerStoreId)) return
-    this.write([{ type: 'put', key: checkpointKey(peer, peerStoreId), value: encodeUint(seq) }])
+    if (seq <= this.checkpoint(peer, peerStoreId) || seq > this.durableSeq) return
+    const batch = this.batch ??= createWriteBatch()
+    batch.checkpoints.set(checkpointKey(peer, peerStoreId), seq)
+    this.scheduleFlush()
   }
 
   onChange (listener: DocumentChangeListener): () => void {
-    this.listeners.add(listener)
-    return () => { this.listeners.delete(listener) }
+    return this.announcer.on(listener)
+  }
+
+  onDurable (listener: (seq: number) => void): () => void {
+    this.durableListeners.add(listener)
+    return () => { this.durableListeners.delete(listener) }
   }
 
   close (): void {
     this.cache.clear()
-    this.listeners.clear()
+    this.announcer.clear()
+    this.durableListeners.clear()
   }
 
   /** Loaded documents right now (for tests and footprint figures). */
@@ -252,40 +310,67 @@ class Store implements DocumentStore {
   }
 
   /**
-   * Write one change (log row, index entry, access list, change-sequence entry) in one atomic
-   * batch; only then update memory and tell listeners. On failure memory is as before.
+   * Stage one change (log row, index entry, access list, change-sequence entry) in the current
+   * batch and update memory; it is written, then announced, at the next flush (this tick).
    */
   private commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin }): void {
     const { doc, update, acl, origin } = change
-    const seq = this.seq + 1
-    const next: InfoRecord = { ...prev, changeSeq: seq, updatedAt: this.now() }
-    const ops: WriteOp[] = []
+    const batch = this.batch ??= createWriteBatch()
+    // the first change of a document in a batch copies its index entry; later ones update the copy
+    let next = this.infos.get(prev.id)
+    if (next == null || !batch.before.has(prev.id)) {
+      rememberBefore(batch, prev.id, next, this.acls.get(prev.id))
+      next = { ...prev }
+      this.infos.set(prev.id, next)
+    }
+    next.changeSeq = ++this.seq
+    next.updatedAt = this.now()
     if (doc != null && update != null) {
-      Object.assign(next, this.describe(doc))
-      next.stateVector = Y.encodeStateVector(doc)
-      next.storedBytes = prev.storedBytes + update.byteLength
-      next.logNext = prev.logNext + 1
-      ops.push({ type: 'put', key: logKey(prev.id, prev.logNext), value: update })
+      const updates = batch.updates.get(prev.id)
+      if (updates == null) batch.updates.set(prev.id, [update])
+      else updates.push(update)
     }
-    if (acl != null) ops.push({ type: 'put', key: aclKey(prev.id), value: encodeAcl(acl) })
-    if (prev.changeSeq > 0) ops.push({ type: 'del', key: changeKey(prev.changeSeq) })
-    ops.push(
-      { type: 'put', key: changeKey(seq), value: u8FromString(prev.id) },
-      { type: 'put', key: infoKey(prev.id), value: encodeInfo(next) },
-      { type: 'put', key: SEQ_KEY, value: encodeUint(seq) }
-    )
-    try {
-      this.write(ops)
-    } catch (err) {
-      if (doc != null && this.cache.get(prev.id) === doc) this.cache.evict(prev.id)
-      throw err
+    if (acl != null) {
+      batch.acls.add(prev.id)
+      this.acls.set(prev.id, acl)
+      next.accessSeq = next.changeSeq
     }
-    this.seq = seq
-    this.infos.set(prev.id, next)
-    if (acl != null) this.acls.set(prev.id, acl)
-    if (doc != null && next.logNext - next.logFirst > this.compactAfter) this.compact(next, doc)
     const effective = change.effective === undefined ? update : change.effective
-    this.emit({ id: prev.id, update: effective ?? undefined, accessChanged: acl != null, origin, changeSeq: seq })
+    this.announcer.push({ id: prev.id, update: effective ?? undefined, accessChanged: acl != null, origin, changeSeq: next.changeSeq })
+    this.scheduleFlush()
+  }
+
+  /** Before a document's first change in a batch: its state vector, to write the batch as one diff. */
+  private noteStateBefore (id: DocId, doc: Y.Doc): void {
+    const batch = this.batch ??= createWriteBatch()
+    if (!batch.stateBefore.has(id)) batch.stateBefore.set(id, Y.encodeStateVector(doc))
+    this.announcer.note(id, doc)
+  }
+
+  private scheduleFlush (): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      try {
+        this.flush()
+      } catch (err) {
+        this.log?.error('writing changes failed; memory is back to what is on disk: %e', err)
+      }
+    })
+  }
+
+  /** Put memory back to what is on disk. Sequence numbers are not reused. */
+  private undo (batch: WriteBatch): void {
+    this.failed++
+    for (const [id, { info, acl }] of batch.before) {
+      if (info == null) this.infos.delete(id)
+      else this.infos.set(id, info)
+      if (acl == null) this.acls.delete(id)
+      else this.acls.set(id, acl)
+      this.digests.delete(id)
+      this.cache.evict(id)
+    }
   }
 
   /** Replace a document's log rows by one snapshot row. A failure leaves the log as it was. */
@@ -313,16 +398,6 @@ class Store implements DocumentStore {
     }
   }
 
-  private emit (change: DocumentChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change)
-      } catch (err) {
-        this.log?.error('change listener failed: %e', err)
-      }
-    }
-  }
-
   private openStoreId (): string {
     const stored = this.storage.get(STORE_ID_KEY)
     if (stored != null) return u8ToString(stored)
@@ -334,7 +409,7 @@ class Store implements DocumentStore {
 
 function emptyInfo (header: DocHeader): InfoRecord {
   return {
-    id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0,
+    id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0, accessSeq: 0,
     stateVector: EMPTY_SV, storedBytes: 0, logFirst: 0, logNext: 0
   }
 }

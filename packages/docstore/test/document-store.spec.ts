@@ -30,6 +30,8 @@ describe('document store', () => {
       doc.getMap('meta').set('kind', 'practice')
       doc.getText('t').insert(0, 'Frischbeton vor Frost schützen')
     })
+    expect(changes).toHaveLength(0)
+    store.flush()
     expect(store.info(header.id)).toMatchObject({ title: 'Betonieren bei Frost', kind: 'practice', owner: owner.id })
     expect(changes).toHaveLength(1)
     expect(changes[0]).toMatchObject({ id: header.id, accessChanged: true, origin: { kind: 'local' } })
@@ -60,6 +62,7 @@ describe('document store', () => {
   it('refuses a corrupt update with CorruptUpdateError and changes nothing', async () => {
     const header = await newHeader(owner)
     store.create(header, doc => doc.getText('t').insert(0, 'kept'))
+    store.flush()
     const seq = store.changeSeq
     const garbage = new Uint8Array([1, 200, 3, 4, 5, 250, 251, 252, 253, 7, 9])
     expect(() => store.applyUpdate(header.id, garbage, { kind: 'local' })).toThrow(CorruptUpdateError)
@@ -83,7 +86,10 @@ describe('document store', () => {
     const compacting = createDocumentStore({ storage: kv }, { compactAfter: 20 })
     const header = await newHeader(owner)
     compacting.create(header)
-    for (let i = 0; i < 100; i++) compacting.edit(header.id, doc => doc.getText('t').insert(i, 'a'))
+    for (let i = 0; i < 100; i++) {
+      compacting.edit(header.id, doc => doc.getText('t').insert(i, 'a'))
+      compacting.flush()
+    }
     const rows = kv.range({ gte: `u/${header.id}/`, lt: `u/${header.id}0` })
     expect(rows.length).toBeLessThanOrEqual(21)
     const reopened = createDocumentStore({ storage: kv })
@@ -96,7 +102,15 @@ describe('document store', () => {
     const tight = memoryStore({ quotaBytes: 4_000 })
     const s = createDocumentStore({ storage: tight })
     s.create(header, doc => doc.getText('t').insert(0, 'before'))
-    expect(() => s.edit(header.id, doc => doc.getText('t').insert(6, 'x'.repeat(5_000)))).toThrow(StorageFullError)
+    s.flush()
+    const seq = s.changeSeq
+    const durable: number[] = []
+    s.onDurable(n => durable.push(n))
+    s.edit(header.id, doc => doc.getText('t').insert(6, 'x'.repeat(5_000)))
+    expect(() => { s.flush() }).toThrow(StorageFullError)
+    expect(durable).toEqual([])
+    expect(s.changeSeq).toBe(seq)
+    expect(s.failures).toBe(1)
     expect(text(s, header.id)).toBe('before')
     expect(text(createDocumentStore({ storage: tight }), header.id)).toBe('before')
   })
@@ -120,8 +134,10 @@ describe('document store', () => {
     const b = await newHeader(owner)
     store.create(a)
     store.create(b)
+    store.flush()
     const mid = store.changeSeq
     store.edit(a.id, doc => doc.getText('t').insert(0, 'x'))
+    store.flush()
     expect(store.changesSince(mid).map(c => c.id)).toEqual([a.id])
     expect(store.changesSince(0).map(c => c.id)).toEqual([b.id, a.id])
     const peer = (await testOrg()).id
@@ -139,17 +155,43 @@ describe('document store', () => {
     const g1 = await grantFor(owner, store.access(header.id)!, reader.id, 'read')
     expect(store.mergeAccess(header, [g1], { kind: 'local' })).toBe(true)
     expect(store.mergeAccess(header, [g1], { kind: 'local' })).toBe(false)
+    store.flush()
     expect(() => store.mergeAccess({ ...header, nonce: 'a'.repeat(26) }, [], { kind: 'local' })).toThrow(InvalidStatementError)
     expect(createDocumentStore({ storage: kv }).access(header.id)?.grants.map(g => g.to)).toEqual([reader.id])
   })
 
   it('loads only the documents it is asked about', async () => {
     for (let i = 0; i < 30; i++) store.create(await newHeader(owner), doc => doc.getText('t').insert(0, `doc ${i}`))
-    const reopened = createDocumentStore({ storage: kv }) as DocumentStore & { loadedCount: number }
+    store.flush()
+    const reopened = createDocumentStore({ storage: kv })
     expect(reopened.list()).toHaveLength(30)
     expect(reopened.loadedCount).toBe(0)
     const [first] = reopened.list()
     reopened.digest(first.id)
     expect(reopened.loadedCount).toBe(1)
+  })
+
+  it('announces a burst of edits as one change at once, and writes it as one batch after', async () => {
+    let writes = 0
+    const counting: KeyValueStore = { ...kv, write: (ops) => { writes++; kv.write(ops) } }
+    const s = createDocumentStore({ storage: counting })
+    const header = await newHeader(owner)
+    const changes: DocumentChange[] = []
+    s.onChange(c => changes.push(c))
+    writes = 0
+    s.create(header)
+    for (let i = 0; i < 500; i++) s.edit(header.id, doc => doc.getText('t').insert(i, 'k'))
+    await new Promise<void>(resolve => { queueMicrotask(resolve) })
+    // announced a microtask later, before anything is on disk
+    expect(writes).toBe(0)
+    expect(changes).toHaveLength(1)
+    expect(changes[0]).toMatchObject({ id: header.id, changeSeq: 501, accessChanged: true, origin: { kind: 'local' } })
+    const replica = new Y.Doc()
+    Y.applyUpdate(replica, changes[0].update!)
+    expect(replica.getText('t').toString()).toBe('k'.repeat(500))
+    const durableSeq = await new Promise<number>(resolve => { s.onDurable(resolve) })
+    expect(durableSeq).toBe(501)
+    expect(writes).toBeLessThanOrEqual(2) // the batch, and possibly a compaction
+    expect(text(createDocumentStore({ storage: kv }), header.id)).toBe('k'.repeat(500))
   })
 })

@@ -1,4 +1,5 @@
 import { createLibp2p } from 'libp2p'
+import type { Libp2pOptions } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -27,6 +28,8 @@ export interface Libp2pInit {
   store: DocumentStore
   name: string
   logger?: ComponentLogger
+  /** Passed to libp2p's connection manager (limits; tests on one host lift the per-host inbound rate). */
+  connectionManager?: Libp2pOptions['connectionManager']
 }
 
 /** libp2p with TCP and WebSockets, Noise, yamux, identify, ping and the sync protocol. */
@@ -39,6 +42,7 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     logger: init.logger,
+    connectionManager: init.connectionManager,
     services: {
       identify: identify(),
       ping: ping(),

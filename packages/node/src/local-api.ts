@@ -79,6 +79,7 @@ export function createLocalApi (init: LocalApiInit): LocalApi {
     if (grantee === self) throw new InvalidInputError('A document cannot be shared with its owner')
     const signed = await signGrant(identity.key, { doc, to: grantee, role, seq: nextGrantSeq(acl), issuer: self, issuedAt: now() })
     store.mergeAccess(acl.header, [signed], { kind: 'local' })
+    store.flush()
     return view(doc)
   }
 
@@ -122,6 +123,7 @@ export function createLocalApi (init: LocalApiInit): LocalApi {
       const nonce = randomNonce()
       const id = await deriveDocId(self, nonce)
       const info = store.create({ id, owner: self, nonce }, doc => { initRecord(doc, { ...recordInit, now: now() }) })
+      store.flush()
       return summary(info)
     },
 
@@ -137,6 +139,7 @@ export function createLocalApi (init: LocalApiInit): LocalApi {
       if (acl == null || !mayWrite(acl, self)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
       checkEdit(request)
       store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) })
+      store.flush()
       return summary(store.info(doc) as DocumentInfo)
     },
 

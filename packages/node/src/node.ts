@@ -9,7 +9,7 @@ import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
 import { loadIdentity, removeNodeInfo, saveName, writeApiToken, writeNodeInfo } from './data-folder.ts'
 import { createCommonplaceLibp2p } from './libp2p.ts'
-import type { CommonplaceLibp2p } from './libp2p.ts'
+import type { CommonplaceLibp2p, Libp2pInit } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
 import { createHttpApi } from './http-api.ts'
 import { nodeEvents } from './node-events.ts'
@@ -26,6 +26,8 @@ export interface NodeInit {
   /** Where the local API listens. Default 127.0.0.1:7420; port 0 picks a free port. */
   http?: { host: string, port: number }
   logger?: ComponentLogger
+  /** libp2p connection manager settings (connection limits, inbound rate per host). */
+  connectionManager?: Libp2pInit['connectionManager']
 }
 
 export interface CommonplaceNode {
@@ -69,7 +71,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) })
     })
     const libp2p = await createCommonplaceLibp2p({
-      privateKey: identity.key, listen: init.listen ?? DEFAULT_LISTEN, store, name: identity.name, logger
+      privateKey: identity.key, listen: init.listen ?? DEFAULT_LISTEN, store, name: identity.name, logger, connectionManager: init.connectionManager
     })
     const api = createLocalApi({ libp2p, store, identity, apiUrl: () => node.apiUrl })
     const node = new Node({ init, identity, storage, store, libp2p, api, logger })

@@ -123,13 +123,6 @@ export function decodeFrame (bytes: Uint8Array, limits: CodecLimits = {}): Messa
   }
 }
 
-/** Size of a message once encoded, without building the frame. */
-export function encodedLength (m: Message): number {
-  const e = encoding.createEncoder()
-  writeMessage(e, m)
-  return encoding.length(e)
-}
-
 function readDoc (d: decoding.Decoder): DocId {
   const value = readString(d)
   try {

@@ -24,3 +24,5 @@ export const MAX_STRING = 1024
 export const DIGEST_BYTES = 32
 /** Streams of this protocol per connection (one is used; the second allows a replacement). */
 export const MAX_STREAMS = 2
+/** Longest wait (ms) before a MARK confirms a batch that reached the disk, when no frame goes out. */
+export const DEFAULT_MARK_DELAY = 50

@@ -1,10 +1,11 @@
 import { LengthPrefixedDecoder } from '@libp2p/utils'
+import * as Y from 'yjs'
 import * as varint from 'uint8-varint'
 import { MalformedMessageError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
 import type { Logger, Stream } from '@libp2p/interface'
-import { decodeFrame, encodeFrame, encodedLength } from './codec.ts'
+import { decodeFrame, encodeFrame } from './codec.ts'
 import type { CodecLimits } from './codec.ts'
-import type { Message } from './messages.ts'
+import type { Message, UpdateMessage } from './messages.ts'
 import type { SyncSession } from './session.ts'
 
 export interface PeerChannelInit {
@@ -26,6 +27,8 @@ export interface PeerChannelInit {
 export interface PeerChannel {
   /** Queue messages; they go out in the next frame. */
   send(messages: Message[]): void
+  /** Write soon even with nothing queued (a MARK for changes that reached the disk). */
+  kick(): void
   /** Resolves when the stream ends; rejects with the error that ended it. */
   readonly done: Promise<void>
   close(): Promise<void>
@@ -41,6 +44,7 @@ class Channel implements PeerChannel {
   private readonly init: PeerChannelInit
   private readonly queue: Message[] = []
   private scheduled = false
+  private holding = false
   private writing = false
   private closed = false
 
@@ -56,6 +60,10 @@ class Channel implements PeerChannel {
     this.schedule()
   }
 
+  kick (): void {
+    if (!this.closed) this.schedule()
+  }
+
   async close (): Promise<void> {
     this.closed = true
     await this.init.stream.close().catch(() => {})
@@ -67,7 +75,7 @@ class Channel implements PeerChannel {
   }
 
   private schedule (): void {
-    if (this.scheduled) return
+    if (this.scheduled || this.holding) return
     this.scheduled = true
     queueMicrotask(() => {
       this.scheduled = false
@@ -98,10 +106,10 @@ class Channel implements PeerChannel {
     let size = 0
     let n = 0
     while (n < this.queue.length && (n === 0 || size < this.init.targetFrameBytes)) {
-      size += encodedLength(this.queue[n])
+      size += approximateLength(this.queue[n])
       n++
     }
-    return this.queue.splice(0, n)
+    return coalesceUpdates(this.queue.splice(0, n))
   }
 
   private async readLoop (): Promise<void> {
@@ -111,8 +119,14 @@ class Channel implements PeerChannel {
         for (const frame of decodeOrThrow(decoder, chunk)) {
           const bytes = frame.subarray()
           this.init.onBytes?.('in', bytes.byteLength)
-          for (const message of decodeFrame(bytes, this.init.limits)) {
-            this.send(await this.init.session.receive(message))
+          // answers to one frame go out together, after the whole frame is handled
+          this.holding = true
+          try {
+            for (const message of decodeFrame(bytes, this.init.limits)) {
+              this.send(await this.init.session.receive(message))
+            }
+          } finally {
+            this.holding = false
           }
           this.schedule()
         }
@@ -156,4 +170,47 @@ function lengthPrefixed (frame: Uint8Array): Uint8Array {
   out.set(prefix, 0)
   out.set(frame, prefix.byteLength)
   return out
+}
+
+/**
+ * Merge runs of UPDATE messages for the same document into one (Y.mergeUpdates): a burst of
+ * keystrokes queued for a peer goes out as one smaller update instead of one message each.
+ */
+export function coalesceUpdates (messages: Message[]): Message[] {
+  const out: Message[] = []
+  let run: Uint8Array[] = []
+  const close = (): void => {
+    if (run.length === 0) return
+    const last = out[out.length - 1] as UpdateMessage
+    if (run.length > 1) last.update = Y.mergeUpdates(run)
+    run = []
+  }
+  for (const m of messages) {
+    const last = out[out.length - 1]
+    if (m.type === 'update' && last?.type === 'update' && last.doc === m.doc && run.length > 0) {
+      run.push(m.update)
+      continue
+    }
+    close()
+    if (m.type === 'update') {
+      out.push({ ...m })
+      run = [m.update]
+    } else {
+      out.push(m)
+    }
+  }
+  close()
+  return out
+}
+
+/** Enough to cut frames near their target size without encoding each message twice. */
+function approximateLength (m: Message): number {
+  switch (m.type) {
+    case 'update':
+    case 'reply': return m.update.byteLength + 40
+    case 'offer':
+    case 'want': return m.stateVector.byteLength + 70
+    case 'access': return 120 + m.grants.length * 180
+    default: return 40
+  }
 }

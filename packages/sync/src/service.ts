@@ -6,7 +6,7 @@ import { createSyncSession } from './session.ts'
 import { createPeerChannel } from './peer-channel.ts'
 import type { PeerChannel } from './peer-channel.ts'
 import {
-  DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_UPDATE_BYTES, DEFAULT_TARGET_FRAME_BYTES, MAX_STREAMS, PROTOCOL
+  DEFAULT_MARK_DELAY, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_UPDATE_BYTES, DEFAULT_TARGET_FRAME_BYTES, MAX_STREAMS, PROTOCOL
 } from './constants.ts'
 
 export interface SyncInit {
@@ -20,6 +20,11 @@ export interface SyncInit {
   targetFrameBytes?: number
   /** Largest Yjs update accepted in a message. Default 8 MiB. */
   maxUpdateBytes?: number
+  /**
+   * Longest wait (ms) before confirming a landed batch to peers when no frame goes out anyway.
+   * Trades how fresh checkpoints are against a MARK/ACK exchange per burst. Default 50.
+   */
+  markDelay?: number
 }
 
 export interface SyncComponents {
@@ -42,8 +47,8 @@ export interface SyncEvents {
 export interface SyncService extends TypedEventEmitter<SyncEvents>, Startable {
   /** Peers with an open session, with the names they gave. */
   peers(): Array<{ orgId: OrgId, name?: string }>
-  /** Bytes of frames sent and received since start (payload, without libp2p framing). */
-  readonly stats: { bytesIn: number, bytesOut: number }
+  /** Frames and their bytes sent and received since start (payload, without libp2p framing). */
+  readonly stats: { bytesIn: number, bytesOut: number, framesIn: number, framesOut: number }
 }
 
 /**
@@ -62,12 +67,13 @@ export function syncService (init: SyncInit): (components: SyncComponents) => Sy
 class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
   readonly [Symbol.toStringTag] = '@commonplace/sync'
   readonly [serviceCapabilities] = ['@commonplace/sync']
-  readonly stats = { bytesIn: 0, bytesOut: 0 }
+  readonly stats = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 }
   private readonly components: SyncComponents
   private readonly init: SyncInit
   private readonly log: Logger
   private readonly channels = new Map<string, { channel: PeerChannel, session: ReturnType<typeof createSyncSession>, connection: Connection }>()
   private topologyId?: string
+  private markTimer?: ReturnType<typeof setTimeout>
   private unsubscribe?: () => void
   private readonly self: OrgId
 
@@ -91,7 +97,11 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
         if (entry != null && entry.connection.status !== 'open') this.detach(peer.toString())
       }
     })
-    this.unsubscribe = this.init.store.onChange(change => { this.onChange(change) })
+    const offChange = this.init.store.onChange(change => { this.onChange(change) })
+    // MARKs cover what is on disk. A frame that goes out carries one anyway; when none does,
+    // a MARK follows the batch that landed after at most `markDelay` (one per burst, not per edit)
+    const offDurable = this.init.store.onDurable(() => { this.scheduleMark() })
+    this.unsubscribe = () => { offChange(); offDurable(); clearTimeout(this.markTimer) }
   }
 
   async stop (): Promise<void> {
@@ -100,6 +110,15 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
     await this.components.registrar.unhandle(PROTOCOL)
     await Promise.all([...this.channels.values()].map(async ({ channel }) => { await channel.close() }))
     this.channels.clear()
+  }
+
+  private scheduleMark (): void {
+    if (this.markTimer != null) return
+    this.markTimer = setTimeout(() => {
+      this.markTimer = undefined
+      for (const { channel } of this.channels.values()) channel.kick()
+    }, this.init.markDelay ?? DEFAULT_MARK_DELAY)
+    this.markTimer.unref?.()
   }
 
   peers (): Array<{ orgId: OrgId, name?: string }> {
@@ -133,7 +152,9 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
       maxFrameBytes: this.init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       targetFrameBytes: this.init.targetFrameBytes ?? DEFAULT_TARGET_FRAME_BYTES,
       limits: { maxUpdateBytes: this.init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES },
-      onBytes: (direction, bytes) => { if (direction === 'in') this.stats.bytesIn += bytes; else this.stats.bytesOut += bytes }
+      onBytes: (direction, bytes) => {
+        if (direction === 'in') { this.stats.bytesIn += bytes; this.stats.framesIn++ } else { this.stats.bytesOut += bytes; this.stats.framesOut++ }
+      }
     })
     const entry = { channel, session, connection }
     this.channels.set(peer, entry)

@@ -1,5 +1,5 @@
 import {
-  ForbiddenError, ProtocolError, accessVersion, mayRead, mayWrite, mergeGrants, verifyGrant, verifyHeader
+  ForbiddenError, ProtocolError, StorageWriteError, accessVersion, mayRead, mayWrite, mergeGrants, verifyGrant, verifyHeader
 } from '@commonplace/core'
 import type { AccessList, DocId, DocumentChange, DocumentStore, OrgId, UpdateOrigin, VerifiedGrant } from '@commonplace/core'
 import { WIRE_VERSION } from './constants.ts'
@@ -58,6 +58,7 @@ class Session implements SyncSession {
   private pendingAck: number | null = null
   private readonly wants = new Set<DocId>()
   private readonly accessSent = new Map<DocId, number>()
+  private readonly failuresAtOpen: number
 
   constructor (init: SyncSessionInit) {
     this.init = init
@@ -65,6 +66,7 @@ class Session implements SyncSession {
     this.peer = init.peer
     this.store = init.store
     this.origin = Object.freeze({ kind: 'peer', peer: init.peer })
+    this.failuresAtOpen = init.store.failures
   }
 
   get idle (): boolean { return this.wants.size === 0 }
@@ -115,11 +117,14 @@ class Session implements SyncSession {
     if (this.peerStoreId != null) throw new ProtocolError('Second hello')
     if (version !== WIRE_VERSION) throw new ProtocolError(`Wire version ${version} is not ${WIRE_VERSION}`)
     this.peerStoreId = storeId
+    this.store.flush()
     const since = this.store.checkpoint(this.peer, storeId)
     const out: Message[] = []
     for (const { id } of this.store.changesSince(since)) {
       const acl = this.store.access(id)
       if (acl == null || !mayRead(acl, this.peer)) continue
+      // the peer confirmed everything up to `since`: an access list unchanged since, it has
+      if ((this.store.info(id)?.accessSeq ?? Infinity) <= since) this.accessSent.set(id, accessVersion(acl))
       out.push(...this.accessFor(acl), this.offer(id))
     }
     this.scanned = true
@@ -201,6 +206,10 @@ class Session implements SyncSession {
       return []
     }
     this.pendingAck = null
+    // acknowledge only what is on disk; if any write failed during this session, something we
+    // applied may be gone: end the session so that the peer offers it again from its checkpoint
+    this.store.flush()
+    if (this.store.failures !== this.failuresAtOpen) throw new StorageWriteError('A write failed during this session')
     return [{ type: 'ack', seq }]
   }
 
