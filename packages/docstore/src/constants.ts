@@ -6,3 +6,6 @@ export const DEFAULT_COMPACT_AFTER = 200
 
 /** Largest single Yjs update accepted (bytes): bounds memory used by one peer's message. */
 export const DEFAULT_MAX_UPDATE_BYTES = 8 * 1024 * 1024
+
+/** Index entries and access lists kept decoded in memory; the others are read from disk when used. */
+export const DEFAULT_MAX_INDEXED = 1024

@@ -10,22 +10,26 @@ import type {
   KeyValueStore, OrgId, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import { decodeAcl, decodeInfo, decodeUint, encodeInfo, encodeUint } from './codec.ts'
+import { decodeAcl, decodeInfo, decodeUint, encodeInfo } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
+import { indexedRecords } from './indexed-records.ts'
+import type { IndexedRecords } from './indexed-records.ts'
 import { batchOps, createWriteBatch, rememberBefore } from './write-batch.ts'
 import { createAnnouncer } from './announcer.ts'
 import type { Announcer } from './announcer.ts'
 import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
-import { DEFAULT_COMPACT_AFTER, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
+import { DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
 import {
-  ACL_RANGE, CHANGE_RANGE_END, INFO_RANGE, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
+  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
 } from './keys.ts'
 
 export interface DocumentStoreInit {
   /** Loaded Y.Docs kept in memory (protects memory). Default 256. */
   maxLoaded?: number
+  /** Index entries and access lists kept decoded in memory (the rest are read from disk). Default 1024. */
+  maxIndexed?: number
   /** Log rows per document before compaction (protects disk and load time). Default 200. */
   compactAfter?: number
   /** Largest update accepted in bytes (protects memory). Default 8 MiB. */
@@ -75,8 +79,8 @@ class Store implements DocumentStore {
   private failed = 0
   private readonly storage: KeyValueStore
   private readonly log?: Logger
-  private readonly infos = new Map<DocId, InfoRecord>()
-  private readonly acls = new Map<DocId, AccessList>()
+  private readonly infos: IndexedRecords<InfoRecord>
+  private readonly acls: IndexedRecords<AccessList>
   private readonly digests = new Map<DocId, { seq: number, digest: Uint8Array }>()
   private readonly cache: DocCache
   private readonly announcer: Announcer
@@ -98,14 +102,8 @@ class Store implements DocumentStore {
     this.storeId = this.openStoreId()
     this.seq = decodeUint(this.storage.get(SEQ_KEY))
     this.durableSeq = this.seq
-    for (const [key, value] of this.storage.range(INFO_RANGE)) {
-      const id = key.slice(2) as DocId
-      this.infos.set(id, decodeInfo(id, value))
-    }
-    for (const [key, value] of this.storage.range(ACL_RANGE)) {
-      const id = key.slice(2) as DocId
-      this.acls.set(id, decodeAcl(id, value))
-    }
+    this.infos = indexedRecords(this.storage, INFO_PREFIX, decodeInfo, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
+    this.acls = indexedRecords(this.storage, ACL_PREFIX, decodeAcl, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
   }
 
   get changeSeq (): number { return this.durableSeq }
@@ -135,7 +133,8 @@ class Store implements DocumentStore {
       throw err
     }
     this.durableSeq = this.seq
-    for (const [id, info] of written.infos) this.infos.set(id, info)
+    this.infos.committed(written.infos)
+    this.acls.committed([...batch.acls].map(id => [id, this.acls.get(id) as AccessList]))
     for (const id of batch.updates.keys()) {
       const info = this.infos.get(id)
       const doc = this.cache.get(id)
@@ -148,7 +147,7 @@ class Store implements DocumentStore {
 
   info (id: DocId): DocumentInfo | undefined { return this.infos.get(id) }
 
-  list (): DocumentInfo[] { return [...this.infos.values()] }
+  list (): DocumentInfo[] { return this.infos.all() }
 
   access (id: DocId): AccessList | undefined { return this.acls.get(id) }
 
@@ -321,7 +320,7 @@ class Store implements DocumentStore {
     if (next == null || !batch.before.has(prev.id)) {
       rememberBefore(batch, prev.id, next, this.acls.get(prev.id))
       next = { ...prev }
-      this.infos.set(prev.id, next)
+      this.infos.stage(prev.id, next)
     }
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
@@ -332,7 +331,7 @@ class Store implements DocumentStore {
     }
     if (acl != null) {
       batch.acls.add(prev.id)
-      this.acls.set(prev.id, acl)
+      this.acls.stage(prev.id, acl)
       next.accessSeq = next.changeSeq
     }
     const effective = change.effective === undefined ? update : change.effective
@@ -363,11 +362,9 @@ class Store implements DocumentStore {
   /** Put memory back to what is on disk. Sequence numbers are not reused. */
   private undo (batch: WriteBatch): void {
     this.failed++
-    for (const [id, { info, acl }] of batch.before) {
-      if (info == null) this.infos.delete(id)
-      else this.infos.set(id, info)
-      if (acl == null) this.acls.delete(id)
-      else this.acls.set(id, acl)
+    for (const id of batch.before.keys()) {
+      this.infos.discard(id)
+      this.acls.discard(id)
       this.digests.delete(id)
       this.cache.evict(id)
     }
@@ -383,7 +380,7 @@ class Store implements DocumentStore {
     ops.push({ type: 'put', key: infoKey(info.id), value: encodeInfo(next) })
     try {
       this.write(ops)
-      this.infos.set(info.id, next)
+      this.infos.committed([[info.id, next]])
     } catch (err) {
       this.log?.error('compacting %s failed, log kept as it was: %e', info.id, err)
     }

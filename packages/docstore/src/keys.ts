@@ -13,12 +13,12 @@ import type { DocId, OrgId } from '@commonplace/core'
 export const STORE_ID_KEY = 'meta/store-id'
 export const SEQ_KEY = 'meta/seq'
 
-export const infoKey = (id: DocId): string => `i/${id}`
-export const aclKey = (id: DocId): string => `a/${id}`
+export const INFO_PREFIX = 'i/'
+export const ACL_PREFIX = 'a/'
+export const infoKey = (id: DocId): string => INFO_PREFIX + id
+export const aclKey = (id: DocId): string => ACL_PREFIX + id
 export const logKey = (id: DocId, n: number): string => `u/${id}/${String(n).padStart(10, '0')}`
 export const logRange = (id: DocId): { gte: string, lt: string } => ({ gte: `u/${id}/`, lt: `u/${id}0` })
 export const changeKey = (seq: number): string => `c/${String(seq).padStart(16, '0')}`
 export const CHANGE_RANGE_END = 'c0'
 export const checkpointKey = (peer: OrgId, storeId: string): string => `p/${peer}/${storeId}`
-export const INFO_RANGE = { gte: 'i/', lt: 'i0' }
-export const ACL_RANGE = { gte: 'a/', lt: 'a0' }
