@@ -12,7 +12,7 @@ export interface InfoRecord extends DocumentInfo {
 }
 
 const INFO_VERSION = 2
-const ACL_VERSION = 1
+const ACL_VERSION = 2
 
 export function encodeInfo (info: InfoRecord): Uint8Array {
   const e = encoding.createEncoder()
@@ -54,23 +54,25 @@ export function decodeInfo (id: DocId, bytes: Uint8Array): InfoRecord {
   })
 }
 
-/** Grants on disk and on the wire share this layout. */
+/**
+ * Grants on disk and on the wire share this layout. The issuer is not written: a grant is valid
+ * only when issued by the document's owner, so the reader takes it from the header.
+ */
 export function writeGrant (e: encoding.Encoder, g: Grant): void {
   encoding.writeVarString(e, g.to)
   encoding.writeVarString(e, g.role)
   encoding.writeVarUint(e, g.seq)
-  encoding.writeVarString(e, g.issuer)
   encoding.writeVarUint(e, g.issuedAt)
   encoding.writeVarUint8Array(e, g.sig)
 }
 
-export function readGrant (d: decoding.Decoder, doc: DocId): Grant {
+export function readGrant (d: decoding.Decoder, doc: DocId, owner: OrgId): Grant {
   return {
     doc,
     to: decoding.readVarString(d) as OrgId,
     role: decoding.readVarString(d) as Role,
     seq: decoding.readVarUint(d),
-    issuer: decoding.readVarString(d) as OrgId,
+    issuer: owner,
     issuedAt: decoding.readVarUint(d),
     sig: decoding.readVarUint8Array(d).slice()
   }
@@ -95,7 +97,7 @@ export function decodeAcl (id: DocId, bytes: Uint8Array): AccessList {
     const nonce = decoding.readVarString(d)
     const n = decoding.readVarUint(d)
     const grants: VerifiedGrant[] = []
-    for (let i = 0; i < n; i++) grants.push(readGrant(d, id) as VerifiedGrant)
+    for (let i = 0; i < n; i++) grants.push(readGrant(d, id, owner) as VerifiedGrant)
     return { header: { id, owner, nonce }, grants }
   })
 }

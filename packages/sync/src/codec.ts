@@ -70,7 +70,7 @@ export function readMessage (d: decoding.Decoder, limits: CodecLimits = {}): Mes
       const n = decoding.readVarUint(d)
       if (n > MAX_GRANTS) throw new MalformedMessageError(`ACCESS with ${n} grants (at most ${MAX_GRANTS})`)
       const grants = []
-      for (let i = 0; i < n; i++) grants.push(readGrant(d, doc))
+      for (let i = 0; i < n; i++) grants.push(readGrant(d, doc, owner))
       return { type: 'access', header: { id: doc, owner, nonce }, grants }
     }
     case MessageType.offer: {
