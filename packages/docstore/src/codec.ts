@@ -102,6 +102,25 @@ export function decodeAcl (id: DocId, bytes: Uint8Array): AccessList {
   })
 }
 
+/** A log row: a count, then that many Yjs updates, applied in order when the document loads. */
+export function encodeLogRow (updates: Uint8Array[]): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, updates.length)
+  for (const u of updates) encoding.writeVarUint8Array(e, u)
+  return encoding.toUint8Array(e)
+}
+
+export function decodeLogRow (id: DocId, row: Uint8Array): Uint8Array[] {
+  return guard(`update log of ${id}`, () => {
+    const d = decoding.createDecoder(row)
+    const n = decoding.readVarUint(d)
+    const updates: Uint8Array[] = []
+    for (let i = 0; i < n; i++) updates.push(decoding.readVarUint8Array(d))
+    if (decoding.hasContent(d)) throw new Error('trailing bytes')
+    return updates
+  })
+}
+
 export function encodeUint (n: number): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, n)

@@ -10,7 +10,7 @@ import type {
   KeyValueStore, OrgId, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import { decodeAcl, decodeInfo, decodeUint, encodeInfo } from './codec.ts'
+import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, encodeInfo, encodeLogRow } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
 import { indexedRecords } from './indexed-records.ts'
@@ -126,7 +126,7 @@ class Store implements DocumentStore {
     }
     let written
     try {
-      written = batchOps(batch, id => ({ info: this.infos.get(id) as InfoRecord, acl: this.acls.get(id), doc: this.cache.get(id) }), this.seq)
+      written = batchOps(batch, id => ({ info: this.infos.get(id) as InfoRecord, acl: this.acls.get(id) }), this.seq)
       this.write(written.ops)
     } catch (err) {
       this.undo(batch)
@@ -297,7 +297,7 @@ class Store implements DocumentStore {
     try {
       const rows = this.storage.range(logRange(id))
       doc.transact(() => {
-        for (const [, value] of rows) Y.applyUpdate(doc, value, STORAGE_ORIGIN)
+        for (const [, value] of rows) for (const update of decodeLogRow(id, value)) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
       }, STORAGE_ORIGIN)
     } catch (err) {
       doc.destroy()
@@ -339,10 +339,8 @@ class Store implements DocumentStore {
     this.scheduleFlush()
   }
 
-  /** Before a document's first change in a batch: its state vector, to write the batch as one diff. */
+  /** Before a document's first change in a burst: its state vector, to announce the burst as one diff. */
   private noteStateBefore (id: DocId, doc: Y.Doc): void {
-    const batch = this.batch ??= createWriteBatch()
-    if (!batch.stateBefore.has(id)) batch.stateBefore.set(id, Y.encodeStateVector(doc))
     this.announcer.note(id, doc)
   }
 
@@ -372,7 +370,7 @@ class Store implements DocumentStore {
 
   /** Replace a document's log rows by one snapshot row. A failure leaves the log as it was. */
   private compact (info: InfoRecord, doc: Y.Doc): void {
-    const snapshot = Y.encodeStateAsUpdate(doc)
+    const snapshot = encodeLogRow([Y.encodeStateAsUpdate(doc)])
     const next: InfoRecord = { ...info, logFirst: info.logNext, logNext: info.logNext + 1, storedBytes: snapshot.byteLength }
     const ops: WriteOp[] = []
     for (let n = info.logFirst; n < info.logNext; n++) ops.push({ type: 'del', key: logKey(info.id, n) })

@@ -1,7 +1,6 @@
-import * as Y from 'yjs'
 import { fromString as u8FromString } from 'uint8arrays'
 import type { AccessList, DocId, WriteOp } from '@commonplace/core'
-import { encodeAcl, encodeInfo, encodeUint } from './codec.ts'
+import { encodeAcl, encodeInfo, encodeLogRow, encodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { SEQ_KEY, aclKey, changeKey, infoKey, logKey } from './keys.ts'
 
@@ -16,14 +15,12 @@ export interface WriteBatch {
   readonly acls: Set<DocId>
   /** Index entry and access list of each touched document as they are on disk. */
   readonly before: Map<DocId, { info?: InfoRecord, acl?: AccessList }>
-  /** State vector of each changed document before its first change in the batch. */
-  readonly stateBefore: Map<DocId, Uint8Array>
   /** Checkpoints to write: key → sequence number. */
   readonly checkpoints: Map<string, number>
 }
 
 export function createWriteBatch (): WriteBatch {
-  return { updates: new Map(), acls: new Set(), before: new Map(), stateBefore: new Map(), checkpoints: new Map() }
+  return { updates: new Map(), acls: new Set(), before: new Map(), checkpoints: new Map() }
 }
 
 /** Remember a document's state before the batch first touches it. */
@@ -35,18 +32,16 @@ export function rememberBefore (batch: WriteBatch, id: DocId, info: InfoRecord |
  * The operations that put the batch on disk, and the index entries as they will be after it:
  * per document one merged log row, its index entry, its change-sequence entry, its access list.
  */
-export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: InfoRecord, acl?: AccessList, doc?: Y.Doc }, seq: number): { ops: WriteOp[], infos: Map<DocId, InfoRecord>, rows: Map<DocId, Uint8Array> } {
+export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: InfoRecord, acl?: AccessList }, seq: number): { ops: WriteOp[], infos: Map<DocId, InfoRecord> } {
   const ops: WriteOp[] = []
   const infos = new Map<DocId, InfoRecord>()
-  const rows = new Map<DocId, Uint8Array>()
   for (const [id, before] of batch.before) {
     const held = current(id)
     const acl = held.acl
     let info = held.info
     const updates = batch.updates.get(id)
     if (updates != null) {
-      const row = batchRow(updates, held.doc, batch.stateBefore.get(id))
-      rows.set(id, row)
+      const row = batchRow(updates)
       ops.push({ type: 'put', key: logKey(id, info.logNext), value: row })
       info = { ...info, logNext: info.logNext + 1, storedBytes: info.storedBytes + row.byteLength }
     }
@@ -60,16 +55,14 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
   }
   for (const [key, value] of batch.checkpoints) ops.push({ type: 'put', key, value: encodeUint(value) })
   ops.push({ type: 'put', key: SEQ_KEY, value: encodeUint(seq) })
-  return { ops, infos, rows }
+  return { ops, infos }
 }
 
 /**
- * One update for all of a document's changes in the batch. Encoding the document's diff
- * against its state before the batch (new structs and the delete set) is linear in what is
- * new; merging a thousand keystroke updates with Y.mergeUpdates is not.
+ * One log row for all of a document's changes in the batch: the updates as they are, in order
+ * (see encodeLogRow). Writing them costs what they weigh; merging a thousand keystroke updates
+ * with Y.mergeUpdates, or writing a diff that repeats the whole delete set, costs far more.
  */
-function batchRow (updates: Uint8Array[], doc: Y.Doc | undefined, stateBefore: Uint8Array | undefined): Uint8Array {
-  if (updates.length === 1) return updates[0]
-  if (doc != null && stateBefore != null) return Y.encodeStateAsUpdate(doc, stateBefore)
-  return Y.mergeUpdates(updates)
+function batchRow (updates: Uint8Array[]): Uint8Array {
+  return encodeLogRow(updates)
 }
