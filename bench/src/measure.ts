@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs'
+
+/** Peak resident set size of a process in MB (Linux VmHWM), or of this process. */
+export function peakRssMB (pid: number | 'self' = 'self'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const match = /VmHWM:\s+(\d+) kB/.exec(status)
+  if (match == null) throw new Error('no VmHWM in /proc status')
+  return Number(match[1]) / 1024
+}
+
+/** Current resident set size of this process in MB. */
+export function rssMB (): number {
+  return process.memoryUsage().rss / (1024 * 1024)
+}
+
+/** Milliseconds since `start` (from performance.now()). */
+export function since (start: number): number {
+  return performance.now() - start
+}
+
+export function percentile (values: number[], p: number): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[i]
+}
+
+export function median (values: number[]): number {
+  return percentile(values, 50)
+}
+
+/** Resolve when `check()` holds, re-checking whenever `subscribe` reports a change. */
+export async function whenTrue (check: () => boolean, subscribe: (onChange: () => void) => () => void, timeoutMs = 600_000): Promise<void> {
+  if (check()) return
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error('condition not reached in time')) }, timeoutMs)
+    const off = subscribe(() => {
+      if (!check()) return
+      clearTimeout(timer)
+      off()
+      resolve()
+    })
+  })
+}

@@ -1,0 +1,166 @@
+import * as Y from 'yjs'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { DocId } from '@commonplace/core'
+import type { CommonplaceNode } from '@commonplace/node'
+import { countingProxy } from '../../proxy.ts'
+import { loadTrace, limitTrace } from '../../trace.ts'
+import type { EditingTrace } from '../../trace.ts'
+import { WorkloadId } from '../../types.ts'
+import type { BenchConfig, Metrics, RunContext, Scenario } from '../../types.ts'
+import { traceVariant } from '../yjs-limit.ts'
+import { benchNode, createDocs, dataDirOf, shareDocs, viaProxy } from './fixtures.ts'
+
+/** Edits typed per turn of the event loop while replaying (a fast typist; I/O runs between turns). */
+const EDITS_PER_TURN = 1_000
+
+export function traceScenarios (config: BenchConfig): Scenario[] {
+  const system = 'commonplace'
+  const version = 'commonplace 0.1.0'
+  return [
+    { workload: WorkloadId.trace, variant: traceVariant(config), system, version, run: async ctx => await paperTrace(ctx) },
+    { workload: WorkloadId.trace, variant: 'friendsforever, 2 authors at 2 nodes', system, version, run: async ctx => await twoAuthors(ctx) }
+  ]
+}
+
+async function pair (ctx: RunContext): Promise<{ a: CommonplaceNode, b: CommonplaceNode, id: DocId, proxy: Awaited<ReturnType<typeof countingProxy>> }> {
+  const a = await benchNode(ctx.tmpDir(), 'A')
+  const b = await benchNode(ctx.tmpDir(), 'B')
+  const [id] = await createDocs(a, [{ title: 'trace', text: '' }])
+  await shareDocs(a, dataDirOf(a), [id], [b.orgId], 'edit')
+  const port = Number(/\/tcp\/(\d+)/.exec(a.listenAddresses()[0])?.[1])
+  const proxy = await countingProxy(port)
+  const has = new Promise<void>(resolve => {
+    if (b.store.has(id)) { resolve(); return }
+    const off = b.store.onChange(c => { if (c.id === id) { off(); resolve() } })
+  })
+  await b.libp2p.dial(multiaddr(viaProxy(proxy.port, a.orgId)))
+  await has
+  return { a, b, id, proxy }
+}
+
+/** Workload 4: the automerge-paper trace typed at A, edit by edit, while B is connected. */
+async function paperTrace (ctx: RunContext): Promise<Metrics> {
+  const trace = limitTrace(loadTrace('automerge-paper'), ctx.config.traceLimit)
+  const { a, b, id, proxy } = await pair(ctx)
+  try {
+    proxy.reset()
+    const start = performance.now()
+    let expected: string | undefined = trace.endContent
+    for (let i = 0; i < trace.txns.length; i++) {
+      const txn = trace.txns[i]
+      a.store.edit(id, d => {
+        const text = d.getText('body')
+        for (const [pos, del, ins] of txn.patches) {
+          if (del > 0) text.delete(pos, del)
+          if (ins !== '') text.insert(pos, ins)
+        }
+      })
+      if (i % EDITS_PER_TURN === EDITS_PER_TURN - 1) await new Promise(resolve => setImmediate(resolve))
+    }
+    expected ??= a.store.read(id, d => d.getText('body').toString())
+    await whenText(b, id, expected)
+    const ms = performance.now() - start
+    return { ms, bytes: proxy.up + proxy.down, bytesToB: proxy.down, edits: trace.txns.length }
+  } finally {
+    await proxy.close()
+    await Promise.all([a.stop(), b.stop()])
+  }
+}
+
+async function whenText (node: CommonplaceNode, id: DocId, expected: string): Promise<void> {
+  const matches = (): boolean => {
+    const text = node.store.read(id, d => d.getText('body'))
+    return text.length === expected.length && text.toString() === expected
+  }
+  if (matches()) return
+  await new Promise<void>(resolve => {
+    const off = node.store.onChange(c => { if (c.id === id && matches()) { off(); resolve() } })
+  })
+}
+
+/**
+ * The friendsforever trace: two authors at two nodes. Each transaction's positions refer to the
+ * version its `parents` name, so each author's edits are made in a private Y.Doc held at exactly
+ * that version, and the resulting update is typed into that author's node once the node holds
+ * everything the edit builds on (waited for on the node's change events).
+ */
+async function twoAuthors (ctx: RunContext): Promise<Metrics> {
+  const trace = loadTrace('friendsforever')
+  const { a, b, id, proxy } = await pair(ctx)
+  const nodes = [a, b]
+  try {
+    proxy.reset()
+    const start = performance.now()
+    await replayConcurrent(trace, nodes, id)
+    await Promise.all(nodes.map(async n => { await whenText(n, id, trace.endContent) }))
+    const ms = performance.now() - start
+    return { ms, bytes: proxy.up + proxy.down, converged: 1, edits: trace.txns.length }
+  } finally {
+    await proxy.close()
+    await Promise.all([a.stop(), b.stop()])
+  }
+}
+
+async function replayConcurrent (trace: EditingTrace, nodes: CommonplaceNode[], id: DocId): Promise<void> {
+  const agents = nodes.length
+  const sims = nodes.map((_, i) => { const d = new Y.Doc(); d.clientID = 1_000 + i; return d })
+  const updates: Uint8Array[][] = nodes.map(() => [])
+  const clocks: number[][] = nodes.map(() => [])
+  const applied = nodes.map(() => new Array<number>(agents).fill(0))
+  const vv: number[][] = []
+  const seen = new Array<number>(agents).fill(0)
+  const indexInAgent: number[] = []
+  for (let t = 0; t < trace.txns.length; t++) {
+    const txn = trace.txns[t]
+    const agent = txn.agent ?? 0
+    const v = new Array<number>(agents).fill(0)
+    for (const p of txn.parents ?? []) {
+      const pa = trace.txns[p].agent ?? 0
+      for (let k = 0; k < agents; k++) v[k] = Math.max(v[k], vv[p][k])
+      v[pa] = Math.max(v[pa], indexInAgent[p] + 1)
+    }
+    vv.push(v)
+    indexInAgent.push(seen[agent]++)
+    const sim = sims[agent]
+    for (let other = 0; other < agents; other++) {
+      if (other === agent) continue
+      while (applied[agent][other] < v[other]) Y.applyUpdate(sim, updates[other][applied[agent][other]++])
+    }
+    const update = captureLocal(sim, () => {
+      const text = sim.getText('body')
+      for (const [pos, del, ins] of txn.patches) {
+        if (del > 0) text.delete(pos, del)
+        if (ins !== '') text.insert(pos, ins)
+      }
+    })
+    updates[agent].push(update)
+    clocks[agent].push(Y.getState(sim.store, sim.clientID))
+    for (let other = 0; other < agents; other++) {
+      if (other === agent || v[other] === 0) continue
+      await whenClock(nodes[agent], id, 1_000 + other, clocks[other][v[other] - 1])
+    }
+    nodes[agent].store.edit(id, d => { Y.applyUpdate(d, update) })
+    if (t % 200 === 199) await new Promise(resolve => setImmediate(resolve))
+  }
+}
+
+function captureLocal (doc: Y.Doc, fn: () => void): Uint8Array {
+  const updates: Uint8Array[] = []
+  const on = (u: Uint8Array): void => { updates.push(u) }
+  doc.on('update', on)
+  try {
+    doc.transact(fn)
+  } finally {
+    doc.off('update', on)
+  }
+  return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
+}
+
+async function whenClock (node: CommonplaceNode, id: DocId, client: number, clock: number): Promise<void> {
+  const has = (): boolean => node.store.read(id, d => Y.getState(d.store, client)) >= clock
+  if (has()) return
+  await new Promise<void>(resolve => {
+    const off = node.store.onChange(c => { if (c.id === id && has()) { off(); resolve() } })
+  })
+}
+

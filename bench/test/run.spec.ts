@@ -1,0 +1,24 @@
+import { describe, it, expect } from 'vitest'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { main } from '../src/run.ts'
+
+describe('npm run bench -- --quick (smoke)', () => {
+  it('runs Commonplace and the Yjs limit through a few workloads and writes the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-bench-smoke-'))
+    try {
+      const out = join(dir, 'latest.json')
+      const report = await main(['--quick', '--only', 'initial-sync,reconnect,trace', '--systems', 'commonplace,yjs (limit)', '--out', out])
+      expect(report.results.filter(r => r.error != null)).toEqual([])
+      const ours = report.results.filter(r => r.system === 'commonplace')
+      expect(ours.map(r => r.workload)).toEqual(expect.arrayContaining(['initial-sync', 'reconnect', 'trace']))
+      for (const r of ours) expect(r.runs).toHaveLength(1)
+      // the two-author replay ends with both nodes at the trace's endContent
+      expect(ours.find(r => r.variant.startsWith('friendsforever'))?.median.converged).toBe(1)
+      expect(JSON.parse(readFileSync(out, 'utf8')).results).toHaveLength(report.results.length)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 180_000)
+})
