@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
@@ -24,6 +24,9 @@ export function sharedDataDir (): string {
 /** Load `editing-traces/<name>.json.gz` (josephg/editing-traces format). */
 export function loadTrace (name: string): EditingTrace {
   const file = join(sharedDataDir(), 'editing-traces', `${name}.json.gz`)
+  if (!existsSync(file)) {
+    throw new Error(`The editing trace ${file} is missing: the shared data folder sits beside the repository (../shared/data), or set COMMONPLACE_SHARED_DATA`)
+  }
   return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as EditingTrace
 }
 
