@@ -12,7 +12,7 @@ export interface ChildPeer {
   stop(): Promise<void>
 }
 
-export async function forkPeer (script: string, execArgv: string[] = ['--expose-gc']): Promise<ChildPeer> {
+export async function forkPeer (script: string, execArgv: string[] = ['--expose-gc', ...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? [])]): Promise<ChildPeer> {
   const child: ChildProcess = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const waiting: Array<{ resolve: (v: any) => void, reject: (e: Error) => void }> = []
   const exited = new Promise<void>(resolve => { child.once('exit', () => { resolve() }) })

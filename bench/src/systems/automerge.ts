@@ -67,8 +67,14 @@ interface Server {
   close(): Promise<void>
 }
 
+interface ServerOptions {
+  shareConfig?: RepoConfig['shareConfig']
+  /** NodeWSServerAdapter's keep-alive interval (default 5,000 ms). */
+  keepAliveMs?: number
+}
+
 /** A sync-server-style repo: NodeFS storage in `dir`, NodeWSServerAdapter on 127.0.0.1:0. */
-async function startServer (dir: string, shareConfig?: RepoConfig['shareConfig']): Promise<Server> {
+async function startServer (dir: string, { shareConfig, keepAliveMs }: ServerOptions = {}): Promise<Server> {
   const wss: WsServer = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   await new Promise<void>((resolve, reject) => {
     wss.on('listening', resolve)
@@ -76,7 +82,7 @@ async function startServer (dir: string, shareConfig?: RepoConfig['shareConfig']
   })
   const address = wss.address()
   if (address == null || typeof address === 'string') throw new Error('ws server did not bind')
-  const adapter = new NodeWSServerAdapter(wss as any)
+  const adapter = new NodeWSServerAdapter(wss as any, keepAliveMs)
   const storage = new ClosableFSStorage(dir)
   const repo = new Repo({
     storage,
@@ -303,7 +309,12 @@ async function reconnect (ctx: RunContext, changed: number): Promise<Metrics> {
   const urls = JSON.parse(readFileSync(urlsFile, 'utf8')) as AutomergeUrl[]
   const lengths = makeDocs(config.seed, config.reconnectDocs, bytes).map(c => c.text.length)
 
-  const server = await startServer(join(dir, 'a'))
+  // A's keep-alive is relaxed from 5 s to 60 s: with thousands of documents both processes
+  // are busy for seconds at a time (V8 runs full GCs back to back while Automerge's wasm
+  // memory grows), A then misses B's pong and drops B, and every find pending at B fails
+  // (at 10,000 documents this happened several times per setup, each costing a 5 s retry
+  // and a resync of every open document).
+  const server = await startServer(join(dir, 'a'), { keepAliveMs: 60_000 })
   const proxy = await countingProxy(server.port)
   const jobFile = join(dir, 'job.json')
   const job: PeerJob = { docs: urls.map((url, i) => ({ url, textLength: lengths[i] })) }
@@ -477,7 +488,7 @@ async function selective (ctx: RunContext): Promise<Metrics> {
   const dir = ctx.tmpDir()
   const sharedIds = new Set<DocumentId>()
   const inShared = async (_peer: PeerId, documentId?: DocumentId): Promise<boolean> => documentId != null && sharedIds.has(documentId)
-  const server = await startServer(join(dir, 'a'), { announce: async () => false, access: inShared })
+  const server = await startServer(join(dir, 'a'), { shareConfig: { announce: async () => false, access: inShared } })
   const proxy = await countingProxy(server.port)
   try {
     const contents = makeDocs(config.seed, config.docs, config.docBytes)

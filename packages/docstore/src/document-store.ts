@@ -153,7 +153,7 @@ class Store implements DocumentStore {
 
   create (header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo {
     if (this.infos.has(header.id)) throw new InvalidInputError(`Document ${header.id} exists already`)
-    const doc = new Y.Doc()
+    const doc = new Y.Doc({ guid: header.id })
     const update = captureUpdate(doc, LOCAL_ORIGIN, () => init?.(doc))
     const acl: AccessList = { header, grants: [] }
     const info = emptyInfo(header)
@@ -293,9 +293,11 @@ class Store implements DocumentStore {
   private load (id: DocId): Y.Doc {
     const cached = this.cache.get(id)
     if (cached != null) return cached
-    const doc = new Y.Doc()
+    // the document id as guid spares Yjs a random uuid per load
+    const doc = new Y.Doc({ guid: id })
+    const info = this.infos.get(id)
     try {
-      const rows = this.storage.range(logRange(id))
+      const rows = info != null && info.logNext === info.logFirst ? [] : this.storage.range(logRange(id))
       doc.transact(() => {
         for (const [, value] of rows) for (const update of decodeLogRow(id, value)) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
       }, STORAGE_ORIGIN)

@@ -125,7 +125,10 @@ class Session implements SyncSession {
       if (acl == null || !mayRead(acl, this.peer)) continue
       // the peer confirmed everything up to `since`: an access list unchanged since, it has
       if ((this.store.info(id)?.accessSeq ?? Infinity) <= since) this.accessSent.set(id, accessVersion(acl))
-      out.push(...this.accessFor(acl), this.offer(id))
+      // a peer store that never confirmed anything gets documents whole: no digest, no WANT/REPLY
+      // round trip (if it had one already, from someone else, Yjs drops what it has)
+      const whole = since === 0 && mayWrite(acl, this.self) && this.store.has(id)
+      out.push(...this.accessFor(acl), whole ? { type: 'update', doc: id, update: this.store.diff(id) } : this.offer(id))
     }
     this.scanned = true
     return [...out, ...this.mark()]

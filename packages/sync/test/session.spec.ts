@@ -69,6 +69,9 @@ describe('sync session (no I/O)', () => {
     a.store.create(header, d => d.getText('t').insert(0, 'x'))
     const acl = a.store.access(header.id)!
     a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: b.id, role: 'read', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    // A met B's store before (a checkpoint below the document's last change): it offers
+    a.store.flush()
+    a.store.setCheckpoint(b.id, b.store.storeId, 1)
     const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
     const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
     await sb.receive(sa.open()[0])
@@ -107,5 +110,24 @@ describe('sync session (no I/O)', () => {
     const a = await org()
     const s = createSyncSession({ self: a.id, peer: a.id, store: a.store })
     await expect(s.receive({ type: 'mark', seq: 1 })).rejects.toMatchObject({ name: 'ProtocolError' })
+  })
+
+  it('sends documents whole to a peer store it never met, with no offer', async () => {
+    const a = await org()
+    const b = await org()
+    const nonce = randomNonce()
+    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
+    a.store.create(header, d => d.getText('t').insert(0, 'Schalung prüfen'))
+    const acl = a.store.access(header.id)!
+    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: b.id, role: 'read', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
+    const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
+    await sb.receive(sa.open()[0])
+    const fromA = await sa.receive(sb.open()[0])
+    expect(fromA.map(m => m.type)).toEqual(['access', 'update', 'mark'])
+    const replies: Message[] = []
+    for (const m of fromA) replies.push(...await sb.receive(m))
+    expect(replies).toEqual([{ type: 'ack', seq: a.store.changeSeq }])
+    expect(b.store.read(header.id, d => d.getText('t').toString())).toBe('Schalung prüfen')
   })
 })
