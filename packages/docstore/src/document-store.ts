@@ -320,7 +320,7 @@ class Store implements DocumentStore {
     // the first change of a document in a batch copies its index entry; later ones update the copy
     let next = this.infos.get(prev.id)
     if (next == null || !batch.before.has(prev.id)) {
-      rememberBefore(batch, prev.id, next, this.acls.get(prev.id))
+      rememberBefore(batch, prev.id, next?.changeSeq ?? 0)
       next = { ...prev }
       this.infos.stage(prev.id, next)
     }

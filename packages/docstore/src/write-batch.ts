@@ -5,16 +5,16 @@ import type { InfoRecord } from './codec.ts'
 import { SEQ_KEY, aclKey, changeKey, infoKey, logKey } from './keys.ts'
 
 /**
- * The changes made since the last flush: the updates to append, and what memory held before,
- * so that a failed write can be undone.
+ * The changes made since the last flush: the updates to append, and which documents they touch
+ * (a failed write forgets their staged values, so reads go back to the disk).
  */
 export interface WriteBatch {
   /** Yjs updates per document, in order; written as one merged log row per document. */
   readonly updates: Map<DocId, Uint8Array[]>
   /** Documents whose access list changed. */
   readonly acls: Set<DocId>
-  /** Index entry and access list of each touched document as they are on disk. */
-  readonly before: Map<DocId, { info?: InfoRecord, acl?: AccessList }>
+  /** Each touched document, with the change number its change-sequence entry has on disk (0: none). */
+  readonly before: Map<DocId, number>
   /** Checkpoints to write: key → sequence number. */
   readonly checkpoints: Map<string, number>
 }
@@ -23,9 +23,9 @@ export function createWriteBatch (): WriteBatch {
   return { updates: new Map(), acls: new Set(), before: new Map(), checkpoints: new Map() }
 }
 
-/** Remember a document's state before the batch first touches it. */
-export function rememberBefore (batch: WriteBatch, id: DocId, info: InfoRecord | undefined, acl: AccessList | undefined): void {
-  if (!batch.before.has(id)) batch.before.set(id, { info, acl })
+/** Remember a document's change number on disk before the batch first touches it. */
+export function rememberBefore (batch: WriteBatch, id: DocId, diskChangeSeq: number): void {
+  if (!batch.before.has(id)) batch.before.set(id, diskChangeSeq)
 }
 
 /**
@@ -35,7 +35,7 @@ export function rememberBefore (batch: WriteBatch, id: DocId, info: InfoRecord |
 export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: InfoRecord, acl?: AccessList }, seq: number): { ops: WriteOp[], infos: Map<DocId, InfoRecord> } {
   const ops: WriteOp[] = []
   const infos = new Map<DocId, InfoRecord>()
-  for (const [id, before] of batch.before) {
+  for (const [id, diskChangeSeq] of batch.before) {
     const held = current(id)
     const acl = held.acl
     let info = held.info
@@ -46,7 +46,7 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
       info = { ...info, logNext: info.logNext + 1, storedBytes: info.storedBytes + row.byteLength }
     }
     if (batch.acls.has(id) && acl != null) ops.push({ type: 'put', key: aclKey(id), value: encodeAcl(acl) })
-    if ((before.info?.changeSeq ?? 0) > 0) ops.push({ type: 'del', key: changeKey(before.info!.changeSeq) })
+    if (diskChangeSeq > 0) ops.push({ type: 'del', key: changeKey(diskChangeSeq) })
     ops.push(
       { type: 'put', key: changeKey(info.changeSeq), value: u8FromString(id) },
       { type: 'put', key: infoKey(id), value: encodeInfo(info) }

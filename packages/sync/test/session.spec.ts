@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { memoryStore } from '@commonplace/storage'
 import { createDocumentStore } from '@commonplace/docstore'
 import { deriveDocId, nextGrantSeq, randomNonce, signGrant } from '@commonplace/core'
-import type { DocumentStore, OrgId } from '@commonplace/core'
+import type { DocHeader, DocumentStore, OrgId } from '@commonplace/core'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createSyncSession } from '../src/index.ts'
@@ -12,6 +12,23 @@ import type { Message, SyncSession } from '../src/index.ts'
 async function org (): Promise<{ key: Awaited<ReturnType<typeof generateKeyPair>>, id: OrgId, store: DocumentStore }> {
   const key = await generateKeyPair('Ed25519')
   return { key, id: peerIdFromPrivateKey(key).toString() as OrgId, store: createDocumentStore({ storage: memoryStore() }) }
+}
+
+type Org = Awaited<ReturnType<typeof org>>
+
+/** A document owned by `owner` with `text` in it. */
+async function docAt (owner: Org, text: string): Promise<DocHeader> {
+  const nonce = randomNonce()
+  const header = { id: await deriveDocId(owner.id, nonce), owner: owner.id, nonce }
+  owner.store.create(header, d => d.getText('t').insert(0, text))
+  return header
+}
+
+/** The owner grants `role` on the document to `to`. */
+async function grant (owner: Org, header: DocHeader, to: OrgId, role: 'read' | 'edit'): Promise<void> {
+  const acl = owner.store.access(header.id)!
+  const signed = await signGrant(owner.key, { doc: header.id, to, role, seq: nextGrantSeq(acl), issuer: owner.id, issuedAt: 1 })
+  owner.store.mergeAccess(header, [signed], { kind: 'local' })
 }
 
 /** Deliver messages between two sessions in order until both are quiet; returns every message sent. */
@@ -34,14 +51,9 @@ describe('sync session (no I/O)', () => {
   it('offers only shared documents, fetches what differs, and confirms with MARK/ACK', async () => {
     const a = await org()
     const b = await org()
-    const nonce = randomNonce()
-    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
-    a.store.create(header, d => d.getText('t').insert(0, 'Betonieren bei Frost'))
-    const hiddenNonce = randomNonce()
-    const hidden = { id: await deriveDocId(a.id, hiddenNonce), owner: a.id, nonce: hiddenNonce }
-    a.store.create(hidden, d => d.getText('t').insert(0, 'not for b'))
-    const acl = a.store.access(header.id)!
-    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: b.id, role: 'edit', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    const header = await docAt(a, 'Betonieren bei Frost')
+    const hidden = await docAt(a, 'not for b')
+    await grant(a, header, b.id, 'edit')
 
     const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
     const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
@@ -64,11 +76,8 @@ describe('sync session (no I/O)', () => {
   it('holds back an ACK until every WANT sent before the MARK is answered', async () => {
     const a = await org()
     const b = await org()
-    const nonce = randomNonce()
-    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
-    a.store.create(header, d => d.getText('t').insert(0, 'x'))
-    const acl = a.store.access(header.id)!
-    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: b.id, role: 'read', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    const header = await docAt(a, 'x')
+    await grant(a, header, b.id, 'read')
     // A met B's store before (a checkpoint below the document's last change): it offers
     a.store.flush()
     a.store.setCheckpoint(b.id, b.store.storeId, 1)
@@ -90,11 +99,8 @@ describe('sync session (no I/O)', () => {
   it('refuses content from a reader and reports it', async () => {
     const a = await org()
     const r = await org()
-    const nonce = randomNonce()
-    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
-    a.store.create(header, d => d.getText('t').insert(0, 'original'))
-    const acl = a.store.access(header.id)!
-    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: r.id, role: 'read', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    const header = await docAt(a, 'original')
+    await grant(a, header, r.id, 'read')
     const refused: string[] = []
     const sa = createSyncSession({ self: a.id, peer: r.id, store: a.store, onRefused: e => refused.push(e.code) })
     await sa.receive({ type: 'hello', version: 1, storeId: 'r', name: 'r' })
@@ -115,11 +121,8 @@ describe('sync session (no I/O)', () => {
   it('sends documents whole to a peer store it never met, with no offer', async () => {
     const a = await org()
     const b = await org()
-    const nonce = randomNonce()
-    const header = { id: await deriveDocId(a.id, nonce), owner: a.id, nonce }
-    a.store.create(header, d => d.getText('t').insert(0, 'Schalung prüfen'))
-    const acl = a.store.access(header.id)!
-    a.store.mergeAccess(header, [await signGrant(a.key, { doc: header.id, to: b.id, role: 'read', seq: nextGrantSeq(acl), issuer: a.id, issuedAt: 1 })], { kind: 'local' })
+    const header = await docAt(a, 'Schalung prüfen')
+    await grant(a, header, b.id, 'read')
     const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
     const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
     await sb.receive(sa.open()[0])
