@@ -17,7 +17,12 @@ export const OPTIONS = {
   'append-section': { type: 'string', multiple: true },
   append: { type: 'string' },
   with: { type: 'string' },
-  role: { type: 'string' }
+  role: { type: 'string' },
+  network: { type: 'string' },
+  visibility: { type: 'string' },
+  expires: { type: 'string' },
+  uses: { type: 'string' },
+  brief: { type: 'string' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -41,6 +46,11 @@ export interface CliOptions {
   append?: string
   with?: string
   role?: string
+  network?: string
+  visibility?: string
+  expires?: string
+  uses?: string
+  brief?: string
 }
 
 export interface ParsedArgs {
@@ -101,4 +111,27 @@ export function parseHttpAddress (value: string, command: string): { host: strin
   }
   const host = match[1] ?? '127.0.0.1'
   return { host: host.startsWith('[') ? host.slice(1, -1) : host, port }
+}
+
+/** A value that must be one of `allowed`, e.g. `--role read|edit`. */
+export function parseChoice<T extends string> (value: string, allowed: readonly T[], flag: string, command: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be ${allowed.join(' or ')}, not ${JSON.stringify(value)}`, command)
+  }
+  return value as T
+}
+
+/** `30m`, `12h`, `7d`: a duration the node understands (minutes, hours or days). */
+export function parseDuration (value: string, flag: string, command: string): string {
+  if (!/^[1-9]\d{0,4}[mhd]$/.test(value)) {
+    throw new UsageError(`${flag} expects a duration such as 30m, 12h or 7d, got ${JSON.stringify(value)}`, command)
+  }
+  return value
+}
+
+/** A whole number from 1 up. */
+export function parsePositiveInteger (value: string, flag: string, command: string): number {
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN
+  if (!(n >= 1)) throw new UsageError(`${flag} expects a whole number from 1 up, got ${JSON.stringify(value)}`, command)
+  return n
 }

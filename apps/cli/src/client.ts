@@ -2,6 +2,7 @@ import {
   CommonplaceError, ConnectionFailedError, ForbiddenError, InvalidIdError, InvalidInputError, InvalidStatementError,
   NotFoundError, OversizedMessageError, ReadOnlyError, StorageFullError
 } from '@commonplace/core'
+import { REFUSALS } from './errors.ts'
 import type { LocalApi } from './node-api.ts'
 
 export interface ApiClientInit {
@@ -10,7 +11,7 @@ export interface ApiClientInit {
   token: string
   /** Per request; default 15 s. */
   timeoutMs?: number
-  /** For `connect`, which dials a remote peer; default 60 s. */
+  /** For `connect` and `network join`, which dial a remote peer; default 60 s. */
   connectTimeoutMs?: number
   fetch?: typeof globalThis.fetch
 }
@@ -57,6 +58,9 @@ export function createApiClient (init: ApiClientInit): LocalApi {
   }
 
   const doc = (id: string): string => `/api/docs/${encodeURIComponent(id)}`
+  const net = (id: string): string => `/api/networks/${encodeURIComponent(id)}`
+  /** Joining dials a member of the network, like `connect`. */
+  const dialTimeoutMs = init.connectTimeoutMs ?? 60_000
 
   return {
     status: async () => request('GET', '/api/status'),
@@ -68,14 +72,29 @@ export function createApiClient (init: ApiClientInit): LocalApi {
     exportMarkdown: async (id) => request('GET', `${doc(id)}/markdown`, { text: true }),
     editDoc: async (id, body) => request('PATCH', doc(id), { body }),
     share: async (id, body) => request('POST', `${doc(id)}/share`, { body }),
-    unshare: async (id, org) => request('DELETE', `${doc(id)}/share/${encodeURIComponent(org)}`)
+    unshare: async (id, org) => request('DELETE', `${doc(id)}/share/${encodeURIComponent(org)}`),
+
+    createNetwork: async (body) => request('POST', '/api/networks', { body }),
+    listNetworks: async () => request('GET', '/api/networks'),
+    invite: async (id, body) => request('POST', `${net(id)}/invitations`, { body }),
+    join: async (code, options) => request('POST', '/api/networks/join', { body: { code }, timeoutMs: dialTimeoutMs, signal: options?.signal }),
+    members: async (id) => request('GET', `${net(id)}/members`),
+    requests: async (id) => request('GET', `${net(id)}/requests`),
+    accept: async (id, org) => request('POST', `${net(id)}/requests/${encodeURIComponent(org)}/accept`),
+    removeMember: async (id, org) => request('DELETE', `${net(id)}/members/${encodeURIComponent(org)}`),
+    leave: async (id) => request('POST', `${net(id)}/leave`),
+    createTopic: async (id, body) => request('POST', `${net(id)}/topics`, { body }),
+    listTopics: async (id) => request('GET', `${net(id)}/topics`),
+    attachToTopic: async (id, topic, docId) => request('POST', `${net(id)}/topics/${encodeURIComponent(topic)}/attachments`, { body: { doc: docId } })
   }
 }
 
 async function errorFromResponse (res: Response): Promise<CommonplaceError> {
   const body = await res.json().catch(() => undefined) as { error?: { code?: unknown, message?: unknown } } | undefined
   const code = typeof body?.error?.code === 'string' ? body.error.code : `ERR_HTTP_${res.status}`
-  const message = typeof body?.error?.message === 'string' ? body.error.message : `The node answered HTTP ${res.status} ${res.statusText}`
+  const message = typeof body?.error?.message === 'string' && body.error.message !== ''
+    ? body.error.message
+    : REFUSALS[code]?.message ?? `The node answered HTTP ${res.status} ${res.statusText}`
   const Named = ERROR_BY_CODE.get(code)
   return Named == null ? new CommonplaceError(message, code) : new Named(message)
 }

@@ -38,3 +38,26 @@ export class NodeNotRunningError extends CommonplaceError {
 export function shellQuote (word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
 }
+
+/**
+ * Refusals of the node that a person can act on: what they mean when the node sends no message,
+ * and what to do next (printed after the message, without --json).
+ */
+export const REFUSALS: Readonly<Record<string, { message: string, advice: string }>> = {
+  ERR_INVITATION_EXPIRED: {
+    message: 'This invitation has expired',
+    advice: 'ask a facilitator of the network for a new one'
+  },
+  ERR_INVITATION_USED: {
+    message: 'This invitation has already been used',
+    advice: 'an invitation joins as many organisations as its --uses; ask a facilitator for a new one'
+  },
+  ERR_INVITATION_INVALID: {
+    message: 'This invitation is not valid: its signature does not check out, or its issuer is not a facilitator',
+    advice: 'copy the whole code again, or ask a facilitator for a new one'
+  },
+  ERR_INVITATION_WRONG_NETWORK: {
+    message: 'This invitation is for another network than the one it names',
+    advice: 'ask a facilitator of the network you mean to join for a code'
+  }
+}

@@ -5,7 +5,11 @@
  */
 import type { LocalApi } from '@commonplace/node'
 
-export type { CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest } from '@commonplace/node'
+export type {
+  CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
+  CreateNetworkRequest, InvitationView, InviteRequest, JoinRequestView, JoinResult, MemberView, NetworkRole,
+  NetworkSummary, NetworkVisibility, TopicView
+} from '@commonplace/node'
 
 export interface InitNodeOptions {
   dataDir: string

@@ -1,5 +1,5 @@
 import { isCommonplaceError } from '@commonplace/core'
-import { EXIT, UsageError } from './errors.ts'
+import { EXIT, REFUSALS, UsageError } from './errors.ts'
 
 /** Something to write text to (process.stdout, or a buffer in tests). */
 export interface TextSink {
@@ -53,7 +53,10 @@ function exitCode (code: string): number {
 }
 
 function hint (err: unknown): string {
-  if (!(err instanceof UsageError)) return ''
+  if (!(err instanceof UsageError)) {
+    const advice = isCommonplaceError(err) ? REFUSALS[err.code]?.advice : undefined
+    return advice == null ? '' : ` (${advice})`
+  }
   return err.command == null ? " (see 'commonplace help')" : ` (see 'commonplace help ${err.command}')`
 }
 

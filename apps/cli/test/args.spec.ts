@@ -94,6 +94,21 @@ describe('usage errors', () => {
     [['share', 'x', '--with', 'o'], /'share' needs --role read\|edit/],
     [['share', 'x', '--with', 'o', '--role', 'none'], /--role must be read or edit/],
     [['unshare', 'x'], /'unshare' needs --with ORGID/],
+    [['share', 'x', '--with', 'o', '--network', 'net_n', '--role', 'read'], /'share' takes --with ORGID or --network NETID, not both/],
+    [['unshare', 'x', '--with', 'o', '--network', 'net_n'], /'unshare' takes --with ORGID or --network NETID, not both/],
+    [['network'], /'network' needs a subcommand: create, invite, join, list, members, requests, accept, remove, leave/],
+    [['network', 'create'], /'network create' needs NAME/],
+    [['network', 'create', 'N', '--visibility', 'open'], /--visibility must be invite or approval, not "open"/],
+    [['network', 'invite', 'net_n', '--role', 'owner'], /--role must be member or facilitator/],
+    [['network', 'invite', 'net_n', '--expires', '7 days'], /--expires expects a duration such as 30m, 12h or 7d/],
+    [['network', 'invite', 'net_n', '--uses', '0'], /--uses expects a whole number from 1 up/],
+    [['network', 'invite', 'net_n', '--uses', '1.5'], /--uses expects a whole number from 1 up/],
+    [['network', 'join'], /'network join' needs CODE/],
+    [['network', 'accept', 'net_n'], /'network accept' needs ORGID/],
+    [['network', 'remove', 'net_n'], /'network remove' needs ORGID/],
+    [['network', 'list', '--visibility', 'invite'], /Option --visibility does not apply to 'network list'/],
+    [['topic', 'create', 'net_n'], /'topic create' needs --title T/],
+    [['topic', 'attach', 'net_n', 'topic'], /'topic attach' needs DOCID/],
     [['start', '--http', 'nonsense'], /--http expects HOST:PORT/],
     [['help', 'frobnicate'], /Unknown command 'frobnicate'/]
   ]
@@ -127,7 +142,9 @@ describe('help', () => {
   it('lists every command', async () => {
     const result = await run(['help'])
     expect(result.code).toBe(0)
-    for (const name of ['init', 'start', 'status', 'connect', 'peers', 'doc create', 'doc list', 'doc show', 'doc edit', 'share', 'unshare', 'help']) {
+    for (const name of ['init', 'start', 'status', 'connect', 'peers', 'doc create', 'doc list', 'doc show', 'doc edit', 'share', 'unshare',
+      'network create', 'network invite', 'network join', 'network list', 'network members', 'network requests',
+      'network accept', 'network remove', 'network leave', 'topic create', 'topic list', 'topic attach', 'help']) {
       expect(result.stdout).toContain(`  ${name} `)
     }
     expect(result.stdout).toContain('--data DIR')

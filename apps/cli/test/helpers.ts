@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../src/index.ts'
 import type { CliDeps, CliIo } from '../src/index.ts'
-import type { DocSummary, DocView, LocalApi, NodeStatus, PeerInfo } from '../src/node-api.ts'
-import type { DocId, OrgId } from '@commonplace/core'
+import type { DocSummary, DocView, InvitationView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, PeerInfo, TopicView } from '../src/node-api.ts'
+import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
 
@@ -34,6 +34,23 @@ export const status: NodeStatus = {
   peers: [peer],
   documentCount: 3
 }
+export const NET = 'net_7gq2m4x5k3t6v8w9y2z4a6c8e0' as NetworkId
+export const TOPIC = 'tttttttttttttttttttttttttt' as DocId
+export const network: NetworkSummary = { id: NET, name: 'Tampere Workplace Learning Network', visibility: 'invite', role: 'facilitator', createdBy: ORG, memberCount: 2 }
+export const members: MemberView[] = [
+  { orgId: ORG, name: 'Riverside', role: 'facilitator', since: '2025-01-02T03:04:05.000Z', online: true, addresses: ['/ip4/127.0.0.1/tcp/7421'] },
+  { orgId: OTHER, name: 'Hillview', role: 'member', since: '2025-01-03T03:04:05.000Z', online: false, lastSeen: '2025-01-04T03:04:05.000Z', addresses: [] }
+]
+export const invitation: InvitationView = { code: 'cpinv1.abcdefghijklmnop', network: NET, role: 'member', expiresAt: '2025-01-09T03:04:05.000Z', uses: 1 }
+export const joinRequest: JoinRequestView = { orgId: OTHER, name: 'Hillview', role: 'member', requestedAt: '2025-01-03T03:04:05.000Z' }
+export const topic: TopicView = {
+  id: TOPIC,
+  network: NET,
+  title: 'Shift planning that staff help design',
+  brief: 'What works in 24/7 units?',
+  createdBy: ORG,
+  attachments: [{ id: DOC, title: 'Handwashing', attachedBy: ORG }]
+}
 export const markdown = '---\nid: abcdefghijklmnopqrstuvwxyz\n---\n# Handwashing\n\n## Why\n\nIt stops infections.\n'
 
 export interface Call { method: string, args: unknown[] }
@@ -58,7 +75,19 @@ export function fakeApi (): FakeApi {
     exportMarkdown: answer('exportMarkdown', markdown),
     editDoc: answer('editDoc', summary),
     share: answer('share', view),
-    unshare: answer('unshare', view)
+    unshare: answer('unshare', view),
+    createNetwork: answer('createNetwork', network),
+    listNetworks: answer('listNetworks', [network]),
+    invite: answer('invite', invitation),
+    join: answer('join', { network: { ...network, role: 'member' as const }, status: 'joined' as const }),
+    members: answer('members', members),
+    requests: answer('requests', [joinRequest]),
+    accept: answer('accept', members),
+    removeMember: answer('removeMember', members.slice(0, 1)),
+    leave: answer('leave', { ...network, role: 'removed' as const }),
+    createTopic: answer('createTopic', topic),
+    listTopics: answer('listTopics', [topic]),
+    attachToTopic: answer('attachToTopic', topic)
   })
 }
 

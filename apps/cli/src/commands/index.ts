@@ -2,8 +2,10 @@ import { UsageError } from '../errors.ts'
 import { docCreateCommand, docEditCommand, docListCommand, docShowCommand } from './doc.ts'
 import { helpCommand } from './help.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
+import { NETWORK_COMMANDS } from './networks.ts'
 import { initCommand, startCommand } from './node.ts'
 import { shareCommand, unshareCommand } from './share.ts'
+import { TOPIC_COMMANDS } from './topic.ts'
 import { watchCommand } from './watch.ts'
 import type { CommandSpec } from '../command.ts'
 
@@ -19,6 +21,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   docEditCommand,
   shareCommand,
   unshareCommand,
+  ...NETWORK_COMMANDS,
+  ...TOPIC_COMMANDS,
   watchCommand,
   helpCommand
 ]

@@ -1,40 +1,59 @@
+import { parseChoice } from '../args.ts'
 import { UsageError } from '../errors.ts'
+import type { CliOptions } from '../args.ts'
 import type { CommandSpec } from '../command.ts'
 import type { ShareRequest } from '../node-api.ts'
 
-const ROLES = ['read', 'edit']
+const ROLES: ReadonlyArray<ShareRequest['role']> = ['read', 'edit']
 
 export const shareCommand: CommandSpec = {
   name: 'share',
   args: ['ID'],
-  options: ['with', 'role'],
-  usage: 'share ID --with ORGID --role read|edit',
-  summary: 'Let another organisation read or edit a document',
-  examples: ['commonplace share 3xkq… --with 12D3KooW… --role edit'],
+  options: ['with', 'network', 'role'],
+  usage: 'share ID (--with ORGID | --network NETID) --role read|edit',
+  summary: 'Let another organisation, or every member of a network, read or edit a document',
+  details: [
+    '--with ORGID       one organisation',
+    '--network NETID    every current and later member of a learning network',
+    '--role read|edit   what they may do'
+  ],
+  examples: [
+    'commonplace share 3xkq… --with 12D3KooW… --role edit',
+    'commonplace share 3xkq… --network net_… --role read'
+  ],
   async run ({ client, out, options, args: [id] }) {
-    const org = required(options.with, '--with ORGID', 'share')
-    const role = required(options.role, '--role read|edit', 'share')
-    if (!ROLES.includes(role)) throw new UsageError(`--role must be read or edit, not ${JSON.stringify(role)}`, 'share')
-    const doc = await (await client()).share(id, { with: org, role: role as ShareRequest['role'] })
-    out.result(doc, `Shared ${doc.id} with ${org} (${role})`)
+    const target = shareTarget(options, 'share')
+    const role = parseChoice(required(options.role, '--role read|edit', 'share'), ROLES, '--role', 'share')
+    const doc = await (await client()).share(id, { with: target.id, role })
+    out.result(doc, `Shared ${doc.id} with ${target.label} (${role})`)
   }
 }
 
 export const unshareCommand: CommandSpec = {
   name: 'unshare',
   args: ['ID'],
-  options: ['with'],
-  usage: 'unshare ID --with ORGID',
-  summary: "Withdraw another organisation's access to a document",
-  examples: ['commonplace unshare 3xkq… --with 12D3KooW…'],
+  options: ['with', 'network'],
+  usage: 'unshare ID (--with ORGID | --network NETID)',
+  summary: 'Withdraw the access of an organisation, or of a network, to a document',
+  examples: ['commonplace unshare 3xkq… --with 12D3KooW…', 'commonplace unshare 3xkq… --network net_…'],
   async run ({ client, out, options, args: [id] }) {
-    const org = required(options.with, '--with ORGID', 'unshare')
-    const doc = await (await client()).unshare(id, org)
-    out.result(doc, `Withdrew the access of ${org} to ${doc.id}`)
+    const target = shareTarget(options, 'unshare')
+    const doc = await (await client()).unshare(id, target.id)
+    out.result(doc, `Withdrew the access of ${target.label} to ${doc.id}`)
   }
 }
 
-function required (value: string | undefined, flag: string, command: string): string {
+/** Exactly one of --with ORGID and --network NETID. */
+function shareTarget (options: CliOptions, command: string): { id: string, label: string } {
+  if (options.with != null && options.network != null) {
+    throw new UsageError(`'${command}' takes --with ORGID or --network NETID, not both`, command)
+  }
+  if (options.network != null) return { id: required(options.network, '--network NETID', command), label: `network ${options.network}` }
+  const org = required(options.with, '--with ORGID or --network NETID', command)
+  return { id: org, label: org }
+}
+
+export function required (value: string | undefined, flag: string, command: string): string {
   if (value == null || value === '') throw new UsageError(`'${command}' needs ${flag}`, command)
   return value
 }

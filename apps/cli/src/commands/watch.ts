@@ -7,11 +7,12 @@ export const watchCommand: CommandSpec = {
   args: [],
   options: [],
   usage: 'watch',
-  summary: 'Print what happens on the node (document changes, peers) until Ctrl+C',
+  summary: 'Print what happens on the node (document changes, peers, networks) until Ctrl+C',
   details: [
     'One line per event; with --json one JSON object per line:',
     '  { "type": "doc", "id", "changeSeq", "origin": "local"|"peer", "peer"?, "accessChanged" }',
-    '  { "type": "peer", "orgId", "name"?, "state": "connected"|"disconnected" }'
+    '  { "type": "peer", "orgId", "name"?, "state": "connected"|"disconnected" }',
+    '  { "type": "network", "id", "change": "roster"|"joined"|"removed" }'
   ],
   examples: ['commonplace watch', 'commonplace watch --json'],
   async run ({ dataDir, deps, io, options }) {
@@ -33,6 +34,12 @@ export const watchCommand: CommandSpec = {
   }
 }
 
+const NETWORK_CHANGES: Record<string, string> = {
+  roster: 'the roster changed',
+  joined: 'this organisation joined',
+  removed: 'this organisation was removed'
+}
+
 function describe (data: unknown): string {
   const e = data as Record<string, unknown>
   if (e.type === 'doc') {
@@ -40,5 +47,6 @@ function describe (data: unknown): string {
     return `${String(e.id)} changed (${e.accessChanged === true ? 'sharing, ' : ''}${from}) #${String(e.changeSeq)}`
   }
   if (e.type === 'peer') return `${String(e.orgId)}${e.name != null ? ` (${String(e.name)})` : ''} ${String(e.state)}`
+  if (e.type === 'network') return `network ${String(e.id)}: ${NETWORK_CHANGES[String(e.change)] ?? String(e.change)}`
   return JSON.stringify(data)
 }
