@@ -5,6 +5,8 @@ import { GRANT_SIGNING_PREFIX, Role } from './constants.ts'
 import { InvalidStatementError } from './errors.ts'
 import { deriveDocId, parseDocId, parseNonce, parseOrgId } from './ids.ts'
 import type { DocId, OrgId } from './ids.ts'
+import { isNetworkId } from './network.ts'
+import type { Membership, NetworkId } from './network.ts'
 
 /** What ties a document to its owner: the owner and the nonce its id was derived from. */
 export interface DocHeader {
@@ -19,7 +21,8 @@ export interface DocHeader {
  */
 export interface Grant {
   doc: DocId
-  to: OrgId
+  /** An organisation, or a learning network (every current member). */
+  to: OrgId | NetworkId
   role: Role
   seq: number
   issuer: OrgId
@@ -68,7 +71,7 @@ export async function signGrant (key: PrivateKey, fields: Omit<Grant, 'sig' | 'i
 export async function verifyGrant (header: DocHeader, grant: Grant): Promise<VerifiedGrant> {
   try {
     if (grant.doc !== header.id) throw new Error('grant is for another document')
-    parseOrgId(grant.to)
+    if (!isNetworkId(grant.to)) parseOrgId(grant.to)
     if (grant.issuer !== header.owner) throw new Error('grant not issued by the owner')
     if (!(grant.role in Role)) throw new Error('unknown role')
     if (!Number.isSafeInteger(grant.seq) || grant.seq < 1) throw new Error('bad seq')
@@ -84,26 +87,43 @@ export async function verifyGrant (header: DocHeader, grant: Grant): Promise<Ver
   return grant as VerifiedGrant
 }
 
-/** What `org` may do with the document. */
-export function accessOf (acl: AccessList, org: OrgId | string): AccessLevel | null {
+/**
+ * What `org` may do with the document: its own grant, or the best grant to a network the
+ * membership says it belongs to (without a membership, network grants count for nobody).
+ */
+export function accessOf (acl: AccessList, org: OrgId | string, membership?: Membership): AccessLevel | null {
   if (acl.header.owner === org) return 'owner'
-  const grant = acl.grants.find(g => g.to === org)
-  if (grant == null || grant.role === 'none') return null
-  return grant.role
+  let best: AccessLevel | null = null
+  for (const grant of acl.grants) {
+    if (grant.role === 'none') continue
+    if (grant.to === org) {
+      if (grant.role === 'edit') return 'edit'
+      best = 'read'
+    } else if (membership != null && isNetworkId(grant.to) && membership.roleOf(grant.to, org) != null) {
+      if (grant.role === 'edit') return 'edit'
+      best = 'read'
+    }
+  }
+  return best
 }
 
-export function mayRead (acl: AccessList, org: OrgId | string): boolean {
-  return accessOf(acl, org) != null
+export function mayRead (acl: AccessList, org: OrgId | string, membership?: Membership): boolean {
+  return accessOf(acl, org, membership) != null
 }
 
-export function mayWrite (acl: AccessList, org: OrgId | string): boolean {
-  const level = accessOf(acl, org)
+export function mayWrite (acl: AccessList, org: OrgId | string, membership?: Membership): boolean {
+  const level = accessOf(acl, org, membership)
   return level === 'owner' || level === 'edit'
 }
 
-/** The organisations (besides the owner) that may read the document. */
-export function readers (acl: AccessList): OrgId[] {
+/** The organisations and networks (besides the owner) the document is shared with. */
+export function readers (acl: AccessList): Array<OrgId | NetworkId> {
   return acl.grants.filter(g => g.role !== 'none').map(g => g.to)
+}
+
+/** The networks a document is shared with (role read or edit). */
+export function networksOf (acl: AccessList): NetworkId[] {
+  return acl.grants.filter(g => g.role !== 'none' && isNetworkId(g.to)).map(g => g.to as NetworkId)
 }
 
 /**

@@ -68,3 +68,12 @@ export function isCommonplaceError (err: unknown): err is CommonplaceError {
 export const ConnectionFailedError = define('ConnectionFailedError', 'ERR_CONNECTION_FAILED', 'Could not connect to the peer')
 /** A listen or API address is already taken. */
 export const AddressInUseError = define('AddressInUseError', 'ERR_ADDRESS_IN_USE', 'The address is already in use')
+
+/** An invitation code past its expiry time. */
+export const InvitationExpiredError = define('InvitationExpiredError', 'ERR_INVITATION_EXPIRED', 'The invitation has expired')
+/** An invitation code that was already used as many times as it allows. */
+export const InvitationUsedError = define('InvitationUsedError', 'ERR_INVITATION_USED', 'The invitation has already been used')
+/** An invitation code that does not verify (bad signature, issuer not a facilitator, unreadable). */
+export const InvitationInvalidError = define('InvitationInvalidError', 'ERR_INVITATION_INVALID', 'The invitation is not valid')
+/** An invitation code presented to a node that is not in the code's network. */
+export const InvitationWrongNetworkError = define('InvitationWrongNetworkError', 'ERR_INVITATION_WRONG_NETWORK', 'The invitation is for another network')

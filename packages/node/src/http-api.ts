@@ -12,8 +12,9 @@ import { defaultLogger } from '@libp2p/logger'
 import { AddressInUseError, CommonplaceError, ForbiddenError, InvalidInputError, NotFoundError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import type { CreateDocRequest, EditDocRequest, LocalApi, NodeEventSource, ShareRequest } from './api-types.ts'
+import type { CreateDocRequest, EditDocRequest, InviteRequest, LocalApi, NetworkVisibility, NodeEventSource, ShareRequest } from './api-types.ts'
 import { serveEventStream } from './event-stream.ts'
 
 /** Largest request body accepted (bytes). */
@@ -29,7 +30,26 @@ export interface HttpApiInit {
   port?: number
   /** Node events served at `GET /api/events` (Server-Sent Events); no such route without it. */
   events?: NodeEventSource
+  /** The web app's entry points (packages/node/src/web); without it, only the bearer-token API. */
+  web?: HttpWebHook
   logger?: ComponentLogger
+}
+
+/**
+ * Where the web app plugs into the local HTTP server (see docs/web.md). Every request has passed
+ * the Host check first. A browser authenticates with the session cookie instead of the bearer
+ * token; such a request must then come from this node's own origin (Origin header) unless it
+ * is a GET or HEAD, and a WebSocket upgrade always must.
+ */
+export interface HttpWebHook {
+  /** Answer a request outside /api (the app's files, the login link); false to let the API answer. */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<boolean>
+  /** Whether the request carries a valid browser session. */
+  hasSession(req: IncomingMessage): boolean
+  /** Answer an authenticated /api request the web part owns (e.g. /api/search); false to pass it on. */
+  api(req: IncomingMessage, res: ServerResponse): Promise<boolean>
+  /** A WebSocket upgrade that passed the Host, Origin and session checks. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
 }
 
 export interface HttpApiServer {
@@ -69,7 +89,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_OVERSIZED_MESSAGE: 413,
   /** `connect` could not reach the peer: the node is fine, the upstream is not. */
   ERR_CONNECTION_FAILED: 502,
-  ERR_STORAGE_FULL: 507
+  ERR_STORAGE_FULL: 507,
+  ERR_INVITATION_EXPIRED: 410,
+  ERR_INVITATION_USED: 409,
+  ERR_INVITATION_INVALID: 400,
+  ERR_INVITATION_WRONG_NETWORK: 400
 }
 
 export function createHttpApi (init: HttpApiInit): HttpApiServer {
@@ -90,7 +114,16 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       checkHost(req, allowedHosts)
-      checkToken(req, tokenDigest)
+      // --- web app entry (docs/web.md): its files and the login link need no credentials
+      const web = init.web
+      if (web != null && !isApiPath(req) && await web.serve(req, res)) return
+      if (web != null && req.headers.authorization == null && web.hasSession(req)) {
+        checkOrigin(req, allowedHosts, req.method !== 'GET' && req.method !== 'HEAD')
+      } else {
+        checkToken(req, tokenDigest)
+      }
+      if (web != null && await web.api(req, res)) return
+      // --- end of the web app entry
       if (init.events != null && req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/api/events') {
         serveEventStream(res, init.events)
         return
@@ -102,6 +135,21 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       sendError(res, err, log, req)
     }
   }
+
+  // --- web app entry: WebSocket upgrades (same origin and a session, or the bearer token)
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      if (init.web == null) throw new NotFoundError('No WebSocket here')
+      checkHost(req, allowedHosts)
+      checkOrigin(req, allowedHosts, true)
+      if (!init.web.hasSession(req)) checkToken(req, tokenDigest)
+      init.web.upgrade(req, socket, head)
+    } catch (err) {
+      const { status, message } = describeError(err)
+      log('upgrade %s refused: %s', req.url, message)
+      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    }
+  })
 
   return {
     get server () { return server },
@@ -145,7 +193,50 @@ function createRoutes (api: LocalApi): Route[] {
     route('PATCH', `/api/docs/${doc}`, async ({ params, body }) => ({ json: await api.editDoc(params[0], editDocRequest(await body())) })),
     route('GET', `/api/docs/${doc}/markdown`, async ({ params }) => ({ markdown: await api.exportMarkdown(params[0]) })),
     route('POST', `/api/docs/${doc}/share`, async ({ params, body }) => ({ json: await api.share(params[0], shareRequest(await body())) })),
-    route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) }))
+    route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) })),
+    ...networkRoutes(api)
+  ]
+}
+
+function networkRoutes (api: LocalApi): Route[] {
+  const net = '/api/networks/([^/]+)'
+  return [
+    route('GET', '/api/networks', async () => ({ json: await api.listNetworks() })),
+    route('POST', '/api/networks', async ({ body }) => {
+      const value = object(await body(), ['name', 'visibility'])
+      const visibility = value.visibility === undefined ? undefined : string(value.visibility, 'visibility') as NetworkVisibility
+      return { status: 201, json: await api.createNetwork({ name: string(value.name, 'name'), ...(visibility != null ? { visibility } : {}) }) }
+    }),
+    route('POST', '/api/networks/join', async ({ body, signal }) => {
+      const value = object(await body(), ['code'])
+      return { json: await api.join(string(value.code, 'code'), { signal }) }
+    }),
+    route('POST', `${net}/invitations`, async ({ params, body }) => {
+      const value = object(await body(), ['role', 'expires', 'uses'])
+      const request: InviteRequest = {}
+      if (value.role !== undefined) request.role = string(value.role, 'role') as InviteRequest['role']
+      if (value.expires !== undefined) request.expires = string(value.expires, 'expires')
+      if (value.uses !== undefined) {
+        if (typeof value.uses !== 'number') throw new InvalidInputError('"uses" must be a number')
+        request.uses = value.uses
+      }
+      return { status: 201, json: await api.invite(params[0], request) }
+    }),
+    route('GET', `${net}/members`, async ({ params }) => ({ json: await api.members(params[0]) })),
+    route('DELETE', `${net}/members/([^/]+)`, async ({ params }) => ({ json: await api.removeMember(params[0], params[1]) })),
+    route('GET', `${net}/requests`, async ({ params }) => ({ json: await api.requests(params[0]) })),
+    route('POST', `${net}/requests/([^/]+)/accept`, async ({ params }) => ({ json: await api.accept(params[0], params[1]) })),
+    route('POST', `${net}/leave`, async ({ params }) => ({ json: await api.leave(params[0]) })),
+    route('GET', `${net}/topics`, async ({ params }) => ({ json: await api.listTopics(params[0]) })),
+    route('POST', `${net}/topics`, async ({ params, body }) => {
+      const value = object(await body(), ['title', 'brief'])
+      const request = { title: string(value.title, 'title'), ...(value.brief !== undefined ? { brief: string(value.brief, 'brief') } : {}) }
+      return { status: 201, json: await api.createTopic(params[0], request) }
+    }),
+    route('POST', `${net}/topics/([^/]+)/attachments`, async ({ params, body }) => {
+      const value = object(await body(), ['doc'])
+      return { json: await api.attachToTopic(params[0], params[1], string(value.doc, 'doc')) }
+    })
   ]
 }
 
@@ -281,6 +372,20 @@ function checkHost (req: IncomingMessage, allowed: Set<string>): void {
   const host = (req.headers.host ?? '').toLowerCase()
   if (!allowed.has(host)) {
     throw new ForbiddenError('The Host header must name this node on a loopback address')
+  }
+}
+
+function isApiPath (req: IncomingMessage): boolean {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname
+  return path === '/api' || path.startsWith('/api/')
+}
+
+/** A browser request must come from this node's own origin (`required`), or name no other one. */
+function checkOrigin (req: IncomingMessage, allowedHosts: Set<string>, required: boolean): void {
+  const origin = req.headers.origin?.toLowerCase()
+  if (origin == null && !required) return
+  if (origin == null || !origin.startsWith('http://') || !allowedHosts.has(origin.slice('http://'.length))) {
+    throw new ForbiddenError('This request must come from the web app of this node (Origin)')
   }
 }
 

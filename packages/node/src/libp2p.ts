@@ -6,10 +6,14 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
+import { mdns } from '@libp2p/mdns'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { syncService } from '@commonplace/sync'
 import type { SyncService } from '@commonplace/sync'
+import { networkService } from '@commonplace/network'
+import type { NetworkRegistry, NetworkService } from '@commonplace/network'
 import type { DocumentStore } from '@commonplace/core'
-import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 
@@ -17,6 +21,7 @@ export interface NodeServices {
   identify: Identify
   ping: Ping
   sync: SyncService
+  network: NetworkService
   [key: string]: unknown
 }
 
@@ -30,23 +35,41 @@ export interface Libp2pInit {
   logger?: ComponentLogger
   /** Passed to libp2p's connection manager (limits; tests on one host lift the per-host inbound rate). */
   connectionManager?: Libp2pOptions['connectionManager']
+  /** The learning networks this node knows (membership for network grants, roster replication). */
+  registry: NetworkRegistry
+  /** Decides, after Noise identified the peer, whether an inbound connection is refused. */
+  denyInbound: (peer: PeerId) => boolean
+  /** Find peers on the local network with mDNS (default true). */
+  mdns?: boolean
+  /** Serve as a circuit relay v2 for members behind NAT (default false). */
+  relay?: boolean
 }
 
-/** libp2p with TCP and WebSockets, Noise, yamux, identify, ping and the sync protocol. */
+/**
+ * libp2p with TCP, WebSockets and circuit relay v2 (as a client), Noise, yamux, identify, ping,
+ * the sync and network protocols, a connection gater, mDNS and optionally a relay server.
+ */
 export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<CommonplaceLibp2p> {
+  const services: Record<string, unknown> = {
+    identify: identify(),
+    ping: ping(),
+    sync: syncService({ store: init.store, name: init.name, membership: init.registry.membership }),
+    network: networkService({ registry: init.registry })
+  }
+  if (init.relay === true) services.relay = circuitRelayServer()
   return await createLibp2p({
     privateKey: init.privateKey,
     start: false,
     addresses: { listen: init.listen },
-    transports: [tcp(), webSockets()],
+    transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    connectionGater: {
+      denyInboundEncryptedConnection: (peer) => init.denyInbound(peer)
+    },
+    peerDiscovery: init.mdns === false ? [] : [mdns()],
     logger: init.logger,
     connectionManager: init.connectionManager,
-    services: {
-      identify: identify(),
-      ping: ping(),
-      sync: syncService({ store: init.store, name: init.name })
-    }
+    services: services as Libp2pOptions<NodeServices>['services']
   }) as CommonplaceLibp2p
 }

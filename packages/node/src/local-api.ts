@@ -2,9 +2,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type * as Y from 'yjs'
 import {
   ConnectionFailedError, ForbiddenError, InvalidInputError, NotFoundError, ReadOnlyError,
-  accessOf, deriveDocId, mayWrite, nextGrantSeq, parseDocId, parseOrgId, randomNonce, signGrant
+  accessOf, deriveDocId, isNetworkId, mayWrite, nextGrantSeq, parseDocId, parseOrgId, randomNonce, signGrant
 } from '@commonplace/core'
-import type { DocId, DocumentInfo, DocumentStore, OrgId, Role } from '@commonplace/core'
+import type { DocId, DocumentInfo, DocumentStore, Membership, NetworkId, OrgId, Role } from '@commonplace/core'
 import {
   appendSection, appendToSection, initRecord, markdownToRecordInit, readRecord, recordToMarkdown, setTitle
 } from '@commonplace/record'
@@ -21,12 +21,17 @@ export interface LocalApiInit {
   store: DocumentStore
   identity: { key: PrivateKey, orgId: OrgId, name: string }
   apiUrl: () => string
+  /** Who is in which network (network grants); `isMember` of a network this node is in. */
+  membership: Membership
   now?: () => number
 }
 
+/** The local API's document and peer operations (the network ones are in network-api.ts). */
+export type DocumentApi = Pick<LocalApi, 'status' | 'connect' | 'peers' | 'listDocs' | 'createDoc' | 'getDoc' | 'exportMarkdown' | 'editDoc' | 'share' | 'unshare'>
+
 /** The operations behind the local API, on the node's own parts. */
-export function createLocalApi (init: LocalApiInit): LocalApi {
-  const { libp2p, store, identity } = init
+export function createLocalApi (init: LocalApiInit): DocumentApi {
+  const { libp2p, store, identity, membership } = init
   const self = identity.orgId
   const now = init.now ?? Date.now
 
@@ -36,7 +41,7 @@ export function createLocalApi (init: LocalApiInit): LocalApi {
     owner: info.owner,
     kind: info.kind,
     updatedAt: new Date(info.updatedAt).toISOString(),
-    access: accessOf(store.access(info.id) ?? { header: { id: info.id, owner: info.owner, nonce: '' }, grants: [] }, self) ?? 'read'
+    access: accessOf(store.access(info.id) ?? { header: { id: info.id, owner: info.owner, nonce: '' }, grants: [] }, self, membership) ?? 'read'
   })
 
   const requireDoc = (id: string): DocId => {
@@ -75,7 +80,10 @@ export function createLocalApi (init: LocalApiInit): LocalApi {
     const doc = requireDoc(id)
     const acl = store.access(doc)
     if (acl == null || acl.header.owner !== self) throw new ForbiddenError('Only the owner of a document can share it')
-    const grantee = parseOrgId(to)
+    const grantee = isNetworkId(to) ? to as NetworkId : parseOrgId(to)
+    if (isNetworkId(grantee) && membership.roleOf(grantee, self) == null) {
+      throw new ForbiddenError(`This organisation is not a member of network ${grantee}`)
+    }
     if (grantee === self) throw new InvalidInputError('A document cannot be shared with its owner')
     const signed = await signGrant(identity.key, { doc, to: grantee, role, seq: nextGrantSeq(acl), issuer: self, issuedAt: now() })
     store.mergeAccess(acl.header, [signed], { kind: 'local' })
@@ -106,6 +114,9 @@ export function createLocalApi (init: LocalApiInit): LocalApi {
       const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
       try {
         const conn = await libp2p.dial(ma, { signal })
+        // the other node's gater decides after the handshake: a refused connection closes at once,
+        // so confirm with a round trip on it before reporting success
+        await libp2p.services.ping.ping(ma, { signal })
         return { orgId: conn.remotePeer.toString() as OrgId, addresses: [conn.remoteAddr.toString()] }
       } catch (err) {
         throw new ConnectionFailedError(`Could not connect to ${address}: ${(err as Error).message}`, { cause: err })
@@ -136,7 +147,7 @@ export function createLocalApi (init: LocalApiInit): LocalApi {
     async editDoc (id, request: EditDocRequest) {
       const doc = requireDoc(id)
       const acl = store.access(doc)
-      if (acl == null || !mayWrite(acl, self)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
+      if (acl == null || !mayWrite(acl, self, membership)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
       checkEdit(request)
       store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) })
       store.flush()

@@ -3,7 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
-import { AddressInUseError } from '@commonplace/core'
+import { AddressInUseError, CommonplaceError } from '@commonplace/core'
 import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
@@ -11,10 +11,17 @@ import { loadIdentity, removeNodeInfo, saveName, writeApiToken, writeNodeInfo } 
 import { createCommonplaceLibp2p } from './libp2p.ts'
 import type { CommonplaceLibp2p, Libp2pInit } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
+import { createNetworkApi } from './network-api.ts'
+import { createNetworkManager } from './network-manager.ts'
+import type { NetworkManager } from './network-manager.ts'
+import { createNetworkRegistry } from '@commonplace/network'
+import type { NetworkRegistry } from '@commonplace/network'
 import { createHttpApi } from './http-api.ts'
 import { nodeEvents } from './node-events.ts'
 import type { HttpApiServer } from './http-api.ts'
 import type { LocalApi } from './api-types.ts'
+import { createWebApp } from './web/web-app.ts'
+import type { WebApp } from './web/web-app.ts'
 
 export interface NodeInit {
   /** The data folder: identity, database, API token. Created (mode 0700) if missing. */
@@ -28,6 +35,12 @@ export interface NodeInit {
   logger?: ComponentLogger
   /** libp2p connection manager settings (connection limits, inbound rate per host). */
   connectionManager?: Libp2pInit['connectionManager']
+  /** Find members on the local network with mDNS (default true). */
+  mdns?: boolean
+  /** Act as a circuit relay v2 server for members behind NAT (default false). */
+  relay?: boolean
+  /** The web app (docs/web.md): served from `root` (default apps/web/dist); `false` for the API only. */
+  web?: false | { root?: string }
 }
 
 export interface CommonplaceNode {
@@ -39,6 +52,8 @@ export interface CommonplaceNode {
   /** The local API's URL, once started. */
   readonly apiUrl: string
   listenAddresses(): string[]
+  /** A fresh one-time login link for the web app (after start; throws without the web app). */
+  loginLink(): string
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -70,11 +85,27 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     store = createDocumentStore({ storage, logger }, {
       describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) })
     })
+    const registry = createNetworkRegistry({ storage })
+    const log = logger.forComponent('commonplace:node')
+    const networks = createNetworkManager({ store, registry, identity, log })
     const libp2p = await createCommonplaceLibp2p({
-      privateKey: identity.key, listen: init.listen ?? DEFAULT_LISTEN, store, name: identity.name, logger, connectionManager: init.connectionManager
+      privateKey: identity.key,
+      listen: init.listen ?? DEFAULT_LISTEN,
+      store,
+      name: identity.name,
+      logger,
+      connectionManager: init.connectionManager,
+      registry,
+      denyInbound: peer => networks.denyInbound(peer),
+      mdns: init.mdns,
+      relay: init.relay
     })
-    const api = createLocalApi({ libp2p, store, identity, apiUrl: () => node.apiUrl })
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger })
+    const docApi = createLocalApi({ libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership })
+    const networkApi = createNetworkApi({
+      libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
+    })
+    const api: LocalApi = { ...docApi, ...networkApi }
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry })
     return node
   } catch (err) {
     store?.close()
@@ -91,6 +122,8 @@ interface NodeParts {
   libp2p: CommonplaceLibp2p
   api: LocalApi
   logger: ComponentLogger
+  networks: NetworkManager
+  registry: NetworkRegistry
 }
 
 class Node implements CommonplaceNode {
@@ -101,6 +134,7 @@ class Node implements CommonplaceNode {
   readonly libp2p: CommonplaceLibp2p
   private readonly parts: NodeParts
   private http?: HttpApiServer
+  private web?: WebApp
   private url = ''
 
   constructor (parts: NodeParts) {
@@ -118,6 +152,11 @@ class Node implements CommonplaceNode {
     return this.libp2p.getMultiaddrs().map(ma => ma.toString())
   }
 
+  loginLink (): string {
+    if (this.web == null) throw new CommonplaceError('The web app is not running', 'ERR_NOT_STARTED')
+    return this.web.loginLink()
+  }
+
   async start (): Promise<void> {
     const { init } = this.parts
     try {
@@ -130,12 +169,19 @@ class Node implements CommonplaceNode {
       throw err
     }
     try {
+      await this.parts.networks.start(this.libp2p)
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
+      if (init.web !== false) {
+        this.web = await createWebApp({
+          dataDir: init.dataDir, store: this.store, libp2p: this.libp2p, self: this.orgId, name: this.name, root: init.web?.root, logger: this.parts.logger
+        })
+      }
       this.http = createHttpApi({
-        api: this.api, token, host: http.host, port: http.port, events: nodeEvents(this.store, this.libp2p), logger: this.parts.logger
+        api: this.api, token, host: http.host, port: http.port, events: nodeEvents(this.store, this.libp2p), web: this.web, logger: this.parts.logger
       })
       this.url = (await this.http.start()).url
+      this.web?.bind(this.url)
       await writeNodeInfo(init.dataDir, {
         orgId: this.orgId, name: this.name, listen: this.listenAddresses(), api: this.url, pid: process.pid
       })
@@ -151,6 +197,8 @@ class Node implements CommonplaceNode {
   }
 
   private async closeAll (): Promise<void> {
+    this.parts.networks.stop()
+    await this.web?.stop().catch(() => {})
     await this.http?.stop().catch(() => {})
     await this.libp2p.stop()
     this.store.close()

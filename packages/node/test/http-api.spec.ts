@@ -3,9 +3,9 @@ import { request as httpRequest, createServer } from 'node:http'
 import { AddressInUseError, CommonplaceError, ConnectionFailedError, ForbiddenError, InvalidIdError, NotFoundError, ReadOnlyError, StorageFullError } from '@commonplace/core'
 import { createHttpApi, MAX_BODY_BYTES } from '../src/http-api.ts'
 import type { HttpApiServer } from '../src/http-api.ts'
-import type { DocSummary, DocView, LocalApi, NodeEvent, NodeEventSource, NodeStatus, PeerInfo } from '../src/api-types.ts'
+import type { DocSummary, DocView, LocalApi, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '../src/api-types.ts'
 import type { AddressInfo } from 'node:net'
-import type { DocId, OrgId } from '@commonplace/core'
+import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 const TOKEN = 'test-token-0123456789abcdef'
 const ORG = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN' as OrgId
@@ -15,6 +15,9 @@ const summary: DocSummary = { id: DOC, title: 'Handwashing', owner: ORG, kind: '
 const view: DocView = { ...summary, meta: {}, sections: [{ id: 'aaaaaaaaaaaa', heading: 'Why', markdown: 'Because.' }], grants: [] }
 const peer: PeerInfo = { orgId: ORG, name: 'Other', addresses: ['/ip4/127.0.0.1/tcp/7421'] }
 const status: NodeStatus = { orgId: ORG, name: 'Us', listenAddresses: [], apiUrl: 'http://127.0.0.1:1', peers: [], documentCount: 1 }
+
+const network: NetworkSummary = { id: 'net_aaaaaaaaaaaaaaaaaaaaaaaaaa' as NetworkId, name: 'Northside PCN', visibility: 'invite', role: 'facilitator', createdBy: ORG, memberCount: 1 }
+const topic: TopicView = { id: summary.id, network: network.id, title: 'Repeat prescribing', brief: '', createdBy: ORG, attachments: [] }
 
 interface Call { method: string, args: unknown[] }
 
@@ -40,7 +43,19 @@ function fakeApi (): LocalApi & { calls: Call[], failWith?: unknown } {
     exportMarkdown: answer('exportMarkdown', '# Handwashing\n'),
     editDoc: answer('editDoc', summary),
     share: answer('share', view),
-    unshare: answer('unshare', view)
+    unshare: answer('unshare', view),
+    createNetwork: answer('createNetwork', network),
+    listNetworks: answer('listNetworks', [network]),
+    invite: answer('invite', { code: 'cp1.x', network: network.id, role: 'member' as const, expiresAt: '2030-01-01T00:00:00.000Z', uses: 1 }),
+    join: answer('join', { network, status: 'joined' as const }),
+    members: answer('members', []),
+    requests: answer('requests', []),
+    accept: answer('accept', []),
+    removeMember: answer('removeMember', []),
+    leave: answer('leave', network),
+    createTopic: answer('createTopic', topic),
+    listTopics: answer('listTopics', [topic]),
+    attachToTopic: answer('attachToTopic', topic)
   })
 }
 

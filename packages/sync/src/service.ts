@@ -1,7 +1,7 @@
 import { TypedEventEmitter, serviceCapabilities } from '@libp2p/interface'
 import type { ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
-import type { DocumentChange, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocId, DocumentChange, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import { createSyncSession } from './session.ts'
 import { createPeerChannel } from './peer-channel.ts'
 import type { PeerChannel } from './peer-channel.ts'
@@ -25,6 +25,8 @@ export interface SyncInit {
    * Trades how fresh checkpoints are against a MARK/ACK exchange per burst. Default 50.
    */
   markDelay?: number
+  /** Who is in which learning network: network grants count for the members it names. */
+  membership?: Membership
 }
 
 export interface SyncComponents {
@@ -47,6 +49,11 @@ export interface SyncEvents {
 export interface SyncService extends TypedEventEmitter<SyncEvents>, Startable {
   /** Peers with an open session, with the names they gave. */
   peers(): Array<{ orgId: OrgId, name?: string }>
+  /**
+   * Offer documents again to every connected peer that may read them now (after a membership
+   * change made a network grant reach new organisations).
+   */
+  refresh(docs: DocId[]): void
   /** Frames and their bytes sent and received since start (payload, without libp2p framing). */
   readonly stats: { bytesIn: number, bytesOut: number, framesIn: number, framesOut: number }
 }
@@ -143,7 +150,8 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
       name: this.init.name,
       store: this.init.store,
       onRefused: (r) => { this.safeDispatch('sync:refused', { peer, ...r, by: 'us' }) },
-      onAck: (seq) => { this.safeDispatch('sync:ack', { peer, seq }) }
+      onAck: (seq) => { this.safeDispatch('sync:ack', { peer, seq }) },
+      membership: this.init.membership
     })
     const channel = createPeerChannel({
       stream,
@@ -172,6 +180,12 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
     if (entry == null) return
     this.channels.delete(peer)
     entry.channel.close().catch(() => {})
+  }
+
+  refresh (docs: DocId[]): void {
+    for (const id of docs) {
+      this.onChange({ id, accessChanged: true, origin: { kind: 'local' }, changeSeq: this.init.store.info(id)?.changeSeq ?? 0 })
+    }
   }
 
   private onChange (change: DocumentChange): void {

@@ -1,7 +1,7 @@
 import {
   ForbiddenError, ProtocolError, StorageWriteError, accessVersion, mayRead, mayWrite, mergeGrants, verifyGrant, verifyHeader
 } from '@commonplace/core'
-import type { AccessList, DocId, DocumentChange, DocumentStore, OrgId, UpdateOrigin, VerifiedGrant } from '@commonplace/core'
+import type { AccessList, DocId, DocumentChange, DocumentStore, Membership, OrgId, UpdateOrigin, VerifiedGrant } from '@commonplace/core'
 import { WIRE_VERSION } from './constants.ts'
 import type {
   AccessMessage, ErrorMessage, Message, OfferMessage, UpdateMessage, ReplyMessage, WantMessage
@@ -19,6 +19,8 @@ export interface SyncSessionInit {
   onRefused?: (refusal: { doc: string, code: string, message: string }) => void
   /** Called when the peer confirmed everything up to our change `seq`. */
   onAck?: (seq: number) => void
+  /** Who is in which learning network, for documents shared with a network. */
+  membership?: Membership
 }
 
 /**
@@ -59,6 +61,7 @@ class Session implements SyncSession {
   private readonly wants = new Set<DocId>()
   private readonly accessSent = new Map<DocId, number>()
   private readonly failuresAtOpen: number
+  private readonly membership?: Membership
 
   constructor (init: SyncSessionInit) {
     this.init = init
@@ -67,6 +70,7 @@ class Session implements SyncSession {
     this.store = init.store
     this.origin = Object.freeze({ kind: 'peer', peer: init.peer })
     this.failuresAtOpen = init.store.failures
+    this.membership = init.membership
   }
 
   get idle (): boolean { return this.wants.size === 0 }
@@ -100,9 +104,9 @@ class Session implements SyncSession {
     if (!this.scanned) return []
     if (change.origin.kind === 'peer' && change.origin.peer === this.peer) return []
     const acl = this.store.access(change.id)
-    if (acl == null || !mayRead(acl, this.peer)) return []
+    if (acl == null || !mayRead(acl, this.peer, this.membership)) return []
     if (change.accessChanged) return [...this.accessFor(acl), this.offer(change.id)]
-    if (change.update == null || !mayWrite(acl, this.self)) return []
+    if (change.update == null || !mayWrite(acl, this.self, this.membership)) return []
     return [...this.accessFor(acl), { type: 'update', doc: change.id, update: change.update }]
   }
 
@@ -122,12 +126,12 @@ class Session implements SyncSession {
     const out: Message[] = []
     for (const { id } of this.store.changesSince(since)) {
       const acl = this.store.access(id)
-      if (acl == null || !mayRead(acl, this.peer)) continue
+      if (acl == null || !mayRead(acl, this.peer, this.membership)) continue
       // the peer confirmed everything up to `since`: an access list unchanged since, it has
       if ((this.store.info(id)?.accessSeq ?? Infinity) <= since) this.accessSent.set(id, accessVersion(acl))
       // a peer store that never confirmed anything gets documents whole: no digest, no WANT/REPLY
       // round trip (if it had one already, from someone else, Yjs drops what it has)
-      const whole = since === 0 && mayWrite(acl, this.self) && this.store.has(id)
+      const whole = since === 0 && mayWrite(acl, this.self, this.membership) && this.store.has(id)
       out.push(...this.accessFor(acl), whole ? { type: 'update', doc: id, update: this.store.diff(id) } : this.offer(id))
     }
     this.scanned = true
@@ -145,7 +149,7 @@ class Session implements SyncSession {
     }
     const held = this.store.access(header.id)
     const merged = mergeGrants(held ?? { header, grants: [] }, grants).acl
-    if (held == null && (!mayRead(merged, this.self) || !mayRead(merged, this.peer))) return []
+    if (held == null && (!mayRead(merged, this.self, this.membership) || !mayRead(merged, this.peer, this.membership))) return []
     try {
       this.store.mergeAccess(header, grants, this.origin)
     } catch (err) {
@@ -163,15 +167,15 @@ class Session implements SyncSession {
   /** Equal digests: nothing to do. Otherwise ask for what we lack and push what the peer lacks. */
   private onOffer (m: OfferMessage): Message[] {
     const acl = this.store.access(m.doc)
-    if (acl == null || !mayRead(acl, this.peer) || !mayRead(acl, this.self)) return []
+    if (acl == null || !mayRead(acl, this.peer, this.membership) || !mayRead(acl, this.self, this.membership)) return []
     const held = this.store.info(m.doc)
     if (held != null && held.changeSeq > 0 && equal(this.store.digest(m.doc), m.digest)) return []
     const out: Message[] = []
-    if (mayWrite(acl, this.peer)) {
+    if (mayWrite(acl, this.peer, this.membership)) {
       this.wants.add(m.doc)
       out.push({ type: 'want', doc: m.doc, stateVector: held?.stateVector ?? new Uint8Array([0]) })
     }
-    if (held != null && mayWrite(acl, this.self)) {
+    if (held != null && mayWrite(acl, this.self, this.membership)) {
       const update = this.store.diff(m.doc, m.stateVector)
       out.push(...this.accessFor(acl), { type: 'update', doc: m.doc, update })
     }
@@ -180,7 +184,7 @@ class Session implements SyncSession {
 
   private onWant (m: WantMessage): Message[] {
     const acl = this.store.access(m.doc)
-    const allowed = acl != null && this.store.has(m.doc) && mayRead(acl, this.peer) && mayWrite(acl, this.self)
+    const allowed = acl != null && this.store.has(m.doc) && mayRead(acl, this.peer, this.membership) && mayWrite(acl, this.self, this.membership)
     const update = allowed ? this.store.diff(m.doc, m.stateVector) : new Uint8Array(0)
     return [...(allowed ? this.accessFor(acl) : []), { type: 'reply', doc: m.doc, update }]
   }
@@ -190,9 +194,9 @@ class Session implements SyncSession {
     const out: Message[] = []
     if (m.update.byteLength > 0) {
       const acl = this.store.access(m.doc)
-      if (acl == null || !mayRead(acl, this.self)) {
+      if (acl == null || !mayRead(acl, this.self, this.membership)) {
         out.push(...this.refuse(m.doc, new ForbiddenError(`No access to ${m.doc} here`)))
-      } else if (!mayWrite(acl, this.peer)) {
+      } else if (!mayWrite(acl, this.peer, this.membership)) {
         out.push(...this.refuse(m.doc, new ForbiddenError(`${this.peer} has read access only to ${m.doc}`)))
       } else {
         this.store.applyUpdate(m.doc, m.update, this.origin)

@@ -1,0 +1,167 @@
+/**
+ * The libp2p service for learning networks: replicates roster statements to connected members
+ * (`/commonplace/network/1.0.0`) and answers join handshakes (`/commonplace/join/1.0.0`).
+ */
+import { TypedEventEmitter, serviceCapabilities } from '@libp2p/interface'
+import type { ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { Registrar } from '@libp2p/interface-internal'
+import { verifyStatement } from '@commonplace/core'
+import type { NetworkId, OrgId, Statement } from '@commonplace/core'
+import { JOIN_PROTOCOL, JOIN_TIMEOUT_MS, MAX_STATEMENTS_PER_NETWORK, NETWORK_PROTOCOL } from './constants.ts'
+import { readFrame, writeFrame } from './frames.ts'
+import { acceptJoin } from './join.ts'
+import type { LocalUses } from './join.ts'
+import type { NetworkRegistry } from './registry.ts'
+
+export interface NetworkServiceInit {
+  registry: NetworkRegistry
+  now?: () => number
+}
+
+export interface NetworkServiceComponents {
+  registrar: Registrar
+  peerId: PeerId
+  logger: ComponentLogger
+}
+
+export interface NetworkServiceEvents {
+  /** A peer sent statements that did not verify. */
+  'network:refused': CustomEvent<{ peer: OrgId, message: string }>
+}
+
+export interface NetworkService extends TypedEventEmitter<NetworkServiceEvents>, Startable {
+  /** Send every statement of `networks` (default: all shared) to a connected peer. */
+  push(connection: Connection, networks?: NetworkId[]): Promise<void>
+}
+
+export function networkService (init: NetworkServiceInit): (components: NetworkServiceComponents) => NetworkService {
+  return (components) => new Networks(components, init)
+}
+
+class Networks extends TypedEventEmitter<NetworkServiceEvents> implements NetworkService {
+  readonly [Symbol.toStringTag] = '@commonplace/network'
+  readonly [serviceCapabilities] = ['@commonplace/network']
+  private readonly components: NetworkServiceComponents
+  private readonly init: NetworkServiceInit
+  private readonly log: Logger
+  private readonly self: OrgId
+  private readonly uses: LocalUses = new Map()
+  private topologyId?: string
+
+  constructor (components: NetworkServiceComponents, init: NetworkServiceInit) {
+    super()
+    this.components = components
+    this.init = init
+    this.log = components.logger.forComponent('commonplace:network')
+    this.self = components.peerId.toString() as OrgId
+  }
+
+  async start (): Promise<void> {
+    await this.components.registrar.handle(NETWORK_PROTOCOL, (stream, connection) => {
+      this.receive(stream, connection).catch(err => { this.log('statements from %p refused: %e', connection.remotePeer, err) })
+    }, { maxInboundStreams: 4 })
+    await this.components.registrar.handle(JOIN_PROTOCOL, (stream, connection) => {
+      this.answerJoin(stream, connection).catch(err => { this.log('join from %p failed: %e', connection.remotePeer, err) })
+    }, { maxInboundStreams: 1 })
+    this.topologyId = await this.components.registrar.register(NETWORK_PROTOCOL, {
+      onConnect: (_peer, connection) => { this.push(connection).catch(err => { this.log('push failed: %e', err) }) }
+    })
+  }
+
+  async stop (): Promise<void> {
+    if (this.topologyId != null) this.components.registrar.unregister(this.topologyId)
+    await this.components.registrar.unhandle(NETWORK_PROTOCOL)
+    await this.components.registrar.unhandle(JOIN_PROTOCOL)
+  }
+
+  /** The statements a peer may have: those of the networks it is in or asked to join, with presences. */
+  private statementsFor (peer: OrgId, only?: NetworkId[]): Statement[] {
+    const { registry } = this.init
+    const out: Statement[] = []
+    const orgs = new Set<OrgId>()
+    for (const network of only ?? registry.networks()) {
+      const roster = registry.roster(network)
+      if (roster == null || !roster.members.has(this.self)) continue
+      const related = roster.members.has(peer) || roster.removed.has(peer) || roster.requests.some(r => r.member === peer)
+      if (!related) continue
+      out.push(...registry.statements(network))
+      for (const org of roster.members.keys()) orgs.add(org)
+    }
+    for (const org of orgs) {
+      const presence = registry.presence(org)
+      if (presence != null) out.push(presence)
+    }
+    return out
+  }
+
+  async push (connection: Connection, networks?: NetworkId[]): Promise<void> {
+    const peer = connection.remotePeer.toString() as OrgId
+    const statements = this.statementsFor(peer, networks)
+    if (statements.length === 0 || connection.status !== 'open') return
+    const stream = await connection.newStream(NETWORK_PROTOCOL, { signal: AbortSignal.timeout(JOIN_TIMEOUT_MS) })
+    try {
+      await writeFrame(stream, statements)
+      await stream.close()
+    } catch (err) {
+      stream.abort(err as Error)
+      throw err
+    }
+  }
+
+  private async receive (stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString() as OrgId
+    try {
+      const frame = await readFrame(stream, { signal: AbortSignal.timeout(JOIN_TIMEOUT_MS) })
+      await stream.close().catch(() => {})
+      if (!Array.isArray(frame) || frame.length > MAX_STATEMENTS_PER_NETWORK * 4) throw new Error('expected a list of statements')
+      const verified: Statement[] = []
+      for (const value of frame) {
+        try {
+          verified.push(await verifyStatement(value))
+        } catch (err) {
+          this.safeDispatch({ peer, message: (err as Error).message })
+        }
+      }
+      this.init.registry.add(verified)
+    } catch (err) {
+      stream.abort(err as Error)
+      this.safeDispatch({ peer, message: (err as Error).message })
+    }
+  }
+
+  private async answerJoin (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(JOIN_TIMEOUT_MS)
+    try {
+      const frame = await readFrame(stream, { signal })
+      try {
+        const statements = await acceptJoin(this.init.registry, this.self, frame, connection.remotePeer.toString(), (this.init.now ?? Date.now)(), this.uses)
+        await writeFrame(stream, { ok: true, statements: [...statements, ...this.presences(statements)] }, { signal })
+      } catch (err) {
+        const e = err as Error & { code?: string }
+        await writeFrame(stream, { ok: false, code: e.code ?? 'ERR_INVITATION_INVALID', message: e.message }, { signal })
+      }
+      await stream.close()
+    } catch (err) {
+      stream.abort(err as Error)
+      throw err
+    } finally {
+      // the join identity has no further business here
+      connection.close().catch(() => {})
+    }
+  }
+
+  private presences (statements: Statement[]): Statement[] {
+    const orgs = new Set<OrgId>()
+    for (const s of statements) if (s.type === 'join' || s.type === 'member') orgs.add(s.member)
+    for (const s of statements) if (s.type === 'genesis') orgs.add(s.creator)
+    return [...orgs].map(org => this.init.registry.presence(org)).filter((p): p is NonNullable<typeof p> => p != null)
+  }
+
+  private safeDispatch (detail: { peer: OrgId, message: string }): void {
+    try {
+      this.safeDispatchEvent('network:refused', { detail })
+    } catch (err) {
+      this.log.error('listener failed: %e', err)
+    }
+  }
+}

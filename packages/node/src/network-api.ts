@@ -1,0 +1,182 @@
+/**
+ * The local API's learning-network operations (docs/networks.md): create, invite, join, members,
+ * approval, removal, leaving, and topics.
+ */
+import {
+  ForbiddenError, InvalidInputError, InvitationExpiredError, NotFoundError, deriveNetworkId, parseNetworkId, parseOrgId,
+  randomNonce, signStatement
+} from '@commonplace/core'
+import type { GenesisStatement, MemberStatement, NetworkId, NetworkRole, OrgId, Statement } from '@commonplace/core'
+import { DEFAULT_INVITATION_TTL_MS, clientsOf, createInvitation, decodeCode, frontierOf } from '@commonplace/network'
+import type { NetworkRegistry, Roster } from '@commonplace/network'
+import type { Logger, PrivateKey } from '@libp2p/interface'
+import type { CommonplaceLibp2p } from './libp2p.ts'
+import type { NetworkManager } from './network-manager.ts'
+import type { LocalApi, MemberView, NetworkSummary } from './api-types.ts'
+import { runJoin } from './join-client.ts'
+import { createTopicApi } from './topics.ts'
+import type { DocApi } from './topics.ts'
+
+export type NetworkApi = Pick<LocalApi, 'createNetwork' | 'listNetworks' | 'invite' | 'join' | 'members' | 'requests' | 'accept' | 'removeMember' | 'leave' | 'createTopic' | 'listTopics' | 'attachToTopic'>
+
+export interface NetworkApiInit {
+  libp2p: CommonplaceLibp2p
+  registry: NetworkRegistry
+  manager: NetworkManager
+  identity: { key: PrivateKey, orgId: OrgId, name: string }
+  docs: DocApi
+  log: Logger
+  now: () => number
+}
+
+export function createNetworkApi (init: NetworkApiInit): NetworkApi {
+  const { registry, identity, manager, libp2p } = init
+  const self = identity.orgId
+  const now = init.now
+
+  const rosterOf = (id: string): Roster => {
+    const network = parseNetworkId(id)
+    const roster = registry.roster(network)
+    if (roster == null) throw new NotFoundError(`This organisation knows no network ${network}`)
+    return roster
+  }
+  const requireFacilitator = (roster: Roster): void => {
+    if (roster.members.get(self)?.role !== 'facilitator') throw new ForbiddenError(`Only a facilitator of ${roster.name} can do this`)
+  }
+  const summary = (roster: Roster): NetworkSummary => ({
+    id: roster.network,
+    name: roster.name,
+    visibility: roster.visibility,
+    role: roster.members.get(self)?.role ?? (roster.removed.has(self) ? 'removed' : 'pending'),
+    createdBy: roster.creator,
+    memberCount: roster.members.size
+  })
+  const online = (): Set<string> => new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
+  const members = (roster: Roster): MemberView[] => {
+    const connected = online()
+    return [...roster.members.values()].map(m => {
+      const presence = registry.presence(m.org)
+      const lastSeen = m.org === self ? now() : manager.lastSeen(m.org)
+      return {
+        orgId: m.org,
+        name: (m.org === self ? identity.name : presence?.name) || m.name,
+        role: m.role,
+        since: new Date(m.since).toISOString(),
+        online: m.org === self || connected.has(m.org),
+        ...(lastSeen != null ? { lastSeen: new Date(lastSeen).toISOString() } : {}),
+        addresses: m.org === self ? libp2p.getMultiaddrs().map(String) : presence?.addresses ?? []
+      }
+    }).sort((a, b) => a.since.localeCompare(b.since))
+  }
+  const signMember = async (roster: Roster, org: OrgId, role: NetworkRole | 'removed', extra: Partial<MemberStatement> = {}): Promise<void> => {
+    const statement = await signStatement<MemberStatement>(identity.key, {
+      type: 'member', network: roster.network, member: org, role, seq: roster.seqOf(org) + 1, issuer: self, issuedAt: now(), ...extra
+    })
+    registry.add([statement])
+  }
+
+  const topics = createTopicApi({ docs: init.docs, rosterOf, requireFacilitator, self })
+
+  return {
+    ...topics,
+    async createNetwork (request) {
+      const name = typeof request?.name === 'string' ? request.name.trim() : ''
+      if (name === '' || name.length > 200) throw new InvalidInputError('A network needs a name (at most 200 characters)')
+      const visibility = request.visibility ?? 'invite'
+      if (visibility !== 'invite' && visibility !== 'approval') throw new InvalidInputError('visibility must be invite or approval')
+      const nonce = randomNonce()
+      const genesis = await signStatement<GenesisStatement>(identity.key, {
+        type: 'genesis', network: await deriveNetworkId(self, nonce), name, visibility, creator: self, nonce, createdAt: now()
+      })
+      registry.add([genesis], { allowGenesis: true })
+      await manager.reachOut()
+      return summary(rosterOf(genesis.network))
+    },
+    async listNetworks () {
+      return registry.networks().map(n => registry.roster(n)).filter((r): r is Roster => r != null).map(summary)
+    },
+    async invite (id, request = {}) {
+      const roster = rosterOf(id)
+      requireFacilitator(roster)
+      const role = request.role ?? 'member'
+      if (role !== 'member' && role !== 'facilitator') throw new InvalidInputError('role must be member or facilitator')
+      const uses = request.uses ?? 1
+      if (!Number.isSafeInteger(uses) || uses < 1 || uses > 10_000) throw new InvalidInputError('uses must be a whole number from 1 to 10000')
+      const ttl = request.expires == null ? DEFAULT_INVITATION_TTL_MS : parseDuration(request.expires)
+      const genesis = registry.statements(roster.network).find((s): s is GenesisStatement => s.type === 'genesis') as GenesisStatement
+      // this node's addresses first, then the members this node is connected to
+      const connected = online()
+      const addresses = [
+        ...libp2p.getMultiaddrs().map(String),
+        ...[...roster.members.keys()].filter(org => connected.has(org)).flatMap(org => (registry.presence(org)?.addresses ?? []).map(a => a.includes('/p2p/') ? a : `${a}/p2p/${org}`))
+      ].slice(0, 32)
+      const { code, invitation } = await createInvitation(identity.key, { genesis, issuer: self, role, expiresAt: now() + ttl, uses, addresses, now: now() })
+      registry.add([invitation])
+      return { code, network: roster.network, role, expiresAt: new Date(invitation.expiresAt).toISOString(), uses }
+    },
+    async join (text, options = {}) {
+      if (typeof text !== 'string') throw new InvalidInputError('code must be a string')
+      const code = await decodeCode(text)
+      const network = code.genesis.network
+      const known = registry.roster(network)
+      if (known?.members.has(self) === true) return { network: summary(known), status: 'joined' }
+      if (code.invitation.expiresAt <= now()) {
+        throw new InvitationExpiredError(`The invitation expired at ${new Date(code.invitation.expiresAt).toISOString()}`)
+      }
+      const statements: Statement[] = await runJoin({
+        code, key: identity.key, org: self, name: identity.name, presence: registry.presence(self), now: now(), log: init.log, signal: options.signal
+      })
+      registry.add([code.genesis, ...statements.filter(s => s.type === 'genesis' ? s.network === network : true)], { allowGenesis: true })
+      const roster = rosterOf(network)
+      await manager.reachOut()
+      return { network: summary(roster), status: roster.members.has(self) ? 'joined' : 'pending' }
+    },
+    async members (id) { return members(rosterOf(id)) },
+    async requests (id) {
+      const roster = rosterOf(id)
+      return roster.requests.map(r => ({ orgId: r.member, name: r.name, role: r.invitation.role, requestedAt: new Date(r.requestedAt).toISOString() }))
+    },
+    async accept (id, org) {
+      const roster = rosterOf(id)
+      requireFacilitator(roster)
+      const request = roster.requests.find(r => r.member === parseOrgId(org))
+      if (request == null) throw new NotFoundError(`No request from ${org} waits in ${roster.name}`)
+      await signMember(roster, request.member, request.invitation.role)
+      return members(rosterOf(id))
+    },
+    async removeMember (id, org) {
+      const roster = rosterOf(id)
+      requireFacilitator(roster)
+      const member = parseOrgId(org)
+      if (member === roster.creator || member === self) throw new ForbiddenError('The network creator and yourself cannot be removed (use leave)')
+      if (!roster.members.has(member)) throw new NotFoundError(`${member} is not a member of ${roster.name}`)
+      const frontier: Record<string, Record<string, number>> = {}
+      for (const doc of manager.documentsOf(roster.network)) {
+        const clients = await init.docs.store.read(doc, async ydoc => await clientsOf(ydoc, doc, member))
+        if (clients.length > 0) frontier[doc] = init.docs.store.read(doc, ydoc => frontierOf(ydoc, clients))
+      }
+      await signMember(roster, member, 'removed', { frontier })
+      return members(rosterOf(id))
+    },
+    async leave (id) {
+      const roster = rosterOf(id)
+      if (!roster.members.has(self)) throw new NotFoundError(`This organisation is not a member of ${roster.name}`)
+      if (roster.creator === self) throw new ForbiddenError('The creator of a network cannot leave it')
+      // leaving is a removal the member signs for itself (the roster accepts it from the member only)
+      await signMember(roster, self, 'removed', { frontier: {} })
+      return summary(rosterOf(id))
+    }
+  }
+}
+
+/** `30m`, `12h`, `7d`, `2w` or milliseconds. */
+export function parseDuration (text: string): number {
+  const match = /^(\d{1,6})\s*(ms|s|m|h|d|w)?$/.exec(String(text).trim())
+  if (match == null) throw new InvalidInputError(`Not a duration: ${JSON.stringify(text)} (use e.g. 30m, 12h, 7d)`)
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] ?? 'ms'] as number
+  const ms = Number(match[1]) * unit
+  if (ms <= 0) throw new InvalidInputError('The duration must be positive')
+  return ms
+}
+
+export type { NetworkId }

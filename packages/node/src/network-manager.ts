@@ -1,0 +1,241 @@
+/**
+ * What the node does about its learning networks as things happen: publish its addresses, push
+ * roster changes to connected members, dial members it is not connected to, close connections
+ * the gater would now refuse, offer network documents to new members, claim this organisation's
+ * Yjs clients in network documents and apply removals (docs/networks.md).
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { isNetworkId, networksOf, signStatement } from '@commonplace/core'
+import type { DocId, DocumentStore, NetworkId, OrgId, PresenceStatement } from '@commonplace/core'
+import {
+  JOIN_PROTOCOL, claimedClients, clientsOf, deleteBeyondFrontier, exceedsFrontier, signClaim, writeClaims
+} from '@commonplace/network'
+import type { NetworkRegistry, Removal } from '@commonplace/network'
+import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
+import * as Y from 'yjs'
+import type { CommonplaceLibp2p } from './libp2p.ts'
+
+export interface NetworkManagerInit {
+  store: DocumentStore
+  registry: NetworkRegistry
+  identity: { key: PrivateKey, orgId: OrgId, name: string }
+  log: Logger
+  now?: () => number
+}
+
+export interface NetworkManager {
+  /** The connection gater's question: refuse this peer's inbound connection? */
+  denyInbound(peer: PeerId): boolean
+  /** Wire to libp2p once it exists; call after libp2p started. */
+  start(libp2p: CommonplaceLibp2p): Promise<void>
+  stop(): void
+  /** When this node last had a connection to each organisation. */
+  lastSeen(org: OrgId): number | undefined
+  /** Documents this node holds that are shared with the network. */
+  documentsOf(network: NetworkId): DocId[]
+  /** Publish a fresh presence and dial every member not connected. */
+  reachOut(): Promise<void>
+}
+
+export function createNetworkManager (init: NetworkManagerInit): NetworkManager {
+  const { store, registry, identity, log } = init
+  const self = identity.orgId
+  const now = init.now ?? Date.now
+  const seen = new Map<string, number>()
+  const dialing = new Set<string>()
+  let libp2p: CommonplaceLibp2p | undefined
+  let grantees: Set<string> | undefined
+  const offs: Array<() => void> = []
+  let stopped = false
+
+  /** Organisations named by the access lists of documents held (built on first use). */
+  const byGrant = (): Set<string> => {
+    if (grantees == null) {
+      grantees = new Set()
+      for (const info of store.list()) addGrantees(info.id)
+    }
+    return grantees
+  }
+  const addGrantees = (id: DocId): void => {
+    const acl = store.access(id)
+    if (acl == null || grantees == null) return
+    grantees.add(acl.header.owner)
+    for (const g of acl.grants) if (g.role !== 'none' && !isNetworkId(g.to)) grantees.add(g.to)
+  }
+
+  /** My networks (member or waiting for approval) and whether `org` belongs with me in one. */
+  const sharesNetwork = (org: string): boolean => {
+    for (const network of registry.networks()) {
+      const roster = registry.roster(network)
+      if (roster == null) continue
+      const mine = roster.members.has(self) || roster.requests.some(r => r.member === self)
+      if (!mine) continue
+      if (roster.members.has(org as OrgId)) return true
+      if (roster.members.get(self)?.role != null && roster.requests.some(r => r.member === org)) return true
+      if (roster.members.has(self) && roster.invitations.some(i => i.joinKey === org && i.expiresAt > now())) return true
+    }
+    return false
+  }
+
+  const denyInbound = (peer: PeerId): boolean => {
+    const org = peer.toString()
+    if (sharesNetwork(org) || byGrant().has(org)) return false
+    log('refusing a connection from %s: no common network or grant', org)
+    return true
+  }
+
+  const documentsOf = (network: NetworkId): DocId[] =>
+    store.list().map(i => i.id).filter(id => networksOf(store.access(id) ?? { header: { id, owner: self, nonce: '' }, grants: [] }).includes(network))
+
+  async function publishPresence (): Promise<void> {
+    if (libp2p == null) return
+    const addresses = libp2p.getMultiaddrs().map(ma => ma.toString()).slice(0, 16)
+    const current = registry.presence(self)
+    if (current != null && same(current.addresses, addresses) && current.name === identity.name) return
+    const presence = await signStatement<PresenceStatement>(identity.key, { type: 'presence', org: self, name: identity.name, addresses, at: Math.max(now(), (current?.at ?? 0) + 1) })
+    registry.add([presence])
+  }
+
+  /** Dial the members of my networks I am not connected to. */
+  function dialMembers (): void {
+    if (libp2p == null || stopped) return
+    const connected = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
+    for (const network of registry.networks()) {
+      const roster = registry.roster(network)
+      if (roster == null || !(roster.members.has(self) || roster.requests.some(r => r.member === self))) continue
+      for (const org of roster.members.keys()) {
+        if (org === self || connected.has(org) || dialing.has(org)) continue
+        const addresses = registry.presence(org)?.addresses ?? []
+        if (addresses.length === 0) continue
+        dial(org, addresses)
+      }
+    }
+  }
+
+  function dial (org: OrgId, addresses: string[]): void {
+    const node = libp2p
+    if (node == null) return
+    dialing.add(org)
+    const peer = peerIdFromString(org)
+    const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`))
+    node.peerStore.merge(peer, { multiaddrs: addrs.map(a => a.decapsulateCode(421)) })
+      .then(async () => await node.dial(peer, { signal: AbortSignal.timeout(10_000) }))
+      .then(() => { log('dialled member %s', org) }, err => { log('could not reach member %s: %s', org, (err as Error).message) })
+      .finally(() => { dialing.delete(org) })
+  }
+
+  /** Close connections the gater would refuse now (a removed member, a revoked stranger). */
+  function closeRefused (): void {
+    for (const conn of libp2p?.getConnections() ?? []) {
+      const org = conn.remotePeer.toString()
+      if (sharesNetwork(org) || byGrant().has(org)) continue
+      // a join handshake in progress ends the connection itself once answered
+      if (conn.streams.some(stream => stream.protocol === JOIN_PROTOCOL)) continue
+      log('closing the connection to %s: no longer in a common network or grant', org)
+      conn.close().catch(() => {})
+    }
+  }
+
+  /** Push changed networks' statements to connected peers; offer their documents again. */
+  function onRosterChange (networks: NetworkId[]): void {
+    if (libp2p == null || stopped) return
+    for (const conn of libp2p.getConnections()) {
+      libp2p.services.network.push(conn, networks).catch(err => { log('roster push to %p failed: %s', conn.remotePeer, (err as Error).message) })
+    }
+    const docs = networks.flatMap(documentsOf)
+    if (docs.length > 0) libp2p.services.sync.refresh(docs)
+    for (const network of networks) enforceRemovals(network, documentsOf(network)).catch(err => { log.error('applying a removal failed: %e', err) })
+    closeRefused()
+    dialMembers()
+  }
+
+  /** Delete the late items of removed organisations in the documents given. */
+  async function enforceRemovals (network: NetworkId, docs: DocId[]): Promise<void> {
+    const removed = [...(registry.roster(network)?.removed.values() ?? [])]
+    if (removed.length === 0) return
+    for (const id of docs) {
+      if (!store.has(id)) continue
+      for (const removal of removed) await enforceOne(id, removal)
+    }
+  }
+
+  async function enforceOne (id: DocId, removal: Removal): Promise<void> {
+    const clients = await store.read(id, async doc => await clientsOf(doc, id, removal.org))
+    const frontier = removal.frontier[id]
+    if (clients.length === 0 || !store.read(id, doc => exceedsFrontier(doc, clients, frontier))) return
+    const acl = store.access(id)
+    if (acl == null) return
+    let deleted = 0
+    store.edit(id, doc => { deleted = deleteBeyondFrontier(doc, clients, frontier) })
+    store.flush()
+    log('deleted %d item(s) of removed %s in %s', deleted, removal.org, id)
+  }
+
+  /** Claim the clients of this organisation's own edits in network documents. */
+  async function claimLocal (id: DocId, update: Uint8Array): Promise<void> {
+    const acl = store.access(id)
+    if (acl == null || networksOf(acl).length === 0) return
+    const fromUpdate = [...Y.parseUpdateMeta(update).from.keys()]
+    const { claimed, current } = store.read(id, doc => ({ claimed: claimedClients(doc), current: doc.clientID }))
+    const wanted = [...new Set([...fromUpdate, current])].filter(c => !claimed.has(c))
+    if (wanted.length === 0) return
+    const claims = await Promise.all(wanted.map(async client => ({ client, org: self, sig: await signClaim(identity.key, id, client, self) })))
+    if (stopped || !store.has(id)) return
+    store.edit(id, doc => { writeClaims(doc, claims) })
+  }
+
+  return {
+    denyInbound,
+    documentsOf,
+    lastSeen: org => seen.get(org),
+    async start (node) {
+      libp2p = node
+      offs.push(registry.onChange(({ networks, presence }) => {
+        if (networks.length > 0) onRosterChange(networks)
+        else if (presence.length > 0) {
+          for (const conn of node.getConnections()) node.services.network.push(conn).catch(() => {})
+          dialMembers()
+        }
+      }))
+      offs.push(store.onChange(change => {
+        if (change.accessChanged) { addGrantees(change.id); if (grantees != null) closeRefused() }
+        if (change.update == null) return
+        if (change.origin.kind === 'local') {
+          claimLocal(change.id, change.update).catch(err => { log.error('claiming clients in %s failed: %e', change.id, err) })
+        } else if (change.origin.kind === 'peer') {
+          const acl = store.access(change.id)
+          for (const network of acl == null ? [] : networksOf(acl)) {
+            enforceRemovals(network, [change.id]).catch(err => { log.error('applying a removal failed: %e', err) })
+          }
+        }
+      }))
+      const onConnect = (evt: CustomEvent<PeerId>): void => { seen.set(evt.detail.toString(), now()) }
+      node.addEventListener('peer:connect', onConnect)
+      node.addEventListener('peer:disconnect', onConnect)
+      const onDiscovery = (): void => { dialMembers() }
+      node.addEventListener('peer:discovery', onDiscovery)
+      const onSelf = (): void => { publishPresence().catch(err => { log.error('publishing presence failed: %e', err) }) }
+      node.addEventListener('self:peer:update', onSelf)
+      offs.push(() => {
+        node.removeEventListener('peer:connect', onConnect)
+        node.removeEventListener('peer:disconnect', onConnect)
+        node.removeEventListener('peer:discovery', onDiscovery)
+        node.removeEventListener('self:peer:update', onSelf)
+      })
+      await this.reachOut()
+    },
+    stop () {
+      stopped = true
+      for (const off of offs.splice(0)) off()
+    },
+    async reachOut () {
+      await publishPresence()
+      dialMembers()
+    }
+  }
+}
+
+function same (a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
