@@ -46,13 +46,14 @@ export function createNetworkRegistry (init: NetworkRegistryInit): NetworkRegist
 
   for (const [key, value] of storage.range({ gte: PREFIX, lt: 'n0' })) {
     const s = JSON.parse(u8ToString(value)) as Statement
-    if (key.startsWith(PRESENCE)) presence.set((s as PresenceStatement).org, s as PresenceStatement)
-    else {
-      const network = key.slice(PREFIX.length).split('/')[0] as NetworkId
-      const map = byNetwork.get(network) ?? new Map()
-      map.set(s.sig, s)
-      byNetwork.set(network, map)
-    }
+    const network = key.slice(PREFIX.length).split('/')[0] as NetworkId
+    const map = byNetwork.get(network) ?? new Map()
+    map.set(s.sig, s)
+    byNetwork.set(network, map)
+  }
+  for (const [, value] of storage.range({ gte: PRESENCE, lt: 'np0' })) {
+    const p = JSON.parse(u8ToString(value)) as PresenceStatement
+    presence.set(p.org, p)
   }
 
   const roster = (network: NetworkId): Roster | null => {

@@ -1,9 +1,10 @@
 import type { DocumentStore, OrgId } from '@commonplace/core'
+import type { NetworkRegistry } from '@commonplace/network'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type { NodeEvent, NodeEventSource } from './api-types.ts'
 
-/** Document changes (after they are on disk) and sync sessions opening and closing. */
-export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p): NodeEventSource {
+/** Document changes, sync sessions opening and closing, and roster changes. */
+export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p, registry: NetworkRegistry): NodeEventSource {
   return (listener) => {
     const emit = (event: NodeEvent): void => { listener(event) }
     const offStore = store.onChange(change => {
@@ -15,6 +16,9 @@ export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p): No
         ...(change.origin.kind === 'peer' ? { peer: change.origin.peer } : {}),
         accessChanged: change.accessChanged
       })
+    })
+    const offRegistry = registry.onChange(({ networks }) => {
+      for (const id of networks) emit({ type: 'network', id, change: 'roster' })
     })
     const sync = libp2p.services.sync
     const onOpen = (evt: CustomEvent<{ peer: OrgId }>): void => {
@@ -28,6 +32,7 @@ export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p): No
     sync.addEventListener('sync:close', onClose)
     return () => {
       offStore()
+      offRegistry()
       sync.removeEventListener('sync:open', onOpen)
       sync.removeEventListener('sync:close', onClose)
     }

@@ -19,7 +19,7 @@ import type { NetworkRegistry } from '@commonplace/network'
 import { createHttpApi } from './http-api.ts'
 import { nodeEvents } from './node-events.ts'
 import type { HttpApiServer } from './http-api.ts'
-import type { LocalApi } from './api-types.ts'
+import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
 import type { WebApp } from './web/web-app.ts'
 
@@ -52,6 +52,8 @@ export interface CommonplaceNode {
   /** The local API's URL, once started. */
   readonly apiUrl: string
   listenAddresses(): string[]
+  /** What happens at the node (the same events as `GET /api/events`). */
+  readonly events: NodeEventSource
   /** A fresh one-time login link for the web app (after start; throws without the web app). */
   loginLink(): string
   start(): Promise<void>
@@ -136,6 +138,7 @@ class Node implements CommonplaceNode {
   private http?: HttpApiServer
   private web?: WebApp
   private url = ''
+  private eventSource?: NodeEventSource
 
   constructor (parts: NodeParts) {
     this.parts = parts
@@ -147,6 +150,11 @@ class Node implements CommonplaceNode {
   }
 
   get apiUrl (): string { return this.url }
+
+  get events (): NodeEventSource {
+    this.eventSource ??= nodeEvents(this.store, this.libp2p, this.parts.registry)
+    return this.eventSource
+  }
 
   listenAddresses (): string[] {
     return this.libp2p.getMultiaddrs().map(ma => ma.toString())
@@ -178,7 +186,7 @@ class Node implements CommonplaceNode {
         })
       }
       this.http = createHttpApi({
-        api: this.api, token, host: http.host, port: http.port, events: nodeEvents(this.store, this.libp2p), web: this.web, logger: this.parts.logger
+        api: this.api, token, host: http.host, port: http.port, events: this.events, web: this.web, logger: this.parts.logger
       })
       this.url = (await this.http.start()).url
       this.web?.bind(this.url)

@@ -9,17 +9,21 @@ import type { CommonplaceNode } from '../src/index.ts'
 const dirs: string[] = []
 const running: CommonplaceNode[] = []
 
+/** Ports of each data folder's last run: a restarted node listens where its peers last saw it. */
+const ports = new Map<string, string>()
+
 async function start (name: string, dataDir = mkdtempSync(join(tmpdir(), 'cp-net-'))): Promise<CommonplaceNode> {
   if (!dirs.includes(dataDir)) dirs.push(dataDir)
   const node = await createNode({
-    dataDir, name, listen: ['/ip4/127.0.0.1/tcp/0'], http: { host: '127.0.0.1', port: 0 }, logger: prefixLogger(name), mdns: false, web: false
+    dataDir, name, listen: [`/ip4/127.0.0.1/tcp/${ports.get(dataDir) ?? 0}`], http: { host: '127.0.0.1', port: 0 }, logger: prefixLogger(name), mdns: false, web: false
   })
   await node.start()
+  ports.set(dataDir, node.listenAddresses()[0].split('/')[4])
   running.push(node)
   return node
 }
 
-/** Resolve when `check` holds, re-checking on every document change and connection event of the nodes. */
+/** Resolve when `check` holds, re-checking on every event of the nodes (documents, sessions, rosters). */
 async function until (nodes: CommonplaceNode[], check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   if (await check()) return
   await new Promise<void>((resolve, reject) => {
@@ -31,19 +35,13 @@ async function until (nodes: CommonplaceNode[], check: () => boolean | Promise<b
       if (done) return
       Promise.resolve(check()).then(ok => { if (ok && !done) { finish(); resolve() } }, () => {})
     }
-    for (const n of nodes) {
-      offs.push(n.store.onChange(() => { setImmediate(again) }))
-      const onEvent = (): void => { setImmediate(again) }
-      n.libp2p.addEventListener('peer:connect', onEvent)
-      n.libp2p.addEventListener('peer:disconnect', onEvent)
-      n.libp2p.services.sync.addEventListener('sync:open', onEvent)
-      offs.push(() => {
-        n.libp2p.removeEventListener('peer:connect', onEvent)
-        n.libp2p.removeEventListener('peer:disconnect', onEvent)
-        n.libp2p.services.sync.removeEventListener('sync:open', onEvent)
-      })
-    }
+    for (const n of nodes) offs.push(n.events(() => { setImmediate(again) }))
   })
+}
+
+async function stop (node: CommonplaceNode): Promise<void> {
+  running.splice(running.indexOf(node), 1)
+  await node.stop()
 }
 
 const text = (node: CommonplaceNode, id: string): string => {
@@ -109,5 +107,41 @@ describe('learning networks (in one process)', () => {
     await expect(d.api.connect(a.listenAddresses()[0])).rejects.toMatchObject({ code: 'ERR_CONNECTION_FAILED' })
     expect(text(a, doc.id)).toContain('Before removal')
     expect(text(a, doc.id)).not.toContain('After removal')
+  })
+
+  it("undoes a removed member's late edits everywhere, even when they reach a member that has not heard of the removal first", async () => {
+    const f = await start('Facilitator')
+    const a = await start('Riverside Surgery')
+    const b = await start('Hillview Medical Practice')
+    const d = await start('Northgate Pharmacy')
+    const net = await f.api.createNetwork({ name: 'Cluster' })
+    for (const n of [a, b, d]) await n.api.join((await f.api.invite(net.id, {})).code)
+    await until([a, b, d, f], async () => (await Promise.all([a, b, d].map(async n => (await n.api.members(net.id)).length))).every(len => len === 4), 'rosters of four')
+    const doc = await a.api.createDoc({ title: 'Site induction', sections: [{ heading: 'Checklist', text: 'Boots.' }] })
+    await a.api.share(doc.id, { with: net.id, role: 'edit' })
+    await until([b, d, f], () => [b, d, f].every(n => text(n, doc.id).includes('Boots')), 'everyone holds it')
+    await d.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'Before removal.' } })
+    await until([a, b, f], () => [a, b, f].every(n => text(n, doc.id).includes('Before removal')), "D's early edit everywhere")
+
+    const [, aDir, bDir, dDir] = dirs
+    // B and D are away when F removes D: neither hears of it
+    await stop(b)
+    await stop(d)
+    await f.api.removeMember(net.id, d.orgId)
+    await until([a], async () => (await a.api.members(net.id)).length === 3, 'A holds the removal')
+    await stop(a)
+    await stop(f)
+    // D, still believing it is a member, edits
+    const d2 = await start('Northgate Pharmacy', dDir)
+    await d2.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'After removal.' } })
+    // B comes back knowing nothing of the removal and meets only D
+    const b2 = await start('Hillview Medical Practice', bDir)
+    await until([b2], () => text(b2, doc.id).includes('After removal'), "D's late edit reaches B")
+    expect(b2.libp2p.getConnections(d2.libp2p.peerId).length).toBeGreaterThan(0)
+    // A comes back; B learns of the removal from A
+    const a2 = await start('Riverside Surgery', aDir)
+    await until([a2, b2], () => text(b2, doc.id) === text(a2, doc.id) && !text(b2, doc.id).includes('After removal') && b2.libp2p.getConnections(d2.libp2p.peerId).length === 0, 'A and B converge without the late edit, B cut D off')
+    expect(text(a2, doc.id)).toContain('Before removal')
+    expect((await b2.api.members(net.id)).map(m => m.orgId)).not.toContain(d.orgId)
   })
 })
