@@ -23,6 +23,11 @@ export interface ReadyJson {
   dataDir: string
 }
 
+export interface StartOptions {
+  /** Listen on the TCP port of the previous run (default: a new port chosen by the OS). */
+  samePort?: boolean
+}
+
 /** Nodes started by the tests and not yet stopped: `eventually` listens to their events. */
 export const runningNodes = new Set<NodeProc>()
 
@@ -51,10 +56,14 @@ export class NodeProc {
   /** The node's stderr so far (last 20 kB), for failure messages. */
   get log (): string { return this.stderr.text() }
 
-  /** Start the node on its data folder and wait for its ready JSON. */
-  async start (): Promise<this> {
+  /**
+   * Start the node on its data folder and wait for its ready JSON. With `samePort`, it listens on
+   * the TCP port of its previous run, so that peers that knew its address reach it again.
+   */
+  async start (options: StartOptions = {}): Promise<this> {
     if (this.running) throw new Error(`${this.name} is running already`)
-    const args = [CLI_BIN, 'start', '--data', this.dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', '127.0.0.1:0', '--json']
+    const port = options.samePort === true ? this.tcpPort() : 0
+    const args = [CLI_BIN, 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
     if (this.starts === 0) args.push('--name', this.name)
     const child = spawnNode(args)
     this.child = child
@@ -73,8 +82,15 @@ export class NodeProc {
   }
 
   /** Start again on the same data folder (after stop() or kill()). */
-  async restart (): Promise<this> {
-    return await this.start()
+  async restart (options: StartOptions = {}): Promise<this> {
+    return await this.start(options)
+  }
+
+  /** The loopback TCP port of the current (or last) run. */
+  tcpPort (): number {
+    const port = this.addresses.map(a => /^\/ip4\/127\.0\.0\.1\/tcp\/(\d+)\/p2p\//.exec(a)?.[1]).find(p => p != null)
+    if (port == null) throw new Error(`${this.name} has no loopback TCP address yet: ${JSON.stringify(this.addresses)}`)
+    return Number(port)
   }
 
   /** SIGTERM (a clean shutdown) and wait for 'exit'. Fails if it does not exit in time. */

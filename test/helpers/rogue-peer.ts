@@ -12,7 +12,8 @@
  *
  * stdout: one JSON object `{ error: { doc, code, message }, received: { <type>: count }, basedOnServedState, updateBytes }`.
  * Exit 0 when an ERROR came back; 1 on timeout (15 s) or if the stream ended first; 3 when the
- * organisation's own node is still running on `dataDir` (stop it first).
+ * organisation's own node is still running on `dataDir` (stop it first); 4 when the node refused
+ * the connection or the protocol (stdout: `{ error: null, dialError: { name, message }, received }`).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -60,8 +61,8 @@ const libp2p = await createLibp2p({
 })
 
 let exitCode = 1
+const stream = await dialOrExit()
 try {
-  const stream = await libp2p.dialProtocol(multiaddr(address), PROTOCOL)
   const ydoc = new Y.Doc()
   send(stream, [
     { type: 'hello', version: 1, storeId: 'rogue', name: 'rogue' },
@@ -111,6 +112,22 @@ try {
   }
 }
 process.exit(exitCode)
+
+/** Open the sync protocol on the node, or report how the node refused it and exit 4. */
+async function dialOrExit (): Promise<Stream> {
+  try {
+    return await libp2p.dialProtocol(multiaddr(address), PROTOCOL)
+  } catch (err) {
+    process.stdout.write(JSON.stringify({ error: null, dialError: { name: (err as Error).name, message: (err as Error).message }, received }) + '\n')
+    clearTimeout(timer)
+    try {
+      await libp2p.stop()
+    } catch {
+      // exiting anyway
+    }
+    process.exit(4)
+  }
+}
 
 /** Send one length-prefixed frame (varint length, then the frame). */
 function send (stream: Stream, batch: Message[]): void {

@@ -16,6 +16,8 @@ export interface RogueReport {
   /** True when the node served the rogue the document (a reader may fetch it) and the edit was built on it. */
   basedOnServedState?: boolean
   updateBytes?: number
+  /** Set when the node refused the connection or the protocol (exit 4): nothing was exchanged. */
+  dialError?: { name: string, message: string }
 }
 
 /**
