@@ -213,7 +213,15 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       const onConnect = (evt: CustomEvent<PeerId>): void => { seen.set(evt.detail.toString(), now()) }
       node.addEventListener('peer:connect', onConnect)
       node.addEventListener('peer:disconnect', onConnect)
-      const onDiscovery = (): void => { dialMembers() }
+      // mDNS (or another discovery) found a peer on the LAN: dial it if it is a fellow member
+      const onDiscovery = (evt: CustomEvent<{ id: PeerId }>): void => {
+        const org = evt.detail.id.toString()
+        if (org === self || !sharesNetwork(org) || dialing.has(org) || node.getConnections(evt.detail.id).length > 0) return
+        dialing.add(org)
+        node.dial(evt.detail.id, { signal: AbortSignal.timeout(10_000) })
+          .then(() => { log('dialled member %s found on the local network', org) }, err => { log('could not reach %s: %s', org, (err as Error).message) })
+          .finally(() => { dialing.delete(org) })
+      }
       node.addEventListener('peer:discovery', onDiscovery)
       const onSelf = (): void => { publishPresence().catch(err => { log.error('publishing presence failed: %e', err) }) }
       node.addEventListener('self:peer:update', onSelf)
