@@ -57,13 +57,16 @@ export const startCommand: CommandSpec = {
       throw err
     }
     const listen = node.listenAddresses()
-    out.result({ orgId: node.orgId, name: node.name, listen, api: node.apiUrl, dataDir }, () => [
+    // the web app's one-time login link (a node built without the web app has none)
+    const login = (node as typeof node & { loginLink?: () => string }).loginLink?.()
+    out.result({ orgId: node.orgId, name: node.name, listen, api: node.apiUrl, dataDir, ...(login != null ? { login } : {}) }, () => [
       'Commonplace node running',
       `Organisation: ${node.orgId}`,
       `Name: ${node.name}`,
       'Listening on:',
       ...listen.map(addr => `  ${addr}`),
-      `Local API: ${node.apiUrl}`
+      `Local API: ${node.apiUrl}`,
+      ...(login != null ? ['', `Open the web app: ${login}`, '(the link works once, for 15 minutes; restart the node for a new one)'] : [])
     ].join('\n'))
     out.note('Press Ctrl+C to stop.')
     const reason = await stop.requested

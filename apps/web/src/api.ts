@@ -1,0 +1,97 @@
+/**
+ * The node's local API as the page uses it: same origin, the session cookie, JSON. Every failure
+ * becomes an {@link ApiError} whose message a person can act on.
+ */
+
+export interface DocHit {
+  id: string
+  title: string
+  owner: string
+  kind: string
+  maturity: string
+  status: string
+  licence: string
+  tags: string[]
+  reviewBy?: string
+  updatedAt: string
+  access: 'owner' | 'edit' | 'read'
+  snippet?: string
+}
+
+export interface Grant { to: string, role: 'read' | 'edit' | 'none', issuer: string, issuedAt: string }
+
+export interface DocView {
+  id: string
+  title: string
+  owner: string
+  access: 'owner' | 'edit' | 'read'
+  grants: Grant[]
+}
+
+export interface Peer { orgId: string, name?: string, addresses: string[] }
+
+export interface Me { orgId: string, name: string }
+
+export class ApiError extends Error {
+  readonly code: string
+  constructor (message: string, code: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+  }
+}
+
+const FRIENDLY: Record<string, string> = {
+  ERR_UNAUTHORISED: 'You are not logged in to this node. Open the login link that `commonplace start` printed.',
+  ERR_READ_ONLY: 'Your organisation has read access only to this document.',
+  ERR_FORBIDDEN: 'This node refused the request.',
+  ERR_NOT_FOUND: 'This node does not hold that document.'
+}
+
+async function request<T> (method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body !== undefined ? { 'Content-Type': 'application/json' } : {},
+      body: body !== undefined ? JSON.stringify(body) : undefined
+    })
+  } catch {
+    throw new ApiError('The node is unreachable. Is it running? Your edits are kept in this browser until it is back.', 'ERR_UNREACHABLE')
+  }
+  const type = res.headers.get('content-type') ?? ''
+  if (!res.ok) {
+    let code = `HTTP_${res.status}`
+    let message = `The node answered ${res.status}.`
+    if (type.includes('json')) {
+      const err = (await res.json() as { error?: { code?: string, message?: string } }).error
+      code = err?.code ?? code
+      message = err?.message ?? message
+    }
+    throw new ApiError(FRIENDLY[code] != null && code !== 'ERR_FORBIDDEN' ? FRIENDLY[code] : message, code)
+  }
+  return (type.includes('json') ? await res.json() : await res.text()) as T
+}
+
+export const api = {
+  me: async () => await request<Me>('GET', '/api/web/me'),
+  search: async (query: Record<string, string>) => {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''))
+    return await request<DocHit[]>('GET', `/api/search?${params.toString()}`)
+  },
+  getDoc: async (id: string) => await request<DocView>('GET', `/api/docs/${encodeURIComponent(id)}`),
+  createDoc: async (body: { title?: string, kind?: string, sections?: Array<{ heading: string, text: string }>, markdown?: string }) =>
+    await request<{ id: string, title: string }>('POST', '/api/docs', body),
+  markdown: async (id: string) => await request<string>('GET', `/api/docs/${encodeURIComponent(id)}/markdown`),
+  share: async (id: string, to: string, role: 'read' | 'edit') =>
+    await request<DocView>('POST', `/api/docs/${encodeURIComponent(id)}/share`, { with: to, role }),
+  unshare: async (id: string, to: string) =>
+    await request<DocView>('DELETE', `/api/docs/${encodeURIComponent(id)}/share/${encodeURIComponent(to)}`),
+  peers: async () => await request<Peer[]>('GET', '/api/peers'),
+  stateVector: async (id: string) => await request<{ stateVector: string }>('GET', `/api/web/docs/${encodeURIComponent(id)}/state`)
+}
+
+export function errorText (err: unknown): string {
+  return err instanceof ApiError ? err.message : 'Something went wrong. Try again; if it persists, see the node log.'
+}

@@ -1,0 +1,67 @@
+/**
+ * The Commonplace web app: the documents this organisation holds, a rich-text editor bound to
+ * each record's Yjs document, sharing, import and export. Talks only to its own node.
+ */
+import { render } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import { api } from './api.ts'
+import type { Me } from './api.ts'
+import { watchNode } from './node-status.ts'
+import type { NodeStatus } from './node-status.ts'
+import { DocList } from './views/doc-list.tsx'
+import { DocPage } from './views/doc-page.tsx'
+import { ConnectionBadge } from './views/badges.tsx'
+import './style.css'
+
+const ME_KEY = 'commonplace:me'
+
+function useRoute (): string {
+  const [hash, setHash] = useState(location.hash)
+  useEffect(() => {
+    const on = (): void => { setHash(location.hash) }
+    addEventListener('hashchange', on)
+    return () => { removeEventListener('hashchange', on) }
+  }, [])
+  return hash
+}
+
+function useMe (status: NodeStatus): Me | undefined {
+  const cached = localStorage.getItem(ME_KEY)
+  const [me, setMe] = useState<Me | undefined>(cached != null ? JSON.parse(cached) as Me : undefined)
+  useEffect(() => {
+    const load = (): void => {
+      api.me().then(value => {
+        localStorage.setItem(ME_KEY, JSON.stringify(value))
+        setMe(value)
+      }, () => {})
+    }
+    load()
+    return status.subscribe(() => { if (status.online) load() })
+  }, [status])
+  return me
+}
+
+function App ({ status }: { status: NodeStatus }) {
+  const route = useRoute()
+  const me = useMe(status)
+  const docMatch = /^#\/doc\/([^/]+)$/.exec(route)
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href="#/">Commonplace</a>
+        <span class="org">{me?.name ?? ''}</span>
+        <ConnectionBadge status={status} />
+      </header>
+      <main id="main">
+        {docMatch != null
+          ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} me={me} status={status} />
+          : <DocList status={status} me={me} />}
+      </main>
+    </>
+  )
+}
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => { /* the app works without it, online */ })
+}
+render(<App status={watchNode()} />, document.getElementById('app')!)

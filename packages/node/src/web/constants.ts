@@ -1,0 +1,25 @@
+/** Where the web app's WebSocket lives: `ws://<node>/ws/<doc id>` (y-websocket client protocol). */
+export const WS_PATH_PREFIX = '/ws/'
+/** The login link's path: `/login?token=…`. */
+export const LOGIN_PATH = '/login'
+/** How long a login link's one-time token stays valid (ms). */
+export const LOGIN_TOKEN_TTL = 15 * 60 * 1000
+/** How long a browser session lasts (ms); it survives node restarts (signed with a key on disk). */
+export const SESSION_TTL = 30 * 24 * 60 * 60 * 1000
+/** The file in the data folder holding the key that signs session cookies. */
+export const SESSION_KEY_FILE = 'web-session.key'
+/**
+ * Largest WebSocket message from a browser (bytes). A pasted document arrives as one update;
+ * the sync protocol takes updates up to 8 MiB, so do we.
+ */
+export const MAX_WS_MESSAGE_BYTES = 8 * 1024 * 1024
+/** Largest awareness update accepted from a browser or a peer (bytes): cursors and names, not documents. */
+export const MAX_AWARENESS_BYTES = 64 * 1024
+/** The node-to-node protocol that carries awareness (cursors, who is here) for shared documents. */
+export const AWARENESS_PROTOCOL = '/commonplace/awareness/1.0.0'
+/** Concurrent inbound awareness streams per connection (each carries one message). */
+export const MAX_AWARENESS_STREAMS = 16
+/** How long reading one awareness message from a peer may take (ms). */
+export const AWARENESS_READ_TIMEOUT = 5_000
+/** Most documents a search answer lists. */
+export const MAX_SEARCH_RESULTS = 200

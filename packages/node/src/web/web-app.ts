@@ -1,0 +1,145 @@
+/**
+ * The web app's side of the node: the built app's files, the login link (one-time token →
+ * session cookie), the WebSocket each open document syncs over (y-websocket protocol), the
+ * awareness relay to peers, and the few JSON routes only the browser needs. Plugged into the
+ * local HTTP server as its {@link HttpWebHook}.
+ */
+import { fileURLToPath } from 'node:url'
+import { WebSocketServer } from 'ws'
+import * as Y from 'yjs'
+import { CommonplaceError, InvalidInputError, NotFoundError, parseDocId } from '@commonplace/core'
+import type { DocumentStore, OrgId } from '@commonplace/core'
+import type { ComponentLogger, Libp2p } from '@libp2p/interface'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { HttpWebHook } from '../http-api.ts'
+import { LOGIN_PATH, MAX_WS_MESSAGE_BYTES, WS_PATH_PREFIX } from './constants.ts'
+import { createSessions } from './session.ts'
+import type { Sessions } from './session.ts'
+import { staticFiles } from './static-files.ts'
+import { createDocRooms } from './doc-rooms.ts'
+import type { DocRooms } from './doc-rooms.ts'
+import { awarenessRelay } from './awareness-relay.ts'
+import type { AwarenessRelay } from './awareness-relay.ts'
+import { searchIndex } from './search.ts'
+
+/** The built web app, relative to this file: apps/web/dist. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../../apps/web/dist', import.meta.url))
+
+export interface WebAppInit {
+  dataDir: string
+  store: DocumentStore
+  libp2p: Libp2p
+  self: OrgId
+  name: string
+  /** The built app's folder. Default apps/web/dist of this repository. */
+  root?: string
+  logger: ComponentLogger
+}
+
+export interface WebApp extends HttpWebHook {
+  /** Tell the web app where the local API listens (after it started). */
+  bind(url: string): void
+  /** A fresh login link (its token works once, for 15 minutes). */
+  loginLink(): string
+  stop(): Promise<void>
+}
+
+/** Load the session key, register the awareness protocol, and return the HTTP hook. */
+export async function createWebApp (init: WebAppInit): Promise<WebApp> {
+  const log = init.logger.forComponent('commonplace:web')
+  const sessions: Sessions = await createSessions({ dataDir: init.dataDir })
+  const files = staticFiles(init.root ?? DEFAULT_WEB_ROOT)
+  const search = searchIndex(init.store, init.self)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
+  const rooms: DocRooms = createDocRooms({
+    store: init.store, self: init.self, log, onLocalAwareness: (doc, update) => { relay.send(doc, update) }
+  })
+  const relay: AwarenessRelay = awarenessRelay({ libp2p: init.libp2p, store: init.store, rooms: () => rooms, log })
+  await relay.start()
+  let origin = ''
+  let port = 0
+
+  const json = (res: ServerResponse, value: unknown): true => {
+    const body = JSON.stringify(value)
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
+    res.end(body)
+    return true
+  }
+
+  return {
+    bind (url) {
+      origin = url
+      port = Number(new URL(url).port)
+    },
+
+    loginLink () {
+      if (origin === '') throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
+      return `${origin}${LOGIN_PATH}?token=${sessions.mintLoginToken()}`
+    },
+
+    hasSession (req) { return sessions.verify(req, port) },
+
+    async serve (req, res) {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (url.pathname === LOGIN_PATH) {
+        const cookie = sessions.redeem(url.searchParams.get('token') ?? '', port)
+        if (cookie == null) {
+          res.writeHead(403, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+          res.end(LINK_SPENT)
+          return true
+        }
+        res.writeHead(303, { 'Set-Cookie': cookie, Location: '/', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+        res.end()
+        return true
+      }
+      return await files.serve(url.pathname, req.method ?? 'GET', res)
+    },
+
+    async api (req, res) {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (req.method === 'GET' && url.pathname === '/api/search') {
+        const p = url.searchParams
+        const text = (name: string): string | undefined => {
+          const value = p.get(name) ?? undefined
+          if (value != null && value.length > 500) throw new InvalidInputError(`"${name}" is too long`)
+          return value
+        }
+        return json(res, search.search({ q: text('q'), kind: text('kind'), maturity: text('maturity'), status: text('status'), owner: text('owner') }))
+      }
+      const state = /^\/api\/web\/docs\/([^/]+)\/state$/.exec(url.pathname)
+      if (req.method === 'GET' && state != null) {
+        // what the node holds on disk of this document: the page compares it with its own state
+        const id = parseDocId(decodeURIComponent(state[1]))
+        if (!init.store.has(id)) throw new NotFoundError(`No document ${id} here`)
+        init.store.flush()
+        return json(res, { stateVector: Buffer.from(init.store.read(id, doc => Y.encodeStateVector(doc))).toString('base64') })
+      }
+      if (req.method === 'GET' && url.pathname === '/api/web/me') {
+        return json(res, { orgId: init.self, name: init.name })
+      }
+      return false
+    },
+
+    upgrade (req, socket, head) {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname
+      if (!path.startsWith(WS_PATH_PREFIX)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
+      wss.handleUpgrade(req as IncomingMessage, socket, head, ws => {
+        rooms.attach(ws, path.slice(WS_PATH_PREFIX.length))
+      })
+    },
+
+    async stop () {
+      rooms.close()
+      wss.close()
+      await relay.stop().catch(() => {})
+    }
+  }
+}
+
+const LINK_SPENT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Commonplace: login link not valid</title>
+<h1>This login link has been used or has expired</h1>
+<p>Each login link works once, for 15 minutes. If you already logged in from this browser, <a href="/">open the app</a>.
+Otherwise restart the node (<code>commonplace start</code>) and open the new link it prints.</p></html>`

@@ -1,0 +1,105 @@
+/**
+ * A node process for the web tests: like test/helpers NodeProc, but on fixed loopback ports
+ * chosen once, so that it comes back on the same address after a restart (the page's origin,
+ * its cookie and its IndexedDB stay the same), and with the login link it printed.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { rmSync } from 'node:fs'
+import { CLI_BIN } from '../../helpers/cli.ts'
+import { tempDataDir } from '../../helpers/data-folder.ts'
+import { runningNodes } from '../../helpers/node-process.ts'
+import type { NodeProc } from '../../helpers/node-process.ts'
+import { collect, exitedWithin, isRunning, killAndWait, spawnNode } from '../../helpers/processes.ts'
+
+const READY_TIMEOUT_MS = 30_000
+const STOP_TIMEOUT_MS = 20_000
+
+interface Ready { orgId: string, listen: string[], api: string, login: string }
+
+/** A port that was free a moment ago (the OS picks it). */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => { resolve(port) })
+    })
+  })
+}
+
+export class WebNode {
+  readonly name: string
+  readonly dataDir: string
+  orgId = ''
+  apiUrl = ''
+  /** The one-time login link of the current run. */
+  login = ''
+  addresses: string[] = []
+  private httpPort = 0
+  private p2pPort = 0
+  private child?: ChildProcess
+  private stderr = collect(null)
+
+  constructor (name: string) {
+    this.name = name
+    this.dataDir = tempDataDir(name)
+  }
+
+  get log (): string { return this.stderr.text() }
+
+  async start (): Promise<this> {
+    if (this.httpPort === 0) {
+      this.httpPort = await freePort()
+      this.p2pPort = await freePort()
+    }
+    const args = [CLI_BIN, 'start', '--data', this.dataDir, '--name', this.name,
+      '--listen', `/ip4/127.0.0.1/tcp/${this.p2pPort}`, '--http', `127.0.0.1:${this.httpPort}`, '--json']
+    const child = spawnNode(args)
+    this.child = child
+    this.stderr = collect(child.stderr, 20_000)
+    const ready = await readyJson(child, () => this.log)
+    this.orgId = ready.orgId
+    this.apiUrl = ready.api
+    this.login = ready.login
+    this.addresses = ready.listen
+    // `eventually` (test/helpers) listens to the event streams of running nodes: it needs only dataDir
+    const entry = this as unknown as NodeProc
+    runningNodes.add(entry)
+    child.once('exit', () => { runningNodes.delete(entry) })
+    return this
+  }
+
+  /** SIGTERM and wait for a clean exit. */
+  async stop (): Promise<void> {
+    if (this.child == null || !isRunning(this.child)) return
+    this.child.kill('SIGTERM')
+    await exitedWithin(this.child, STOP_TIMEOUT_MS, `${this.name} after SIGTERM`)
+  }
+
+  async destroy (): Promise<void> {
+    if (this.child != null) await killAndWait(this.child)
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+async function readyJson (child: ChildProcess, stderr: () => string): Promise<Ready> {
+  let stdout = ''
+  child.stdout?.setEncoding('utf8')
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await new Promise<Ready>((resolve, reject) => {
+      timer = setTimeout(() => { reject(new Error(`no ready JSON within ${READY_TIMEOUT_MS} ms: ${stderr()}`)) }, READY_TIMEOUT_MS)
+      child.stdout?.on('data', (chunk: string) => {
+        stdout += chunk
+        try {
+          resolve(JSON.parse(stdout) as Ready)
+        } catch { /* not complete yet */ }
+      })
+      child.once('exit', code => { reject(new Error(`exited (${code}) before it was ready: ${stderr()}`)) })
+    })
+  } finally {
+    clearTimeout(timer)
+  }
+}

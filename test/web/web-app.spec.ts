@@ -1,0 +1,172 @@
+/**
+ * The web app end to end: two organisations' nodes on loopback (separate processes), a real
+ * Chromium page on each node's own origin. Create a document in one page, share it, type in both
+ * pages at once; both pages and both nodes' CLI end with the same text; a reload keeps it; with
+ * the node stopped the page still opens and edits the document, and once the node is back the
+ * edit reaches the other organisation. Screenshots of the main views go to docs/screenshots.
+ */
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { cliOk, showDoc } from '../helpers/cli.ts'
+import { sectionText } from '../helpers/documents.ts'
+import { eventually } from '../helpers/eventually.ts'
+import { killAllChildren } from '../helpers/processes.ts'
+import { launchChromium } from './helpers/browser.ts'
+import { WebNode } from './helpers/web-node.ts'
+
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+const TITLE = 'Handling abnormal blood results: who acts, by when'
+
+/** Wait until the labelled element (an editor, a badge) contains `text`. */
+async function waitForText (page: Page, label: string, text: string): Promise<void> {
+  await page.waitForFunction(([l, t]) => Array.from(document.querySelectorAll(`[aria-label="${l}"]`)).some(e => e.textContent?.includes(t) === true), [label, text] as const)
+}
+
+async function typeAtEnd (page: Page, section: string, text: string): Promise<void> {
+  const editor = page.getByRole('textbox', { name: section })
+  await editor.click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type(text)
+}
+
+describe('web app: write, share, co-edit and work offline from a browser', () => {
+  const a = new WebNode('Riverside Surgery')
+  const b = new WebNode('Hillview Medical Practice')
+  let browser: Browser
+  let contexts: BrowserContext[] = []
+  let pageA: Page
+  let pageB: Page
+  let docId = ''
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    ;[browser] = await Promise.all([launchChromium(), a.start(), b.start()])
+    await cliOk(b.dataDir, ['connect', a.addresses[0]])
+    contexts = await Promise.all([browser.newContext({ viewport: { width: 1100, height: 900 } }), browser.newContext({ viewport: { width: 1100, height: 900 } })])
+    ;[pageA, pageB] = await Promise.all(contexts.map(async c => await c.newPage()))
+    // the pages' own errors, in the test output when something fails
+    for (const [name, page] of [['A', pageA], ['B', pageB]] as const) {
+      page.on('pageerror', err => { console.log(`[page ${name}] ${err.message}`) })
+      page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[page ${name}] ${m.text()}`) })
+    }
+    await Promise.all([pageA.goto(a.login), pageB.goto(b.login)])
+  })
+
+  afterAll(async () => {
+    await Promise.all(contexts.map(async c => { await c.close() }))
+    await browser?.close()
+    await Promise.all([a.destroy(), b.destroy()])
+    await killAllChildren()
+  })
+
+  it('logs in with the one-time link, and the link does not work twice', async () => {
+    await pageA.getByRole('button', { name: 'New document' }).waitFor()
+    await waitForText(pageA, 'Connection', 'Connected to the node')
+    const again = await contexts[1].request.get(a.login)
+    expect(again.status()).toBe(403)
+  })
+
+  it('creates a record from the good-practice template and shares it for editing', async () => {
+    await pageA.getByRole('button', { name: 'New document' }).click()
+    await pageA.getByLabel('Title', { exact: true }).fill(TITLE)
+    await pageA.getByRole('button', { name: 'Create' }).click()
+    await pageA.waitForURL(/#\/doc\//)
+    docId = decodeURIComponent(new URL(pageA.url()).hash.slice('#/doc/'.length))
+    await pageA.getByRole('textbox', { name: 'Practice' }).waitFor()
+    expect(await pageA.getByLabel('Title', { exact: true }).inputValue()).toBe(TITLE)
+
+    await pageA.getByRole('button', { name: 'Share' }).click()
+    await pageA.getByLabel('Organisation', { exact: true }).fill(b.orgId)
+    await pageA.getByLabel('Access', { exact: true }).selectOption('edit')
+    await pageA.getByRole('button', { name: 'Grant access' }).click()
+    await pageA.getByRole('list', { name: 'Shared with' }).getByText('edit').waitFor()
+    await pageA.screenshot({ path: `${SCREENSHOTS}share.png` })
+    await pageA.getByRole('button', { name: 'Share' }).click()
+
+    const atB = await eventually(async () => {
+      const doc = await showDoc(b.dataDir, docId)
+      expect(doc.title).toBe(TITLE)
+      return doc
+    }, { what: 'Hillview holds the shared document' })
+    expect(atB.access).toBe('edit')
+  })
+
+  it('two people type at once in two organisations\' pages; pages and nodes agree', async () => {
+    await pageB.goto(`${b.apiUrl}/#/doc/${encodeURIComponent(docId)}`)
+    await pageB.getByRole('textbox', { name: 'Problem' }).waitFor()
+    await waitForText(pageB, 'Saved', 'All changes saved on the node')
+
+    const fromA = 'Riverside: the duty doctor reviews red results by 11:00.'
+    const fromB = 'Hillview: abnormal results sat in the inbox over the weekend.'
+    await Promise.all([typeAtEnd(pageA, 'Practice', fromA), typeAtEnd(pageB, 'Problem', fromB)])
+    await Promise.all([
+      waitForText(pageA, 'Problem', fromB), waitForText(pageB, 'Practice', fromA),
+      waitForText(pageA, 'Saved', 'All changes saved on the node'), waitForText(pageB, 'Saved', 'All changes saved on the node')
+    ])
+
+    // one more keystroke run, timed from A's last key to B's page showing it (an observation)
+    const marker = ' Second reader on Mondays.'
+    await typeAtEnd(pageA, 'Practice', marker.slice(0, -1))
+    const sent = Date.now()
+    await pageA.keyboard.type('.')
+    await waitForText(pageB, 'Practice', marker)
+    console.log(`[web] typing seen on the other organisation's page after ${Date.now() - sent} ms`)
+
+    // A's cursor, named after its organisation, shows on B's page (awareness over the relay)
+    await pageB.locator('.collaboration-cursor__label', { hasText: 'Riverside Surgery' }).waitFor()
+    await pageB.getByText('Also here: Riverside Surgery').waitFor()
+    await pageB.screenshot({ path: `${SCREENSHOTS}editor.png` })
+
+    for (const node of [a, b]) {
+      await eventually(async () => {
+        const text = sectionText(await showDoc(node.dataDir, docId))
+        expect(text).toContain(fromA + marker)
+        expect(text).toContain(fromB)
+      }, { what: `${node.name}'s CLI shows both organisations' text` })
+    }
+  })
+
+  it('keeps the text over a reload', async () => {
+    await pageB.reload()
+    await waitForText(pageB, 'Practice', 'Second reader on Mondays.')
+    await waitForText(pageB, 'Problem', 'Hillview: abnormal results')
+  })
+
+  it('edits offline with the node stopped; the edit reaches the other organisation when the node is back', async () => {
+    // the app shell is cached by the service worker: the page opens with the node stopped
+    await pageB.waitForFunction(() => navigator.serviceWorker.controller != null)
+    await b.stop()
+    await waitForText(pageB, 'Connection', 'Offline')
+    await pageB.reload()
+    await pageB.getByRole('textbox', { name: 'Practice' }).waitFor()
+    await waitForText(pageB, 'Practice', 'Second reader on Mondays.')
+
+    const offline = ' Offline note from Hillview: check the fridge log too.'
+    await typeAtEnd(pageB, 'Practice', offline)
+    await waitForText(pageB, 'Saved', 'Offline: changes kept in this browser')
+    await pageB.screenshot({ path: `${SCREENSHOTS}offline.png` })
+
+    await b.start()
+    await cliOk(b.dataDir, ['connect', a.addresses[0]])
+    await waitForText(pageB, 'Saved', 'All changes saved on the node')
+    await waitForText(pageA, 'Practice', offline.trim())
+    for (const node of [a, b]) {
+      await eventually(async () => {
+        expect(sectionText(await showDoc(node.dataDir, docId))).toContain(offline.trim())
+      }, { what: `${node.name}'s CLI shows the edit made offline` })
+    }
+  })
+
+  it('finds the document by full-text search and filters', async () => {
+    await pageA.goto(`${a.apiUrl}/#/`)
+    await pageA.getByLabel('Search', { exact: true }).fill('fridge log')
+    await pageA.getByRole('link', { name: TITLE }).waitFor()
+    await pageA.getByLabel('Search', { exact: true }).fill('no such words anywhere')
+    await pageA.getByText('No documents match.').waitFor()
+    await pageA.getByLabel('Search', { exact: true }).fill('')
+    await pageA.getByRole('link', { name: TITLE }).waitFor()
+    await pageA.screenshot({ path: `${SCREENSHOTS}documents.png` })
+  })
+})
