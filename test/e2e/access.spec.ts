@@ -2,11 +2,13 @@
  * Acceptance: a document goes only to the organisations it is shared with, and a reader cannot
  * change it, neither through its own CLI nor by pushing an update over the wire with its identity.
  *
- * Topology: B is connected to A; D (no grant) and R (read grant) are connected to B only.
+ * Topology: A, D (no grant) and R (read grant) are connected to B only. A node accepts a
+ * connection only from an organisation it shares a document or a network with, so B first shares
+ * a document of its own with A, D and R (the "link" document), and they dial B.
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliOk, listDocs, listenAddress, runCli, sectionArgs, showDoc } from '../helpers/cli.ts'
+import { cliOk, listDocs, listenAddress, peerIds, runCli, sectionArgs, showDoc } from '../helpers/cli.ts'
 import type { DocJson, DocSummaryJson } from '../helpers/cli.ts'
 import { filesContaining, readAllFiles } from '../helpers/data-folder.ts'
 import { convergedDoc, sectionText } from '../helpers/documents.ts'
@@ -23,17 +25,34 @@ describe('access: only organisations with a grant get a document, and readers ca
   let d: NodeProc
   let r: NodeProc
 
+  let linkId = ''
+
   beforeAll(async () => {
     [a, b, d, r] = await group.start('Riverside Surgery', 'Hillview Practice', 'Northgate Pharmacy', 'Lakeside Clinic')
-    const addressOfA = await listenAddress(a.dataDir)
-    await cliOk(b.dataDir, ['connect', addressOfA])
-    const addressOfB = await listenAddress(b.dataDir)
-    await Promise.all([cliOk(d.dataDir, ['connect', addressOfB]), cliOk(r.dataDir, ['connect', addressOfB])])
   })
 
   afterAll(async () => {
     await group.destroyAll()
     await killAllChildren()
+  })
+
+  it('a node refuses a connection from an organisation it shares no document and no network with, and accepts it once it shares one', async () => {
+    const addressOfB = await listenAddress(b.dataDir)
+    for (const node of [a, d, r]) {
+      const refused = await runCli(node.dataDir, ['connect', addressOfB])
+      expect(refused.code, `${node.name}: ${refused.stdout}`).toBe(1)
+      expect(refused.json?.error?.code, node.name).toBe('ERR_CONNECTION_FAILED')
+    }
+    expect(await peerIds(b.dataDir)).toEqual([])
+
+    // B shares a document of its own with A, D and R: B's node now knows them through a grant it holds
+    const link = await cliOk<DocSummaryJson>(b.dataDir, ['doc', 'create', '--title', 'Hillview: who to call about shared protocols', ...sectionArgs('--section', { Contacts: 'The practice manager answers within a working day.' })])
+    linkId = link.id
+    for (const node of [a, d, r]) await cliOk(b.dataDir, ['share', linkId, '--with', node.orgId, '--role', 'read'])
+    await Promise.all([a, d, r].map(async node => await cliOk(node.dataDir, ['connect', addressOfB])))
+    await eventually(async () => {
+      expect(await peerIds(b.dataDir)).toEqual([a, d, r].map(node => node.orgId).sort())
+    }, { what: 'B is connected to A, D and R' })
   })
 
   it('an organisation connected to a holder but without a grant gets nothing: not in its list, not a byte on its disk', async () => {
@@ -54,7 +73,7 @@ describe('access: only organisations with a grant get a document, and readers ca
     await eventually(async () => {
       expect(sectionText(await showDoc(a.dataDir, secret.id))).toContain(addedByB)
     }, { what: "A holds B's edit" })
-    expect(await listDocs(d.dataDir)).toEqual([])
+    expect((await listDocs(d.dataDir)).map(doc => doc.id)).not.toContain(secret.id)
 
     // Proof that D's link to B works and was up throughout: a document shared with D does arrive,
     // through B, after everything B did with the first one
@@ -69,7 +88,7 @@ describe('access: only organisations with a grant get a document, and readers ca
       expect(doc.sections.map(s => s.markdown)).toEqual([openText])
     }, { what: 'D holds the document shared with it, through B' })
 
-    expect((await listDocs(d.dataDir)).map(doc => doc.id)).toEqual([open.id])
+    expect((await listDocs(d.dataDir)).map(doc => doc.id).sort()).toEqual([linkId, open.id].sort())
     const notThere = await runCli(d.dataDir, ['doc', 'show', secret.id])
     expect(notThere.code).toBe(1)
     expect(notThere.json.error.code).toBe('ERR_NOT_FOUND')

@@ -54,20 +54,23 @@ describe('three organisations in a chain A – B – C, where A and C never conn
   }
 
   it("a document A shares reaches C through B, and C's edit comes back to A through B", async () => {
-    const [addressOfA, addressOfB] = await Promise.all([listenAddress(a.dataDir), listenAddress(b.dataDir)])
-    const [bToA, cToB] = await Promise.all([
-      cliOk<PeerJson>(b.dataDir, ['connect', addressOfA]),
-      cliOk<PeerJson>(c.dataDir, ['connect', addressOfB])
-    ])
-    expect(bToA.orgId).toBe(a.orgId)
-    expect(cToB.orgId).toBe(b.orgId)
-
     const created = await cliOk<DocSummaryJson>(a.dataDir, ['doc', 'create', '--title', TITLE, ...sectionArgs('--section', { Problem: PROBLEM, Practice: PRACTICE })])
     docId = created.id
     expect(created).toMatchObject({ title: TITLE, owner: a.orgId, access: 'owner' })
     await cliOk<DocJson>(a.dataDir, ['share', docId, '--with', b.orgId, '--role', 'edit'])
     const shared = await cliOk<DocJson>(a.dataDir, ['share', docId, '--with', c.orgId, '--role', 'edit'])
     expect(shared.grants.map(g => [g.to, g.role])).toEqual([[b.orgId, 'edit'], [c.orgId, 'edit']])
+
+    // a node accepts a connection only from an organisation it shares a document (or a network)
+    // with: B dials A, which holds the grant to B; C dials B once B holds the document granted to C
+    const addressOfA = await listenAddress(a.dataDir)
+    const bToA = await cliOk<PeerJson>(b.dataDir, ['connect', addressOfA])
+    expect(bToA.orgId).toBe(a.orgId)
+    await eventually(async () => {
+      expect((await showDoc(b.dataDir, docId)).grants.map(g => g.to)).toContain(c.orgId)
+    }, { what: 'B holds the document, with its grant to C' })
+    const cToB = await cliOk<PeerJson>(c.dataDir, ['connect', await listenAddress(b.dataDir)])
+    expect(cToB.orgId).toBe(b.orgId)
 
     const atC = await eventually(async () => {
       const doc = await showDoc(c.dataDir, docId)
