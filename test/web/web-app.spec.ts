@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { cliOk, showDoc } from '../helpers/cli.ts'
+import { cliOk, peerIds, showDoc } from '../helpers/cli.ts'
 import { sectionText } from '../helpers/documents.ts'
 import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
@@ -43,7 +43,12 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
     ;[browser] = await Promise.all([launchChromium(), a.start(), b.start()])
-    await cliOk(b.dataDir, ['connect', a.addresses[0]])
+    // the two practices meet in a learning network (the node refuses connections from strangers);
+    // its members dial each other again on their own after a restart
+    const network = await cliOk<{ id: string }>(a.dataDir, ['network', 'create', 'Northfield & Canal PCN'])
+    const { code } = await cliOk<{ code: string }>(a.dataDir, ['network', 'invite', network.id])
+    await cliOk(b.dataDir, ['network', 'join', code])
+    await eventually(async () => { expect(await peerIds(b.dataDir)).toContain(a.orgId) }, { what: 'Hillview is connected to Riverside' })
     contexts = await Promise.all([browser.newContext({ viewport: { width: 1100, height: 900 } }), browser.newContext({ viewport: { width: 1100, height: 900 } })])
     ;[pageA, pageB] = await Promise.all(contexts.map(async c => await c.newPage()))
     // the pages' own errors, in the test output when something fails
@@ -149,7 +154,6 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     await pageB.screenshot({ path: `${SCREENSHOTS}offline.png` })
 
     await b.start()
-    await cliOk(b.dataDir, ['connect', a.addresses[0]])
     await waitForText(pageB, 'Saved', 'All changes saved on the node')
     await waitForText(pageA, 'Practice', offline.trim())
     for (const node of [a, b]) {
