@@ -19,6 +19,7 @@ import {
   createNetwork, expiredCode, forgedCode, fullyConnected, invite, inviteAndJoin, join, memberIds, members, networks,
   readCode, rosterConverged, wrongNetworkCode
 } from '../helpers/networks.ts'
+import type { MemberJson, NetworkJson, TopicJson } from '../helpers/networks.ts'
 import { nodeGroup } from '../helpers/node-process.ts'
 import type { NodeProc } from '../helpers/node-process.ts'
 import { killAllChildren } from '../helpers/processes.ts'
@@ -221,5 +222,93 @@ describe('a learning network: joining with a code, sharing with the network, no 
     expect(doc.title).toBe(title)
     expect(doc.sections.map(s => [s.heading, s.markdown])).toEqual([['Practice', text], ['Review', followUp]])
     for (const node of holders) expect(JSON.stringify(await showDoc(node.dataDir, created.id)), node.name).not.toContain(HIJACK_MARK)
+  })
+})
+
+describe('an approval network: requests, acceptance, topics, facilitator-only commands and leaving', () => {
+  const group = nodeGroup()
+  let f: NodeProc
+  let a: NodeProc
+  let b: NodeProc
+  let network = ''
+  let topicId = ''
+
+  beforeAll(async () => {
+    [f, a, b] = await group.start('Ausbildungszentrum Nordheide', 'Holzbau Meyer GmbH', 'Brunnenbau Janssen KG')
+  })
+
+  afterAll(async () => {
+    await group.destroyAll()
+    await killAllChildren()
+  })
+
+  it('a join waits until a facilitator accepts it', async () => {
+    network = (await createNetwork(f, 'Baucluster Nord', 'approval')).id
+    const joined = await join(a, await invite(f, network))
+    expect(joined).toMatchObject({ status: 'pending', network: { id: network, role: 'pending', visibility: 'approval' } })
+    expect(await networks(a)).toEqual([expect.objectContaining({ id: network, role: 'pending' })])
+
+    const requests = await eventually(async () => {
+      const waiting = await cliOk<Array<{ orgId: string, name: string, role: string }>>(f.dataDir, ['network', 'requests', network])
+      expect(waiting.map(r => r.orgId)).toEqual([a.orgId])
+      return waiting
+    }, { what: "F sees A's request" })
+    expect(requests[0]).toMatchObject({ name: a.name, role: 'member' })
+    expect(await memberIds(f, network)).toEqual([f.orgId])
+
+    const accepted = await cliOk<MemberJson[]>(f.dataDir, ['network', 'accept', network, a.orgId])
+    expect(accepted.map(m => m.orgId).sort()).toEqual([f.orgId, a.orgId].sort())
+    await eventually(async () => {
+      expect(await networks(a)).toEqual([expect.objectContaining({ id: network, role: 'member', memberCount: 2 })])
+    }, { what: 'A learns that it was accepted' })
+    expect(await cliOk(f.dataDir, ['network', 'requests', network])).toEqual([])
+    await inviteAndAccept(b)
+  })
+
+  /** B asks to join and F accepts it. */
+  async function inviteAndAccept (node: NodeProc): Promise<void> {
+    expect((await join(node, await invite(f, network))).status).toBe('pending')
+    await eventually(async () => {
+      await cliOk(f.dataDir, ['network', 'accept', network, node.orgId])
+    }, { what: `F accepts ${node.name}` })
+    await rosterConverged([f, a, node], network, [f, a, node], `${node.name} is a member everywhere`)
+  }
+
+  it('only a facilitator invites, removes and seeds topics', async () => {
+    for (const args of [['network', 'invite', network], ['network', 'remove', network, b.orgId], ['topic', 'create', network, '--title', 'Von A']]) {
+      const refused = await runCli(a.dataDir, args)
+      expect(refused.code, args.join(' ')).toBe(1)
+      expect(refused.json?.error?.code, args.join(' ')).toBe('ERR_FORBIDDEN')
+    }
+    const unknown = await runCli(a.dataDir, ['network', 'members', 'net_' + 'a'.repeat(26)])
+    expect(unknown.json?.error?.code).toBe('ERR_NOT_FOUND')
+  })
+
+  it('a topic seeded by the facilitator reaches the members, and a member attaches its own document to it', async () => {
+    const created = await cliOk<TopicJson>(f.dataDir, ['topic', 'create', network, '--title', 'Betonieren bei Frost', '--brief', 'Was hat sich auf Winterbaustellen bewährt?'])
+    topicId = created.id
+    expect(created).toMatchObject({ network, title: 'Betonieren bei Frost', brief: 'Was hat sich auf Winterbaustellen bewährt?', createdBy: f.orgId, attachments: [] })
+    await eventually(async () => {
+      expect((await cliOk<TopicJson[]>(a.dataDir, ['topic', 'list', network])).map(t => t.id)).toEqual([topicId])
+    }, { what: 'A holds the topic' })
+
+    const practice = await cliOk<DocSummaryJson>(a.dataDir, ['doc', 'create', '--title', 'Betonieren bei Frost', '--kind', 'practice', ...sectionArgs('--section', { Maßnahmen: 'Frischbeton mindestens drei Tage mit Dämmmatten abdecken.' })])
+    const attached = await cliOk<TopicJson>(a.dataDir, ['topic', 'attach', network, topicId, practice.id])
+    expect(attached.attachments).toEqual([expect.objectContaining({ id: practice.id, attachedBy: a.orgId })])
+    expect((await showDoc(a.dataDir, practice.id)).grants.map(g => [g.to, g.role])).toEqual([[network, 'read']])
+    await eventually(async () => {
+      const [topic] = await cliOk<TopicJson[]>(b.dataDir, ['topic', 'list', network])
+      expect(topic.attachments).toEqual([expect.objectContaining({ id: practice.id, title: 'Betonieren bei Frost', attachedBy: a.orgId })])
+    }, { what: "B sees A's document attached to the topic, and holds it" })
+
+    // withdrawing the network's access takes the grant away
+    const unshared = await cliOk<DocJson>(a.dataDir, ['unshare', practice.id, '--network', network])
+    expect(unshared.grants).toEqual([])
+  })
+
+  it('a member that leaves is no longer on anyone\'s roster', async () => {
+    const left = await cliOk<NetworkJson>(b.dataDir, ['network', 'leave', network])
+    expect(left.id).toBe(network)
+    await rosterConverged([f, a], network, [f, a], 'F and A no longer list B')
   })
 })

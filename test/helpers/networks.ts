@@ -35,6 +35,15 @@ export interface MemberJson {
 
 export interface InvitationJson { code: string, network: string, role: string, expiresAt: string, uses: number }
 
+export interface TopicJson {
+  id: string
+  network: string
+  title: string
+  brief: string
+  createdBy: string
+  attachments: Array<{ id: string, title?: string, attachedBy: string }>
+}
+
 export interface JoinJson { network: NetworkJson, status: 'joined' | 'pending' }
 
 // --- commands -------------------------------------------------------------------------------
