@@ -1,0 +1,178 @@
+/**
+ * The node's side of the web app, in process: the login link, the session cookie and the Origin
+ * rule, the y-websocket endpoint on the document store (and its refusal of a reader's edits), and
+ * awareness between two nodes over /commonplace/awareness/1.0.0.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { prefixLogger } from '@libp2p/logger'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { WebSocket } from 'ws'
+import type { DocId, DocumentStore } from '@commonplace/core'
+import { createNode } from '../../src/index.ts'
+import type { CommonplaceNode } from '../../src/index.ts'
+
+const dirs: string[] = []
+const running: CommonplaceNode[] = []
+const sockets: WebSocket[] = []
+
+async function start (name: string): Promise<CommonplaceNode> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cp-web-'))
+  const root = mkdtempSync(join(tmpdir(), 'cp-web-root-'))
+  dirs.push(dataDir, root)
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Commonplace</title>')
+  const node = await createNode({
+    dataDir, name, listen: ['/ip4/127.0.0.1/tcp/0'], http: { host: '127.0.0.1', port: 0 }, logger: prefixLogger(name), web: { root }
+  })
+  await node.start()
+  running.push(node)
+  return node
+}
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) if (ws.readyState === ws.OPEN) ws.terminate()
+  await Promise.all(running.splice(0).map(async n => { await n.stop() }))
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+/** Spend a login link; the `name=value` of the session cookie. */
+async function login (node: CommonplaceNode): Promise<string> {
+  const res = await fetch(node.loginLink(), { redirect: 'manual' })
+  expect(res.status).toBe(303)
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]
+}
+
+async function until (store: DocumentStore, check: () => boolean): Promise<void> {
+  if (check()) return
+  await new Promise<void>(resolve => {
+    const off = store.onChange(() => { queueMicrotask(() => { if (check()) { off(); resolve() } }) })
+  })
+}
+
+/** A browser's socket on `doc`: every message it receives, and a way to wait for one. */
+function socket (node: CommonplaceNode, doc: string, headers: Record<string, string>): { ws: WebSocket, next: (match: (m: Uint8Array) => boolean) => Promise<Uint8Array>, opened: Promise<void> } {
+  const ws = new WebSocket(`${node.apiUrl.replace('http', 'ws')}/ws/${doc}`, { headers })
+  sockets.push(ws)
+  ws.on('error', () => {}) // a refused upgrade is what some tests expect
+  const seen: Uint8Array[] = []
+  const waiting: Array<{ match: (m: Uint8Array) => boolean, resolve: (m: Uint8Array) => void }> = []
+  ws.on('message', (data: Buffer) => {
+    const message = new Uint8Array(data)
+    seen.push(message)
+    for (const w of waiting.splice(0)) { if (w.match(message)) w.resolve(message); else waiting.push(w) }
+  })
+  return {
+    ws,
+    opened: new Promise((resolve, reject) => { ws.once('open', () => { resolve() }); ws.once('unexpected-response', (_req, res) => { reject(new Error(`HTTP ${res.statusCode}`)) }) }),
+    next: async (match) => {
+      const found = seen.find(match)
+      if (found != null) return found
+      return await new Promise(resolve => { waiting.push({ match, resolve }) })
+    }
+  }
+}
+
+function updateMessage (update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0) // sync
+  encoding.writeVarUint(encoder, 2) // update
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+/** An update that retitles the document, made on a copy of what the node holds. */
+function retitle (node: CommonplaceNode, doc: DocId, title: string): Uint8Array {
+  const copy = new Y.Doc({ guid: doc })
+  Y.applyUpdate(copy, node.store.diff(doc))
+  const before = Y.encodeStateVector(copy)
+  copy.getMap('meta').set('title', title)
+  return Y.encodeStateAsUpdate(copy, before)
+}
+
+const messageType = (m: Uint8Array): number => decoding.readVarUint(decoding.createDecoder(m))
+
+describe('web app on the node', () => {
+  it('serves the app with a strict CSP, and a login link works once', async () => {
+    const a = await start('Riverside Surgery')
+    const page = await fetch(`${a.apiUrl}/`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(await page.text()).toContain('<title>Commonplace</title>')
+    const link = a.loginLink()
+    const first = await fetch(link, { redirect: 'manual' })
+    expect(first.status).toBe(303)
+    expect(first.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/)
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(403)
+    expect((await fetch(`${a.apiUrl}/login?token=made-up`, { redirect: 'manual' })).status).toBe(403)
+  })
+
+  it('a session cookie drives the API only from the node\'s own origin', async () => {
+    const a = await start('Riverside Surgery')
+    const cookie = await login(a)
+    const own = a.apiUrl
+    const post = async (headers: Record<string, string>): Promise<number> =>
+      (await fetch(`${a.apiUrl}/api/docs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title: 'Vaccine fridge cold-chain breach' }) })).status
+    expect((await fetch(`${a.apiUrl}/api/docs`, { headers: { cookie } })).status).toBe(200)
+    expect(await post({ cookie, origin: own })).toBe(201)
+    expect(await post({ cookie })).toBe(403)
+    expect(await post({ cookie, origin: 'http://127.0.0.1:1' })).toBe(403)
+    expect(await post({ cookie, origin: 'http://evil.example' })).toBe(403)
+    const [name, value] = cookie.split('=')
+    expect(await post({ cookie: `${name}=${value.slice(0, -2)}xx`, origin: own })).toBe(401)
+    expect(await post({ cookie: `commonplace_session_1=${value}`, origin: own })).toBe(401)
+    const search = await fetch(`${a.apiUrl}/api/search?q=fridge`, { headers: { cookie } })
+    expect((await search.json() as Array<{ title: string }>).map(h => h.title)).toEqual(['Vaccine fridge cold-chain breach'])
+  })
+
+  it('opens a document\'s WebSocket only for the node\'s origin with a session, and applies a browser edit as this organisation\'s', async () => {
+    const a = await start('Riverside Surgery')
+    const cookie = await login(a)
+    const doc = (await a.api.createDoc({ title: 'Care navigation scripts for reception' })).id
+    await expect(socket(a, doc, { cookie, origin: 'http://127.0.0.1:1' }).opened).rejects.toThrow('HTTP 403')
+    await expect(socket(a, doc, { origin: a.apiUrl }).opened).rejects.toThrow('HTTP 401')
+    const browser = socket(a, doc, { cookie, origin: a.apiUrl })
+    await browser.opened
+    await browser.next(m => messageType(m) === 0)
+    const origins: string[] = []
+    a.store.onChange(change => { origins.push(change.origin.kind) })
+    browser.ws.send(updateMessage(retitle(a, doc, 'Care navigation scripts (reception)')))
+    await until(a.store, () => (titleOf(a, doc)) === 'Care navigation scripts (reception)')
+    expect(origins).toContain('local')
+  })
+
+  it('refuses the edits of a browser whose organisation may only read; awareness reaches a peer that may read', async () => {
+    const [a, b] = await Promise.all([start('Riverside Surgery'), start('Hillview Medical Practice')])
+    const doc = (await a.api.createDoc({ title: 'Handling abnormal blood results' })).id
+    await a.api.share(doc, { with: b.orgId, role: 'read' })
+    await b.api.connect(a.listenAddresses()[0])
+    await until(b.store, () => b.store.has(doc))
+
+    const reader = socket(b, doc, { cookie: await login(b), origin: b.apiUrl })
+    await reader.opened
+    reader.ws.send(updateMessage(retitle(b, doc, 'Changed by a reader')))
+    const denied = await reader.next(m => messageType(m) === 2)
+    expect(new TextDecoder().decode(denied)).toContain('read-only')
+    expect(titleOf(b, doc)).toBe('Handling abnormal blood results')
+
+    const writer = socket(a, doc, { cookie: await login(a), origin: a.apiUrl })
+    await writer.opened
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc())
+    awareness.setLocalStateField('user', { name: 'Riverside Surgery', color: '#b3261e' })
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, 1)
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]))
+    writer.ws.send(encoding.toUint8Array(encoder))
+    const seen = await reader.next(m => messageType(m) === 1 && new TextDecoder().decode(m).includes('Riverside Surgery'))
+    expect(seen.byteLength).toBeGreaterThan(0)
+    awareness.destroy()
+  })
+})
+
+function titleOf (node: CommonplaceNode, doc: DocId): string {
+  return node.store.read(doc, d => String(d.getMap('meta').get('title')))
+}
