@@ -43,12 +43,6 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
     ;[browser] = await Promise.all([launchChromium(), a.start(), b.start()])
-    // the two practices meet in a learning network (the node refuses connections from strangers);
-    // its members dial each other again on their own after a restart
-    const network = await cliOk<{ id: string }>(a.dataDir, ['network', 'create', 'Northfield & Canal PCN'])
-    const { code } = await cliOk<{ code: string }>(a.dataDir, ['network', 'invite', network.id])
-    await cliOk(b.dataDir, ['network', 'join', code])
-    await eventually(async () => { expect(await peerIds(b.dataDir)).toContain(a.orgId) }, { what: 'Hillview is connected to Riverside' })
     contexts = await Promise.all([browser.newContext({ viewport: { width: 1100, height: 900 } }), browser.newContext({ viewport: { width: 1100, height: 900 } })])
     ;[pageA, pageB] = await Promise.all(contexts.map(async c => await c.newPage()))
     // the pages' own errors, in the test output when something fails
@@ -73,7 +67,30 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     expect(again.status()).toBe(403)
   })
 
+  it('creates a learning network in one page and joins it with an invitation code in the other', async () => {
+    // the two practices meet in a learning network (a node refuses connections from strangers);
+    // its members dial each other again on their own after a restart
+    await pageA.goto(`${a.apiUrl}/#/networks`)
+    await pageA.getByLabel('Network name', { exact: true }).fill('Northfield & Canal PCN')
+    await pageA.getByRole('button', { name: 'Create network' }).click()
+    await pageA.getByRole('link', { name: 'Northfield & Canal PCN' }).click()
+    await pageA.getByRole('button', { name: 'Make an invitation code' }).click()
+    const code = await pageA.getByLabel('New invitation code', { exact: true }).inputValue()
+
+    await pageB.goto(`${b.apiUrl}/#/networks`)
+    await pageB.getByLabel('Invitation code', { exact: true }).fill('not-a-code')
+    await pageB.getByRole('button', { name: 'Join' }).click()
+    await pageB.getByRole('alert').getByText('invitation code').waitFor()
+    await pageB.getByLabel('Invitation code', { exact: true }).fill(code)
+    await pageB.getByRole('button', { name: 'Join' }).click()
+    await pageB.getByText('Joined Northfield & Canal PCN.').waitFor()
+    await eventually(async () => { expect(await peerIds(b.dataDir)).toContain(a.orgId) }, { what: 'Hillview is connected to Riverside' })
+    await pageA.getByRole('list', { name: 'Members' }).getByText('Hillview Medical Practice').waitFor()
+    await pageA.screenshot({ path: `${SCREENSHOTS}network.png` })
+  })
+
   it('creates a record from the good-practice template and shares it for editing', async () => {
+    await pageA.goto(`${a.apiUrl}/#/`)
     await pageA.getByRole('button', { name: 'New document' }).click()
     await pageA.getByLabel('Title', { exact: true }).fill(TITLE)
     await pageA.getByRole('button', { name: 'Create' }).click()

@@ -32,6 +32,11 @@ export interface Peer { orgId: string, name?: string, addresses: string[] }
 
 export interface Me { orgId: string, name: string }
 
+export interface Network { id: string, name: string, visibility: 'invite' | 'approval', role: 'facilitator' | 'member' | 'pending' | 'removed', createdBy: string, memberCount: number }
+export interface Member { orgId: string, name: string, role: 'facilitator' | 'member', since: string, online: boolean, lastSeen?: string }
+export interface Invitation { code: string, network: string, role: string, expiresAt: string, uses: number }
+export interface Topic { id: string, network: string, title: string, brief: string, createdBy: string, attachments: Array<{ id: string, title?: string, attachedBy: string }> }
+
 export class ApiError extends Error {
   readonly code: string
   constructor (message: string, code: string) {
@@ -45,7 +50,11 @@ const FRIENDLY: Record<string, string> = {
   ERR_UNAUTHORISED: 'You are not logged in to this node. Open the login link that `commonplace start` printed.',
   ERR_READ_ONLY: 'Your organisation has read access only to this document.',
   ERR_FORBIDDEN: 'This node refused the request.',
-  ERR_NOT_FOUND: 'This node does not hold that document.'
+  ERR_NOT_FOUND: 'This node does not hold that document.',
+  ERR_INVITATION_EXPIRED: 'This invitation code has expired. Ask the network\'s facilitator for a new one.',
+  ERR_INVITATION_USED: 'This invitation code has been used already. Ask the network\'s facilitator for a new one.',
+  ERR_INVITATION_INVALID: 'This is not a valid invitation code. Check that it was copied whole.',
+  ERR_CONNECTION_FAILED: 'No member of that network could be reached. Try again when one of them is online.'
 }
 
 async function request<T> (method: string, path: string, body?: unknown): Promise<T> {
@@ -89,6 +98,16 @@ export const api = {
   unshare: async (id: string, to: string) =>
     await request<DocView>('DELETE', `/api/docs/${encodeURIComponent(id)}/share/${encodeURIComponent(to)}`),
   peers: async () => await request<Peer[]>('GET', '/api/peers'),
+  networks: async () => await request<Network[]>('GET', '/api/networks'),
+  createNetwork: async (name: string, visibility: 'invite' | 'approval') => await request<Network>('POST', '/api/networks', { name, visibility }),
+  invite: async (network: string) => await request<Invitation>('POST', `/api/networks/${encodeURIComponent(network)}/invitations`, {}),
+  join: async (code: string) => await request<{ network: Network, status: 'joined' | 'pending' }>('POST', '/api/networks/join', { code }),
+  members: async (network: string) => await request<Member[]>('GET', `/api/networks/${encodeURIComponent(network)}/members`),
+  topics: async (network: string) => await request<Topic[]>('GET', `/api/networks/${encodeURIComponent(network)}/topics`),
+  createTopic: async (network: string, title: string, brief: string) =>
+    await request<Topic>('POST', `/api/networks/${encodeURIComponent(network)}/topics`, { title, brief }),
+  attach: async (network: string, topic: string, doc: string) =>
+    await request<Topic>('POST', `/api/networks/${encodeURIComponent(network)}/topics/${encodeURIComponent(topic)}/attachments`, { doc }),
   stateVector: async (id: string) => await request<{ stateVector: string }>('GET', `/api/web/docs/${encodeURIComponent(id)}/state`)
 }
 

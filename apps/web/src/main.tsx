@@ -11,6 +11,7 @@ import type { NodeStatus } from './node-status.ts'
 import { DocList } from './views/doc-list.tsx'
 import { DocPage } from './views/doc-page.tsx'
 import { ConnectionBadge } from './views/badges.tsx'
+import { NetworkPage, NetworksPage } from './views/networks.tsx'
 import './style.css'
 
 const ME_KEY = 'commonplace:me'
@@ -45,17 +46,21 @@ function App ({ status }: { status: NodeStatus }) {
   const route = useRoute()
   const me = useMe(status)
   const docMatch = /^#\/doc\/([^/]+)$/.exec(route)
+  const networkMatch = /^#\/network\/([^/]+)$/.exec(route)
   return (
     <>
       <header class="top">
         <a class="brand" href="#/">Commonplace</a>
+        <nav aria-label="Main"><a href="#/">Documents</a> <a href="#/networks">Networks</a></nav>
         <span class="org">{me?.name ?? ''}</span>
         <ConnectionBadge status={status} />
       </header>
       <main id="main">
         {docMatch != null
           ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} me={me} status={status} />
-          : <DocList status={status} me={me} />}
+          : networkMatch != null
+            ? <NetworkPage key={networkMatch[1]} id={decodeURIComponent(networkMatch[1])} me={me} status={status} />
+            : route === '#/networks' ? <NetworksPage status={status} /> : <DocList status={status} me={me} />}
       </main>
     </>
   )

@@ -182,7 +182,7 @@ class Node implements CommonplaceNode {
       const http = init.http ?? DEFAULT_HTTP
       if (init.web !== false) {
         this.web = await createWebApp({
-          dataDir: init.dataDir, store: this.store, libp2p: this.libp2p, self: this.orgId, name: this.name, root: init.web?.root, logger: this.parts.logger
+          dataDir: init.dataDir, store: this.store, libp2p: this.libp2p, self: this.orgId, name: this.name, membership: this.parts.registry.membership, root: init.web?.root, logger: this.parts.logger
         })
       }
       this.http = createHttpApi({

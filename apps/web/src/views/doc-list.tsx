@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { Maturity, RecordKind, SECTION_TEMPLATES } from '@commonplace/record'
 import { api, errorText } from '../api.ts'
-import type { DocHit, Me, Peer } from '../api.ts'
+import type { DocHit, Me, Network, Peer } from '../api.ts'
 import type { NodeStatus } from '../node-status.ts'
 import { recentDocs } from '../recent.ts'
 
@@ -17,7 +17,8 @@ export function orgName (orgId: string, me: Me | undefined, peers: Peer[]): stri
 }
 
 export function DocList ({ status, me }: { status: NodeStatus, me: Me | undefined }) {
-  const [query, setQuery] = useState({ q: '', kind: '', maturity: '', owner: '' })
+  const [query, setQuery] = useState({ q: '', kind: '', maturity: '', owner: '', network: '' })
+  const [networks, setNetworks] = useState<Network[]>([])
   const [hits, setHits] = useState<DocHit[] | undefined>()
   const [peers, setPeers] = useState<Peer[]>([])
   const [error, setError] = useState<string | undefined>()
@@ -30,6 +31,7 @@ export function DocList ({ status, me }: { status: NodeStatus, me: Me | undefine
     let stale = false
     api.search(query).then(result => { if (!stale) { setHits(result); setError(undefined) } }, err => { if (!stale) setError(errorText(err)) })
     api.peers().then(setPeers, () => {})
+    api.networks().then(setNetworks, () => {})
     return () => { stale = true }
   }, [query, tick])
 
@@ -49,6 +51,7 @@ export function DocList ({ status, me }: { status: NodeStatus, me: Me | undefine
         <label>Kind <select aria-label="Kind" value={query.kind} onChange={set('kind')}><option value="">Any</option>{Object.values(RecordKind).map(k => <option key={k} value={k}>{k}</option>)}</select></label>
         <label>Maturity <select aria-label="Maturity" value={query.maturity} onChange={set('maturity')}><option value="">Any</option>{Object.values(Maturity).map(k => <option key={k} value={k}>{k}</option>)}</select></label>
         <label>Owner <select aria-label="Owner" value={query.owner} onChange={set('owner')}><option value="">Anyone</option>{owners.map(o => <option key={o} value={o}>{orgName(o, me, peers)}</option>)}</select></label>
+        <label>Network <select aria-label="Network" value={query.network} onChange={set('network')}><option value="">Any</option>{networks.map(n => <option key={n.id} value={n.id}>{n.name}</option>)}</select></label>
       </form>
       {error != null && <p role="alert" class="error">{error}</p>}
       {error != null && <OfflineList />}

@@ -10,7 +10,7 @@
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import { mayRead, parseDocId } from '@commonplace/core'
-import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocId, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 import { AWARENESS_PROTOCOL, AWARENESS_READ_TIMEOUT, MAX_AWARENESS_BYTES, MAX_AWARENESS_STREAMS } from './constants.ts'
 import type { DocRooms } from './doc-rooms.ts'
@@ -18,6 +18,8 @@ import type { DocRooms } from './doc-rooms.ts'
 export interface AwarenessRelayInit {
   libp2p: Libp2p
   store: DocumentStore
+  /** Network rosters: a grant to a network covers its members. */
+  membership?: Membership
   rooms: () => DocRooms
   log: Logger
 }
@@ -30,7 +32,7 @@ export interface AwarenessRelay {
 }
 
 export function awarenessRelay (init: AwarenessRelayInit): AwarenessRelay {
-  const { libp2p, store, log } = init
+  const { libp2p, store, log, membership } = init
   const onDisconnect = (event: CustomEvent<PeerId>): void => { init.rooms().peerGone(event.detail.toString() as OrgId) }
 
   const sendTo = (peer: PeerId, message: Uint8Array): void => {
@@ -49,7 +51,7 @@ export function awarenessRelay (init: AwarenessRelayInit): AwarenessRelay {
     const doc = parseDocId(decoding.readVarString(decoder))
     const update = decoding.readVarUint8Array(decoder)
     const acl = store.access(doc)
-    if (acl == null || !mayRead(acl, peer)) {
+    if (acl == null || !mayRead(acl, peer, membership)) {
       log('dropped awareness for %s from %p: it may not read it', doc, connection.remotePeer)
       return
     }
@@ -78,7 +80,7 @@ export function awarenessRelay (init: AwarenessRelayInit): AwarenessRelay {
       const seen = new Set<string>()
       for (const connection of libp2p.getConnections()) {
         const peer = connection.remotePeer
-        if (seen.has(peer.toString()) || !mayRead(acl, peer.toString())) continue
+        if (seen.has(peer.toString()) || !mayRead(acl, peer.toString(), membership)) continue
         seen.add(peer.toString())
         sendTo(peer, message)
       }

@@ -15,7 +15,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as authProtocol from 'y-protocols/auth'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { mayRead, mayWrite, parseDocId } from '@commonplace/core'
-import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocId, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import type { Logger } from '@libp2p/interface'
 import type { WebSocket } from 'ws'
 import { MAX_AWARENESS_BYTES } from './constants.ts'
@@ -41,6 +41,8 @@ interface Room {
 export interface DocRoomsInit {
   store: DocumentStore
   self: OrgId
+  /** Network rosters: a grant to a network covers its members. */
+  membership?: Membership
   log: Logger
   /** Awareness changes made by this node's browsers, to pass on to peers. */
   onLocalAwareness?: (doc: DocId, update: Uint8Array) => void
@@ -59,7 +61,7 @@ export interface DocRooms {
 }
 
 export function createDocRooms (init: DocRoomsInit): DocRooms {
-  const { store, self, log } = init
+  const { store, self, log, membership } = init
   const rooms = new Map<DocId, Room>()
   /** Every browser socket served (origin of its awareness changes). */
   const browsers = new WeakSet<object>()
@@ -82,7 +84,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     }
     if (change.accessChanged) {
       const acl = store.access(change.id)
-      if (acl == null || !mayRead(acl, self)) {
+      if (acl == null || !mayRead(acl, self, membership)) {
         for (const ws of room.conns.keys()) ws.close(4403, 'access revoked')
       }
     }
@@ -157,7 +159,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
   const applyBrowserUpdate = (room: Room, ws: WebSocket, update: Uint8Array): void => {
     if (isEmptyUpdate(update)) return
     const acl = store.access(room.id)
-    if (acl == null || !mayWrite(acl, self)) {
+    if (acl == null || !mayWrite(acl, self, membership)) {
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, MESSAGE_AUTH)
       authProtocol.writePermissionDenied(encoder, 'read-only')
@@ -177,7 +179,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
         return
       }
       const acl = store.access(id)
-      if (!store.has(id) || acl == null || !mayRead(acl, self)) {
+      if (!store.has(id) || acl == null || !mayRead(acl, self, membership)) {
         ws.close(4404, 'no such document here')
         return
       }
@@ -207,7 +209,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     peerAwareness (doc, peer, update) {
       const room = rooms.get(doc)
       const acl = store.access(doc)
-      if (room == null || acl == null || !mayRead(acl, peer)) return undefined
+      if (room == null || acl == null || !mayRead(acl, peer, membership)) return undefined
       const byDoc = peerClients.get(peer) ?? new Map<DocId, Set<number>>()
       peerClients.set(peer, byDoc)
       const owned = byDoc.get(doc) ?? new Set<number>()

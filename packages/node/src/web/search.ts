@@ -5,7 +5,7 @@
  */
 import { readRecord } from '@commonplace/record'
 import { accessOf } from '@commonplace/core'
-import type { DocId, DocumentInfo, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocId, DocumentInfo, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import { MAX_SEARCH_RESULTS } from './constants.ts'
 
 /** One document in a search answer. */
@@ -31,6 +31,8 @@ export interface SearchQuery {
   maturity?: string
   status?: string
   owner?: string
+  /** Only documents shared with this learning network. */
+  network?: string
 }
 
 interface Entry { changeSeq: number, text: string, lower: string, hit: Omit<SearchHit, 'snippet' | 'updatedAt' | 'access'> }
@@ -39,7 +41,7 @@ export interface SearchIndex {
   search(query: SearchQuery): SearchHit[]
 }
 
-export function searchIndex (store: DocumentStore, self: OrgId): SearchIndex {
+export function searchIndex (store: DocumentStore, self: OrgId, membership?: Membership): SearchIndex {
   const cache = new Map<DocId, Entry>()
 
   const entry = (info: DocumentInfo): Entry => {
@@ -67,13 +69,14 @@ export function searchIndex (store: DocumentStore, self: OrgId): SearchIndex {
       const hits: SearchHit[] = []
       for (const info of store.list()) {
         const acl = store.access(info.id)
-        const access = acl != null ? accessOf(acl, self) : null
+        const access = acl != null ? accessOf(acl, self, membership) : null
         if (access == null) continue
         const e = entry(info)
         if (query.kind && e.hit.kind !== query.kind) continue
         if (query.maturity && e.hit.maturity !== query.maturity) continue
         if (query.status && e.hit.status !== query.status) continue
         if (query.owner && e.hit.owner !== query.owner) continue
+        if (query.network && !acl!.grants.some(g => g.to === query.network && g.role !== 'none')) continue
         if (!words.every(w => e.lower.includes(w))) continue
         const hit: SearchHit = { ...e.hit, updatedAt: new Date(info.updatedAt).toISOString(), access }
         if (words.length > 0) hit.snippet = snippet(e.text, e.lower.indexOf(words[0]))

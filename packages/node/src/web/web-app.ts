@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import * as Y from 'yjs'
 import { CommonplaceError, InvalidInputError, NotFoundError, parseDocId } from '@commonplace/core'
-import type { DocumentStore, OrgId } from '@commonplace/core'
+import type { DocumentStore, Membership, OrgId } from '@commonplace/core'
 import type { ComponentLogger, Libp2p } from '@libp2p/interface'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { HttpWebHook } from '../http-api.ts'
@@ -31,6 +31,8 @@ export interface WebAppInit {
   libp2p: Libp2p
   self: OrgId
   name: string
+  /** Network rosters: a grant to a network covers its members. */
+  membership?: Membership
   /** The built app's folder. Default apps/web/dist of this repository. */
   root?: string
   logger: ComponentLogger
@@ -49,12 +51,12 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const log = init.logger.forComponent('commonplace:web')
   const sessions: Sessions = await createSessions({ dataDir: init.dataDir })
   const files = staticFiles(init.root ?? DEFAULT_WEB_ROOT)
-  const search = searchIndex(init.store, init.self)
+  const search = searchIndex(init.store, init.self, init.membership)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
   const rooms: DocRooms = createDocRooms({
-    store: init.store, self: init.self, log, onLocalAwareness: (doc, update) => { relay.send(doc, update) }
+    store: init.store, self: init.self, membership: init.membership, log, onLocalAwareness: (doc, update) => { relay.send(doc, update) }
   })
-  const relay: AwarenessRelay = awarenessRelay({ libp2p: init.libp2p, store: init.store, rooms: () => rooms, log })
+  const relay: AwarenessRelay = awarenessRelay({ libp2p: init.libp2p, store: init.store, membership: init.membership, rooms: () => rooms, log })
   await relay.start()
   let origin = ''
   let port = 0
@@ -104,7 +106,7 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
           if (value != null && value.length > 500) throw new InvalidInputError(`"${name}" is too long`)
           return value
         }
-        return json(res, search.search({ q: text('q'), kind: text('kind'), maturity: text('maturity'), status: text('status'), owner: text('owner') }))
+        return json(res, search.search({ q: text('q'), kind: text('kind'), maturity: text('maturity'), status: text('status'), owner: text('owner'), network: text('network') }))
       }
       const state = /^\/api\/web\/docs\/([^/]+)\/state$/.exec(url.pathname)
       if (req.method === 'GET' && state != null) {
