@@ -16,6 +16,11 @@ import type { NetworkRegistry } from './registry.ts'
 export interface NetworkServiceInit {
   registry: NetworkRegistry
   now?: () => number
+  /**
+   * Called when a peer took statements of ours that changed its roster (it may now accept
+   * documents it refused a moment ago: offer them again).
+   */
+  onDelivered?: (peer: OrgId, networks: NetworkId[]) => void
 }
 
 export interface NetworkServiceComponents {
@@ -30,8 +35,11 @@ export interface NetworkServiceEvents {
 }
 
 export interface NetworkService extends TypedEventEmitter<NetworkServiceEvents>, Startable {
-  /** Send every statement of `networks` (default: all shared) to a connected peer. */
-  push(connection: Connection, networks?: NetworkId[]): Promise<void>
+  /**
+   * Send every statement of `networks` (default: all shared) to a connected peer; resolves once
+   * the peer holds them, with whether its roster changed.
+   */
+  push(connection: Connection, networks?: NetworkId[]): Promise<boolean>
 }
 
 export function networkService (init: NetworkServiceInit): (components: NetworkServiceComponents) => NetworkService {
@@ -75,9 +83,10 @@ class Networks extends TypedEventEmitter<NetworkServiceEvents> implements Networ
   }
 
   /** The statements a peer may have: those of the networks it is in or asked to join, with presences. */
-  private statementsFor (peer: OrgId, only?: NetworkId[]): Statement[] {
+  private statementsFor (peer: OrgId, only?: NetworkId[]): { statements: Statement[], networks: NetworkId[] } {
     const { registry } = this.init
     const out: Statement[] = []
+    const networks: NetworkId[] = []
     const orgs = new Set<OrgId>()
     for (const network of only ?? registry.networks()) {
       const roster = registry.roster(network)
@@ -85,34 +94,42 @@ class Networks extends TypedEventEmitter<NetworkServiceEvents> implements Networ
       const related = roster.members.has(peer) || roster.removed.has(peer) || roster.requests.some(r => r.member === peer)
       if (!related) continue
       out.push(...registry.statements(network))
+      networks.push(network)
       for (const org of roster.members.keys()) orgs.add(org)
     }
     for (const org of orgs) {
       const presence = registry.presence(org)
       if (presence != null) out.push(presence)
     }
-    return out
+    return { statements: out, networks }
   }
 
-  async push (connection: Connection, networks?: NetworkId[]): Promise<void> {
+  async push (connection: Connection, only?: NetworkId[]): Promise<boolean> {
     const peer = connection.remotePeer.toString() as OrgId
-    const statements = this.statementsFor(peer, networks)
-    if (statements.length === 0 || connection.status !== 'open') return
-    const stream = await connection.newStream(NETWORK_PROTOCOL, { signal: AbortSignal.timeout(JOIN_TIMEOUT_MS) })
+    const { statements, networks } = this.statementsFor(peer, only)
+    if (statements.length === 0 || connection.status !== 'open') return false
+    const signal = AbortSignal.timeout(JOIN_TIMEOUT_MS)
+    const stream = await connection.newStream(NETWORK_PROTOCOL, { signal })
+    let changed = false
     try {
-      await writeFrame(stream, statements)
+      await writeFrame(stream, statements, { signal })
+      // the peer answers once it holds the statements: what depends on them (documents shared
+      // with the network) can follow without racing them
+      changed = (await readFrame(stream, { signal }) as { changed?: unknown })?.changed === true
       await stream.close()
     } catch (err) {
       stream.abort(err as Error)
       throw err
     }
+    if (changed) this.init.onDelivered?.(peer, networks)
+    return changed
   }
 
   private async receive (stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString() as OrgId
     try {
-      const frame = await readFrame(stream, { signal: AbortSignal.timeout(JOIN_TIMEOUT_MS) })
-      await stream.close().catch(() => {})
+      const signal = AbortSignal.timeout(JOIN_TIMEOUT_MS)
+      const frame = await readFrame(stream, { signal })
       if (!Array.isArray(frame) || frame.length > MAX_STATEMENTS_PER_NETWORK * 4) throw new Error('expected a list of statements')
       const verified: Statement[] = []
       for (const value of frame) {
@@ -122,7 +139,9 @@ class Networks extends TypedEventEmitter<NetworkServiceEvents> implements Networ
           this.safeDispatch({ peer, message: (err as Error).message })
         }
       }
-      this.init.registry.add(verified)
+      const { networks } = this.init.registry.add(verified)
+      await writeFrame(stream, { ok: true, changed: networks.length > 0 }, { signal })
+      await stream.close().catch(() => {})
     } catch (err) {
       stream.abort(err as Error)
       this.safeDispatch({ peer, message: (err as Error).message })

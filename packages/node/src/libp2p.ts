@@ -11,7 +11,7 @@ import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay
 import { syncService } from '@commonplace/sync'
 import type { SyncService } from '@commonplace/sync'
 import { networkService } from '@commonplace/network'
-import type { NetworkRegistry, NetworkService } from '@commonplace/network'
+import type { NetworkRegistry, NetworkService, NetworkServiceInit } from '@commonplace/network'
 import type { DocumentStore } from '@commonplace/core'
 import type { ComponentLogger, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
@@ -37,6 +37,8 @@ export interface Libp2pInit {
   connectionManager?: Libp2pOptions['connectionManager']
   /** The learning networks this node knows (membership for network grants, roster replication). */
   registry: NetworkRegistry
+  /** Told when a peer's roster changed from our statements (see NetworkServiceInit.onDelivered). */
+  onDelivered?: NetworkServiceInit['onDelivered']
   /** Decides, after Noise identified the peer, whether an inbound connection is refused. */
   denyInbound: (peer: PeerId) => boolean
   /** Find peers on the local network with mDNS (default true). */
@@ -54,7 +56,7 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
     identify: identify(),
     ping: ping(),
     sync: syncService({ store: init.store, name: init.name, membership: init.registry.membership }),
-    network: networkService({ registry: init.registry })
+    network: networkService({ registry: init.registry, onDelivered: init.onDelivered })
   }
   if (init.relay === true) services.relay = circuitRelayServer()
   return await createLibp2p({

@@ -36,6 +36,8 @@ export interface NetworkManager {
   documentsOf(network: NetworkId): DocId[]
   /** Publish a fresh presence and dial every member not connected. */
   reachOut(): Promise<void>
+  /** A peer took roster statements of ours that changed its roster: offer it the networks' documents. */
+  delivered(peer: OrgId, networks: NetworkId[]): void
 }
 
 export function createNetworkManager (init: NetworkManagerInit): NetworkManager {
@@ -140,11 +142,12 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
   /** Push changed networks' statements to connected peers; offer their documents again. */
   function onRosterChange (networks: NetworkId[]): void {
     if (libp2p == null || stopped) return
-    for (const conn of libp2p.getConnections()) {
-      libp2p.services.network.push(conn, networks).catch(err => { log('roster push to %p failed: %s', conn.remotePeer, (err as Error).message) })
-    }
     const docs = networks.flatMap(documentsOf)
     if (docs.length > 0) libp2p.services.sync.refresh(docs)
+    for (const conn of libp2p.getConnections()) {
+      // once the peer holds the new statements, onDelivered offers it the network's documents again
+      libp2p.services.network.push(conn, networks).catch(err => { log('roster push to %p failed: %s', conn.remotePeer, (err as Error).message) })
+    }
     for (const network of networks) enforceRemovals(network, documentsOf(network)).catch(err => { log.error('applying a removal failed: %e', err) })
     closeRefused()
     dialMembers()
@@ -189,6 +192,10 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     denyInbound,
     documentsOf,
     lastSeen: org => seen.get(org),
+    delivered (peer, networks) {
+      const docs = networks.flatMap(documentsOf)
+      if (docs.length > 0) libp2p?.services.sync.refresh(docs, peer)
+    },
     async start (node) {
       libp2p = node
       offs.push(registry.onChange(({ networks, presence }) => {

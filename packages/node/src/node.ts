@@ -99,6 +99,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       connectionManager: init.connectionManager,
       registry,
       denyInbound: peer => networks.denyInbound(peer),
+      onDelivered: (peer, ids) => { networks.delivered(peer, ids) },
       mdns: init.mdns,
       relay: init.relay
     })

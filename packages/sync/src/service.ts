@@ -50,10 +50,10 @@ export interface SyncService extends TypedEventEmitter<SyncEvents>, Startable {
   /** Peers with an open session, with the names they gave. */
   peers(): Array<{ orgId: OrgId, name?: string }>
   /**
-   * Offer documents again to every connected peer that may read them now (after a membership
-   * change made a network grant reach new organisations).
+   * Offer documents again to every connected peer (or to `peer`) that may read them now (after
+   * a membership change made a network grant reach new organisations).
    */
-  refresh(docs: DocId[]): void
+  refresh(docs: DocId[], peer?: OrgId): void
   /** Frames and their bytes sent and received since start (payload, without libp2p framing). */
   readonly stats: { bytesIn: number, bytesOut: number, framesIn: number, framesOut: number }
 }
@@ -182,9 +182,16 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
     entry.channel.close().catch(() => {})
   }
 
-  refresh (docs: DocId[]): void {
+  refresh (docs: DocId[], peer?: OrgId): void {
+    const channels = peer == null ? [...this.channels.values()] : [this.channels.get(peer)].filter(c => c != null)
     for (const id of docs) {
-      this.onChange({ id, accessChanged: true, origin: { kind: 'local' }, changeSeq: this.init.store.info(id)?.changeSeq ?? 0 })
+      for (const { channel, session } of channels) {
+        try {
+          channel.send(session.reoffer(id))
+        } catch (err) {
+          channel.abort(err as Error)
+        }
+      }
     }
   }
 

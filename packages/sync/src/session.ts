@@ -35,6 +35,11 @@ export interface SyncSession {
   receive(message: Message): Promise<Message[]>
   /** What the peer must hear of a change in the local store. */
   onChange(change: DocumentChange): Message[]
+  /**
+   * The access list and an offer for a document the peer may read, even if sent before (the
+   * peer may have refused them while it did not yet know it could take them).
+   */
+  reoffer(id: DocId): Message[]
   /** A MARK for the latest change, when there is a new one to confirm and the catch-up was queued. */
   mark(): Message[]
   /** True once every WANT we sent was answered. */
@@ -108,6 +113,14 @@ class Session implements SyncSession {
     if (change.accessChanged) return [...this.accessFor(acl), this.offer(change.id)]
     if (change.update == null || !mayWrite(acl, this.self, this.membership)) return []
     return [...this.accessFor(acl), { type: 'update', doc: change.id, update: change.update }]
+  }
+
+  reoffer (id: DocId): Message[] {
+    if (!this.scanned) return []
+    const acl = this.store.access(id)
+    if (acl == null || !mayRead(acl, this.peer, this.membership)) return []
+    this.accessSent.delete(id)
+    return [...this.accessFor(acl), this.offer(id)]
   }
 
   mark (): Message[] {
