@@ -63,6 +63,13 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
   it('logs in with the one-time link, and the link does not work twice', async () => {
     await pageA.getByRole('button', { name: 'New document' }).waitFor()
     await waitForText(pageA, 'Connection', 'Connected to the node')
+    // what loading the app cost (an observation for docs/web.md, not an assertion)
+    const load = await pageA.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
+      const bytes = performance.getEntriesByType('resource').reduce((sum, r) => sum + (r as PerformanceResourceTiming).encodedBodySize, nav.encodedBodySize)
+      return { ms: Math.round(nav.loadEventEnd - nav.startTime), kB: Math.round(bytes / 1024) }
+    })
+    console.log(`[web] the app loaded in ${load.ms} ms, ${load.kB} kB from the node`)
     const again = await contexts[1].request.get(a.login)
     expect(again.status()).toBe(403)
   })
