@@ -22,7 +22,9 @@ export const OPTIONS = {
   visibility: { type: 'string' },
   expires: { type: 'string' },
   uses: { type: 'string' },
-  brief: { type: 'string' }
+  brief: { type: 'string' },
+  relay: { type: 'boolean' },
+  'no-mdns': { type: 'boolean' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -51,6 +53,8 @@ export interface CliOptions {
   expires?: string
   uses?: string
   brief?: string
+  relay?: boolean
+  'no-mdns'?: boolean
 }
 
 export interface ParsedArgs {

@@ -27,6 +27,10 @@ export interface CreateNodeOptions {
   name?: string
   listen?: string[]
   http?: { host: string, port: number }
+  /** Find members on the local network with mDNS (default true). */
+  mdns?: boolean
+  /** Serve as a circuit relay v2 for members behind NAT. */
+  relay?: boolean
 }
 
 /** The running node as the CLI sees it. */

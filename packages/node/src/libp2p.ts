@@ -58,7 +58,8 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
     sync: syncService({ store: init.store, name: init.name, membership: init.registry.membership }),
     network: networkService({ registry: init.registry, onDelivered: init.onDelivered })
   }
-  if (init.relay === true) services.relay = circuitRelayServer()
+  // relayed member-to-member connections carry whole sessions: no per-connection data or time cap
+  if (init.relay === true) services.relay = circuitRelayServer({ reservations: { applyDefaultLimit: false } })
   return await createLibp2p({
     privateKey: init.privateKey,
     start: false,

@@ -12,13 +12,23 @@ const running: CommonplaceNode[] = []
 /** Ports of each data folder's last run: a restarted node listens where its peers last saw it. */
 const ports = new Map<string, string>()
 
-async function start (name: string, dataDir = mkdtempSync(join(tmpdir(), 'cp-net-'))): Promise<CommonplaceNode> {
+async function start (name: string, dataDir = mkdtempSync(join(tmpdir(), 'cp-net-')), options: { listen?: string[], relay?: boolean } = {}): Promise<CommonplaceNode> {
   if (!dirs.includes(dataDir)) dirs.push(dataDir)
   const node = await createNode({
-    dataDir, name, listen: [`/ip4/127.0.0.1/tcp/${ports.get(dataDir) ?? 0}`], http: { host: '127.0.0.1', port: 0 }, logger: prefixLogger(name), mdns: false, web: false
+    dataDir,
+    name,
+    listen: options.listen ?? [`/ip4/127.0.0.1/tcp/${ports.get(dataDir) ?? 0}`],
+    http: { host: '127.0.0.1', port: 0 },
+    logger: prefixLogger(name),
+    mdns: false,
+    web: false,
+    relay: options.relay,
+    // every node of the test is on 127.0.0.1: lift the per-host inbound rate limit
+    connectionManager: { inboundConnectionThreshold: Infinity }
   })
   await node.start()
-  ports.set(dataDir, node.listenAddresses()[0].split('/')[4])
+  const tcp = node.listenAddresses().find(a => a.startsWith('/ip4/') && !a.includes('p2p-circuit'))
+  if (tcp != null) ports.set(dataDir, tcp.split('/')[4])
   running.push(node)
   return node
 }
@@ -158,5 +168,29 @@ describe('learning networks (in one process)', () => {
     await f.api.accept(net.id, a.orgId)
     await until([a], async () => (await a.api.listNetworks())[0]?.role === 'member' && text(a, doc.id).includes('Monthly'), 'A is a member and holds the document')
     expect(await f.api.requests(net.id)).toEqual([])
+  })
+
+  it('two members that cannot be dialled directly reach each other through a member running as a relay', async () => {
+    const f = await start('Facilitator (relay)', undefined, { relay: true })
+    const net = await f.api.createNetwork({ name: 'Cluster' })
+    // each joins from a normal node, then runs listening only through F's relay (as behind NAT)
+    const behindNat = async (name: string): Promise<CommonplaceNode> => {
+      const dir = mkdtempSync(join(tmpdir(), 'cp-net-'))
+      const joiner = await start(name, dir)
+      await joiner.api.join((await f.api.invite(net.id, {})).code)
+      await stop(joiner)
+      const node = await start(name, dir, { listen: [`${f.listenAddresses()[0]}/p2p-circuit`] })
+      await until([node], () => node.listenAddresses().some(addr => addr.includes('/p2p-circuit')), `${name} holds a reservation at F`)
+      return node
+    }
+    const a = await behindNat('Riverside Surgery')
+    const b = await behindNat('Hillview Medical Practice')
+    const doc = await a.api.createDoc({ title: 'Site induction', sections: [{ heading: 'Checklist', text: 'Boots.' }] })
+    await a.api.share(doc.id, { with: net.id, role: 'edit' })
+    await until([a, b], () => text(b, doc.id).includes('Boots') && a.libp2p.getConnections(b.libp2p.peerId).length > 0, 'B holds the document of A')
+    // A and B have no address but the relay's: their connection is relayed
+    expect(a.libp2p.getConnections(b.libp2p.peerId).every(c => c.remoteAddr.toString().includes('/p2p-circuit'))).toBe(true)
+    await b.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'Hard hats.' } })
+    await until([a], () => text(a, doc.id).includes('Hard hats'), "A holds B's edit")
   })
 })

@@ -28,14 +28,18 @@ export const initCommand: CommandSpec = {
 export const startCommand: CommandSpec = {
   name: 'start',
   args: [],
-  options: ['name', 'listen', 'http'],
-  usage: 'start [--name NAME] [--listen MULTIADDR ...] [--http HOST:PORT]',
+  options: ['name', 'listen', 'http', 'relay', 'no-mdns'],
+  usage: 'start [--name NAME] [--listen MULTIADDR ...] [--http HOST:PORT] [--relay] [--no-mdns]',
   summary: 'Run the node until Ctrl+C (SIGINT) or SIGTERM',
   details: [
     '--name NAME           the organisation\'s display name (first run)',
     '--listen MULTIADDR    where peers reach this node; repeat for several',
     '                      (default /ip4/0.0.0.0/tcp/7421 and /ip4/0.0.0.0/tcp/7422/ws)',
-    '--http HOST:PORT      the local API (default 127.0.0.1:7420)'
+    '--http HOST:PORT      the local API (default 127.0.0.1:7420)',
+    '--relay               relay connections (circuit relay v2) for members behind NAT;',
+    '                      a member behind NAT then listens with --listen /p2p/<relay org id>/p2p-circuit',
+    '                      after connecting to the relay\'s address',
+    '--no-mdns             do not look for members on the local network (mDNS)'
   ],
   examples: [
     'commonplace start',
@@ -47,6 +51,8 @@ export const startCommand: CommandSpec = {
     if (options.name != null) nodeOptions.name = options.name
     if (options.listen != null) nodeOptions.listen = options.listen
     if (options.http != null) nodeOptions.http = parseHttpAddress(options.http, 'start')
+    if (options.relay === true) nodeOptions.relay = true
+    if (options['no-mdns'] === true) nodeOptions.mdns = false
     const node = await (await loadNode(deps.loadNode)).createNode(nodeOptions)
     const stop = stopRequest(ctx)
     try {
