@@ -5,7 +5,9 @@
  * the node stopped the page still opens and edits the document, and once the node is back the
  * edit reaches the other organisation. Screenshots of the main views go to docs/screenshots.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -196,5 +198,39 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     await pageA.getByLabel('Search', { exact: true }).fill('')
     await pageA.getByRole('link', { name: TITLE }).waitFor()
     await pageA.screenshot({ path: `${SCREENSHOTS}documents.png` })
+  })
+
+  it('exports Markdown and HTML with the metadata block and licence line, and imports Markdown as a new document', async () => {
+    await pageA.goto(`${a.apiUrl}/#/doc/${encodeURIComponent(docId)}`)
+    await pageA.getByRole('textbox', { name: 'Practice' }).waitFor()
+    await pageA.getByLabel('Licence', { exact: true }).selectOption('CC-BY-4.0')
+    await waitForText(pageA, 'Saved', 'All changes saved on the node')
+
+    const [md] = await Promise.all([pageA.waitForEvent('download'), pageA.getByRole('button', { name: 'Export Markdown' }).click()])
+    const markdown = readFileSync(await md.path(), 'utf8')
+    expect(md.suggestedFilename()).toMatch(/\.md$/)
+    expect(markdown).toMatch(/^---\n[\s\S]*licence: CC-BY-4.0[\s\S]*\n---\n/)
+    expect(markdown).toContain(`# ${TITLE}`)
+    expect(markdown).toContain('Second reader on Mondays.')
+
+    const [html] = await Promise.all([pageA.waitForEvent('download'), pageA.getByRole('button', { name: 'Export HTML' }).click()])
+    const page = readFileSync(await html.path(), 'utf8')
+    expect(page).toContain(`<h1>${TITLE}</h1>`)
+    expect(page).toMatch(/<th>Licence<\/th><td>CC-BY-4.0<\/td>/)
+    expect(page).toContain('Licensed under CC BY 4.0')
+    expect(page).toContain('Second reader on Mondays.')
+
+    const folder = mkdtempSync(join(tmpdir(), 'cp-import-'))
+    try {
+      const file = join(folder, 'cold-chain.md')
+      writeFileSync(file, '# Vaccine fridge cold-chain breach: first-hour checklist\n\n## Practice\n\n- [ ] Move the vaccines to the back-up fridge\n- [ ] Record the minimum and maximum temperatures\n')
+      await pageA.goto(`${a.apiUrl}/#/`)
+      await pageA.getByLabel('Import Markdown', { exact: true }).setInputFiles(file)
+      await pageA.waitForURL(url => url.hash.startsWith('#/doc/') && !url.hash.includes(encodeURIComponent(docId)))
+      await waitForText(pageA, 'Practice', 'Record the minimum and maximum temperatures')
+      expect(await pageA.getByLabel('Title', { exact: true }).inputValue()).toBe('Vaccine fridge cold-chain breach: first-hour checklist')
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })

@@ -8,7 +8,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { api } from './api.ts'
 
-export type SaveState = 'saved' | 'saving' | 'offline' | 'loading'
+export type SaveState = 'saved' | 'saving' | 'offline' | 'loading' | 'refused'
 
 export interface DocSession {
   readonly id: string
@@ -90,16 +90,17 @@ export function openDocSession (id: string, user: { name: string, color: string 
   })
   provider.on('status', ({ status }: { status: string }) => {
     session.connected = status === 'connected'
-    if (!session.connected) session.save = 'offline'
+    if (!session.connected && session.save !== 'refused') session.save = 'offline'
     emit()
   })
   provider.on('sync', (synced: boolean) => {
     if (synced) schedule()
   })
   provider.on('connection-close', (event: CloseEvent | null) => {
+    // the node does not hold the document (any more), or this organisation lost access to it
     if (event?.code === 4404 || event?.code === 4403) {
       provider.shouldConnect = false
-      session.save = 'offline'
+      session.save = 'refused'
       emit()
     }
   })

@@ -40,7 +40,7 @@ export function createSectionEditor (init: SectionEditorInit): Editor {
       TableRow,
       TableHeader,
       TableCell,
-      Link.configure({ openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] }),
+      Link.configure({ openOnClick: false, autolink: true }),
       Collaboration.configure({ fragment: init.body }),
       CollaborationCursor.configure({ provider: init.provider, user: init.user })
     ],

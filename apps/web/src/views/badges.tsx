@@ -20,7 +20,8 @@ const SAVE_TEXT: Record<DocSession['save'], string> = {
   saved: 'All changes saved on the node',
   saving: 'Saving to the node…',
   offline: 'Offline: changes kept in this browser',
-  loading: 'Loading…'
+  loading: 'Loading…',
+  refused: 'Not on the node: it does not hold this document, or your organisation no longer has access. Edits stay in this browser only.'
 }
 
 export function SaveBadge ({ session }: { session: DocSession }) {
