@@ -308,7 +308,7 @@ describe('an approval network: requests, acceptance, topics, facilitator-only co
 
   it('a member that leaves is no longer on anyone\'s roster', async () => {
     const left = await cliOk<NetworkJson>(b.dataDir, ['network', 'leave', network])
-    expect(left.id).toBe(network)
+    expect(left).toMatchObject({ id: network, role: 'removed' })
     await rosterConverged([f, a], network, [f, a], 'F and A no longer list B')
   })
 })
