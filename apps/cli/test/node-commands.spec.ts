@@ -88,6 +88,15 @@ describe('start', () => {
     expect(result.json).toEqual({ orgId: ORG, name: 'Riverside', listen: [`/ip4/127.0.0.1/tcp/7421/p2p/${ORG}`], api: 'http://127.0.0.1:7420', dataDir: '/d' })
   })
 
+  it('asks for a relay and no mDNS with --relay and --no-mdns', async () => {
+    const node = fakeNodeModule()
+    const controller = new AbortController()
+    controller.abort()
+    const result = await run(['start', '--data', '/d', '--relay', '--no-mdns', '--json'], { signal: controller.signal, deps: { loadNode: async () => node } })
+    expect(result.code).toBe(0)
+    expect(node.creates).toEqual([{ dataDir: '/d', relay: true, mdns: false }])
+  })
+
   it('stops on SIGTERM when no signal is given', async () => {
     const node = fakeNodeModule()
     const before = process.listenerCount('SIGTERM')
