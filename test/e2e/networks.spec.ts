@@ -131,6 +131,8 @@ describe('a learning network: joining with a code, sharing with the network, no 
     await eventually(async () => {
       for (const node of [a, b, c, d]) expect(await peerIds(node.dataDir), node.name).not.toContain(f.orgId)
     }, { what: 'the members see that F is gone' })
+    const facilitator = (await members(a, network)).find(m => m.orgId === f.orgId)
+    expect(facilitator).toMatchObject({ role: 'facilitator', online: false, lastSeen: expect.any(String) })
 
     await cliOk(b.dataDir, ['doc', 'edit', docId, '--append-section', `${B_HEADING}=${B_TEXT}`])
     const doc = await convergedDoc([a, b, c, d], docId, "A, B, C and D hold B's edit")

@@ -3,7 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
-import { AddressInUseError, CommonplaceError } from '@commonplace/core'
+import { AddressInUseError } from '@commonplace/core'
 import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
@@ -54,8 +54,8 @@ export interface CommonplaceNode {
   listenAddresses(): string[]
   /** What happens at the node (the same events as `GET /api/events`). */
   readonly events: NodeEventSource
-  /** A fresh one-time login link for the web app (after start; throws without the web app). */
-  loginLink(): string
+  /** A fresh one-time login link for the web app (after start); undefined when the web app is off. */
+  loginLink(): string | undefined
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -161,9 +161,8 @@ class Node implements CommonplaceNode {
     return this.libp2p.getMultiaddrs().map(ma => ma.toString())
   }
 
-  loginLink (): string {
-    if (this.web == null) throw new CommonplaceError('The web app is not running', 'ERR_NOT_STARTED')
-    return this.web.loginLink()
+  loginLink (): string | undefined {
+    return this.web?.loginLink()
   }
 
   async start (): Promise<void> {
