@@ -1,22 +1,12 @@
+import type { SearchHit } from '../../../packages/node/src/web/search.ts'
+
 /**
  * The node's local API as the page uses it: same origin, the session cookie, JSON. Every failure
  * becomes an {@link ApiError} whose message a person can act on.
  */
 
-export interface DocHit {
-  id: string
-  title: string
-  owner: string
-  kind: string
-  maturity: string
-  status: string
-  licence: string
-  tags: string[]
-  reviewBy?: string
-  updatedAt: string
-  access: 'owner' | 'edit' | 'read'
-  snippet?: string
-}
+/** A document in a search answer: the node's type (a type-only import, nothing of the node's code). */
+export type DocHit = SearchHit
 
 export interface Grant { to: string, role: 'read' | 'edit' | 'none', issuer: string, issuedAt: string }
 

@@ -64,7 +64,7 @@ export const startCommand: CommandSpec = {
     }
     const listen = node.listenAddresses()
     // the web app's one-time login link (a node built without the web app has none)
-    const login = (node as typeof node & { loginLink?: () => string }).loginLink?.()
+    const login = (node as typeof node & { loginLink?: () => string | undefined }).loginLink?.()
     out.result({ orgId: node.orgId, name: node.name, listen, api: node.apiUrl, dataDir, ...(login != null ? { login } : {}) }, () => [
       'Commonplace node running',
       `Organisation: ${node.orgId}`,

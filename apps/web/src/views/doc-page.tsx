@@ -80,18 +80,20 @@ function title (doc: Y.Doc): string {
   return String(doc.getMap('meta').get('title') ?? '')
 }
 
-function useObserveDeep (type: Y.Map<unknown>): void {
+/** Render again when `type` changes (`deep`: also when anything inside it does). */
+function useObserve (type: Y.Map<unknown> | Y.Array<unknown>, deep: boolean): void {
   const [, setTick] = useState(0)
   useEffect(() => {
     const on = (): void => { setTick(t => t + 1) }
-    type.observeDeep(on)
-    return () => { type.unobserveDeep(on) }
-  }, [type])
+    if (deep) type.observeDeep(on)
+    else type.observe(on)
+    return () => { if (deep) type.unobserveDeep(on); else type.unobserve(on) }
+  }, [type, deep])
 }
 
 function MetaForm ({ doc, readOnly, id }: { doc: Y.Doc, readOnly: boolean, id: string }) {
   const meta = doc.getMap('meta')
-  useObserveDeep(meta)
+  useObserve(meta, true)
   const value = (key: string): string => String(meta.get(key) ?? '')
   useEffect(() => { if (value('title') !== '') rememberDoc(id, value('title')) })
   const patch = (p: MetaPatch): void => {
@@ -128,13 +130,7 @@ interface SectionsProps {
 }
 
 function Sections ({ session, user, readOnly, editors, onFocus }: SectionsProps) {
-  const sections = session.doc.getArray('sections')
-  const [, setTick] = useState(0)
-  useEffect(() => {
-    const on = (): void => { setTick(t => t + 1) }
-    sections.observe(on)
-    return () => { sections.unobserve(on) }
-  }, [sections])
+  useObserve(session.doc.getArray('sections'), false)
   const [heading, setHeading] = useState('')
   const refs = listSections(session.doc)
   return (

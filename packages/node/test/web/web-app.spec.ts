@@ -42,7 +42,7 @@ afterEach(async () => {
 
 /** Spend a login link; the `name=value` of the session cookie. */
 async function login (node: CommonplaceNode): Promise<string> {
-  const res = await fetch(node.loginLink(), { redirect: 'manual' })
+  const res = await fetch(node.loginLink()!, { redirect: 'manual' })
   expect(res.status).toBe(303)
   return (res.headers.get('set-cookie') ?? '').split(';')[0]
 }
@@ -103,7 +103,7 @@ describe('web app on the node', () => {
     expect(page.status).toBe(200)
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'")
     expect(await page.text()).toContain('<title>Commonplace</title>')
-    const link = a.loginLink()
+    const link = a.loginLink()!
     const first = await fetch(link, { redirect: 'manual' })
     expect(first.status).toBe(303)
     expect(first.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/)
