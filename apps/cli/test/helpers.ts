@@ -7,6 +7,7 @@ import type { DocSummary, DocView, InvitationView, JoinRequestView, LocalApi, Me
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
+type NodeEventSource = import('@commonplace/node').NodeEventSource
 
 /**
  * Only the HTTP layer of the node package, not its index (which loads libp2p and storage). A
@@ -102,10 +103,10 @@ export interface FakeNode {
 }
 
 /** A data folder with node.json and api-token, pointing at a real HTTP API over a fake LocalApi. */
-export async function startFakeNode (): Promise<FakeNode> {
+export async function startFakeNode (events?: NodeEventSource): Promise<FakeNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'commonplace-cli-'))
   const api = fakeApi()
-  const server = createHttpApi({ api, token: TOKEN, port: 0 })
+  const server = createHttpApi({ api, token: TOKEN, port: 0, ...(events == null ? {} : { events }) })
   const { url } = await server.start()
   await writeFile(join(dataDir, 'node.json'), JSON.stringify({ orgId: ORG, name: 'Riverside', listen: status.listenAddresses, api: url, pid: process.pid }))
   await writeFile(join(dataDir, 'api-token'), TOKEN + '\n', { mode: 0o600 })
