@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { peerIds, showDoc } from '../helpers/cli.ts'
+import { cliOk, peerIds, showDoc } from '../helpers/cli.ts'
 import { sectionText } from '../helpers/documents.ts'
 import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
@@ -232,5 +232,19 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     } finally {
       rmSync(folder, { recursive: true, force: true })
     }
+  })
+
+  it('opens a document shared for reading read-only, and says why', async () => {
+    const doc = await cliOk<{ id: string }>(a.dataDir, ['doc', 'create', '--title', 'Repeat prescription requests: 2-working-day turnaround',
+      '--section', 'Practice=Requests logged by 11:00 are ready in two working days.'])
+    await cliOk(a.dataDir, ['share', doc.id, '--with', b.orgId, '--role', 'read'])
+    await eventually(async () => { expect((await showDoc(b.dataDir, doc.id)).access).toBe('read') }, { what: 'Hillview holds the document to read' })
+    await pageB.goto(`${b.apiUrl}/#/doc/${encodeURIComponent(doc.id)}`)
+    await waitForText(pageB, 'Practice', 'Requests logged by 11:00')
+    await pageB.getByRole('note').getByText('Read only').waitFor()
+    await pageB.waitForFunction(() => document.querySelector('[aria-label="Practice"]')?.getAttribute('contenteditable') === 'false')
+    expect(await pageB.getByLabel('Title', { exact: true }).getAttribute('readonly')).not.toBeNull()
+    await pageB.getByRole('button', { name: 'Share' }).click()
+    await pageB.getByText('Only the owner (Riverside Surgery) can share this document.').waitFor()
   })
 })
