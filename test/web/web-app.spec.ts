@@ -159,6 +159,26 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     }
   })
 
+  it('formats with the toolbar from the keyboard: a checklist and a table reach the record as Markdown', async () => {
+    await pageA.getByRole('textbox', { name: 'Outcomes' }).click()
+    await pageA.getByRole('button', { name: 'Checklist' }).focus()
+    await pageA.keyboard.press('Enter')
+    await pageA.keyboard.type('Audit the inbox every Friday')
+    await pageA.getByRole('textbox', { name: 'Resources' }).click()
+    await pageA.getByRole('button', { name: 'Table' }).focus()
+    await pageA.keyboard.press('Enter')
+    await pageA.keyboard.type('Result')
+    await pageA.keyboard.press('Tab')
+    await pageA.keyboard.type('Who acts')
+    await waitForText(pageA, 'Saved', 'All changes saved on the node')
+    await eventually(async () => {
+      const text = sectionText(await showDoc(a.dataDir, docId))
+      expect(text).toContain('- [ ] Audit the inbox every Friday')
+      expect(text).toMatch(/\| Result \| Who acts \|/)
+    }, { what: 'the checklist and the table are in the record' })
+    await waitForText(pageB, 'Outcomes', 'Audit the inbox every Friday')
+  })
+
   it('keeps the text over a reload', async () => {
     await pageB.reload()
     await waitForText(pageB, 'Practice', 'Second reader on Mondays.')
