@@ -26,6 +26,10 @@ async function waitForText (page: Page, label: string, text: string): Promise<vo
   await page.waitForFunction(([l, t]) => Array.from(document.querySelectorAll(`[aria-label="${l}"]`)).some(e => e.textContent?.includes(t) === true), [label, text] as const)
 }
 
+async function editorFocused (page: Page, label: string): Promise<void> {
+  await page.waitForFunction(l => document.activeElement?.getAttribute('aria-label') === l, label)
+}
+
 async function typeAtEnd (page: Page, section: string, text: string): Promise<void> {
   const editor = page.getByRole('textbox', { name: section })
   await editor.click()
@@ -95,7 +99,15 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     await pageB.getByText('Joined Northfield & Canal PCN.').waitFor()
     await eventually(async () => { expect(await peerIds(b.dataDir)).toContain(a.orgId) }, { what: 'Hillview is connected to Riverside' })
     await pageA.getByRole('list', { name: 'Members' }).getByText('Hillview Medical Practice').waitFor()
+
+    // the facilitator seeds a topic; the member browses it
+    await pageA.getByLabel('Topic title', { exact: true }).fill('Results handling across the PCN')
+    await pageA.getByLabel('Brief', { exact: true }).fill('How each practice makes sure abnormal results are acted on the same day')
+    await pageA.getByRole('button', { name: 'Seed topic' }).click()
+    await pageA.getByRole('list', { name: 'Topics' }).getByRole('link', { name: 'Results handling across the PCN' }).waitFor()
     await pageA.screenshot({ path: `${SCREENSHOTS}network.png` })
+    await pageB.getByRole('link', { name: 'Northfield & Canal PCN' }).click()
+    await pageB.getByRole('list', { name: 'Topics' }).getByRole('link', { name: 'Results handling across the PCN' }).waitFor()
   })
 
   it('creates a record from the good-practice template and shares it for editing', async () => {
@@ -163,10 +175,12 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     await pageA.getByRole('textbox', { name: 'Outcomes' }).click()
     await pageA.getByRole('button', { name: 'Checklist' }).focus()
     await pageA.keyboard.press('Enter')
+    await editorFocused(pageA, 'Outcomes') // the tool gives the focus back to the editor
     await pageA.keyboard.type('Audit the inbox every Friday')
     await pageA.getByRole('textbox', { name: 'Resources' }).click()
     await pageA.getByRole('button', { name: 'Table' }).focus()
     await pageA.keyboard.press('Enter')
+    await editorFocused(pageA, 'Resources')
     await pageA.keyboard.type('Result')
     await pageA.keyboard.press('Tab')
     await pageA.keyboard.type('Who acts')

@@ -27,6 +27,8 @@ export function DocPage ({ id, me, status }: Props) {
   const [sharing, setSharing] = useState(false)
   const editors = useRef(new Map<string, Editor>())
   const [active, setActive] = useState<Editor | undefined>()
+  const activeRef = useRef<Editor | undefined>(undefined)
+  const onFocus = (editor: Editor): void => { activeRef.current = editor; setActive(editor) }
 
   useEffect(() => {
     const s = openDocSession(id, user)
@@ -70,8 +72,8 @@ export function DocPage ({ id, me, status }: Props) {
       {sharing && view != null && <SharePanel view={view} me={me} peers={peers} onChange={setView} />}
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />
-      <Toolbar editor={active} disabled={readOnly} />
-      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={setActive} />
+      <Toolbar editor={active} current={() => activeRef.current} disabled={readOnly} />
+      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} />
     </article>
   )
 }

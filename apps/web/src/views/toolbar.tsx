@@ -23,8 +23,11 @@ const TOOLS: Tool[] = [
   }
 ]
 
-/** Formatting for the section editor that last had the focus. */
-export function Toolbar ({ editor, disabled }: { editor: Editor | undefined, disabled: boolean }) {
+/**
+ * Formatting for the section editor that last had the focus: `editor` for what the buttons show,
+ * `current()` for what they act on (the focus may have moved since the last render).
+ */
+export function Toolbar ({ editor, current, disabled }: { editor: Editor | undefined, current: () => Editor | undefined, disabled: boolean }) {
   const [, setTick] = useState(0)
   useEffect(() => {
     if (editor == null) return
@@ -37,7 +40,7 @@ export function Toolbar ({ editor, disabled }: { editor: Editor | undefined, dis
       {TOOLS.map(tool => (
         <button key={tool.label} type="button" disabled={disabled || editor == null}
           aria-pressed={tool.active != null && editor != null ? tool.active(editor) : undefined}
-          onMouseDown={e => { e.preventDefault() }} onClick={() => { if (editor != null) tool.run(editor) }}>
+          onMouseDown={e => { e.preventDefault() }} onClick={() => { const target = current(); if (target != null) tool.run(target) }}>
           {tool.label}
         </button>
       ))}
