@@ -49,10 +49,10 @@ export function summarise (scenario: Scenario, runs: Metrics[], error?: string):
 
 /** The metric that decides each workload's ratio column. */
 const HEADLINE: Record<string, string[]> = {
-  'initial-sync': ['ms', 'bytes', 'peakRssMB'],
+  'initial-sync': ['ms', 'bytes', 'peakRssMB', 'firstMs', 'cpuMsB', 'idleMsB'],
   reconnect: ['ms', 'bytes'],
   'edit-latency': ['p50Ms', 'p99Ms'],
-  trace: ['ms', 'bytes', 'updateBytes', 'encodedBytes'],
+  trace: ['ms', 'bytes', 'updateBytes', 'encodedBytes', 'cpuMs'],
   footprint: ['startMs', 'idleRssMB', 'openRssMB', 'heldDocKB'],
   selective: ['bytes', 'unsharedDocsAtB'],
   'many-nodes': ['p50Ms', 'maxMs']

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out FILE] [--only WORKLOAD,…] [--systems NAME,…] [--runs N]`
+ * `npm run bench [-- --quick] [--out FILE] [--only WORKLOAD,…] [--systems NAME,…] [--variant TEXT] [--runs N]`
  *
  * Runs every workload for every system, alternating systems within each repetition, prints a
  * Markdown table and writes the full results as JSON (default bench/results/latest.json).
@@ -50,6 +50,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
       out: { type: 'string' },
       only: { type: 'string' },
       systems: { type: 'string' },
+      variant: { type: 'string' },
       runs: { type: 'string' }
     }
   })
@@ -58,7 +59,9 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const only = values.only?.split(',')
   const systems = values.systems?.split(',')
   const all = [...commonplaceScenarios(config), ...yjsLimitScenarios(config), ...await peerScenarios(config)]
-  const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)))
+  const variant = values.variant
+  const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
+    (variant == null || s.variant.includes(variant)))
   const groups = new Map<string, Scenario[]>()
   for (const s of chosen) {
     const key = `${s.workload}\u0000${s.variant}`

@@ -57,6 +57,7 @@ function traceLimit (config: BenchConfig): Metrics {
   const text = doc.getText('body')
   let updateBytes = 0
   doc.on('update', (u: Uint8Array) => { updateBytes += u.byteLength })
+  const cpu = process.cpuUsage()
   const start = performance.now()
   for (const txn of trace.txns) {
     doc.transact(() => {
@@ -67,6 +68,7 @@ function traceLimit (config: BenchConfig): Metrics {
     })
   }
   const ms = performance.now() - start
+  const used = process.cpuUsage(cpu)
   if (trace.endContent != null && text.toString() !== trace.endContent) throw new Error('trace did not end in endContent')
-  return { ms, updateBytes, encodedBytes: Y.encodeStateAsUpdate(doc).byteLength, edits: trace.txns.length }
+  return { ms, cpuMs: (used.user + used.system) / 1000, updateBytes, encodedBytes: Y.encodeStateAsUpdate(doc).byteLength, edits: trace.txns.length }
 }

@@ -2,11 +2,12 @@
  * A Commonplace node in its own process, driven by the benchmark over IPC, so that its memory
  * (peak RSS) and start-up are its own. Messages:
  *   → { cmd: 'start', dataDir }                      ← { ready, orgId, startMs }
- *   → { cmd: 'sync', addr, ids, lengths }            ← { synced, ms }   (dial, wait for every body)
+ *   → { cmd: 'sync', addr, ids, lengths }            ← { synced, ms, firstMs, cpuMs, idleMs }   (dial, wait for every body)
  *   → { cmd: 'open', count }                         ← { opened, rssMB }
  *   → { cmd: 'rss' }                                 ← { rssMB, peakRssMB }
  *   → { cmd: 'stop' }                                ← exits
  */
+import { performance } from 'node:perf_hooks'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { DocId } from '@commonplace/core'
 import type { CommonplaceNode } from '@commonplace/node'
@@ -40,11 +41,21 @@ async function handle (msg: any): Promise<void> {
     }
     case 'sync': {
       const n = node as CommonplaceNode
+      const cpu = process.cpuUsage()
+      const loop = performance.eventLoopUtilization()
       const start = performance.now()
+      let firstMs = NaN
+      const offFirst = n.store.onChange(() => { firstMs = performance.now() - start; offFirst() })
       const done = whenBodies(n, msg.ids as DocId[], msg.lengths as number[])
       await n.libp2p.dial(multiaddr(msg.addr as string))
       await done
-      send({ synced: true, ms: performance.now() - start })
+      const ms = performance.now() - start
+      const used = process.cpuUsage(cpu)
+      const idle = performance.eventLoopUtilization(loop).idle
+      // firstMs: until the first change arrived (connection, handshakes, HELLO); cpuMs: this
+      // process's CPU time (user + system) over the sync, less sensitive to a busy machine than
+      // ms; idleMs: time its event loop waited (for the connection, then for data)
+      send({ synced: true, ms, firstMs, cpuMs: (used.user + used.system) / 1000, idleMs: idle })
       return
     }
     case 'open': {

@@ -50,9 +50,9 @@ async function initialSync (ctx: RunContext): Promise<Metrics> {
     const { orgId } = await peer.ask({ cmd: 'start', dataDir: ctx.tmpDir() })
     await shareDocs(a, dataDirOf(a), ids, [orgId], 'read')
     proxy.reset()
-    const { ms } = await peer.ask({ cmd: 'sync', addr: viaProxy(proxy.port, a.orgId), ids, lengths: contents.map(c => c.text.length) })
+    const { ms, firstMs, cpuMs, idleMs } = await peer.ask({ cmd: 'sync', addr: viaProxy(proxy.port, a.orgId), ids, lengths: contents.map(c => c.text.length) })
     const { peakRssMB } = await peer.ask({ cmd: 'rss' })
-    return { ms, bytesUp: proxy.up, bytesDown: proxy.down, bytes: proxy.up + proxy.down, peakRssMB }
+    return { ms, firstMs, cpuMsB: cpuMs, idleMsB: idleMs, bytesUp: proxy.up, bytesDown: proxy.down, bytes: proxy.up + proxy.down, peakRssMB }
   } finally {
     await peer.stop()
     await proxy.close()

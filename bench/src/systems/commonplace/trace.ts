@@ -44,6 +44,7 @@ async function paperTrace (ctx: RunContext): Promise<Metrics> {
   const { a, b, id, proxy } = await pair(ctx)
   try {
     proxy.reset()
+    const cpu = process.cpuUsage()
     const start = performance.now()
     let expected: string | undefined = trace.endContent
     for (let i = 0; i < trace.txns.length; i++) {
@@ -60,7 +61,9 @@ async function paperTrace (ctx: RunContext): Promise<Metrics> {
     expected ??= a.store.read(id, d => d.getText('body').toString())
     await whenText(b, id, expected)
     const ms = performance.now() - start
-    return { ms, bytes: proxy.up + proxy.down, bytesToB: proxy.down, edits: trace.txns.length }
+    // both nodes run in this process: its CPU time (user + system, all threads) covers both
+    const used = process.cpuUsage(cpu)
+    return { ms, cpuMs: (used.user + used.system) / 1000, bytes: proxy.up + proxy.down, bytesToB: proxy.down, edits: trace.txns.length }
   } finally {
     await proxy.close()
     await Promise.all([a.stop(), b.stop()])
