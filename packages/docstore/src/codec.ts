@@ -102,12 +102,41 @@ export function decodeAcl (id: DocId, bytes: Uint8Array): AccessList {
   })
 }
 
-/** A log row: a count, then that many Yjs updates, applied in order when the document loads. */
+/**
+ * A log row: a count, then that many Yjs updates (each a varuint length and its bytes), applied in
+ * order when the document loads. Sized first and written into one buffer: a row of a thousand
+ * keystroke updates is one allocation, not a growing chain of encoder buffers.
+ */
 export function encodeLogRow (updates: Uint8Array[]): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, updates.length)
-  for (const u of updates) encoding.writeVarUint8Array(e, u)
-  return encoding.toUint8Array(e)
+  let size = varUintLength(updates.length)
+  for (const u of updates) size += varUintLength(u.byteLength) + u.byteLength
+  const row = new Uint8Array(size)
+  let pos = writeVarUint(row, 0, updates.length)
+  for (const u of updates) {
+    pos = writeVarUint(row, pos, u.byteLength)
+    row.set(u, pos)
+    pos += u.byteLength
+  }
+  return row
+}
+
+function varUintLength (n: number): number {
+  let length = 1
+  while (n > 0x7f) {
+    n = Math.floor(n / 128)
+    length++
+  }
+  return length
+}
+
+/** lib0's varuint (7 bits a byte, low first): write `n` at `pos`, return the position after it. */
+function writeVarUint (into: Uint8Array, pos: number, n: number): number {
+  while (n > 0x7f) {
+    into[pos++] = 0x80 | (n & 0x7f)
+    n = Math.floor(n / 128)
+  }
+  into[pos++] = n
+  return pos
 }
 
 export function decodeLogRow (id: DocId, row: Uint8Array): Uint8Array[] {

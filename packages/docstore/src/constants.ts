@@ -9,3 +9,9 @@ export const DEFAULT_MAX_UPDATE_BYTES = 8 * 1024 * 1024
 
 /** Index entries and access lists kept decoded in memory; the others are read from disk when used. */
 export const DEFAULT_MAX_INDEXED = 1024
+
+/**
+ * Longest wait (ms) before a checkpoint with no change to ride along is written on its own.
+ * Checkpoints go with the next batch of changes; one lost in a crash only means offering more.
+ */
+export const CHECKPOINT_WRITE_DELAY = 1000

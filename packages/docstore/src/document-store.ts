@@ -20,7 +20,7 @@ import { createAnnouncer } from './announcer.ts'
 import type { Announcer } from './announcer.ts'
 import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
-import { DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
+import { CHECKPOINT_WRITE_DELAY, DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
 import {
   ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
 } from './keys.ts'
@@ -76,6 +76,7 @@ class Store implements DocumentStore {
   private durableSeq: number
   private batch: WriteBatch | null = null
   private flushScheduled = false
+  private checkpointTimer?: ReturnType<typeof setTimeout>
   private failed = 0
   private readonly storage: KeyValueStore
   private readonly log?: Logger
@@ -112,13 +113,20 @@ class Store implements DocumentStore {
 
   /**
    * Write every change made since the last flush in one atomic batch, then announce them.
-   * On failure memory is put back as it is on disk and the error is thrown.
+   * On failure memory is put back as it is on disk and the error is thrown. Checkpoints staged
+   * with no change to ride along stay staged (see setCheckpoint).
    */
   flush (): void {
+    this.writeBatch(false)
+  }
+
+  private writeBatch (checkpointsToo: boolean): void {
     this.announcer.announce()
     const batch = this.batch
-    if (batch == null) return
+    if (batch == null || (!checkpointsToo && batch.before.size === 0)) return
     this.batch = null
+    clearTimeout(this.checkpointTimer)
+    this.checkpointTimer = undefined
     for (const id of batch.updates.keys()) {
       const doc = this.cache.get(id)
       const info = this.infos.get(id)
@@ -194,7 +202,7 @@ class Store implements DocumentStore {
     const pendingBefore = pendingOf(doc)
     let effective: Uint8Array | null
     try {
-      effective = captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) })
+      effective = isEmpty(doc) ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) })
     } catch (err) {
       this.cache.evict(id)
       throw new CorruptUpdateError(`Update for ${id} could not be applied`, { cause: err })
@@ -258,12 +266,21 @@ class Store implements DocumentStore {
     return this.batch?.checkpoints.get(key) ?? decodeUint(this.storage.get(key))
   }
 
-  /** Staged with the next batch: a checkpoint lost in a crash only means offering more again. */
+  /**
+   * Staged with the next batch of changes, or written on its own after CHECKPOINT_WRITE_DELAY (or
+   * at close): a checkpoint lost in a crash only means offering more again, so an ACK does not
+   * cost a disk write of its own while changes keep coming.
+   */
   setCheckpoint (peer: OrgId, peerStoreId: string, seq: number): void {
     if (seq <= this.checkpoint(peer, peerStoreId) || seq > this.durableSeq) return
     const batch = this.batch ??= createWriteBatch()
     batch.checkpoints.set(checkpointKey(peer, peerStoreId), seq)
-    this.scheduleFlush()
+    if (batch.before.size > 0 || this.checkpointTimer != null) return
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined
+      this.flushLogged(true)
+    }, CHECKPOINT_WRITE_DELAY)
+    this.checkpointTimer.unref?.()
   }
 
   onChange (listener: DocumentChangeListener): () => void {
@@ -275,7 +292,11 @@ class Store implements DocumentStore {
     return () => { this.durableListeners.delete(listener) }
   }
 
+  /** Writes what is staged (checkpoints included), then unloads everything. */
   close (): void {
+    this.flushLogged(true)
+    clearTimeout(this.checkpointTimer)
+    this.checkpointTimer = undefined
     this.cache.clear()
     this.announcer.clear()
     this.durableListeners.clear()
@@ -351,12 +372,16 @@ class Store implements DocumentStore {
     this.flushScheduled = true
     setImmediate(() => {
       this.flushScheduled = false
-      try {
-        this.flush()
-      } catch (err) {
-        this.log?.error('writing changes failed; memory is back to what is on disk: %e', err)
-      }
+      this.flushLogged()
     })
+  }
+
+  private flushLogged (checkpointsToo = false): void {
+    try {
+      this.writeBatch(checkpointsToo)
+    } catch (err) {
+      this.log?.error('writing changes failed; memory is back to what is on disk: %e', err)
+    }
   }
 
   /** Put memory back to what is on disk. Sequence numbers are not reused. */
@@ -423,6 +448,21 @@ function captureUpdate (doc: Y.Doc, origin: UpdateOrigin, fn: () => void): Uint8
   }
   if (updates.length === 0) return null
   return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
+}
+
+function isEmpty (doc: Y.Doc): boolean {
+  return doc.store.clients.size === 0 && doc.store.pendingStructs == null && doc.store.pendingDs == null
+}
+
+/**
+ * Apply an update to a document that holds nothing yet (a first copy from a peer). Everything it
+ * brings is new, so the update is its own effective update and Yjs need not encode it again (a
+ * third of the cost of applying a whole document). If part of it waits on structs the document
+ * lacks, the update as received is still what is announced: a superset, harmless to relay.
+ */
+function applyToEmpty (doc: Y.Doc, update: Uint8Array, origin: UpdateOrigin): Uint8Array | null {
+  Y.applyUpdate(doc, update, origin)
+  return doc.store.clients.size > 0 ? update : null
 }
 
 function pendingOf (doc: Y.Doc): [unknown, unknown] {

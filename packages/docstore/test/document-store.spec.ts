@@ -148,6 +148,63 @@ describe('document store', () => {
     expect(store.checkpoint(peer, 'store-2')).toBe(0)
   })
 
+  it('writes a checkpoint with the next change, or at close, not on its own at each flush', async () => {
+    let writes = 0
+    const counting: KeyValueStore = { ...kv, write: (ops) => { writes++; kv.write(ops) } }
+    const s = createDocumentStore({ storage: counting })
+    const header = await newHeader(owner)
+    s.create(header)
+    s.flush()
+    const peer = (await testOrg()).id
+    writes = 0
+    s.setCheckpoint(peer, 'store-1', s.changeSeq)
+    s.flush()
+    expect(writes).toBe(0)
+    expect(s.checkpoint(peer, 'store-1')).toBe(s.changeSeq)
+    expect(createDocumentStore({ storage: kv }).checkpoint(peer, 'store-1')).toBe(0)
+    // rides with the next change
+    s.edit(header.id, doc => doc.getText('t').insert(0, 'x'))
+    s.flush()
+    expect(writes).toBe(1)
+    expect(createDocumentStore({ storage: kv }).checkpoint(peer, 'store-1')).toBe(s.changeSeq - 1)
+    // alone, it is written at close at the latest
+    s.setCheckpoint(peer, 'store-1', s.changeSeq)
+    s.close()
+    expect(writes).toBe(2)
+    expect(createDocumentStore({ storage: kv }).checkpoint(peer, 'store-1')).toBe(s.changeSeq)
+  })
+
+  it('writes changes still staged when it is closed', async () => {
+    const header = await newHeader(owner)
+    store.create(header, doc => doc.getText('t').insert(0, 'written at close'))
+    store.close()
+    expect(text(createDocumentStore({ storage: kv }), header.id)).toBe('written at close')
+  })
+
+  it('takes a first copy from a peer as it is: announced unchanged, stored, and a corrupt one changes nothing', async () => {
+    const header = await newHeader(owner)
+    store.mergeAccess(header, [], { kind: 'local' })
+    store.flush()
+    const remote = new Y.Doc()
+    remote.getMap('meta').set('title', 'Handover checklist')
+    remote.getText('t').insert(0, 'Night shift handover in 10 minutes')
+    const update = Y.encodeStateAsUpdate(remote)
+    const changes: DocumentChange[] = []
+    store.onChange(c => changes.push(c))
+    const peer = (await testOrg()).id
+    const seq = store.changeSeq
+    expect(() => store.applyUpdate(header.id, update.slice(0, update.length - 9), { kind: 'peer', peer })).toThrow(CorruptUpdateError)
+    expect(text(store, header.id)).toBe('')
+    expect(store.applyUpdate(header.id, update, { kind: 'peer', peer })).toBe(true)
+    store.flush()
+    expect(changes.map(c => c.update)).toEqual([update])
+    expect(store.changeSeq).toBe(seq + 1)
+    expect(store.info(header.id)?.title).toBe('Handover checklist')
+    expect(text(createDocumentStore({ storage: kv }), header.id)).toBe('Night shift handover in 10 minutes')
+    // the same again changes nothing
+    expect(store.applyUpdate(header.id, update, { kind: 'peer', peer })).toBe(false)
+  })
+
   it('merges grants monotonically and refuses a header that does not match the one held', async () => {
     const header = await newHeader(owner)
     store.create(header)
