@@ -83,7 +83,11 @@ class Channel implements PeerChannel {
     })
   }
 
-  /** Write everything queued, in frames of about `targetFrameBytes`, ending with a MARK. */
+  /**
+   * Write everything queued, in frames of about `targetFrameBytes`, ending with a MARK. Between
+   * frames of a long catch-up the event loop gets a turn (the sockets move what was written, and
+   * a frame from the peer is handled; its answers then go out together after it).
+   */
   private async flush (): Promise<void> {
     if (this.writing || this.closed) return
     this.writing = true
@@ -95,7 +99,10 @@ class Channel implements PeerChannel {
         this.init.onBytes?.('out', frame.byteLength)
         if (!this.init.stream.send(lengthPrefixed(frame))) {
           await this.init.stream.onDrain()
+        } else if (this.queue.length > 0) {
+          await new Promise(resolve => setImmediate(resolve))
         }
+        if (this.holding) break
       }
     } finally {
       this.writing = false

@@ -145,7 +145,7 @@ class Session implements SyncSession {
       // a peer store that never confirmed anything gets documents whole: no digest, no WANT/REPLY
       // round trip (if it had one already, from someone else, Yjs drops what it has)
       const whole = since === 0 && mayWrite(acl, this.self, this.membership) && this.store.has(id)
-      out.push(...this.accessFor(acl), whole ? { type: 'update', doc: id, update: this.store.diff(id) } : this.offer(id))
+      out.push(...this.accessFor(acl), whole ? this.wholeDocument(id) : this.offer(id))
     }
     this.scanned = true
     return [...out, ...this.mark()]
@@ -247,6 +247,18 @@ class Session implements SyncSession {
       digest: this.store.has(id) && (info?.changeSeq ?? 0) > 0 ? this.store.digest(id) : new Uint8Array(32),
       stateVector: info?.stateVector ?? new Uint8Array([0])
     }
+  }
+
+  /**
+   * A document whole, as an UPDATE whose bytes are made when the channel encodes its frame: at a
+   * first meeting the first frame goes out once its own documents are encoded, not all of them,
+   * and the peer applies while we encode the rest. (Made later, the update holds at least what the
+   * document held here; the MARK after it stays true.)
+   */
+  private wholeDocument (id: DocId): UpdateMessage {
+    const store = this.store
+    let update: Uint8Array | undefined
+    return { type: 'update', doc: id, get update () { return (update ??= store.diff(id)) } }
   }
 
   /** The access list, unless the peer already has this version of it from us. */

@@ -7,7 +7,7 @@ import type { DocHeader, DocumentStore, OrgId } from '@commonplace/core'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createSyncSession } from '../src/index.ts'
-import type { Message, SyncSession } from '../src/index.ts'
+import type { Message, SyncSession, UpdateMessage } from '../src/index.ts'
 
 async function org (): Promise<{ key: Awaited<ReturnType<typeof generateKeyPair>>, id: OrgId, store: DocumentStore }> {
   const key = await generateKeyPair('Ed25519')
@@ -132,5 +132,26 @@ describe('sync session (no I/O)', () => {
     for (const m of fromA) replies.push(...await sb.receive(m))
     expect(replies).toEqual([{ type: 'ack', seq: a.store.changeSeq }])
     expect(b.store.read(header.id, d => d.getText('t').toString())).toBe('Schalung prüfen')
+  })
+
+  it('makes a whole document\'s bytes when the message is encoded, not when HELLO is answered', async () => {
+    const a = await org()
+    const b = await org()
+    const headers = [await docAt(a, 'Bewehrung abnehmen'), await docAt(a, 'Frostschutz')]
+    for (const h of headers) await grant(a, h, b.id, 'read')
+    const diffs: string[] = []
+    const diff = a.store.diff.bind(a.store)
+    a.store.diff = (id, sv) => { diffs.push(id); return diff(id, sv) }
+    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
+    const fromA = await sa.receive({ type: 'hello', version: 1, storeId: b.store.storeId, name: 'b' })
+    expect(diffs).toEqual([])
+    // a change made before the frame goes out travels with it
+    a.store.edit(headers[1].id, d => d.getText('t').insert(0, 'Vor Ort: '))
+    const updates = fromA.filter((m): m is UpdateMessage => m.type === 'update')
+    expect(updates.map(m => m.doc)).toEqual(headers.map(h => h.id))
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, updates[1].update)
+    expect(copy.getText('t').toString()).toBe('Vor Ort: Frostschutz')
+    expect(diffs).toEqual([headers[1].id])
   })
 })
