@@ -26,6 +26,18 @@ async function waitForText (page: Page, label: string, text: string): Promise<vo
   await page.waitForFunction(([l, t]) => Array.from(document.querySelectorAll(`[aria-label="${l}"]`)).some(e => e.textContent?.includes(t) === true), [label, text] as const)
 }
 
+/** Controls Chromium's accessibility tree shows without a name (role: what it is). */
+async function unnamedControls (page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: Array<{ ignored: boolean, role?: { value: string }, name?: { value: string } }> }
+    const controls = ['button', 'link', 'textbox', 'searchbox', 'combobox', 'checkbox', 'radio', 'listbox', 'slider', 'spinbutton']
+    return nodes.filter(n => !n.ignored && controls.includes(n.role?.value ?? '') && (n.name?.value ?? '').trim() === '').map(n => n.role!.value)
+  } finally {
+    await cdp.detach()
+  }
+}
+
 async function editorFocused (page: Page, label: string): Promise<void> {
   await page.waitForFunction(l => document.activeElement?.getAttribute('aria-label') === l, label)
 }
@@ -185,6 +197,7 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     await pageA.keyboard.press('Tab')
     await pageA.keyboard.type('Who acts')
     await waitForText(pageA, 'Saved', 'All changes saved on the node')
+    expect(await unnamedControls(pageA)).toEqual([])
     await eventually(async () => {
       const text = sectionText(await showDoc(a.dataDir, docId))
       expect(text).toContain('- [ ] Audit the inbox every Friday')
@@ -225,6 +238,7 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
 
   it('finds the document by full-text search and filters', async () => {
     await pageA.goto(`${a.apiUrl}/#/`)
+    expect(await unnamedControls(pageA)).toEqual([])
     await pageA.getByLabel('Search', { exact: true }).fill('fridge log')
     await pageA.getByRole('link', { name: TITLE }).waitFor()
     await pageA.getByLabel('Search', { exact: true }).fill('no such words anywhere')
