@@ -8,14 +8,29 @@
 const sw = self as unknown as ServiceWorkerGlobalScope
 const CACHE = 'commonplace-shell-v1'
 
+/** The hashed assets a page names. */
+function assetsOf (html: string): string[] {
+  return [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(m => m[1])
+}
+
 async function cacheShell (): Promise<void> {
   const cache = await caches.open(CACHE)
   const page = await fetch('/', { cache: 'no-store' })
   if (!page.ok) return
   const html = await page.clone().text()
   await cache.put('/', page)
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(m => m[1])
-  await cache.addAll(assets)
+  await cache.addAll(assetsOf(html))
+}
+
+/** Keep the page just fetched, and only the assets it names (a new build replaces the old). */
+async function keepPage (response: Response): Promise<void> {
+  const cache = await caches.open(CACHE)
+  const wanted = new Set(assetsOf(await response.clone().text()))
+  await cache.put('/', response)
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname
+    if (path.startsWith('/assets/') && !wanted.has(path)) await cache.delete(request)
+  }
 }
 
 sw.addEventListener('install', event => {
@@ -35,7 +50,10 @@ sw.addEventListener('fetch', event => {
   if (url.pathname.startsWith('/assets/')) {
     event.respondWith(caches.match(event.request).then(async hit => hit ?? await fetchAndKeep(event.request)))
   } else if (event.request.mode === 'navigate' && url.pathname !== '/login') {
-    event.respondWith(fetchAndKeep(new Request('/')).catch(async () => (await caches.match('/')) ?? Response.error()))
+    event.respondWith(fetch('/', { cache: 'no-store' }).then(response => {
+      if (response.ok) event.waitUntil(keepPage(response.clone()))
+      return response
+    }).catch(async () => (await caches.match('/')) ?? Response.error()))
   }
 })
 
