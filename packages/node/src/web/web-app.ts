@@ -68,16 +68,18 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
     return true
   }
 
+  const loginLink = (): string => {
+    if (origin === '') throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
+    return `${origin}${LOGIN_PATH}?token=${sessions.mintLoginToken()}`
+  }
+
   return {
     bind (url) {
       origin = url
       port = Number(new URL(url).port)
     },
 
-    loginLink () {
-      if (origin === '') throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
-      return `${origin}${LOGIN_PATH}?token=${sessions.mintLoginToken()}`
-    },
+    loginLink,
 
     hasSession (req) { return sessions.verify(req, port) },
 
@@ -115,6 +117,10 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         if (!init.store.has(id)) throw new NotFoundError(`No document ${id} here`)
         init.store.flush()
         return json(res, { stateVector: Buffer.from(init.store.read(id, doc => Y.encodeStateVector(doc))).toString('base64') })
+      }
+      if (req.method === 'POST' && url.pathname === '/api/web/login-links') {
+        // a fresh one-time link for a local client holding the API token (e.g. to open another browser)
+        return json(res, { url: loginLink() })
       }
       if (req.method === 'GET' && url.pathname === '/api/web/me') {
         return json(res, { orgId: init.self, name: init.name })

@@ -4,7 +4,7 @@
  * awareness between two nodes over /commonplace/awareness/1.0.0.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prefixLogger } from '@libp2p/logger'
@@ -19,6 +19,8 @@ import type { CommonplaceNode } from '../../src/index.ts'
 
 const dirs: string[] = []
 const running: CommonplaceNode[] = []
+const dataDirs = new Map<CommonplaceNode, string>()
+const dataDirOf = (node: CommonplaceNode): string => dataDirs.get(node)!
 const sockets: WebSocket[] = []
 
 async function start (name: string): Promise<CommonplaceNode> {
@@ -31,6 +33,7 @@ async function start (name: string): Promise<CommonplaceNode> {
   })
   await node.start()
   running.push(node)
+  dataDirs.set(node, dataDir)
   return node
 }
 
@@ -109,6 +112,11 @@ describe('web app on the node', () => {
     expect(first.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/)
     expect((await fetch(link, { redirect: 'manual' })).status).toBe(403)
     expect((await fetch(`${a.apiUrl}/login?token=made-up`, { redirect: 'manual' })).status).toBe(403)
+    // a local client with the API token can ask for another link
+    const token = readFileSync(join(dataDirOf(a), 'api-token'), 'utf8').trim()
+    const minted = await fetch(`${a.apiUrl}/api/web/login-links`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+    const { url } = await minted.json() as { url: string }
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(303)
   })
 
   it('a session cookie drives the API only from the node\'s own origin', async () => {
