@@ -1,12 +1,15 @@
 import * as Y from 'yjs'
 import type { DocId, DocumentChange, DocumentChangeListener } from '@commonplace/core'
 import type { Logger } from '@libp2p/interface'
+import { encodeBurstUpdate } from './burst-update.ts'
+import type { DeleteSet } from './burst-update.ts'
 
 /**
  * Tells listeners about changes as soon as the code that made them has run (a microtask
  * later), before they are on disk: relaying an edit does not wait for a disk write. Changes made
  * in one go (a frame of updates, a burst of keystrokes) are announced as one change per document
- * and origin, their update encoded once as the document's diff since the burst began.
+ * and origin, their update encoded once: the structs made since the burst began and the
+ * deletions made during it (see encodeBurstUpdate).
  */
 export interface Announcer {
   /** Before a document's first change in the current burst: remember its state vector. */
@@ -18,11 +21,34 @@ export interface Announcer {
   clear(): void
 }
 
+/** A document as a burst began: its state vector, and the deletions of each transaction since. */
+interface BurstStart {
+  doc: Y.Doc
+  stateVector: Uint8Array
+  deleted: DeleteSet[]
+  stop: () => void
+}
+
+function startBurst (doc: Y.Doc): BurstStart {
+  const deleted: DeleteSet[] = []
+  const collect = (tr: Y.Transaction): void => { if (tr.deleteSet.clients.size > 0) deleted.push(tr.deleteSet) }
+  doc.on('afterTransaction', collect)
+  return { doc, stateVector: Y.encodeStateVector(doc), deleted, stop: () => { doc.off('afterTransaction', collect) } }
+}
+
+/** The burst's update; the whole diff since its start when the document is not the one noted or holds pending updates. */
+function burstUpdate (doc: Y.Doc, start: BurstStart): Uint8Array {
+  const store = doc.store
+  if (doc !== start.doc || store.pendingStructs != null || store.pendingDs != null) return Y.encodeStateAsUpdate(doc, start.stateVector)
+  return encodeBurstUpdate(doc, Y.decodeStateVector(start.stateVector), Y.mergeDeleteSets(start.deleted))
+}
+
 export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger): Announcer {
   const listeners = new Set<DocumentChangeListener>()
   let pending: DocumentChange[] = []
-  let before = new Map<DocId, Uint8Array>()
+  let before = new Map<DocId, BurstStart>()
   let scheduled = false
+  const stopAll = (starts: Map<DocId, BurstStart>): void => { for (const start of starts.values()) start.stop() }
 
   const emit = (change: DocumentChange): void => {
     for (const listener of listeners) {
@@ -36,7 +62,7 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
 
   const announcer: Announcer = {
     note (id, doc) {
-      if (!before.has(id)) before.set(id, Y.encodeStateVector(doc))
+      if (!before.has(id)) before.set(id, startBurst(doc))
     },
     push (change) {
       pending.push(change)
@@ -50,13 +76,14 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
     announce () {
       if (pending.length === 0) return
       const changes = pending
-      const states = before
+      const starts = before
       pending = []
       before = new Map()
+      stopAll(starts)
       const diff = (id: DocId): Uint8Array | undefined => {
         const doc = docOf(id)
-        const state = states.get(id)
-        return doc != null && state != null ? Y.encodeStateAsUpdate(doc, state) : undefined
+        const start = starts.get(id)
+        return doc != null && start != null ? burstUpdate(doc, start) : undefined
       }
       for (const change of coalesceChanges(changes, diff)) emit(change)
     },
@@ -67,6 +94,7 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
     clear () {
       listeners.clear()
       pending = []
+      stopAll(before)
       before = new Map()
     }
   }
