@@ -90,7 +90,8 @@ class Networks extends TypedEventEmitter<NetworkServiceEvents> implements Networ
     const orgs = new Set<OrgId>()
     for (const network of only ?? registry.networks()) {
       const roster = registry.roster(network)
-      if (roster == null || !roster.members.has(this.self)) continue
+      // a node that left or was removed still tells its peers so (its statements are signed)
+      if (roster == null || !(roster.members.has(this.self) || roster.removed.has(this.self))) continue
       const related = roster.members.has(peer) || roster.removed.has(peer) || roster.requests.some(r => r.member === peer)
       if (!related) continue
       out.push(...registry.statements(network))

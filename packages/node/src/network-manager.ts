@@ -144,12 +144,13 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     if (libp2p == null || stopped) return
     const docs = networks.flatMap(documentsOf)
     if (docs.length > 0) libp2p.services.sync.refresh(docs)
-    for (const conn of libp2p.getConnections()) {
-      // once the peer holds the new statements, onDelivered offers it the network's documents again
-      libp2p.services.network.push(conn, networks).catch(err => { log('roster push to %p failed: %s', conn.remotePeer, (err as Error).message) })
-    }
+    // once a peer holds the new statements, onDelivered offers it the network's documents again;
+    // connections the new roster no longer allows close after it was told (a removal, a leave)
+    const pushes = libp2p.getConnections().map(async conn => {
+      await libp2p?.services.network.push(conn, networks).catch(err => { log('roster push to %p failed: %s', conn.remotePeer, (err as Error).message) })
+    })
     for (const network of networks) enforceRemovals(network, documentsOf(network)).catch(err => { log.error('applying a removal failed: %e', err) })
-    closeRefused()
+    Promise.allSettled(pushes).then(() => { closeRefused() }, () => {})
     dialMembers()
   }
 

@@ -33,7 +33,7 @@ async function start (name: string, dataDir = mkdtempSync(join(tmpdir(), 'cp-net
   return node
 }
 
-/** Resolve when `check` holds, re-checking on every event of the nodes (documents, sessions, rosters). */
+/** Resolve when `check` holds, re-checking on every event of the nodes (documents, sessions, rosters, connections). */
 async function until (nodes: CommonplaceNode[], check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   if (await check()) return
   await new Promise<void>((resolve, reject) => {
@@ -45,7 +45,16 @@ async function until (nodes: CommonplaceNode[], check: () => boolean | Promise<b
       if (done) return
       Promise.resolve(check()).then(ok => { if (ok && !done) { finish(); resolve() } }, () => {})
     }
-    for (const n of nodes) offs.push(n.events(() => { setImmediate(again) }))
+    for (const n of nodes) {
+      offs.push(n.events(() => { setImmediate(again) }))
+      const onConnection = (): void => { setImmediate(again) }
+      n.libp2p.addEventListener('connection:open', onConnection)
+      n.libp2p.addEventListener('connection:close', onConnection)
+      offs.push(() => {
+        n.libp2p.removeEventListener('connection:open', onConnection)
+        n.libp2p.removeEventListener('connection:close', onConnection)
+      })
+    }
   })
 }
 
@@ -113,7 +122,9 @@ describe('learning networks (in one process)', () => {
 
     await f.api.removeMember(net.id, d.orgId)
     await until([a, d], () => a.libp2p.getConnections(d.libp2p.peerId).length === 0 && f.libp2p.getConnections(d.libp2p.peerId).length === 0, 'D disconnected')
-    await d.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'After removal.' } })
+    // D was told before its connections closed: it knows, and may no longer edit the network's document
+    await until([d], async () => (await d.api.listNetworks())[0]?.role === 'removed', 'D knows it was removed')
+    await expect(d.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'After removal.' } })).rejects.toMatchObject({ code: 'ERR_READ_ONLY' })
     await expect(d.api.connect(a.listenAddresses()[0])).rejects.toMatchObject({ code: 'ERR_CONNECTION_FAILED' })
     expect(text(a, doc.id)).toContain('Before removal')
     expect(text(a, doc.id)).not.toContain('After removal')
