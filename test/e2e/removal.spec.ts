@@ -14,7 +14,7 @@ import { cliOk, listenAddress, peerIds, runCli, sectionArgs, sharedContent, show
 import type { DocJson, DocSummaryJson } from '../helpers/cli.ts'
 import { convergedDoc, sectionText } from '../helpers/documents.ts'
 import { eventually } from '../helpers/eventually.ts'
-import { createNetwork, fullyConnected, inviteAndJoin, memberIds, rosterConverged } from '../helpers/networks.ts'
+import { createNetwork, fullyConnected, inviteAndJoin, memberIds, networks, rosterConverged } from '../helpers/networks.ts'
 import { nodeGroup } from '../helpers/node-process.ts'
 import type { NodeProc } from '../helpers/node-process.ts'
 import { killAllChildren } from '../helpers/processes.ts'
@@ -81,6 +81,9 @@ describe('removing an organisation from a learning network', () => {
     const members = [f, a, b, c, d]
     await rosterConverged(members, network, members, 'every member knows that E was removed')
     await disconnectedEverywhere(e, members, "every member has closed E's connections")
+    await eventually(async () => {
+      expect(await networks(e)).toEqual([expect.objectContaining({ id: network, role: 'removed' })])
+    }, { what: 'E learns that it was removed' })
 
     // E writes into its copy, then A writes: A's edit reaches every member, E's reaches none, and E gets nothing
     const eEdit = await runCli(e.dataDir, ['doc', 'edit', docId, '--append', E_LATE, '--section', 'Practice'])
