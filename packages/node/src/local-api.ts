@@ -112,15 +112,20 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       }
       const timeout = AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT)
       const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
+      let conn
       try {
-        const conn = await libp2p.dial(ma, { signal })
+        conn = await libp2p.dial(ma, { signal })
+      } catch (err) {
+        throw new ConnectionFailedError(`Could not connect to ${address}: ${describeDialError(err)}`, { cause: err })
+      }
+      try {
         // the other node's gater decides after the handshake: a refused connection closes at once,
         // so confirm with a round trip on it before reporting success
         await libp2p.services.ping.ping(ma, { signal })
-        return { orgId: conn.remotePeer.toString() as OrgId, addresses: [conn.remoteAddr.toString()] }
       } catch (err) {
-        throw new ConnectionFailedError(`Could not connect to ${address}: ${(err as Error).message}`, { cause: err })
+        throw new ConnectionFailedError(`${address} refused the connection: a node accepts only organisations it shares a grant or a learning network with`, { cause: err })
       }
+      return { orgId: conn.remotePeer.toString() as OrgId, addresses: [conn.remoteAddr.toString()] }
     },
 
     async peers () { return peers() },
@@ -191,4 +196,11 @@ function applyEdit (doc: Y.Doc, request: EditDocRequest, now: number): void {
   if (request.title != null) setTitle(doc, request.title, now)
   for (const s of request.appendSections ?? []) appendSection(doc, s.heading, s.text, now)
   if (request.append != null) appendToSection(doc, request.append.section, request.append.text, now)
+}
+
+/** A dial failure in words: libp2p's errors do not always carry a message. */
+function describeDialError (err: unknown): string {
+  const e = err as { message?: string, name?: string, code?: string }
+  if (typeof e?.message === 'string' && e.message !== '' && e.message !== 'undefined') return e.message
+  return e?.name ?? e?.code ?? 'unknown error'
 }
