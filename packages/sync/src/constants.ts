@@ -26,5 +26,3 @@ export const DIGEST_BYTES = 32
 export const MAX_STREAMS = 2
 /** Longest wait (ms) before a MARK confirms a batch that reached the disk, when no frame goes out. */
 export const DEFAULT_MARK_DELAY = 50
-/** Shortest time (ms) between two MARKs a channel appends to frames on its own (not kicked). */
-export const MARK_INTERVAL = DEFAULT_MARK_DELAY

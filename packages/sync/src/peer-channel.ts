@@ -4,7 +4,6 @@ import * as varint from 'uint8-varint'
 import { MalformedMessageError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
 import type { Logger, Stream } from '@libp2p/interface'
 import { decodeFrame, encodeFrame } from './codec.ts'
-import { MARK_INTERVAL } from './constants.ts'
 import type { CodecLimits } from './codec.ts'
 import type { Message, UpdateMessage } from './messages.ts'
 import type { SyncSession } from './session.ts'
@@ -48,9 +47,6 @@ class Channel implements PeerChannel {
   private holding = false
   private writing = false
   private closed = false
-  /** When the last MARK went out, and whether one is due now (kicked). */
-  private lastMark = -Infinity
-  private markDue = false
 
   constructor (init: PeerChannelInit) {
     this.init = init
@@ -65,9 +61,7 @@ class Channel implements PeerChannel {
   }
 
   kick (): void {
-    if (this.closed) return
-    this.markDue = true
-    this.schedule()
+    if (!this.closed) this.schedule()
   }
 
   async close (): Promise<void> {
@@ -99,7 +93,7 @@ class Channel implements PeerChannel {
     this.writing = true
     try {
       while (!this.closed) {
-        if (this.queue.length === 0) this.queue.push(...this.markIfDue())
+        if (this.queue.length === 0) this.queue.push(...this.init.session.mark())
         if (this.queue.length === 0) break
         const frame = encodeFrame(this.takeBatch())
         this.init.onBytes?.('out', frame.byteLength)
@@ -113,20 +107,6 @@ class Channel implements PeerChannel {
     } finally {
       this.writing = false
     }
-  }
-
-  /**
-   * A MARK ends what is written when one is due: kicked (the service does so at most `markDelay`
-   * after a batch lands), or none went out for MARK_INTERVAL. While edits stream, a MARK in every
-   * frame would cost the peer an ACK frame back for each; one per interval confirms the same.
-   */
-  private markIfDue (): Message[] {
-    const now = performance.now()
-    if (!this.markDue && now - this.lastMark < MARK_INTERVAL) return []
-    this.markDue = false
-    const mark = this.init.session.mark()
-    if (mark.length > 0) this.lastMark = now
-    return mark
   }
 
   private takeBatch (): Message[] {
