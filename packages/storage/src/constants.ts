@@ -16,10 +16,3 @@ export const SqliteCode = {
   cantOpen: 14,
   notADatabase: 26
 } as const
-
-/**
- * WAL pages (4 KiB) written before SQLite copies them into the database file (`wal_autocheckpoint`,
- * SQLite's default is 1000, i.e. 4 MiB). A first sync of 10 MB would checkpoint twice in the
- * middle of it; 32 MiB lets such a burst of writes end first. Durability is the WAL's either way.
- */
-export const WAL_AUTOCHECKPOINT_PAGES = 8192

@@ -3,7 +3,7 @@ import type { StatementSync } from 'node:sqlite'
 import { StorageClosedError } from '@commonplace/core'
 import type { KeyValueStore, RangeOptions, WriteOp } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
-import { LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS, WAL_AUTOCHECKPOINT_PAGES } from './constants.ts'
+import { LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS } from './constants.ts'
 import { normalizeRange, validateOps } from './range.ts'
 import { openError, readError, writeError } from './sqlite-errors.ts'
 
@@ -34,7 +34,6 @@ function openDatabase (init: SqliteStoreInit): DatabaseSync {
     if (mode?.journal_mode !== 'wal') throw new Error(`Cannot switch to WAL journal mode (got ${String(mode?.journal_mode)})`)
     // FULL: every commit is fsynced before write() returns. fullfsync matters on macOS only.
     db.exec('PRAGMA synchronous = FULL; PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON')
-    db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
     if (init.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(init.maxPageCount))}`)
     db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID')
     db.exec('BEGIN IMMEDIATE; COMMIT')
