@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import type { DocId, DocumentChange, DocumentChangeListener } from '@commonplace/core'
+import type { DocId, DocumentChange, DocumentChangeListener, UpdateOrigin } from '@commonplace/core'
 import type { Logger } from '@libp2p/interface'
 import { encodeBurstUpdate } from './burst-update.ts'
 import type { DeleteSet } from './burst-update.ts'
@@ -14,7 +14,8 @@ import type { DeleteSet } from './burst-update.ts'
 export interface Announcer {
   /** Before a document's first change in the current burst: remember its state vector. */
   note(id: DocId, doc: Y.Doc): void
-  push(change: DocumentChange): void
+  /** One change (fields rather than an object: a burst of keystrokes pushes thousands). */
+  push(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number): void
   /** Announce what is pending now. */
   announce(): void
   on(listener: DocumentChangeListener): () => void
@@ -45,7 +46,7 @@ function burstUpdate (doc: Y.Doc, start: BurstStart): Uint8Array {
 
 export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger): Announcer {
   const listeners = new Set<DocumentChangeListener>()
-  let pending: DocumentChange[] = []
+  let pending = createRuns()
   let before = new Map<DocId, BurstStart>()
   let scheduled = false
   const stopAll = (starts: Map<DocId, BurstStart>): void => { for (const start of starts.values()) start.stop() }
@@ -64,8 +65,8 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
     note (id, doc) {
       if (!before.has(id)) before.set(id, startBurst(doc))
     },
-    push (change) {
-      pending.push(change)
+    push (id, update, accessChanged, origin, changeSeq) {
+      pending.add(id, update, accessChanged, origin, changeSeq)
       if (scheduled) return
       scheduled = true
       queueMicrotask(() => {
@@ -74,10 +75,10 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
       })
     },
     announce () {
-      if (pending.length === 0) return
-      const changes = pending
+      if (pending.runs.length === 0) return
+      const runs = pending
       const starts = before
-      pending = []
+      pending = createRuns()
       before = new Map()
       stopAll(starts)
       const diff = (id: DocId): Uint8Array | undefined => {
@@ -85,7 +86,7 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
         const start = starts.get(id)
         return doc != null && start != null ? burstUpdate(doc, start) : undefined
       }
-      for (const change of coalesceChanges(changes, diff)) emit(change)
+      for (const change of runs.changes(diff)) emit(change)
     },
     on (listener) {
       listeners.add(listener)
@@ -93,7 +94,7 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
     },
     clear () {
       listeners.clear()
-      pending = []
+      pending = createRuns()
       stopAll(before)
       before = new Map()
     }
@@ -101,41 +102,47 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
   return announcer
 }
 
+/** One change per run of changes to one document from one origin, and the run's updates. */
+interface Run { change: DocumentChange, updates: Uint8Array[] }
+
 /**
- * Runs of changes to one document from one origin become one change. A run that holds every
- * change of its document in the burst takes the document's diff since the burst began (linear in
- * what is new); any other run is merged with Y.mergeUpdates.
+ * Runs of changes to one document from one origin become one change, gathered as they are pushed.
+ * A run that holds every change of its document in the burst takes the burst's update (linear in
+ * what is new); any other run's updates are merged with Y.mergeUpdates.
  */
-export function coalesceChanges (changes: DocumentChange[], diff: (id: DocId) => Uint8Array | undefined = () => undefined): DocumentChange[] {
-  const perDoc = new Map<DocId, number>()
-  for (const c of changes) if (c.update != null) perDoc.set(c.id, (perDoc.get(c.id) ?? 0) + 1)
-  const out: DocumentChange[] = []
-  let run: Uint8Array[] = []
-  const close = (): void => {
-    const last = out[out.length - 1]
-    if (run.length > 1) last.update = (perDoc.get(last.id) === run.length ? diff(last.id) : undefined) ?? Y.mergeUpdates(run)
-    run = []
-  }
-  for (const c of changes) {
-    const last = out[out.length - 1]
-    if (last != null && last.id === c.id && sameOrigin(last, c)) {
-      last.changeSeq = c.changeSeq
-      last.accessChanged ||= c.accessChanged
-      if (c.update != null) {
-        if (last.update == null) last.update = c.update
-        run.push(c.update)
+function createRuns (): {
+  runs: Run[]
+  add(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number): void
+  changes(diff: (id: DocId) => Uint8Array | undefined): DocumentChange[]
+} {
+  const runs: Run[] = []
+  const updatesPerDoc = new Map<DocId, number>()
+  return {
+    runs,
+    add (id, update, accessChanged, origin, changeSeq) {
+      const last = runs[runs.length - 1]
+      if (update != null) updatesPerDoc.set(id, (updatesPerDoc.get(id) ?? 0) + 1)
+      if (last != null && last.change.id === id && sameOrigin(last.change.origin, origin)) {
+        last.change.changeSeq = changeSeq
+        last.change.accessChanged ||= accessChanged
+        if (update != null) {
+          last.change.update ??= update
+          last.updates.push(update)
+        }
+        return
       }
-      continue
+      runs.push({ change: { id, update, accessChanged, origin, changeSeq }, updates: update != null ? [update] : [] })
+    },
+    changes (diff) {
+      return runs.map(({ change, updates }) => {
+        if (updates.length > 1) change.update = (updatesPerDoc.get(change.id) === updates.length ? diff(change.id) : undefined) ?? Y.mergeUpdates(updates)
+        return change
+      })
     }
-    close()
-    out.push({ ...c })
-    if (c.update != null) run = [c.update]
   }
-  close()
-  return out
 }
 
-function sameOrigin (a: DocumentChange, b: DocumentChange): boolean {
-  if (a.origin.kind !== b.origin.kind) return false
-  return a.origin.kind !== 'peer' || (b.origin.kind === 'peer' && a.origin.peer === b.origin.peer)
+function sameOrigin (a: UpdateOrigin, b: UpdateOrigin): boolean {
+  if (a.kind !== b.kind) return false
+  return a.kind !== 'peer' || (b.kind === 'peer' && a.peer === b.peer)
 }

@@ -358,7 +358,7 @@ class Store implements DocumentStore {
       next.accessSeq = next.changeSeq
     }
     const effective = change.effective === undefined ? update : change.effective
-    this.announcer.push({ id: prev.id, update: effective ?? undefined, accessChanged: acl != null, origin, changeSeq: next.changeSeq })
+    this.announcer.push(prev.id, effective ?? undefined, acl != null, origin, next.changeSeq)
     this.scheduleFlush()
   }
 
