@@ -1,9 +1,8 @@
-import { peerIdFromString } from '@libp2p/peer-id'
 import { fromString as u8FromString } from 'uint8arrays'
 import type { PrivateKey } from '@libp2p/interface'
 import { GRANT_SIGNING_PREFIX, Role } from './constants.ts'
 import { InvalidStatementError } from './errors.ts'
-import { deriveDocId, parseDocId, parseNonce, parseOrgId } from './ids.ts'
+import { deriveDocId, orgPublicKey, parseDocId, parseNonce, parseOrgId } from './ids.ts'
 import type { DocId, OrgId } from './ids.ts'
 import { isNetworkId } from './network.ts'
 import type { Membership, NetworkId } from './network.ts'
@@ -80,8 +79,8 @@ export async function verifyGrant (header: DocHeader, grant: Grant): Promise<Ver
   } catch (err) {
     throw new InvalidStatementError(`Invalid grant: ${(err as Error).message}`, { cause: err })
   }
-  const publicKey = peerIdFromString(header.owner).publicKey
-  if (publicKey == null || !(await publicKey.verify(grantSigningBytes(grant), grant.sig))) {
+  const publicKey = orgPublicKey(header.owner)
+  if (!(await publicKey.verify(grantSigningBytes(grant), grant.sig))) {
     throw new InvalidStatementError('Invalid grant: bad signature')
   }
   return grant as VerifiedGrant

@@ -1,6 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
+import type { PublicKey } from '@libp2p/interface'
 import { InvalidIdError } from './errors.ts'
 import { DOC_NONCE_BYTES } from './constants.ts'
 
@@ -16,18 +17,37 @@ const NONCE = /^[a-z2-7]{26}$/
 const SECTION_ID = /^[a-z2-7]{12}$/
 const ORG_ID = /^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/
 
+/** Parsed organisations' public keys, most recent last (decoding an id is the costly part of a check). */
+const KEYS = new Map<string, PublicKey>()
+const MAX_KEYS = 4096
+
 /** Parse an organisation id; only Ed25519 peer ids are organisations. */
 export function parseOrgId (value: unknown): OrgId {
+  orgPublicKey(value)
+  return value as OrgId
+}
+
+/**
+ * The Ed25519 public key an organisation id stands for (cached).
+ * @throws InvalidIdError
+ */
+export function orgPublicKey (value: unknown): PublicKey {
+  const cached = typeof value === 'string' ? KEYS.get(value) : undefined
+  if (cached != null) return cached
   if (typeof value !== 'string' || !ORG_ID.test(value)) {
     throw new InvalidIdError(`Invalid organisation id: ${describe(value)}`)
   }
+  let key: PublicKey | undefined
   try {
     const peerId = peerIdFromString(value)
     if (peerId.type !== 'Ed25519') throw new Error('not Ed25519')
+    key = peerId.publicKey
   } catch (err) {
     throw new InvalidIdError(`Invalid organisation id: ${describe(value)}`, { cause: err })
   }
-  return value as OrgId
+  if (KEYS.size >= MAX_KEYS) KEYS.delete(KEYS.keys().next().value as string)
+  KEYS.set(value, key)
+  return key
 }
 
 /** Parse a document id against its grammar (no I/O). */
