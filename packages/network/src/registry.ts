@@ -81,55 +81,40 @@ export function createNetworkRegistry (init: NetworkRegistryInit): NetworkRegist
     networksOf: org => [...byNetwork.keys()].filter(n => roster(n)?.members.has(org as OrgId) === true),
     add (statements, options = {}) {
       const ops: Array<{ type: 'put', key: string, value: Uint8Array }> = []
+      const copies = new Map<NetworkId, Map<string, Statement>>()
       const changed = new Set<NetworkId>()
-      const staged = new Map<NetworkId, Map<string, Statement>>()
-      const mapOf = (network: NetworkId): Map<string, Statement> | undefined => {
-        const existing = staged.get(network) ?? byNetwork.get(network)
-        if (existing != null) return existing
-        return undefined
-      }
-      // genesis first, so the other statements of a new network find it
-      const ordered = [...statements].sort((a, b) => (a.type === 'genesis' ? 0 : 1) - (b.type === 'genesis' ? 0 : 1))
       const presences: PresenceStatement[] = []
-      for (const s of ordered) {
+      // genesis first, so the other statements of a new network find it
+      for (const s of [...statements].sort((a, b) => Number(b.type === 'genesis') - Number(a.type === 'genesis'))) {
         if (s.type === 'presence') { presences.push(s); continue }
-        let map = mapOf(s.network)
+        let map = copies.get(s.network)
         if (map == null) {
-          if (s.type !== 'genesis' || options.allowGenesis !== true) continue
-          map = new Map()
+          const held = byNetwork.get(s.network)
+          if (held == null && !(s.type === 'genesis' && options.allowGenesis === true)) continue
+          map = new Map(held)
+          copies.set(s.network, map)
         }
         if (map.has(s.sig)) continue
         if (map.size >= MAX_STATEMENTS_PER_NETWORK) throw new InvalidInputError(`Network ${s.network} has ${MAX_STATEMENTS_PER_NETWORK} statements already`)
-        map = new Map(map).set(s.sig, s)
-        staged.set(s.network, map)
+        map.set(s.sig, s)
         changed.add(s.network)
         ops.push({ type: 'put', key: `${PREFIX}${s.network}/${s.sig}`, value: u8FromString(JSON.stringify(s)) })
       }
-      // presence after the rosters that may now list its organisation
-      const commit = (): void => {
-        for (const [network, map] of staged) { byNetwork.set(network, map); rosters.delete(network) }
-      }
+      // the new rosters apply at once: a presence counts if they list its organisation
       const before = new Map(byNetwork)
-      commit()
-      const presenceChanged: OrgId[] = []
-      for (const p of latestPresence(presences).values()) {
-        const current = presence.get(p.org)
-        if ((current != null && current.at >= p.at) || !isTracked(p.org)) continue
-        presence.set(p.org, p)
-        presenceChanged.push(p.org)
-        ops.push({ type: 'put', key: `${PRESENCE}${p.org}`, value: u8FromString(JSON.stringify(p)) })
-      }
+      for (const network of changed) { byNetwork.set(network, copies.get(network) as Map<string, Statement>); rosters.delete(network) }
+      const newer = [...latestPresence(presences).values()].filter(p => (presence.get(p.org)?.at ?? -1) < p.at && isTracked(p.org))
+      for (const p of newer) ops.push({ type: 'put', key: `${PRESENCE}${p.org}`, value: u8FromString(JSON.stringify(p)) })
       if (ops.length === 0) return { networks: [], presence: [] }
       try {
         storage.write(ops)
       } catch (err) {
-        byNetwork.clear()
-        for (const [k, v] of before) byNetwork.set(k, v)
-        rosters.clear()
-        for (const org of presenceChanged) presence.delete(org)
+        for (const network of changed) { byNetwork.delete(network); rosters.delete(network) }
+        for (const [network, map] of before) if (changed.has(network)) byNetwork.set(network, map)
         throw err
       }
-      const change = { networks: [...changed], presence: presenceChanged }
+      for (const p of newer) presence.set(p.org, p)
+      const change = { networks: [...changed], presence: newer.map(p => p.org) }
       for (const listener of listeners) listener(change)
       return change
     },

@@ -6,7 +6,7 @@ import {
   ForbiddenError, InvalidInputError, InvitationExpiredError, NotFoundError, deriveNetworkId, parseNetworkId, parseOrgId,
   randomNonce, signStatement
 } from '@commonplace/core'
-import type { GenesisStatement, MemberStatement, NetworkId, NetworkRole, OrgId, Statement } from '@commonplace/core'
+import type { GenesisStatement, MemberStatement, NetworkRole, OrgId, Statement } from '@commonplace/core'
 import { DEFAULT_INVITATION_TTL_MS, clientsOf, createInvitation, decodeCode, frontierOf } from '@commonplace/network'
 import type { NetworkRegistry, Roster } from '@commonplace/network'
 import type { Logger, PrivateKey } from '@libp2p/interface'
@@ -179,4 +179,3 @@ export function parseDuration (text: string): number {
   return ms
 }
 
-export type { NetworkId }

@@ -9,7 +9,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { isNetworkId, networksOf, signStatement } from '@commonplace/core'
 import type { DocId, DocumentStore, NetworkId, OrgId, PresenceStatement } from '@commonplace/core'
 import {
-  JOIN_PROTOCOL, claimedClients, clientsOf, deleteBeyondFrontier, exceedsFrontier, signClaim, writeClaims
+  claimedClients, clientsOf, deleteBeyondFrontier, exceedsFrontier, signClaim, writeClaims
 } from '@commonplace/network'
 import type { NetworkRegistry, Removal } from '@commonplace/network'
 import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
@@ -47,24 +47,39 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
   const seen = new Map<string, number>()
   const dialing = new Set<string>()
   let libp2p: CommonplaceLibp2p | undefined
-  let grantees: Set<string> | undefined
+  let index: AclIndex | undefined
   const offs: Array<() => void> = []
   let stopped = false
 
-  /** Organisations named by the access lists of documents held (built on first use). */
-  const byGrant = (): Set<string> => {
-    if (grantees == null) {
-      grantees = new Set()
-      for (const info of store.list()) addGrantees(info.id)
+  /**
+   * What the access lists of the documents held say, read once on first use and kept up to date
+   * from access changes: the organisations they name (for the gater) and, per network, the
+   * documents shared with it.
+   */
+  const acls = (): AclIndex => {
+    if (index == null) {
+      index = { orgs: new Set(), byNetwork: new Map() }
+      for (const info of store.list()) indexAccess(info.id)
     }
-    return grantees
+    return index
   }
-  const addGrantees = (id: DocId): void => {
+  const indexAccess = (id: DocId): void => {
     const acl = store.access(id)
-    if (acl == null || grantees == null) return
-    grantees.add(acl.header.owner)
-    for (const g of acl.grants) if (g.role !== 'none' && !isNetworkId(g.to)) grantees.add(g.to)
+    if (acl == null || index == null) return
+    index.orgs.add(acl.header.owner)
+    for (const docs of index.byNetwork.values()) docs.delete(id)
+    for (const g of acl.grants) {
+      if (g.role === 'none') continue
+      if (!isNetworkId(g.to)) index.orgs.add(g.to)
+      else index.byNetwork.set(g.to, (index.byNetwork.get(g.to) ?? new Set()).add(id))
+    }
   }
+  const byGrant = (org: string): boolean => acls().orgs.has(org)
+  const networksHolding = (id: DocId): NetworkId[] => {
+    const acl = store.access(id)
+    return acl == null ? [] : networksOf(acl)
+  }
+  const documentsOf = (network: NetworkId): DocId[] => [...(acls().byNetwork.get(network) ?? [])]
 
   /** My networks (member or waiting for approval) and whether `org` belongs with me in one. */
   const sharesNetwork = (org: string): boolean => {
@@ -82,13 +97,10 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
 
   const denyInbound = (peer: PeerId): boolean => {
     const org = peer.toString()
-    if (sharesNetwork(org) || byGrant().has(org)) return false
+    if (sharesNetwork(org) || byGrant(org)) return false
     log('refusing a connection from %s: no common network or grant', org)
     return true
   }
-
-  const documentsOf = (network: NetworkId): DocId[] =>
-    store.list().map(i => i.id).filter(id => networksOf(store.access(id) ?? { header: { id, owner: self, nonce: '' }, grants: [] }).includes(network))
 
   async function publishPresence (): Promise<void> {
     if (libp2p == null) return
@@ -115,13 +127,14 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     }
   }
 
-  function dial (org: OrgId, addresses: string[]): void {
+  /** Dial a member, at `addresses` if given (its presence), else where the peer store knows it (mDNS). */
+  function dial (org: OrgId, addresses: string[] = []): void {
     const node = libp2p
-    if (node == null) return
+    if (node == null || dialing.has(org)) return
     dialing.add(org)
     const peer = peerIdFromString(org)
-    const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`))
-    node.peerStore.merge(peer, { multiaddrs: addrs.map(a => a.decapsulateCode(421)) })
+    const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
+    node.peerStore.merge(peer, { multiaddrs: addrs })
       .then(async () => await node.dial(peer, { signal: AbortSignal.timeout(10_000) }))
       .then(() => { log('dialled member %s', org) }, err => { log('could not reach member %s: %s', org, (err as Error).message) })
       .finally(() => { dialing.delete(org) })
@@ -131,9 +144,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
   function closeRefused (): void {
     for (const conn of libp2p?.getConnections() ?? []) {
       const org = conn.remotePeer.toString()
-      if (sharesNetwork(org) || byGrant().has(org)) continue
-      // a join handshake in progress ends the connection itself once answered
-      if (conn.streams.some(stream => stream.protocol === JOIN_PROTOCOL)) continue
+      if (sharesNetwork(org) || byGrant(org)) continue
       log('closing the connection to %s: no longer in a common network or grant', org)
       conn.close().catch(() => {})
     }
@@ -142,10 +153,11 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
   /** Push changed networks' statements to connected peers; offer their documents again. */
   function onRosterChange (networks: NetworkId[]): void {
     if (libp2p == null || stopped) return
+    // peers the new roster lets read a network's documents get them now; a peer whose own roster
+    // changes from our push is offered them again once it holds it (delivered)
     const docs = networks.flatMap(documentsOf)
     if (docs.length > 0) libp2p.services.sync.refresh(docs)
-    // once a peer holds the new statements, onDelivered offers it the network's documents again;
-    // connections the new roster no longer allows close after it was told (a removal, a leave)
+    // connections the new roster no longer allows close after the peer was told (a removal, a leave)
     const pushes = libp2p.getConnections().map(async conn => {
       await libp2p?.services.network.push(conn, networks).catch(err => { log('roster push to %p failed: %s', conn.remotePeer, (err as Error).message) })
     })
@@ -168,8 +180,6 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     const clients = await store.read(id, async doc => await clientsOf(doc, id, removal.org))
     const frontier = removal.frontier[id]
     if (clients.length === 0 || !store.read(id, doc => exceedsFrontier(doc, clients, frontier))) return
-    const acl = store.access(id)
-    if (acl == null) return
     let deleted = 0
     store.edit(id, doc => { deleted = deleteBeyondFrontier(doc, clients, frontier) })
     store.flush()
@@ -178,8 +188,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
 
   /** Claim the clients of this organisation's own edits in network documents. */
   async function claimLocal (id: DocId, update: Uint8Array): Promise<void> {
-    const acl = store.access(id)
-    if (acl == null || networksOf(acl).length === 0) return
+    if (networksHolding(id).length === 0) return
     const fromUpdate = [...Y.parseUpdateMeta(update).from.keys()]
     const { claimed, current } = store.read(id, doc => ({ claimed: claimedClients(doc), current: doc.clientID }))
     const wanted = [...new Set([...fromUpdate, current])].filter(c => !claimed.has(c))
@@ -207,13 +216,12 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
         }
       }))
       offs.push(store.onChange(change => {
-        if (change.accessChanged) { addGrantees(change.id); if (grantees != null) closeRefused() }
+        if (change.accessChanged && index != null) { indexAccess(change.id); closeRefused() }
         if (change.update == null) return
         if (change.origin.kind === 'local') {
           claimLocal(change.id, change.update).catch(err => { log.error('claiming clients in %s failed: %e', change.id, err) })
         } else if (change.origin.kind === 'peer') {
-          const acl = store.access(change.id)
-          for (const network of acl == null ? [] : networksOf(acl)) {
+          for (const network of networksHolding(change.id)) {
             enforceRemovals(network, [change.id]).catch(err => { log.error('applying a removal failed: %e', err) })
           }
         }
@@ -223,12 +231,8 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       node.addEventListener('peer:disconnect', onConnect)
       // mDNS (or another discovery) found a peer on the LAN: dial it if it is a fellow member
       const onDiscovery = (evt: CustomEvent<{ id: PeerId }>): void => {
-        const org = evt.detail.id.toString()
-        if (org === self || !sharesNetwork(org) || dialing.has(org) || node.getConnections(evt.detail.id).length > 0) return
-        dialing.add(org)
-        node.dial(evt.detail.id, { signal: AbortSignal.timeout(10_000) })
-          .then(() => { log('dialled member %s found on the local network', org) }, err => { log('could not reach %s: %s', org, (err as Error).message) })
-          .finally(() => { dialing.delete(org) })
+        const org = evt.detail.id.toString() as OrgId
+        if (org !== self && sharesNetwork(org) && node.getConnections(evt.detail.id).length === 0) dial(org)
       }
       node.addEventListener('peer:discovery', onDiscovery)
       const onSelf = (): void => { publishPresence().catch(err => { log.error('publishing presence failed: %e', err) }) }
@@ -250,6 +254,11 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       dialMembers()
     }
   }
+}
+
+interface AclIndex {
+  orgs: Set<string>
+  byNetwork: Map<NetworkId, Set<DocId>>
 }
 
 function same (a: string[], b: string[]): boolean {
