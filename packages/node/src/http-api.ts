@@ -46,8 +46,8 @@ export interface HttpWebHook {
   serve(req: IncomingMessage, res: ServerResponse): Promise<boolean>
   /** Whether the request carries a valid browser session. */
   hasSession(req: IncomingMessage): boolean
-  /** Answer an authenticated /api request the web part owns (e.g. /api/search); false to pass it on. */
-  api(req: IncomingMessage, res: ServerResponse): Promise<boolean>
+  /** JSON routes the web part adds to the API (e.g. /api/search), behind the same checks. */
+  readonly routes: ApiRoute[]
   /** A WebSocket upgrade that passed the Host, Origin and session checks. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
 }
@@ -65,10 +65,21 @@ export interface HttpApiServer {
 
 type Reply = { status?: number, json: unknown } | { status?: number, markdown: string }
 
-interface RouteContext {
+export interface RouteContext {
+  /** The path's capture groups, percent-decoded. */
   params: string[]
+  query: URLSearchParams
   body(): Promise<unknown>
   signal: AbortSignal
+}
+
+/** A JSON route another part of the node adds to the API (the web app's). */
+export interface ApiRoute {
+  method: string
+  /** The path as a regular expression source (anchored); its groups become `params`. */
+  path: string
+  /** Resolves to the JSON answer; throws a CommonplaceError to refuse. */
+  handle(ctx: RouteContext): Promise<unknown>
 }
 
 interface Route {
@@ -103,7 +114,7 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   const log = (init.logger ?? defaultLogger()).forComponent('commonplace:http-api')
   const host = init.host ?? '127.0.0.1'
   const tokenDigest = digest(init.token)
-  const routes = createRoutes(init.api)
+  const routes = [...createRoutes(init.api), ...(init.web?.routes ?? []).map(r => route(r.method, r.path, async ctx => ({ json: await r.handle(ctx) })))]
   let allowedHosts = new Set<string>()
   let url: string | undefined
 
@@ -122,7 +133,6 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       } else {
         checkToken(req, tokenDigest)
       }
-      if (web != null && await web.api(req, res)) return
       // --- end of the web app entry
       if (init.events != null && req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/api/events') {
         serveEventStream(res, init.events)
@@ -245,7 +255,7 @@ function route (method: string, path: string, handle: Route['handle']): Route {
 }
 
 async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<Reply> {
-  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+  const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost')
   const matching = routes.filter(r => r.path.test(pathname))
   if (matching.length === 0) throw new NotFoundError(`No such route: ${pathname}`)
   const found = matching.find(r => r.method === req.method)
@@ -254,7 +264,7 @@ async function dispatch (routes: Route[], req: IncomingMessage, res: ServerRespo
     throw new CommonplaceError(`Method ${req.method} is not allowed on ${pathname}`, 'ERR_METHOD_NOT_ALLOWED')
   }
   const params = (found.path.exec(pathname) ?? []).slice(1).map(decodeParam)
-  return found.handle({ params, body: async () => readJson(req), signal: clientGone(res) })
+  return found.handle({ params, query: searchParams, body: async () => readJson(req), signal: clientGone(res) })
 }
 
 function decodeParam (value: string): string {

@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { CommonplaceError, InvalidInputError, NotFoundError, parseDocId } from '@commonplace/core'
 import type { DocumentStore, Membership, OrgId } from '@commonplace/core'
 import type { ComponentLogger, Libp2p } from '@libp2p/interface'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { HttpWebHook } from '../http-api.ts'
 import { LOGIN_PATH, MAX_WS_MESSAGE_BYTES, WS_PATH_PREFIX } from './constants.ts'
 import { createSessions } from './session.ts'
@@ -61,13 +61,6 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   let origin = ''
   let port = 0
 
-  const json = (res: ServerResponse, value: unknown): true => {
-    const body = JSON.stringify(value)
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
-    res.end(body)
-    return true
-  }
-
   const loginLink = (): string => {
     if (origin === '') throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
     return `${origin}${LOGIN_PATH}?token=${sessions.mintLoginToken()}`
@@ -99,34 +92,34 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
       return await files.serve(url.pathname, req.method ?? 'GET', res)
     },
 
-    async api (req, res) {
-      const url = new URL(req.url ?? '/', 'http://localhost')
-      if (req.method === 'GET' && url.pathname === '/api/search') {
-        const p = url.searchParams
-        const text = (name: string): string | undefined => {
-          const value = p.get(name) ?? undefined
-          if (value != null && value.length > 500) throw new InvalidInputError(`"${name}" is too long`)
-          return value
+    routes: [
+      {
+        method: 'GET',
+        path: '/api/search',
+        async handle ({ query }) {
+          const text = (name: string): string | undefined => {
+            const value = query.get(name) ?? undefined
+            if (value != null && value.length > 500) throw new InvalidInputError(`"${name}" is too long`)
+            return value
+          }
+          return search.search({ q: text('q'), kind: text('kind'), maturity: text('maturity'), status: text('status'), owner: text('owner'), network: text('network') })
         }
-        return json(res, search.search({ q: text('q'), kind: text('kind'), maturity: text('maturity'), status: text('status'), owner: text('owner'), network: text('network') }))
-      }
-      const state = /^\/api\/web\/docs\/([^/]+)\/state$/.exec(url.pathname)
-      if (req.method === 'GET' && state != null) {
+      },
+      {
         // what the node holds on disk of this document: the page compares it with its own state
-        const id = parseDocId(decodeURIComponent(state[1]))
-        if (!init.store.has(id)) throw new NotFoundError(`No document ${id} here`)
-        init.store.flush()
-        return json(res, { stateVector: Buffer.from(init.store.read(id, doc => Y.encodeStateVector(doc))).toString('base64') })
-      }
-      if (req.method === 'POST' && url.pathname === '/api/web/login-links') {
-        // a fresh one-time link for a local client holding the API token (e.g. to open another browser)
-        return json(res, { url: loginLink() })
-      }
-      if (req.method === 'GET' && url.pathname === '/api/web/me') {
-        return json(res, { orgId: init.self, name: init.name })
-      }
-      return false
-    },
+        method: 'GET',
+        path: '/api/web/docs/([^/]+)/state',
+        async handle ({ params }) {
+          const id = parseDocId(params[0])
+          if (!init.store.has(id)) throw new NotFoundError(`No document ${id} here`)
+          init.store.flush()
+          return { stateVector: Buffer.from(init.store.read(id, doc => Y.encodeStateVector(doc))).toString('base64') }
+        }
+      },
+      // a fresh one-time link for a local client holding the API token (e.g. to open another browser)
+      { method: 'POST', path: '/api/web/login-links', handle: async () => ({ url: loginLink() }) },
+      { method: 'GET', path: '/api/web/me', handle: async () => ({ orgId: init.self, name: init.name }) }
+    ],
 
     upgrade (req, socket, head) {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname
