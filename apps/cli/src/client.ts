@@ -1,7 +1,4 @@
-import {
-  CommonplaceError, ConnectionFailedError, ForbiddenError, InvalidIdError, InvalidInputError, InvalidStatementError,
-  NotFoundError, OversizedMessageError, ReadOnlyError, StorageFullError
-} from '@commonplace/core'
+import { CommonplaceError, errorFromCode } from '@commonplace/core'
 import { REFUSALS } from './errors.ts'
 import type { LocalApi } from './node-api.ts'
 
@@ -22,10 +19,6 @@ interface RequestOptions {
   timeoutMs?: number
   signal?: AbortSignal
 }
-
-/** Errors the API answers with, rebuilt as the named core errors where one exists. */
-const NAMED_ERRORS = [ConnectionFailedError, InvalidIdError, InvalidInputError, InvalidStatementError, NotFoundError, ForbiddenError, ReadOnlyError, StorageFullError, OversizedMessageError]
-const ERROR_BY_CODE = new Map(NAMED_ERRORS.map(Named => [new Named().code, Named]))
 
 /** A {@link LocalApi} that calls a node's HTTP API. */
 export function createApiClient (init: ApiClientInit): LocalApi {
@@ -95,8 +88,8 @@ async function errorFromResponse (res: Response): Promise<CommonplaceError> {
   const message = typeof body?.error?.message === 'string' && body.error.message !== ''
     ? body.error.message
     : REFUSALS[code]?.message ?? `The node answered HTTP ${res.status} ${res.statusText}`
-  const Named = ERROR_BY_CODE.get(code)
-  return Named == null ? new CommonplaceError(message, code) : new Named(message)
+  // rebuilt as the named core error where one exists
+  return errorFromCode(code, message)
 }
 
 /** Turn a fetch failure into a CommonplaceError. */

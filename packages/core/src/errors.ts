@@ -14,7 +14,12 @@ export class CommonplaceError extends Error {
   }
 }
 
-function define (name: string, code: string, defaultMessage: string): new (message?: string, options?: ErrorOptions) => CommonplaceError {
+type NamedError = new (message?: string, options?: ErrorOptions) => CommonplaceError
+
+/** Every named error by its code, to rebuild one from a code sent over HTTP or the wire. */
+const BY_CODE = new Map<string, NamedError>()
+
+function define (name: string, code: string, defaultMessage: string): NamedError {
   const Named = class extends CommonplaceError {
     static override readonly code = code
     constructor (message = defaultMessage, options?: ErrorOptions) {
@@ -23,7 +28,14 @@ function define (name: string, code: string, defaultMessage: string): new (messa
     }
   }
   Object.defineProperty(Named, 'name', { value: name })
+  BY_CODE.set(code, Named)
   return Named
+}
+
+/** The named error for `code` (a plain CommonplaceError with that code when there is none). */
+export function errorFromCode (code: string, message: string): CommonplaceError {
+  const Named = BY_CODE.get(code)
+  return Named == null ? new CommonplaceError(message, code) : new Named(message)
 }
 
 /** A string does not match the grammar of the id it claims to be. */

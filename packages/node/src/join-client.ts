@@ -8,17 +8,11 @@ import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { multiaddr } from '@multiformats/multiaddr'
-import {
-  CommonplaceError, ConnectionFailedError, InvitationExpiredError, InvitationInvalidError, InvitationUsedError,
-  InvitationWrongNetworkError, signStatement, verifyStatement
-} from '@commonplace/core'
+import { ConnectionFailedError, errorFromCode, signStatement, verifyStatement } from '@commonplace/core'
 import type { JoinStatement, OrgId, PresenceStatement, RequestStatement, Statement } from '@commonplace/core'
 import { JOIN_PROTOCOL, JOIN_TIMEOUT_MS, joinKeyFromSecret, readFrame, writeFrame } from '@commonplace/network'
 import type { InvitationCode } from '@commonplace/network'
 import type { Logger, PrivateKey } from '@libp2p/interface'
-
-const ERRORS = [InvitationExpiredError, InvitationUsedError, InvitationInvalidError, InvitationWrongNetworkError]
-const BY_CODE = new Map(ERRORS.map(E => [new E().code, E]))
 
 export interface JoinInit {
   code: InvitationCode
@@ -60,9 +54,7 @@ export async function runJoin (init: JoinInit): Promise<Statement[]> {
         continue
       }
       if (answer?.ok !== true) {
-        const Named = BY_CODE.get(String(answer?.code))
-        const message = String(answer?.message ?? 'The member refused the join')
-        throw Named != null ? new Named(message) : new CommonplaceError(message, String(answer?.code ?? 'ERR_JOIN_REFUSED'))
+        throw errorFromCode(String(answer?.code ?? 'ERR_JOIN_REFUSED'), String(answer?.message ?? 'The member refused the join'))
       }
       const verified: Statement[] = []
       for (const s of Array.isArray(answer.statements) ? answer.statements.slice(0, 20_000) : []) {
