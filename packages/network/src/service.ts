@@ -98,11 +98,7 @@ class Networks extends TypedEventEmitter<NetworkServiceEvents> implements Networ
       networks.push(network)
       for (const org of roster.members.keys()) orgs.add(org)
     }
-    for (const org of orgs) {
-      const presence = registry.presence(org)
-      if (presence != null) out.push(presence)
-    }
-    return { statements: out, networks }
+    return { statements: [...out, ...this.presencesOf(orgs)], networks }
   }
 
   async push (connection: Connection, only?: NetworkId[]): Promise<boolean> {
@@ -170,10 +166,17 @@ class Networks extends TypedEventEmitter<NetworkServiceEvents> implements Networ
     }
   }
 
+  /** The members' presences, for a joiner: the orgs the network's statements name. */
   private presences (statements: Statement[]): Statement[] {
     const orgs = new Set<OrgId>()
-    for (const s of statements) if (s.type === 'join' || s.type === 'member') orgs.add(s.member)
-    for (const s of statements) if (s.type === 'genesis') orgs.add(s.creator)
+    for (const s of statements) {
+      if (s.type === 'join' || s.type === 'member') orgs.add(s.member)
+      else if (s.type === 'genesis') orgs.add(s.creator)
+    }
+    return this.presencesOf(orgs)
+  }
+
+  private presencesOf (orgs: Iterable<OrgId>): Statement[] {
     return [...orgs].map(org => this.init.registry.presence(org)).filter((p): p is NonNullable<typeof p> => p != null)
   }
 
