@@ -4,7 +4,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.tsbuild/**', 'bench/results/**', 'apps/web/dist/**', 'bench/src/systems/*scratch*'] },
+  { ignores: ['**/node_modules/**', '**/.tsbuild/**', 'bench/results/**', 'apps/web/dist/**', 'apps/cli/dist/**', 'bench/src/systems/*scratch*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

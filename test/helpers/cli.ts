@@ -8,6 +8,12 @@ import { collect, killAndWait, spawnNode } from './processes.ts'
 /** apps/cli/src/bin.ts, found from this file (Node 24 runs the TypeScript directly). */
 export const CLI_BIN = fileURLToPath(new URL('../../apps/cli/src/bin.ts', import.meta.url))
 
+/**
+ * The CLI as `npm start` runs it: apps/cli/dist/commonplace.mjs, which `npm test` builds
+ * (`npm run build:cli`) before the tests. The web app's tests start their nodes from it.
+ */
+export const CLI_BUNDLE = fileURLToPath(new URL('../../apps/cli/dist/commonplace.mjs', import.meta.url))
+
 /** Longest a short command may take before it is killed and the call fails. */
 export const CLI_TIMEOUT_MS = 20_000
 

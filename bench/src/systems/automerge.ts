@@ -30,6 +30,7 @@ import type { PeerJob, PeerReport } from './automerge-peer.ts'
 import type { FootprintReport, WsServer, WsServerClass } from './automerge-footprint.ts'
 import type { ReconnectCommand, ReconnectReport } from './automerge-reconnect-peer.ts'
 import { ClosableFSStorage, shutdown } from './automerge-storage.ts'
+import { bundled } from '../bundle.ts'
 
 const SYSTEM = 'automerge-repo'
 const VERSION = '@automerge/automerge-repo 2.5.6, @automerge/automerge 3.5.0'
@@ -453,8 +454,9 @@ async function footprint (ctx: RunContext): Promise<Metrics> {
   const empty = join(dir, 'empty')
   const urlsFile = join(dir, 'urls.json')
   await runChild(FOOTPRINT_SCRIPT, ['populate', full, String(config.footprintDocs), '1000', String(config.seed), urlsFile])
-  const held = await runChild<FootprintReport>(FOOTPRINT_SCRIPT, ['serve', full, urlsFile, String(config.footprintOpen)], ['--expose-gc'])
-  const none = await runChild<FootprintReport>(FOOTPRINT_SCRIPT, ['serve', empty, '-', '0'], ['--expose-gc'])
+  const serve = await bundled(FOOTPRINT_SCRIPT) // as JavaScript, like the Commonplace node (bundle.ts)
+  const held = await runChild<FootprintReport>(serve, ['serve', full, urlsFile, String(config.footprintOpen)], ['--expose-gc'])
+  const none = await runChild<FootprintReport>(serve, ['serve', empty, '-', '0'], ['--expose-gc'])
   return {
     startMs: held.startMs,
     repoStartMs: held.repoStartMs,

@@ -1,12 +1,13 @@
 /**
- * A node process for the web tests: like test/helpers NodeProc, but on fixed loopback ports
+ * A node process for the web tests, started as `npm start` starts one (the CLI's bundle, built by
+ * `npm test`): like test/helpers NodeProc, but on fixed loopback ports
  * chosen once, so that it comes back on the same address after a restart (the page's origin,
  * its cookie and its IndexedDB stay the same), and with the login link it printed.
  */
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { rmSync } from 'node:fs'
-import { CLI_BIN } from '../../helpers/cli.ts'
+import { CLI_BUNDLE } from '../../helpers/cli.ts'
 import { tempDataDir } from '../../helpers/data-folder.ts'
 import { runningNodes } from '../../helpers/node-process.ts'
 import type { NodeProc } from '../../helpers/node-process.ts'
@@ -54,7 +55,7 @@ export class WebNode {
       this.httpPort = await freePort()
       this.p2pPort = await freePort()
     }
-    const args = [CLI_BIN, 'start', '--data', this.dataDir, '--name', this.name,
+    const args = [CLI_BUNDLE, 'start', '--data', this.dataDir, '--name', this.name,
       '--listen', `/ip4/127.0.0.1/tcp/${this.p2pPort}`, '--http', `127.0.0.1:${this.httpPort}`, '--json']
     const child = spawnNode(args)
     this.child = child

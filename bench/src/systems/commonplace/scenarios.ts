@@ -5,6 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { makeDocs } from '../../content.ts'
 import { countingProxy } from '../../proxy.ts'
 import { forkPeer } from '../../child.ts'
+import { bundled } from '../../bundle.ts'
 import { percentile } from '../../measure.ts'
 import { WorkloadId } from '../../types.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from '../../types.ts'
@@ -19,6 +20,7 @@ export const VERSION = 'commonplace 0.1.0 (libp2p 3, noise, yamux, node:sqlite)'
 const MANY_NODES_WARMUP = 10
 const MANY_NODES_EDITS = 50
 const PEER_SCRIPT = fileURLToPath(new URL('./peer.ts', import.meta.url))
+const FOOTPRINT_PEER_SCRIPT = fileURLToPath(new URL('./footprint-peer.ts', import.meta.url))
 
 export function commonplaceScenarios (config: BenchConfig): Scenario[] {
   const scenario = (workload: Scenario['workload'], variant: string, run: (ctx: RunContext) => Promise<Metrics>): Scenario =>
@@ -146,15 +148,19 @@ async function editLatency (ctx: RunContext, hops: number): Promise<Metrics> {
   }
 }
 
-/** Workload 5: start a node holding many documents in its own process; memory idle and after opening some. */
+/**
+ * Workload 5: start a node holding many documents in its own process, as JavaScript the way
+ * `npm start` runs it (bundle.ts, footprint-peer.ts); memory idle and after opening some.
+ */
 async function footprint (ctx: RunContext): Promise<Metrics> {
   const { config } = ctx
   const dir = ctx.tmpDir()
   const setup = await benchNode(dir, 'F')
   await createDocs(setup, makeDocs(config.seed, config.footprintDocs, 1000))
   await setup.stop()
+  const script = await bundled(FOOTPRINT_PEER_SCRIPT)
   const measure = async (dataDir: string): Promise<{ startMs: number, idle: number, open?: number, loaded?: number }> => {
-    const peer = await forkPeer(PEER_SCRIPT)
+    const peer = await forkPeer(script)
     try {
       const { startMs } = await peer.ask({ cmd: 'start', dataDir })
       const { rssMB: idle } = await peer.ask({ cmd: 'rss' })

@@ -4,7 +4,8 @@
  * awareness relay to peers, and the few JSON routes only the browser needs. Plugged into the
  * local HTTP server as its {@link HttpWebHook}.
  */
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import * as Y from 'yjs'
 import { CommonplaceError, InvalidInputError, NotFoundError, parseDocId } from '@commonplace/core'
@@ -22,8 +23,11 @@ import { awarenessRelay } from './awareness-relay.ts'
 import type { AwarenessRelay } from './awareness-relay.ts'
 import { searchIndex } from './search.ts'
 
-/** The built web app, relative to this file: apps/web/dist. */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../../apps/web/dist', import.meta.url))
+/**
+ * The built web app: the `dist` folder of the `@commonplace/web` workspace package, found through
+ * module resolution so that it holds from the sources and from the CLI's bundle alike.
+ */
+export const DEFAULT_WEB_ROOT = join(dirname(createRequire(import.meta.url).resolve('@commonplace/web/package.json')), 'dist')
 
 export interface WebAppInit {
   dataDir: string
