@@ -65,6 +65,12 @@ export interface DocumentStore {
   info(id: DocId): DocumentInfo | undefined
   list(): DocumentInfo[]
   access(id: DocId): AccessList | undefined
+  /**
+   * The documents whose access list names `party`: as owner, or as an organisation or learning
+   * network granted read or edit (at most `limit`). Read from an index on disk, not by reading
+   * every access list.
+   */
+  documentsNaming(party: string, limit?: number): DocId[]
   /** Create a new document (its header already derived), run `init` as its first local edit. */
   create(header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo
   /** Record a header and merge verified grants. Returns true if the access list changed. */

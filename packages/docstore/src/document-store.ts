@@ -10,19 +10,20 @@ import type {
   KeyValueStore, OrgId, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, encodeInfo, encodeLogRow } from './codec.ts'
+import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, encodeInfo, encodeLogRow, encodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
 import { indexedRecords } from './indexed-records.ts'
 import type { IndexedRecords } from './indexed-records.ts'
-import { batchOps, createWriteBatch, rememberBefore } from './write-batch.ts'
+import { batchOps, createWriteBatch, partiesOf, partyOps, rememberBefore } from './write-batch.ts'
 import { createAnnouncer } from './announcer.ts'
 import type { Announcer } from './announcer.ts'
 import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
 import { CHECKPOINT_WRITE_DELAY, DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
 import {
-  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
+  ACL_PREFIX, ACL_RANGE_END, CHANGE_RANGE_END, INFO_PREFIX, PARTY_INDEX_KEY, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey,
+  logKey, logRange, partyRange
 } from './keys.ts'
 
 export interface DocumentStoreInit {
@@ -105,6 +106,7 @@ class Store implements DocumentStore {
     this.durableSeq = this.seq
     this.infos = indexedRecords(this.storage, INFO_PREFIX, decodeInfo, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
     this.acls = indexedRecords(this.storage, ACL_PREFIX, decodeAcl, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
+    this.indexParties()
   }
 
   get changeSeq (): number { return this.durableSeq }
@@ -142,7 +144,7 @@ class Store implements DocumentStore {
     }
     this.durableSeq = this.seq
     this.infos.committed(written.infos)
-    this.acls.committed([...batch.acls].map(id => [id, this.acls.get(id) as AccessList]))
+    this.acls.committed([...batch.acls.keys()].map(id => [id, this.acls.get(id) as AccessList]))
     for (const id of batch.updates.keys()) {
       const info = this.infos.get(id)
       const doc = this.cache.get(id)
@@ -158,6 +160,18 @@ class Store implements DocumentStore {
   list (): DocumentInfo[] { return this.infos.all() }
 
   access (id: DocId): AccessList | undefined { return this.acls.get(id) }
+
+  documentsNaming (party: string, limit = Infinity): DocId[] {
+    const staged = this.batch?.acls
+    const onDisk = this.storage.range({ ...partyRange(party), limit: limit + (staged?.size ?? 0) })
+    const found = new Set(onDisk.map(([key]) => key.slice(key.lastIndexOf('/') + 1) as DocId))
+    // lists changed in the batch not written yet: reads see them
+    for (const id of staged?.keys() ?? []) {
+      if (partiesOf(this.acls.get(id)).has(party)) found.add(id)
+      else found.delete(id)
+    }
+    return [...found].slice(0, limit)
+  }
 
   create (header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo {
     if (this.infos.has(header.id)) throw new InvalidInputError(`Document ${header.id} exists already`)
@@ -353,7 +367,8 @@ class Store implements DocumentStore {
       else updates.push(update)
     }
     if (acl != null) {
-      batch.acls.add(prev.id)
+      // the list as on disk, before the batch first changes it (for the g/ index)
+      if (!batch.acls.has(prev.id)) batch.acls.set(prev.id, this.acls.get(prev.id))
       this.acls.stage(prev.id, acl)
       next.accessSeq = next.changeSeq
     }
@@ -418,6 +433,18 @@ class Store implements DocumentStore {
       if (isCommonplaceError(err)) throw err
       throw new StorageWriteError('Write failed', { cause: err })
     }
+  }
+
+  /** Stores written before the g/ index: build it once from every access list. */
+  private indexParties (): void {
+    if (this.storage.get(PARTY_INDEX_KEY) != null) return
+    const ops: WriteOp[] = []
+    for (const [key, bytes] of this.storage.range({ gte: ACL_PREFIX, lt: ACL_RANGE_END })) {
+      const id = key.slice(ACL_PREFIX.length) as DocId
+      ops.push(...partyOps(id, undefined, decodeAcl(id, bytes)))
+    }
+    ops.push({ type: 'put', key: PARTY_INDEX_KEY, value: encodeUint(1) })
+    this.write(ops)
   }
 
   private openStoreId (): string {

@@ -9,12 +9,16 @@ import type { DocId, OrgId } from '@commonplace/core'
  *   u/<doc>/<n, 10 digits>        update log rows
  *   c/<seq, 16 digits>            the document whose latest change has this seq
  *   p/<peer>/<store-id>           checkpoint: our latest seq that peer confirmed
+ *   g/<party>/<doc>               the document's access list names this party: its owner, or an
+ *                                 organisation or network granted read or edit
+ *   meta/party-index              present once every access list is in g/ (built on first open)
  */
 export const STORE_ID_KEY = 'meta/store-id'
 export const SEQ_KEY = 'meta/seq'
 
 export const INFO_PREFIX = 'i/'
 export const ACL_PREFIX = 'a/'
+export const ACL_RANGE_END = 'a0'
 export const infoKey = (id: DocId): string => INFO_PREFIX + id
 export const aclKey = (id: DocId): string => ACL_PREFIX + id
 export const logKey = (id: DocId, n: number): string => `u/${id}/${String(n).padStart(10, '0')}`
@@ -22,3 +26,6 @@ export const logRange = (id: DocId): { gte: string, lt: string } => ({ gte: `u/$
 export const changeKey = (seq: number): string => `c/${String(seq).padStart(16, '0')}`
 export const CHANGE_RANGE_END = 'c0'
 export const checkpointKey = (peer: OrgId, storeId: string): string => `p/${peer}/${storeId}`
+export const PARTY_INDEX_KEY = 'meta/party-index'
+export const partyKey = (party: string, id: DocId): string => `g/${party}/${id}`
+export const partyRange = (party: string): { gte: string, lt: string } => ({ gte: `g/${party}/`, lt: `g/${party}0` })

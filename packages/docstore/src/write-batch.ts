@@ -1,8 +1,9 @@
 import { fromString as u8FromString } from 'uint8arrays'
+import { readers } from '@commonplace/core'
 import type { AccessList, DocId, WriteOp } from '@commonplace/core'
 import { encodeAcl, encodeInfo, encodeLogRow, encodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
-import { SEQ_KEY, aclKey, changeKey, infoKey, logKey } from './keys.ts'
+import { SEQ_KEY, aclKey, changeKey, infoKey, logKey, partyKey } from './keys.ts'
 
 /**
  * The changes made since the last flush: the updates to append, and which documents they touch
@@ -11,8 +12,8 @@ import { SEQ_KEY, aclKey, changeKey, infoKey, logKey } from './keys.ts'
 export interface WriteBatch {
   /** Yjs updates per document, in order; written as one merged log row per document. */
   readonly updates: Map<DocId, Uint8Array[]>
-  /** Documents whose access list changed. */
-  readonly acls: Set<DocId>
+  /** Documents whose access list changed, with the list as it is on disk (to update the g/ index). */
+  readonly acls: Map<DocId, AccessList | undefined>
   /** Each touched document, with the change number its change-sequence entry has on disk (0: none). */
   readonly before: Map<DocId, number>
   /** Checkpoints to write: key → sequence number. */
@@ -20,7 +21,7 @@ export interface WriteBatch {
 }
 
 export function createWriteBatch (): WriteBatch {
-  return { updates: new Map(), acls: new Set(), before: new Map(), checkpoints: new Map() }
+  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map() }
 }
 
 /** Remember a document's change number on disk before the batch first touches it. */
@@ -45,7 +46,9 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
       ops.push({ type: 'put', key: logKey(id, info.logNext), value: row })
       info = { ...info, logNext: info.logNext + 1, storedBytes: info.storedBytes + row.byteLength }
     }
-    if (batch.acls.has(id) && acl != null) ops.push({ type: 'put', key: aclKey(id), value: encodeAcl(acl) })
+    if (batch.acls.has(id) && acl != null) {
+      ops.push({ type: 'put', key: aclKey(id), value: encodeAcl(acl) }, ...partyOps(id, batch.acls.get(id), acl))
+    }
     if (diskChangeSeq > 0) ops.push({ type: 'del', key: changeKey(diskChangeSeq) })
     ops.push(
       { type: 'put', key: changeKey(info.changeSeq), value: u8FromString(id) },
@@ -65,4 +68,21 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
  */
 function batchRow (updates: Uint8Array[]): Uint8Array {
   return encodeLogRow(updates)
+}
+
+/** Who an access list names: its owner and every organisation or network granted read or edit. */
+export function partiesOf (acl: AccessList | undefined): Set<string> {
+  return acl == null ? new Set() : new Set<string>([acl.header.owner, ...readers(acl)])
+}
+
+const EMPTY = new Uint8Array(0)
+
+/** The g/ index entries to add and remove when a document's access list goes from `before` to `after`. */
+export function partyOps (id: DocId, before: AccessList | undefined, after: AccessList): WriteOp[] {
+  const was = partiesOf(before)
+  const now = partiesOf(after)
+  const ops: WriteOp[] = []
+  for (const party of was) if (!now.has(party)) ops.push({ type: 'del', key: partyKey(party, id) })
+  for (const party of now) if (!was.has(party)) ops.push({ type: 'put', key: partyKey(party, id), value: EMPTY })
+  return ops
 }

@@ -6,7 +6,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { isNetworkId, networksOf, signStatement } from '@commonplace/core'
+import { networksOf, signStatement } from '@commonplace/core'
 import type { DocId, DocumentStore, NetworkId, OrgId, PresenceStatement } from '@commonplace/core'
 import {
   claimedClients, clientsOf, deleteBeyondFrontier, exceedsFrontier, signClaim, writeClaims
@@ -47,39 +47,19 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
   const seen = new Map<string, number>()
   const dialing = new Set<string>()
   let libp2p: CommonplaceLibp2p | undefined
-  let index: AclIndex | undefined
+  /** Set once the gater or a network has asked who access lists name: from then on, revocations close connections. */
+  let gated = false
+  let closeScheduled = false
   const offs: Array<() => void> = []
   let stopped = false
 
-  /**
-   * What the access lists of the documents held say, read once on first use and kept up to date
-   * from access changes: the organisations they name (for the gater) and, per network, the
-   * documents shared with it.
-   */
-  const acls = (): AclIndex => {
-    if (index == null) {
-      index = { orgs: new Set(), byNetwork: new Map() }
-      for (const info of store.list()) indexAccess(info.id)
-    }
-    return index
-  }
-  const indexAccess = (id: DocId): void => {
-    const acl = store.access(id)
-    if (acl == null || index == null) return
-    index.orgs.add(acl.header.owner)
-    for (const docs of index.byNetwork.values()) docs.delete(id)
-    for (const g of acl.grants) {
-      if (g.role === 'none') continue
-      if (!isNetworkId(g.to)) index.orgs.add(g.to)
-      else index.byNetwork.set(g.to, (index.byNetwork.get(g.to) ?? new Set()).add(id))
-    }
-  }
-  const byGrant = (org: string): boolean => acls().orgs.has(org)
+  // the store's index of who each access list names (g/ keys): no access list is read for these
+  const byGrant = (org: string): boolean => { gated = true; return store.documentsNaming(org, 1).length > 0 }
   const networksHolding = (id: DocId): NetworkId[] => {
     const acl = store.access(id)
     return acl == null ? [] : networksOf(acl)
   }
-  const documentsOf = (network: NetworkId): DocId[] => [...(acls().byNetwork.get(network) ?? [])]
+  const documentsOf = (network: NetworkId): DocId[] => { gated = true; return store.documentsNaming(network) }
 
   /** My networks (member or waiting for approval) and whether `org` belongs with me in one. */
   const sharesNetwork = (org: string): boolean => {
@@ -138,6 +118,16 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       .then(async () => await node.dial(peer, { signal: AbortSignal.timeout(10_000) }))
       .then(() => { log('dialled member %s', org) }, err => { log('could not reach member %s: %s', org, (err as Error).message) })
       .finally(() => { dialing.delete(org) })
+  }
+
+  /** closeRefused once for all the access lists changed in this turn (a catch-up brings thousands). */
+  function scheduleCloseRefused (): void {
+    if (closeScheduled) return
+    closeScheduled = true
+    setImmediate(() => {
+      closeScheduled = false
+      if (!stopped) closeRefused()
+    })
   }
 
   /** Close connections the gater would refuse now (a removed member, a revoked stranger). */
@@ -216,7 +206,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
         }
       }))
       offs.push(store.onChange(change => {
-        if (change.accessChanged && index != null) { indexAccess(change.id); closeRefused() }
+        if (change.accessChanged && gated) scheduleCloseRefused()
         if (change.update == null) return
         if (change.origin.kind === 'local') {
           claimLocal(change.id, change.update).catch(err => { log.error('claiming clients in %s failed: %e', change.id, err) })
@@ -254,11 +244,6 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       dialMembers()
     }
   }
-}
-
-interface AclIndex {
-  orgs: Set<string>
-  byNetwork: Map<NetworkId, Set<DocId>>
 }
 
 function same (a: string[], b: string[]): boolean {
