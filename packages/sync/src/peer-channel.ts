@@ -46,6 +46,8 @@ class Channel implements PeerChannel {
   private scheduled = false
   private holding = false
   private writing = false
+  /** The MARK timer asked for a MARK even if nothing else goes out. */
+  private markWanted = false
   private closed = false
 
   constructor (init: PeerChannelInit) {
@@ -60,8 +62,11 @@ class Channel implements PeerChannel {
     this.schedule()
   }
 
+  /** Send a MARK now if the store landed changes since the last one (the service's MARK timer). */
   kick (): void {
-    if (!this.closed) this.schedule()
+    if (this.closed) return
+    this.markWanted = true
+    this.schedule()
   }
 
   async close (): Promise<void> {
@@ -84,18 +89,24 @@ class Channel implements PeerChannel {
   }
 
   /**
-   * Write everything queued, in frames of about `targetFrameBytes`, ending with a MARK. Between
-   * frames of a long catch-up the event loop gets a turn (the sockets move what was written, and
-   * a frame from the peer is handled; its answers then go out together after it).
+   * Write everything queued, in frames of about `targetFrameBytes`; the last frame ends with a
+   * MARK. Frames that only acknowledge carry none: a MARK asks for an ACK, and an ACK that carried
+   * one would be answered by an ACK carrying one, for as long as both stores land changes. Changes
+   * landed with nothing else to send are confirmed when the service's timer kicks. Between frames
+   * of a long catch-up the event loop gets a turn (the sockets move what was written, and a frame
+   * from the peer is handled; its answers then go out together after it).
    */
   private async flush (): Promise<void> {
     if (this.writing || this.closed) return
     this.writing = true
     try {
       while (!this.closed) {
-        if (this.queue.length === 0) this.queue.push(...this.init.session.mark())
+        if (this.queue.length === 0 && this.markWanted) this.queue.push(...this.init.session.mark())
+        this.markWanted = false
         if (this.queue.length === 0) break
-        const frame = encodeFrame(this.takeBatch())
+        const batch = this.takeBatch()
+        if (this.queue.length === 0 && batch.some(m => m.type !== 'ack' && m.type !== 'mark')) batch.push(...this.init.session.mark())
+        const frame = encodeFrame(batch)
         this.init.onBytes?.('out', frame.byteLength)
         if (!this.init.stream.send(lengthPrefixed(frame))) {
           await this.init.stream.onDrain()
