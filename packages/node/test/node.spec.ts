@@ -25,10 +25,12 @@ async function stop (node: CommonplaceNode): Promise<void> {
   await node.stop()
 }
 
+/** Resolve once `check()` holds, checked after every change and every write (index entries such as the title are updated when written). */
 async function until (stores: DocumentStore[], check: () => boolean): Promise<void> {
   if (check()) return
   await new Promise<void>(resolve => {
-    const offs = stores.map(s => s.onChange(() => { queueMicrotask(() => { if (check()) { offs.forEach(off => { off() }); resolve() } }) }))
+    const test = (): void => { queueMicrotask(() => { if (check()) { offs.forEach(off => { off() }); resolve() } }) }
+    const offs = stores.flatMap(s => [s.onChange(test), s.onDurable(test)])
   })
 }
 

@@ -25,7 +25,7 @@ export interface TestNode {
 }
 
 /** A real libp2p node on loopback TCP (port 0) with an in-memory document store. */
-export async function testNode (name: string, init: { key?: PrivateKey, store?: DocumentStore } = {}): Promise<TestNode> {
+export async function testNode (name: string, init: { key?: PrivateKey, store?: DocumentStore, markDelay?: number } = {}): Promise<TestNode> {
   const key = init.key ?? await generateKeyPair('Ed25519')
   const store = init.store ?? createDocumentStore({ storage: memoryStore() })
   const libp2p = await createLibp2p({
@@ -37,7 +37,7 @@ export async function testNode (name: string, init: { key?: PrivateKey, store?: 
     logger: prefixLogger(name),
     // every test node dials from 127.0.0.1: lift the per-host inbound rate limit
     connectionManager: { inboundConnectionThreshold: Infinity },
-    services: { identify: identify(), sync: syncService({ store, name }) }
+    services: { identify: identify(), sync: syncService({ store, name, markDelay: init.markDelay }) }
   })
   return {
     name,

@@ -4,8 +4,8 @@ import type { TestNode } from './fixtures.ts'
 
 describe('sync service over loopback TCP', () => {
   const nodes: TestNode[] = []
-  const make = async (name: string): Promise<TestNode> => {
-    const n = await testNode(name)
+  const make = async (name: string, markDelay?: number): Promise<TestNode> => {
+    const n = await testNode(name, { markDelay })
     nodes.push(n)
     return n
   }
@@ -37,6 +37,28 @@ describe('sync service over loopback TCP', () => {
     await until([a.store], () => textOf(a, doc.id) === 'Repeat prescription requests: 2-working-day turnaround')
     edit(a, doc.id, t => t.delete(0, 7))
     await until([b.store], () => textOf(b, doc.id) === 'prescription requests: 2-working-day turnaround')
+  })
+
+  it('acknowledging starts no MARK/ACK exchange: one frame out per live edit', async () => {
+    // no MARK by timer during the test: MARKs go only with frames that carry content
+    const a = await make('a', 600_000)
+    const b = await make('b', 600_000)
+    const doc = await createDoc(a, 'Hand hygiene audit')
+    await share(a, doc.id, b.id, 'edit')
+    await connect(a, b)
+    await until([b.store], () => textOf(b, doc.id) === 'Hand hygiene audit')
+    const framesOut = a.sync.stats.framesOut
+    let expected = 'Hand hygiene audit'
+    for (let i = 0; i < 20; i++) {
+      edit(a, doc.id, t => t.insert(t.length, '.'))
+      expected += '.'
+      await until([b.store], () => textOf(b, doc.id) === expected)
+    }
+    // each edit went out as one frame (its update, and a MARK of what A had landed); B's ACKs
+    // carried no MARK of B's own, so A had nothing to acknowledge (one ACK from the set-up may
+    // still have been on its way)
+    expect(a.sync.stats.framesOut - framesOut).toBeGreaterThanOrEqual(20)
+    expect(a.sync.stats.framesOut - framesOut).toBeLessThanOrEqual(21)
   })
 
   it('relays through a peer that both may reach, and carries edits back while the owner is away', async () => {
