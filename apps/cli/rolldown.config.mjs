@@ -1,10 +1,5 @@
-// The CLI as JavaScript for `npm start` (docs/dependencies.md, "rolldown"): the workspace's
-// TypeScript compiled and joined into apps/cli/dist, every npm package left as an import. Node
-// then runs JavaScript instead of stripping types from ~100 files at start. The entry stays its
-// own small chunk so that bin.ts's V8 setting comes before the rest is imported.
-export default {
-  input: { commonplace: 'src/bin.ts' },
-  platform: 'node',
-  external: id => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('@commonplace/'),
-  output: { dir: 'dist', format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: '[name].mjs', minify: 'dce-only', comments: false }
-}
+// `npm run build:cli`: the CLI as JavaScript in apps/cli/dist (see bundle-options.mjs), which
+// `npm start` runs instead of having Node strip types from ~100 files at start.
+import { bundleOptions } from './bundle-options.mjs'
+
+export default bundleOptions({ input: { commonplace: 'src/bin.ts' }, dir: 'dist' })

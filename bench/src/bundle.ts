@@ -1,38 +1,45 @@
 /**
- * Footprint children as JavaScript, as each system is deployed: a Commonplace node runs the CLI's
- * bundle (`npm start`, apps/cli/rolldown.config.mjs) and an automerge-repo sync server runs
- * JavaScript. Run from their TypeScript sources, both would also carry Node's type stripper
- * (~20 MB of RSS each, measured), which is not part of either. Each child script is bundled with
- * rolldown, npm packages left as imports, into bench/results/build/ once per bench invocation.
+ * Footprint children as JavaScript, as each system is deployed. A Commonplace node is built the
+ * way `npm start` builds the CLI (apps/cli/bundle-options.mjs: the workspace and its npm packages
+ * joined, whitespace and comments out); an automerge-repo sync server runs its script as
+ * JavaScript next to its node_modules. Run from their TypeScript sources, both would also carry
+ * Node's type stripper (~20 MB of RSS each, measured), which is not part of either. Each script is
+ * bundled with rolldown into bench/results/build/ once per bench invocation.
  */
+import { builtinModules } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'rolldown'
+import { bundleOptions } from '../../apps/cli/bundle-options.mjs'
 
 const OUT_DIR = fileURLToPath(new URL('../results/build/', import.meta.url))
+const builtins = new Set([...builtinModules, ...builtinModules.map(name => `node:${name}`)])
 const built = new Map<string, Promise<string>>()
 
+/** How a script is deployed: bundled with its npm packages (`npm start`), or next to node_modules. */
+export type Packaging = 'like-npm-start' | 'packages-installed'
+
 /** The path of `script` bundled to JavaScript (built on first use in this process). */
-export async function bundled (script: string): Promise<string> {
-  let path = built.get(script)
+export async function bundled (script: string, packaging: Packaging): Promise<string> {
+  const key = `${packaging}:${script}`
+  let path = built.get(key)
   if (path == null) {
-    path = bundle(script)
-    built.set(script, path)
+    path = bundle(script, packaging)
+    built.set(key, path)
   }
   return await path
 }
 
-async function bundle (script: string): Promise<string> {
+async function bundle (script: string, packaging: Packaging): Promise<string> {
   const name = basename(script, extname(script))
-  const dir = join(OUT_DIR, name)
+  const dir = join(OUT_DIR, `${name}-${packaging}`)
   mkdirSync(dir, { recursive: true })
-  await build({
-    input: { [name]: script },
-    platform: 'node',
-    logLevel: 'warn',
-    external: id => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('@commonplace/'),
-    output: { dir, format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: '[name].mjs', minify: 'dce-only', comments: false }
-  })
+  const options = bundleOptions({ input: { [name]: script }, dir })
+  if (packaging === 'packages-installed') {
+    // only the script and the workspace's TypeScript: every npm package stays an import
+    options.external = (id: string) => builtins.has(id) || id.startsWith('node:') || (!id.startsWith('.') && !id.startsWith('/') && !id.startsWith('@commonplace/'))
+  }
+  await build(options)
   return join(dir, `${name}.mjs`)
 }

@@ -454,7 +454,7 @@ async function footprint (ctx: RunContext): Promise<Metrics> {
   const empty = join(dir, 'empty')
   const urlsFile = join(dir, 'urls.json')
   await runChild(FOOTPRINT_SCRIPT, ['populate', full, String(config.footprintDocs), '1000', String(config.seed), urlsFile])
-  const serve = await bundled(FOOTPRINT_SCRIPT) // as JavaScript, like the Commonplace node (bundle.ts)
+  const serve = await bundled(FOOTPRINT_SCRIPT, 'packages-installed') // as a sync server is deployed (bundle.ts)
   const held = await runChild<FootprintReport>(serve, ['serve', full, urlsFile, String(config.footprintOpen)], ['--expose-gc'])
   const none = await runChild<FootprintReport>(serve, ['serve', empty, '-', '0'], ['--expose-gc'])
   return {

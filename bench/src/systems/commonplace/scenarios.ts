@@ -160,7 +160,7 @@ async function footprint (ctx: RunContext): Promise<Metrics> {
   const setup = await benchNode(dir, 'F')
   await createDocs(setup, makeDocs(config.seed, config.footprintDocs, 1000))
   await setup.stop()
-  const script = await bundled(FOOTPRINT_PEER_SCRIPT)
+  const script = await bundled(FOOTPRINT_PEER_SCRIPT, 'like-npm-start')
   const measure = async (dataDir: string): Promise<{ startMs: number, idle: number, open?: number, loaded?: number }> => {
     const peer = await forkPeer(script)
     try {
