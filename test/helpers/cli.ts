@@ -10,7 +10,7 @@ export const CLI_BIN = fileURLToPath(new URL('../../apps/cli/src/bin.ts', import
 
 /**
  * The CLI as `npm start` runs it: apps/cli/dist/commonplace.mjs, which `npm test` builds
- * (`npm run build:cli`) before the tests. The web app's tests start their nodes from it.
+ * (`npm run build:cli`) before the tests. Every test that starts a node process starts it from it.
  */
 export const CLI_BUNDLE = fileURLToPath(new URL('../../apps/cli/dist/commonplace.mjs', import.meta.url))
 

@@ -1,10 +1,11 @@
 /**
  * A Commonplace node run as a person runs it: `commonplace start --json` in the foreground, as its
- * own process, on loopback with OS-chosen ports (0) and its own data folder.
+ * own process, on loopback with OS-chosen ports (0) and its own data folder, from the CLI's bundle
+ * that `npm start` runs (the short-lived commands run from the sources).
  */
 import type { ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { CLI_BIN } from './cli.ts'
+import { CLI_BUNDLE } from './cli.ts'
 import { tempDataDir } from './data-folder.ts'
 import { collect, exited, exitedWithin, isRunning, killAndWait, spawnNode } from './processes.ts'
 import type { ExitInfo } from './processes.ts'
@@ -63,7 +64,7 @@ export class NodeProc {
   async start (options: StartOptions = {}): Promise<this> {
     if (this.running) throw new Error(`${this.name} is running already`)
     const port = options.samePort === true ? this.tcpPort() : 0
-    const args = [CLI_BIN, 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
+    const args = [CLI_BUNDLE, 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
     if (this.starts === 0) args.push('--name', this.name)
     const child = spawnNode(args)
     this.child = child
