@@ -27,6 +27,12 @@ export interface BenchConfig {
   reconnectChanged: number[]
   /** Workload 3: single-character edits timed, and chain lengths in hops. */
   edits: number
+  /**
+   * Workload 3: edits made, untimed, before the timed ones, by every system alike: latency is
+   * measured in the steady state of a process that has been editing a while (a node runs for
+   * days), not while its code is still being compiled.
+   */
+  warmupEdits: number
   hops: number[]
   /** Workload 4: at most this many trace edits (quick runs replay a prefix). */
   traceLimit: number

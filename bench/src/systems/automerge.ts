@@ -409,14 +409,14 @@ async function editLatency (ctx: RunContext): Promise<Metrics> {
 
     const rand = prng(config.seed + 1)
     const times: number[] = []
-    for (let i = 0; i < config.edits; i++) {
+    for (let i = 0; i < config.warmupEdits + config.edits; i++) {
       const length = textLength(aHandle)
       const pos = Math.floor(rand() * (length + 1))
       const arrived = whenTextLength(bHandle, length + 1)
       const start = performance.now()
       aHandle.change(d => { Automerge.splice(d, ['text'], pos, 0, 'x') })
       await arrived
-      times.push(performance.now() - start)
+      if (i >= config.warmupEdits) times.push(performance.now() - start)
     }
     if (textLength(bHandle) !== textLength(aHandle)) throw new Error('A and B differ after the edits')
     return {

@@ -37,7 +37,6 @@ const VERSIONS: Record<HubKind, string> = {
 const PEER_SCRIPT = fileURLToPath(new URL('./hubs-peer.ts', import.meta.url))
 
 /** Untimed edits before the timed ones of the latency test. */
-const WARMUP_EDITS = 20
 
 /**
  * Documents (= sockets: y-websocket has one socket per document) client B of the initial sync
@@ -208,7 +207,7 @@ async function editLatency (kind: HubKind, config: BenchConfig): Promise<Metrics
       textA.insert(position, String.fromCharCode(97 + (i % 26)))
       return (await seen) - start
     }
-    for (let i = 0; i < WARMUP_EDITS; i++) await edit(i)
+    for (let i = 0; i < config.warmupEdits; i++) await edit(i)
     const times: number[] = []
     for (let i = 0; i < config.edits; i++) times.push(await edit(i))
     textB.unobserve(observer)

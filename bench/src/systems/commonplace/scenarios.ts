@@ -129,7 +129,7 @@ async function editLatency (ctx: RunContext, hops: number): Promise<Metrics> {
     }
     await whenBodies(last, [id], [bodyLength(first, id)])
     const times: number[] = []
-    for (let i = 0; i < config.edits + 20; i++) {
+    for (let i = 0; i < config.warmupEdits + config.edits; i++) {
       // the time is taken in the change listener, as the hubs' bench takes it in its observer:
       // what the receiving node does after telling its listeners (e.g. its disk write) is not in it
       const arrived = new Promise<number>(resolve => {
@@ -138,7 +138,7 @@ async function editLatency (ctx: RunContext, hops: number): Promise<Metrics> {
       const start = performance.now()
       first.store.edit(id, d => { d.getText('body').insert(i % 500, 'x') })
       const at = await arrived
-      if (i >= 20) times.push(at - start)
+      if (i >= config.warmupEdits) times.push(at - start)
       // the next keystroke comes once this one is on disk everywhere: each edit is timed on a
       // node that is not still busy with the last one (a typist is far slower than this)
       await Promise.all(nodes.map(async n => { await whenDurable(n, id) }))
