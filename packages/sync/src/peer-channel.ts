@@ -137,22 +137,19 @@ class Channel implements PeerChannel {
         for (const frame of decodeOrThrow(decoder, chunk)) {
           const bytes = frame.subarray()
           this.init.onBytes?.('in', bytes.byteLength)
+          const messages = decodeFrame(bytes, this.init.limits)
+          // the ACK of a frame's closing MARK waits for the store's group commit at the end of this
+          // turn instead of forcing a disk write in the middle of reading; reading goes on
+          const closingMark = messages.at(-1)?.type === 'mark' ? messages.pop() : undefined
           // answers to one frame go out together, after the whole frame is handled
           this.holding = true
-          let mark: Message | undefined
           try {
-            for (const message of decodeFrame(bytes, this.init.limits)) {
-              if (mark != null) this.send(await this.init.session.receive(mark))
-              mark = message.type === 'mark' ? message : undefined
-              if (mark == null) this.send(await this.init.session.receive(message))
-            }
+            for (const message of messages) this.send(await this.init.session.receive(message))
           } finally {
             this.holding = false
           }
           this.schedule()
-          // the ACK of a frame's closing MARK waits for the store's group commit at the end of this
-          // turn instead of forcing a disk write in the middle of reading; reading goes on
-          if (mark != null) this.markLater(mark)
+          if (closingMark != null) this.markLater(closingMark)
         }
       }
     } catch (err) {
