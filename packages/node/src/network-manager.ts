@@ -47,19 +47,17 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
   const seen = new Map<string, number>()
   const dialing = new Set<string>()
   let libp2p: CommonplaceLibp2p | undefined
-  /** Set once the gater or a network has asked who access lists name: from then on, revocations close connections. */
-  let gated = false
   let closeScheduled = false
   const offs: Array<() => void> = []
   let stopped = false
 
   // the store's index of who each access list names (g/ keys): no access list is read for these
-  const byGrant = (org: string): boolean => { gated = true; return store.documentsNaming(org, 1).length > 0 }
+  const byGrant = (org: string): boolean => store.documentsNaming(org, 1).length > 0
   const networksHolding = (id: DocId): NetworkId[] => {
     const acl = store.access(id)
     return acl == null ? [] : networksOf(acl)
   }
-  const documentsOf = (network: NetworkId): DocId[] => { gated = true; return store.documentsNaming(network) }
+  const documentsOf = (network: NetworkId): DocId[] => store.documentsNaming(network)
 
   /** My networks (member or waiting for approval) and whether `org` belongs with me in one. */
   const sharesNetwork = (org: string): boolean => {
@@ -120,19 +118,24 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       .finally(() => { dialing.delete(org) })
   }
 
-  /** closeRefused once for all the access lists changed in this turn (a catch-up brings thousands). */
-  function scheduleCloseRefused (): void {
+  /**
+   * After access lists changed (once for all those of this turn: a catch-up brings thousands):
+   * close the inbound connections the gater would refuse now (a revoked stranger's). Connections
+   * this node opened itself stay; what goes over them is still checked per document.
+   */
+  function scheduleCloseRevoked (): void {
     if (closeScheduled) return
     closeScheduled = true
     setImmediate(() => {
       closeScheduled = false
-      if (!stopped) closeRefused()
+      if (!stopped) closeRefused('inbound')
     })
   }
 
-  /** Close connections the gater would refuse now (a removed member, a revoked stranger). */
-  function closeRefused (): void {
+  /** Close the connections the gater would refuse now (a removed member; a revoked stranger). */
+  function closeRefused (direction?: 'inbound'): void {
     for (const conn of libp2p?.getConnections() ?? []) {
+      if (direction != null && conn.direction !== direction) continue
       const org = conn.remotePeer.toString()
       if (sharesNetwork(org) || byGrant(org)) continue
       log('closing the connection to %s: no longer in a common network or grant', org)
@@ -206,7 +209,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
         }
       }))
       offs.push(store.onChange(change => {
-        if (change.accessChanged && gated) scheduleCloseRefused()
+        if (change.accessChanged) scheduleCloseRevoked()
         if (change.update == null) return
         if (change.origin.kind === 'local') {
           claimLocal(change.id, change.update).catch(err => { log.error('claiming clients in %s failed: %e', change.id, err) })
