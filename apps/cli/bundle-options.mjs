@@ -7,14 +7,19 @@
 import { builtinModules } from 'node:module'
 
 const builtins = new Set([...builtinModules, ...builtinModules.map(name => `node:${name}`)])
+const isBuiltin = id => builtins.has(id) || id.startsWith('node:')
+const isNpmPackage = id => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('@commonplace/')
 
-/** Rolldown options: `input` (name → entry file) bundled into `dir` as `<name>.mjs` and its chunks. */
-export function bundleOptions ({ input, dir }) {
+/**
+ * Rolldown options: `input` (name → entry file) bundled into `dir` as `<name>.mjs` and its chunks.
+ * `npmPackages: 'import'` leaves npm packages as imports (a script run beside its node_modules).
+ */
+export function bundleOptions ({ input, dir, npmPackages = 'bundle' }) {
   return {
     input,
     platform: 'node',
     logLevel: 'warn',
-    external: id => builtins.has(id) || id.startsWith('node:'),
+    external: npmPackages === 'import' ? id => isBuiltin(id) || isNpmPackage(id) : isBuiltin,
     output: {
       dir,
       format: 'esm',

@@ -6,7 +6,6 @@
  * Node's type stripper (~20 MB of RSS each, measured), which is not part of either. Each script is
  * bundled with rolldown into bench/results/build/ once per bench invocation.
  */
-import { builtinModules } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,7 +13,6 @@ import { build } from 'rolldown'
 import { bundleOptions } from '../../apps/cli/bundle-options.mjs'
 
 const OUT_DIR = fileURLToPath(new URL('../results/build/', import.meta.url))
-const builtins = new Set([...builtinModules, ...builtinModules.map(name => `node:${name}`)])
 const built = new Map<string, Promise<string>>()
 
 /** How a script is deployed: bundled with its npm packages (`npm start`), or next to node_modules. */
@@ -35,11 +33,6 @@ async function bundle (script: string, packaging: Packaging): Promise<string> {
   const name = basename(script, extname(script))
   const dir = join(OUT_DIR, `${name}-${packaging}`)
   mkdirSync(dir, { recursive: true })
-  const options = bundleOptions({ input: { [name]: script }, dir })
-  if (packaging === 'packages-installed') {
-    // only the script and the workspace's TypeScript: every npm package stays an import
-    options.external = (id: string) => builtins.has(id) || id.startsWith('node:') || (!id.startsWith('.') && !id.startsWith('/') && !id.startsWith('@commonplace/'))
-  }
-  await build(options)
+  await build(bundleOptions({ input: { [name]: script }, dir, npmPackages: packaging === 'like-npm-start' ? 'bundle' : 'import' }))
   return join(dir, `${name}.mjs`)
 }

@@ -1,9 +1,4 @@
-/**
- * The footprint scenario's node process: peer.ts started the way the CLI starts a node
- * (apps/cli/src/bin.ts): V8's young generation keeps its first size while the modules load.
- */
-import { setFlagsFromString } from 'node:v8'
+/** The footprint scenario's node process: peer.ts, its modules loaded the way the CLI loads them. */
+import { withSmallYoungGeneration } from '@commonplace/cli/young-generation'
 
-setFlagsFromString('--semi-space-growth-factor=1')
-await import('./peer.ts')
-setFlagsFromString('--semi-space-growth-factor=2')
+await withSmallYoungGeneration(async () => await import('./peer.ts'))
