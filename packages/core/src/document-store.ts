@@ -44,15 +44,16 @@ export type DocumentChangeListener = (change: DocumentChange) => void
  *
  * Mutations apply in memory at once, are announced a microtask later (`onChange`), and are
  * written together (group commit): everything staged in one tick goes to disk in one atomic
- * batch, at the end of the tick or at an explicit `flush()`. A failed write puts memory back to
- * what is on disk. Acknowledge nothing (an API call, a peer's MARK) before `flush()` returned.
+ * batch, at the end of the tick or at an explicit `flush()`, and the disk syncs it after that,
+ * off the event loop. A failed write puts memory back to what is on disk. Acknowledge nothing (an
+ * API call, a peer's MARK) before `whenDurable()` resolved.
  */
 export interface DocumentStore {
   /** A random id for this store's lifetime; a peer's checkpoints are kept per store id. */
   readonly storeId: string
   /** The latest change sequence number on disk (changes up to it have been announced). */
   readonly changeSeq: number
-  /** How many batches failed to be written since the store opened. */
+  /** How many batches failed to be written (or synced to disk) since the store opened. */
   readonly failures: number
   /** How many documents are loaded in memory now (documents held are not documents open). */
   readonly loadedCount: number
@@ -61,6 +62,11 @@ export interface DocumentStore {
    * @throws StorageFullError, StorageWriteError: nothing was written and memory is as on disk
    */
   flush(): void
+  /**
+   * Write what is staged now, then resolve once everything written so far is on disk.
+   * @throws StorageFullError, StorageWriteError (the write or the disk sync failed), AbortError
+   */
+  whenDurable(options?: { signal?: AbortSignal }): Promise<void>
   has(id: DocId): boolean
   info(id: DocId): DocumentInfo | undefined
   list(): DocumentInfo[]

@@ -22,8 +22,9 @@ export interface RangeOptions {
 }
 
 /**
- * Synchronous by design: the node is a single thread that owns its store, and a synchronous
- * port makes each document change one atomic step with no interleaving to guard against.
+ * Reads and writes are synchronous by design: the node is a single thread that owns its store, and
+ * a synchronous port makes each document change one atomic step with no interleaving to guard
+ * against. Only waiting for the disk is asynchronous (`sync`), so that no fsync blocks the thread.
  */
 export interface KeyValueStore {
   /** The value, or `undefined` when absent. Throws StorageClosedError after close. */
@@ -31,11 +32,19 @@ export interface KeyValueStore {
   /** Entries in key order within the bounds. */
   range(options: RangeOptions): Array<[string, Uint8Array]>
   /**
-   * Apply every operation or none. Returns once the batch is durable.
-   * @throws StorageFullError when the disk or quota is full, StorageWriteError on any other failure;
-   * in both cases nothing of the batch is applied.
+   * Apply every operation or none; reads see the batch on return. It is durable on return too,
+   * unless the store has `sync`: then once a `sync()` called after this write resolves.
+   * @throws StorageFullError when the disk or quota is full, StorageWriteError on any other failure
+   * (or after a failed sync); in both cases nothing of the batch is applied.
    */
   write(ops: WriteOp[]): void
+  /**
+   * Present on stores that put batches on disk after `write` returns. Resolves once every batch
+   * written before the call is durable; calls made while a disk sync runs share the next one.
+   * @throws StorageWriteError when the disk sync failed (the store then refuses every later
+   * write and sync), StorageClosedError when closed first with the sync not done, AbortError.
+   */
+  sync?(options?: { signal?: AbortSignal }): Promise<void>
   /** Release the store (and its lock on the data folder). Idempotent. */
   close(): void
 }

@@ -142,7 +142,7 @@ class Store implements DocumentStore {
       this.undo(batch)
       throw err
     }
-    this.durableSeq = this.seq
+    this.written(this.seq)
     this.infos.committed(written.infos)
     this.acls.committed([...batch.acls.keys()].map(id => [id, this.acls.get(id) as AccessList]))
     for (const id of batch.updates.keys()) {
@@ -150,7 +150,29 @@ class Store implements DocumentStore {
       const doc = this.cache.get(id)
       if (info != null && doc != null && info.logNext - info.logFirst > this.compactAfter) this.compact(info, doc)
     }
-    for (const listener of this.durableListeners) listener(this.durableSeq)
+  }
+
+  /** Changes up to `seq` are written: durable now, or once the storage's disk sync says so. */
+  private written (seq: number): void {
+    if (this.storage.sync == null) {
+      this.landed(seq)
+      return
+    }
+    this.storage.sync().then(() => { this.landed(seq) }, (err: Error) => {
+      this.failed++
+      this.log?.error('changes up to %d may not be on disk: %e', seq, err)
+    })
+  }
+
+  private landed (seq: number): void {
+    if (seq <= this.durableSeq) return
+    this.durableSeq = seq
+    for (const listener of this.durableListeners) listener(seq)
+  }
+
+  async whenDurable (options?: { signal?: AbortSignal }): Promise<void> {
+    this.flush()
+    await this.storage.sync?.(options)
   }
 
   has (id: DocId): boolean { return this.infos.has(id) }

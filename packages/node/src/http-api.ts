@@ -32,6 +32,11 @@ export interface HttpApiInit {
   events?: NodeEventSource
   /** The web app's entry points (packages/node/src/web); without it, only the bearer-token API. */
   web?: HttpWebHook
+  /**
+   * Awaited after a request that may change something (any method but GET and HEAD) is handled
+   * and before it is answered: nothing is acknowledged before it is on disk.
+   */
+  durable?: (signal: AbortSignal) => Promise<void>
   logger?: ComponentLogger
 }
 
@@ -138,7 +143,7 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
         serveEventStream(res, init.events)
         return
       }
-      const reply = await dispatch(routes, req, res)
+      const reply = await dispatch(routes, req, res, init.durable)
       sendReply(res, reply)
       log('%s %s -> %d', req.method, req.url, res.statusCode)
     } catch (err) {
@@ -254,7 +259,7 @@ function route (method: string, path: string, handle: Route['handle']): Route {
   return { method, path: new RegExp(`^${path}$`), handle }
 }
 
-async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<Reply> {
+async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, durable?: HttpApiInit['durable']): Promise<Reply> {
   const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost')
   const matching = routes.filter(r => r.path.test(pathname))
   if (matching.length === 0) throw new NotFoundError(`No such route: ${pathname}`)
@@ -264,7 +269,10 @@ async function dispatch (routes: Route[], req: IncomingMessage, res: ServerRespo
     throw new CommonplaceError(`Method ${req.method} is not allowed on ${pathname}`, 'ERR_METHOD_NOT_ALLOWED')
   }
   const params = (found.path.exec(pathname) ?? []).slice(1).map(decodeParam)
-  return found.handle({ params, query: searchParams, body: async () => readJson(req), signal: clientGone(res) })
+  const signal = clientGone(res)
+  const reply = await found.handle({ params, query: searchParams, body: async () => readJson(req), signal })
+  if (durable != null && req.method !== 'GET' && req.method !== 'HEAD') await durable(signal)
+  return reply
 }
 
 function decodeParam (value: string): string {

@@ -186,7 +186,8 @@ class Node implements CommonplaceNode {
         })
       }
       this.http = createHttpApi({
-        api: this.api, token, host: http.host, port: http.port, events: this.events, web: this.web, logger: this.parts.logger
+        api: this.api, token, host: http.host, port: http.port, events: this.events, web: this.web, logger: this.parts.logger,
+        durable: async signal => { await this.parts.store.whenDurable({ signal }) }
       })
       this.url = (await this.http.start()).url
       this.web?.bind(this.url)

@@ -418,4 +418,24 @@ describe('createHttpApi event stream', () => {
       await server.stop()
     }
   })
+
+  it('answers a request that may change something only once the durable hook resolved, and a GET at once', async () => {
+    const held: Array<() => void> = []
+    const durable = async (): Promise<void> => { await new Promise<void>(resolve => { held.push(resolve) }) }
+    const server = createHttpApi({ api: fakeApi(), token: TOKEN, durable })
+    const { url } = await server.start()
+    try {
+      expect((await call(url, 'GET', '/api/docs')).status).toBe(200)
+      expect(held).toHaveLength(0)
+      let answered: Answer | undefined
+      const creating = call(url, 'POST', '/api/docs', { body: JSON.stringify({ title: 'Handhygiene' }) }).then(res => { answered = res })
+      await expect.poll(() => held.length).toBe(1)
+      expect(answered).toBeUndefined()
+      held[0]()
+      await creating
+      expect(answered?.status).toBe(201)
+    } finally {
+      await server.stop()
+    }
+  })
 })

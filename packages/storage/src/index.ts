@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  * Adapters for the `KeyValueStore` port of `@commonplace/core`: `sqliteStore`, one SQLite file on
- * disk through `node:sqlite` (atomic, durable batches; an exclusive lock on the data folder), and
+ * disk through `node:sqlite` (atomic batches put on disk by `sync()` off the event loop; an exclusive lock on the data folder), and
  * `memoryStore`, a sorted map in memory with an optional byte quota.
  *
  * @example
@@ -11,7 +11,7 @@
  * store.write([
  *   { type: 'put', key: 'd/x/0001', value: update },
  *   { type: 'del', key: 'd/x/pending' }
- * ]) // all or nothing; durable on return
+ * ]) // all or nothing; on disk once `await store.sync?.()` resolves
  * for (const [key, value] of store.range({ gte: 'd/x/', lt: 'd/x0' })) apply(key, value)
  * store.close()
  *

@@ -6,6 +6,8 @@ import type { ComponentLogger } from '@libp2p/interface'
 import { LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS } from './constants.ts'
 import { normalizeRange, validateOps } from './range.ts'
 import { openError, readError, writeError } from './sqlite-errors.ts'
+import { walSync } from './wal-sync.ts'
+import type { WalSync } from './wal-sync.ts'
 
 export interface SqliteStoreInit {
   /** The database file. Its folder must exist: the caller owns the data folder. */
@@ -15,6 +17,12 @@ export interface SqliteStoreInit {
    * write throws StorageFullError. Unset: limited by the disk only. Mostly for tests.
    */
   maxPageCount?: number
+  /**
+   * `'deferred'` (the default): a commit does not wait for the disk; `sync()` puts every commit so
+   * far on disk with an fdatasync on libuv's thread pool (docs/storage.md). `'in-commit'`: every
+   * commit is fsynced before `write()` returns (`synchronous=FULL`), and the store has no `sync`.
+   */
+  durability?: 'deferred' | 'in-commit'
   logger?: ComponentLogger
 }
 
@@ -32,8 +40,10 @@ function openDatabase (init: SqliteStoreInit): DatabaseSync {
     db.exec('PRAGMA locking_mode = EXCLUSIVE')
     const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode?: string } | undefined
     if (mode?.journal_mode !== 'wal') throw new Error(`Cannot switch to WAL journal mode (got ${String(mode?.journal_mode)})`)
-    // FULL: every commit is fsynced before write() returns. fullfsync matters on macOS only.
-    db.exec('PRAGMA synchronous = FULL; PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON')
+    // FULL: every commit is fsynced before write() returns. NORMAL (in WAL mode): only checkpoints
+    // sync, and the store syncs the WAL itself (wal-sync.ts). fullfsync matters on macOS only.
+    const synchronous = init.durability === 'in-commit' ? 'FULL' : 'NORMAL'
+    db.exec(`PRAGMA synchronous = ${synchronous}; PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON`)
     if (init.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(init.maxPageCount))}`)
     db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID')
     db.exec('BEGIN IMMEDIATE; COMMIT')
@@ -46,14 +56,16 @@ function openDatabase (init: SqliteStoreInit): DatabaseSync {
 
 /**
  * A `KeyValueStore` in one SQLite file through `node:sqlite`: one table
- * `kv(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID`, WAL with `synchronous=FULL`, and an
- * exclusive lock held from open to close, so a second opener (another process, or this one again)
- * gets DataFolderInUseError. A file that is not a SQLite database gives StorageCorruptError.
+ * `kv(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID`, in WAL mode, and an exclusive lock
+ * held from open to close, so a second opener (another process, or this one again) gets
+ * DataFolderInUseError. A file that is not a SQLite database gives StorageCorruptError. A batch
+ * is durable once `sync()` resolves (or on return from `write()` with `durability: 'in-commit'`).
  *
  * @example
  * ```ts
  * const store = sqliteStore({ path: join(dataFolder, 'store.sqlite') })
- * store.write([{ type: 'put', key: 'd/x/1', value: bytes }]) // durable on return
+ * store.write([{ type: 'put', key: 'd/x/1', value: bytes }]) // applied on return
+ * await store.sync?.() // on disk
  * store.range({ gte: 'd/x/', lt: 'd/x0' })
  * store.close()
  * ```
@@ -62,6 +74,13 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
   const { path } = init
   const log = init.logger?.forComponent(LOG_COMPONENT)
   let db: DatabaseSync | undefined = openDatabase(init)
+  let wal: WalSync | undefined
+  try {
+    if (init.durability !== 'in-commit') wal = walSync(path, { log })
+  } catch (err) {
+    db.close()
+    throw openError(path, err)
+  }
   log?.('opened %s', path)
 
   const getStmt = db.prepare('SELECT value FROM kv WHERE key = ?')
@@ -76,6 +95,13 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
   function open (): DatabaseSync {
     if (db === undefined) throw new StorageClosedError(`Storage ${path} is closed`)
     return db
+  }
+
+  /** A store whose disk sync failed takes no more writes (wal-sync.ts says why). */
+  function writable (): DatabaseSync {
+    const database = open()
+    if (wal?.failure != null) throw wal.failure
+    return database
   }
 
   function rangeStmt (database: DatabaseSync, lowerOp: string, upperOp: string, reverse: boolean): StatementSync {
@@ -94,7 +120,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
     return stmt
   }
 
-  return {
+  const store: KeyValueStore = {
     get (key: string): Uint8Array | undefined {
       open()
       try {
@@ -121,7 +147,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
     },
 
     write (ops: WriteOp[]): void {
-      const database = open()
+      const database = writable()
       validateOps(ops)
       if (ops.length === 0) return
       try {
@@ -131,6 +157,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
           else delStmt.run(op.key)
         }
         commitStmt.run()
+        wal?.written()
       } catch (err) {
         // SQLITE_FULL may already have rolled the transaction back; roll back only what is open.
         if (database.isTransaction) {
@@ -147,12 +174,21 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
       const database = db
       db = undefined
       rangeStmts.clear()
+      let clean = true
       try {
+        // the last connection's close checkpoints the WAL into the database file, with fsyncs
         database.close()
         log?.('closed %s', path)
       } catch (err) {
+        clean = false
         log?.error('closing %s failed - %e', path, err)
       }
+      wal?.closed(clean)
     }
   }
+  if (wal !== undefined) {
+    const deferred = wal
+    store.sync = async (options) => { await deferred.sync(options?.signal) }
+  }
+  return store
 }

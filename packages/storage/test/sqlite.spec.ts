@@ -150,4 +150,50 @@ describe('sqliteStore on disk', () => {
     expect(() => sqliteStore({ path: missing })).toThrow(expect.objectContaining({ name: 'StorageWriteError' }))
     expect(existsSync(join(dir, 'missing'))).toBe(false)
   })
+
+  it('keeps every batch whose sync resolved when the process is killed, across WAL checkpoints and reuse', async () => {
+    // the child writes 3,000 batches of 4 KiB (the WAL is checkpointed and reused about ten times),
+    // syncs, says so, and is killed without closing
+    const script = join(dir, 'crash-child.mjs')
+    writeFileSync(script, [
+      'const [modulePath, dbPath] = process.argv.slice(2)',
+      "const { pathToFileURL } = await import('node:url')",
+      'const { sqliteStore } = await import(pathToFileURL(modulePath).href)',
+      'const store = sqliteStore({ path: dbPath })',
+      'for (let i = 0; i < 3000; i++) {',
+      "  store.write([{ type: 'put', key: `k/${String(i).padStart(4, '0')}`, value: new Uint8Array(4096).fill(i % 251) }])",
+      '  if (i % 500 === 0) await store.sync()',
+      '}',
+      'await store.sync()',
+      "process.stdout.write('SYNCED\\n')",
+      'setInterval(() => {}, 1000)'
+    ].join('\n'))
+    const child = spawn(process.execPath, [script, SQLITE_MODULE, path], { stdio: ['ignore', 'pipe', 'inherit'] })
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject)
+      child.once('exit', code => { reject(new Error(`child exited with ${String(code)} before syncing`)) })
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { if (chunk.includes('SYNCED')) resolve() })
+    })
+    const exited = new Promise(resolve => child.once('exit', resolve))
+    child.kill('SIGKILL')
+    await exited
+    const store = open()
+    const rows = store.range({ gte: 'k/', lt: 'k0' })
+    expect(rows).toHaveLength(3000)
+    for (const [key, value] of rows) expect(value[4095]).toBe(Number(key.slice(2)) % 251)
+  })
+
+  it('has sync() with deferred durability (the default) and none when every commit is fsynced', async () => {
+    const deferred = open()
+    deferred.write([{ type: 'put', key: 'a', value: Uint8Array.of(1) }])
+    expect(deferred.get('a')).toEqual(Uint8Array.of(1))
+    await deferred.sync?.()
+    deferred.close()
+    await deferred.sync?.()
+    const inCommit = sqliteStore({ path, durability: 'in-commit' })
+    stores.push(inCommit)
+    expect(inCommit.sync).toBeUndefined()
+    inCommit.write([{ type: 'put', key: 'b', value: Uint8Array.of(2) }])
+    expect(inCommit.get('a')).toEqual(Uint8Array.of(1))
+  })
 })

@@ -94,8 +94,8 @@ class Session implements SyncSession {
       case 'offer': return this.onOffer(m)
       case 'want': return this.onWant(m)
       case 'update':
-      case 'reply': return this.onContent(m)
-      case 'mark': return this.onMark(m.seq)
+      case 'reply': return await this.onContent(m)
+      case 'mark': return await this.onMark(m.seq)
       case 'ack':
         if (this.peerStoreId != null) this.store.setCheckpoint(this.peer, this.peerStoreId, m.seq)
         this.init.onAck?.(m.seq)
@@ -202,7 +202,7 @@ class Session implements SyncSession {
     return [...(allowed ? this.accessFor(acl) : []), { type: 'reply', doc: m.doc, update }]
   }
 
-  private onContent (m: UpdateMessage | ReplyMessage): Message[] {
+  private async onContent (m: UpdateMessage | ReplyMessage): Promise<Message[]> {
     if (m.type === 'reply') this.wants.delete(m.doc)
     const out: Message[] = []
     if (m.update.byteLength > 0) {
@@ -215,12 +215,12 @@ class Session implements SyncSession {
         this.store.applyUpdate(m.doc, m.update, this.origin)
       }
     }
-    if (this.idle && this.pendingAck != null) out.push(...this.onMark(this.pendingAck))
+    if (this.idle && this.pendingAck != null) out.push(...await this.onMark(this.pendingAck))
     return out
   }
 
   /** Confirm a MARK once nothing we asked for before it is outstanding. */
-  private onMark (seq: number): Message[] {
+  private async onMark (seq: number): Promise<Message[]> {
     if (!this.idle) {
       this.pendingAck = Math.max(this.pendingAck ?? 0, seq)
       return []
@@ -228,7 +228,7 @@ class Session implements SyncSession {
     this.pendingAck = null
     // acknowledge only what is on disk; if any write failed during this session, something we
     // applied may be gone: end the session so that the peer offers it again from its checkpoint
-    this.store.flush()
+    await this.store.whenDurable()
     if (this.store.failures !== this.failuresAtOpen) throw new StorageWriteError('A write failed during this session')
     return [{ type: 'ack', seq }]
   }

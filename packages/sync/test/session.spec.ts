@@ -112,6 +112,34 @@ describe('sync session (no I/O)', () => {
     expect(a.store.read(header.id, d => d.getText('t').toString())).toBe('original')
   })
 
+  it('sends the ACK of a MARK only once what it confirms is on disk', async () => {
+    const a = await org()
+    const memory = memoryStore()
+    const held: Array<() => void> = []
+    const release = (): void => { for (const resolve of held.splice(0)) resolve() }
+    // B's storage puts batches on disk when the test says so
+    const storage = { ...memory, sync: async () => { await new Promise<void>(resolve => { held.push(resolve) }) } }
+    const b = { ...await org(), store: createDocumentStore({ storage }) }
+    const header = await docAt(a, 'Schalung prüfen')
+    await grant(a, header, b.id, 'edit')
+    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
+    const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
+    await sb.receive(sa.open()[0])
+    const fromA = await sa.receive(sb.open()[0])
+    expect(fromA.map(m => m.type)).toEqual(['access', 'update', 'mark'])
+    for (const m of fromA.slice(0, -1)) expect(await sb.receive(m)).toEqual([])
+    let answered: Message[] | undefined
+    const acking = sb.receive(fromA[2]).then(out => { answered = out })
+    await new Promise(resolve => setImmediate(resolve))
+    expect(answered).toBeUndefined()
+    expect(b.store.changeSeq).toBe(0)
+    expect(b.store.read(header.id, d => d.getText('t').toString())).toBe('Schalung prüfen')
+    release()
+    await acking
+    expect(answered).toEqual([{ type: 'ack', seq: a.store.changeSeq }])
+    expect(b.store.changeSeq).toBe(2) // the access list, then the update
+  })
+
   it('treats anything before HELLO as a protocol error', async () => {
     const a = await org()
     const s = createSyncSession({ self: a.id, peer: a.id, store: a.store })

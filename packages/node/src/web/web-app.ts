@@ -113,11 +113,13 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         // what the node holds on disk of this document: the page compares it with its own state
         method: 'GET',
         path: '/api/web/docs/([^/]+)/state',
-        async handle ({ params }) {
+        async handle ({ params, signal }) {
           const id = parseDocId(params[0])
           if (!init.store.has(id)) throw new NotFoundError(`No document ${id} here`)
           init.store.flush()
-          return { stateVector: Buffer.from(init.store.read(id, doc => Y.encodeStateVector(doc))).toString('base64') }
+          const stateVector = init.store.read(id, doc => Y.encodeStateVector(doc))
+          await init.store.whenDurable({ signal })
+          return { stateVector: Buffer.from(stateVector).toString('base64') }
         }
       },
       // a fresh one-time link for a local client holding the API token (e.g. to open another browser)
