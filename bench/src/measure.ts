@@ -29,6 +29,29 @@ export function median (values: number[]): number {
   return percentile(values, 50)
 }
 
+/**
+ * Workload 3's edit loop, the same for every system: `warmup` edits back to back, untimed, then
+ * `timed` edits paced `intervalMs` apart (each starts that long after the previous one started, or
+ * once the previous one arrived if that took longer; 0: back to back). `edit(i)` makes edit `i`
+ * and resolves with its latency in ms. Returns the timed latencies.
+ */
+export async function pacedEdits (warmup: number, timed: number, intervalMs: number, edit: (i: number) => Promise<number>): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await edit(i)
+  const times: number[] = []
+  for (let i = 0; i < timed; i++) {
+    const started = performance.now()
+    times.push(await edit(warmup + i))
+    const wait = intervalMs - (performance.now() - started)
+    if (intervalMs > 0 && wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+  }
+  return times
+}
+
+/** How workload 3 names a variant: hops along the chain and the pace of the edits. */
+export function latencyVariant (hops: number, intervalMs: number): string {
+  return `${hops} hop${hops === 1 ? '' : 's'}, ${intervalMs === 0 ? 'back to back' : `${intervalMs} ms apart`}`
+}
+
 /** Resolve when `check()` holds, re-checking whenever `subscribe` reports a change. */
 export async function whenTrue (check: () => boolean, subscribe: (onChange: () => void) => () => void, timeoutMs = 600_000): Promise<void> {
   if (check()) return

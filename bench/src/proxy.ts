@@ -3,7 +3,9 @@ import type { Server, Socket } from 'node:net'
 
 /**
  * A TCP proxy on loopback that counts every byte crossing it: bytes are measured at the
- * transport, not as the code under test thinks it sent them. Point a client at `port`.
+ * transport, not as the code under test thinks it sent them. Point a client at `port`. Both of its
+ * sockets send at once (TCP_NODELAY, as libp2p's TCP transport and the hubs' WebSockets do):
+ * with Nagle's algorithm a small frame could wait ~40 ms for the previous one's delayed ACK.
  */
 export interface CountingProxy {
   port: number
@@ -20,8 +22,8 @@ export async function countingProxy (targetPort: number, targetHost = '127.0.0.1
   let up = 0
   let down = 0
   const sockets = new Set<Socket>()
-  const server: Server = createServer(client => {
-    const target = connect(targetPort, targetHost)
+  const server: Server = createServer({ noDelay: true }, client => {
+    const target = connect({ port: targetPort, host: targetHost, noDelay: true })
     for (const s of [client, target]) {
       sockets.add(s)
       s.on('close', () => { sockets.delete(s) })

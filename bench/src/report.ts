@@ -6,6 +6,7 @@ export interface ScenarioResult {
   variant: string
   system: string
   version: string
+  versus?: string
   runs: Metrics[]
   median: Metrics
   min: Metrics
@@ -39,6 +40,7 @@ export function summarise (scenario: Scenario, runs: Metrics[], error?: string):
     variant: scenario.variant,
     system: scenario.system,
     version: scenario.version,
+    ...(scenario.versus != null ? { versus: scenario.versus } : {}),
     runs,
     median: pick(xs => sorted(xs)[Math.floor((xs.length - 1) / 2)]),
     min: pick(xs => Math.min(...xs)),
@@ -71,7 +73,7 @@ export function table (results: ScenarioResult[]): string {
   const lines = ['| workload | variant | system | metrics: median (min–max) | vs commonplace |', '| --- | --- | --- | --- | --- |']
   for (const r of results) {
     const keys = HEADLINE[r.workload] ?? Object.keys(r.median)
-    const ours = results.find(o => o.system === 'commonplace' && o.workload === r.workload && o.variant === r.variant)
+    const ours = results.find(o => o.system === 'commonplace' && o.workload === r.workload && o.variant === (r.versus ?? r.variant))
     const metrics = r.error != null
       ? `failed: ${r.error.split('\n')[0]}`
       : keys.filter(k => k in r.median).map(k => `${k} ${fmt(r.median[k])}${r.runs.length > 1 ? ` (${fmt(r.min[k])}–${fmt(r.max[k])})` : ''}`).join('; ')

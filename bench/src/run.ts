@@ -61,10 +61,11 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const all = [...commonplaceScenarios(config), ...yjsLimitScenarios(config), ...await peerScenarios(config)]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
-    (variant == null || s.variant.includes(variant)))
+    (variant == null || s.variant.includes(variant) || s.versus?.includes(variant) === true))
   const groups = new Map<string, Scenario[]>()
   for (const s of chosen) {
-    const key = `${s.workload}\u0000${s.variant}`
+    // a peer's scenario runs alternately with the Commonplace variant it is compared with
+    const key = `${s.workload}\u0000${s.versus ?? s.variant}`
     groups.set(key, [...(groups.get(key) ?? []), s])
   }
   const results: ScenarioResult[] = []

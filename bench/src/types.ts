@@ -33,6 +33,13 @@ export interface BenchConfig {
    * days), not while its code is still being compiled.
    */
   warmupEdits: number
+  /**
+   * Workload 3: the paces of the timed edits, in ms between one edit's start and the next (0:
+   * back to back), for 1 hop and the hubs' client → server → client. Each is a variant.
+   */
+  editIntervalsMs: number[]
+  /** Workload 3: the pace for the longer chains (and automerge-repo). */
+  chainIntervalMs: number
   hops: number[]
   /** Workload 4: at most this many trace edits (quick runs replay a prefix). */
   traceLimit: number
@@ -59,5 +66,7 @@ export interface Scenario {
   system: string
   /** Versions of what is measured, e.g. '@automerge/automerge-repo 2.5.6'. */
   version: string
+  /** The Commonplace variant this one's ratio is taken against, when not the same name. */
+  versus?: string
   run(ctx: RunContext): Promise<Metrics>
 }

@@ -25,7 +25,7 @@ import { WorkloadId } from '../types.ts'
 import { makeDocs, prng } from '../content.ts'
 import type { DocContent } from '../content.ts'
 import { countingProxy } from '../proxy.ts'
-import { percentile, whenTrue } from '../measure.ts'
+import { latencyVariant, pacedEdits, percentile, whenTrue } from '../measure.ts'
 import type { PeerJob, PeerReport } from './automerge-peer.ts'
 import type { FootprintReport, WsServer, WsServerClass } from './automerge-footprint.ts'
 import type { ReconnectCommand, ReconnectReport } from './automerge-reconnect-peer.ts'
@@ -387,8 +387,8 @@ async function reconnect (ctx: RunContext, changed: number): Promise<Metrics> {
 
 /**
  * A hub (sync server repo) and two client repos A and B (in this process, each with NodeFS
- * storage) share one document with ~1 KB of text. One at a time, A inserts one character at a
- * pseudo-random position; the clock starts just before `handle.change` at A and stops when B's
+ * storage) share one document with ~1 KB of text. One at a time, paced as every system's edits
+ * are (measure.ts, pacedEdits), A inserts one character at a pseudo-random position; the clock starts just before `handle.change` at A and stops when B's
  * handle emits the 'change' whose document holds the new character (text one longer).
  * Note: automerge-repo batches outgoing sync per document with a 100 ms throttle
  * (DocSynchronizer.syncDebounceRate, not configurable through the Repo), at A and at the hub,
@@ -408,16 +408,15 @@ async function editLatency (ctx: RunContext): Promise<Metrics> {
     await whenTextLength(bHandle, content.text.length)
 
     const rand = prng(config.seed + 1)
-    const times: number[] = []
-    for (let i = 0; i < config.warmupEdits + config.edits; i++) {
+    const times = await pacedEdits(config.warmupEdits, config.edits, config.chainIntervalMs, async () => {
       const length = textLength(aHandle)
       const pos = Math.floor(rand() * (length + 1))
       const arrived = whenTextLength(bHandle, length + 1)
       const start = performance.now()
       aHandle.change(d => { Automerge.splice(d, ['text'], pos, 0, 'x') })
       await arrived
-      if (i >= config.warmupEdits) times.push(performance.now() - start)
-    }
+      return performance.now() - start
+    })
     if (textLength(bHandle) !== textLength(aHandle)) throw new Error('A and B differ after the edits')
     return {
       p50Ms: percentile(times, 50),
@@ -542,7 +541,8 @@ export function automergeScenarios (config: BenchConfig): Scenario[] {
     {
       ...base,
       workload: WorkloadId.editLatency,
-      variant: 'hub: client → server → client',
+      variant: `hub: client → server → client, ${config.chainIntervalMs} ms apart`,
+      versus: latencyVariant(1, config.chainIntervalMs),
       run: editLatency
     },
     {

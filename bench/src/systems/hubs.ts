@@ -25,7 +25,7 @@ import { WorkloadId } from '../types.ts'
 import { makeDocs, prng } from '../content.ts'
 import type { DocContent } from '../content.ts'
 import { countingProxy } from '../proxy.ts'
-import { peakRssMB, percentile } from '../measure.ts'
+import { latencyVariant, pacedEdits, peakRssMB, percentile } from '../measure.ts'
 import { hubClient, whenFull } from './hubs-peer.ts'
 import type { HubClient, HubDoc, HubKind } from './hubs-peer.ts'
 
@@ -175,7 +175,7 @@ async function startHub (kind: HubKind, docs: Preloaded[]): Promise<Hub> {
 // ---------------------------------------------------------------------------------------------
 // Workload 3: edit latency, client A → hub → client B
 
-async function editLatency (kind: HubKind, config: BenchConfig): Promise<Metrics> {
+async function editLatency (kind: HubKind, config: BenchConfig, intervalMs: number): Promise<Metrics> {
   const content = makeDocs(config.seed, 1, 1000)[0]
   const name = 'latency'
   const hub = await startHub(kind, [{ name, update: encodeContent(content) }])
@@ -207,9 +207,7 @@ async function editLatency (kind: HubKind, config: BenchConfig): Promise<Metrics
       textA.insert(position, String.fromCharCode(97 + (i % 26)))
       return (await seen) - start
     }
-    for (let i = 0; i < config.warmupEdits; i++) await edit(i)
-    const times: number[] = []
-    for (let i = 0; i < config.edits; i++) times.push(await edit(i))
+    const times = await pacedEdits(config.warmupEdits, config.edits, intervalMs, edit)
     textB.unobserve(observer)
     if (textB.toString() !== textA.toString()) throw new Error('A and B differ after the edits')
 
@@ -283,13 +281,16 @@ export function hubScenarios (config: BenchConfig): Scenario[] {
   const kinds: HubKind[] = ['y-websocket', 'hocuspocus']
   const scenarios: Scenario[] = []
   for (const kind of kinds) {
-    scenarios.push({
-      workload: WorkloadId.editLatency,
-      variant: 'hub: client → server → client',
-      system: kind,
-      version: VERSIONS[kind],
-      run: async ctx => await editLatency(kind, ctx.config)
-    })
+    for (const intervalMs of config.editIntervalsMs) {
+      scenarios.push({
+        workload: WorkloadId.editLatency,
+        variant: `hub: client → server → client, ${intervalMs === 0 ? 'back to back' : `${intervalMs} ms apart`}`,
+        system: kind,
+        version: VERSIONS[kind],
+        versus: latencyVariant(1, intervalMs),
+        run: async ctx => await editLatency(kind, ctx.config, intervalMs)
+      })
+    }
     scenarios.push({
       workload: WorkloadId.initialSync,
       variant: `${config.docs} docs of ${config.docBytes / 1000} KB`,

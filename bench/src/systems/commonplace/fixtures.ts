@@ -49,7 +49,8 @@ export async function createDocs (node: CommonplaceNode, contents: DocContent[])
     })
     ids.push(id)
   }
-  node.store.flush()
+  // on disk before anything is timed (the disk sync runs after the write, off the event loop)
+  await node.store.whenDurable()
   return ids
 }
 
@@ -63,7 +64,7 @@ export async function shareDocs (node: CommonplaceNode, dataDir: string, ids: Do
       node.store.mergeAccess(acl.header, [grant], { kind: 'local' })
     }
   }
-  node.store.flush()
+  await node.store.whenDurable()
 }
 
 /** The multiaddr of `node` as reached through a proxy on `port`. */
@@ -142,12 +143,12 @@ export async function whenDisconnected (node: CommonplaceNode, peer: string): Pr
   })
 }
 
-/** Resolve on the next ACK from `peer` at `node` that covers everything `node` has (register before dialing). */
-export async function nextAck (node: CommonplaceNode, peer: string): Promise<void> {
+/** Resolve on the next ACK from `peer` at `node` that covers `seq` (default: everything `node` has now; register before dialing). */
+export async function nextAck (node: CommonplaceNode, peer: string, seq = node.store.changeSeq): Promise<void> {
   const sync = node.libp2p.services.sync
   await new Promise<void>(resolve => {
     const on = (evt: CustomEvent<{ peer: string, seq: number }>): void => {
-      if (evt.detail.peer !== peer || evt.detail.seq < node.store.changeSeq) return
+      if (evt.detail.peer !== peer || evt.detail.seq < seq) return
       sync.removeEventListener('sync:ack', on as any)
       resolve()
     }

@@ -6,7 +6,7 @@ import { makeDocs } from '../../content.ts'
 import { countingProxy } from '../../proxy.ts'
 import { forkPeer } from '../../child.ts'
 import { bundled } from '../../bundle.ts'
-import { percentile } from '../../measure.ts'
+import { latencyVariant, pacedEdits, percentile } from '../../measure.ts'
 import { WorkloadId } from '../../types.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from '../../types.ts'
 import {
@@ -28,12 +28,17 @@ export function commonplaceScenarios (config: BenchConfig): Scenario[] {
   return [
     scenario(WorkloadId.initialSync, `${config.docs} docs of ${config.docBytes / 1000} KB`, async ctx => await initialSync(ctx)),
     ...config.reconnectChanged.map(k => scenario(WorkloadId.reconnect, reconnectVariant(config, k), async ctx => await reconnect(ctx, k))),
-    ...config.hops.map(h => scenario(WorkloadId.editLatency, `${h} hop${h === 1 ? '' : 's'}`, async ctx => await editLatency(ctx, h))),
+    ...latencyPaces(config).map(([h, interval]) => scenario(WorkloadId.editLatency, latencyVariant(h, interval), async ctx => await editLatency(ctx, h, interval))),
     ...traceScenarios(config),
     scenario(WorkloadId.footprint, `${config.footprintDocs.toLocaleString('en')} docs held, ${config.footprintOpen.toLocaleString('en')} opened`, async ctx => await footprint(ctx)),
     scenario(WorkloadId.selective, `${config.selectiveShared} of ${config.docs} shared`, async ctx => await selective(ctx)),
     scenario(WorkloadId.manyNodes, `${config.manyNodes} nodes in a chain`, async ctx => await manyNodes(ctx))
   ]
+}
+
+/** Workload 3's variants: [hops, ms between edits]; 1 hop at every pace, longer chains at one. */
+export function latencyPaces (config: BenchConfig): Array<[number, number]> {
+  return config.hops.flatMap(h => h === 1 ? config.editIntervalsMs.map(ms => [h, ms] as [number, number]) : [[h, config.chainIntervalMs] as [number, number]])
 }
 
 export function reconnectVariant (config: BenchConfig, k: number): string {
@@ -77,6 +82,9 @@ async function reconnect (ctx: RunContext, k: number): Promise<Metrics> {
     const synced = whenBodies(b, ids, contents.map(c => c.text.length))
     await b.libp2p.dial(multiaddr(viaProxy(proxy.port, a.orgId)))
     await synced
+    // in sync: B's copies on disk, then each side's latest change confirmed by the other (B's
+    // change sequence still moves while its last batches reach the disk)
+    await b.store.whenDurable()
     await Promise.all([whenConfirmed(a, b), whenConfirmed(b, a)])
     // apart: both nodes stop (nothing loaded when they meet again)
     await proxy.close()
@@ -86,15 +94,21 @@ async function reconnect (ctx: RunContext, k: number): Promise<Metrics> {
     proxy = await countingProxy(tcpPort(a))
     const changed = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / Math.max(k, 1))) === 0).slice(0, k)
     for (const id of changed) a.store.edit(id, d => { d.getText('body').insert(0, 'changed ') })
-    a.store.flush()
+    // changed while apart: on disk long before they meet again
+    await a.store.whenDurable()
     const loadedBefore = a.store.loadedCount
     const lengths = changed.map(id => bodyLength(a, id))
     const statsBefore = { in: b.libp2p.services.sync.stats.framesIn, out: b.libp2p.services.sync.stats.framesOut }
     proxy.reset()
     const start = performance.now()
-    // done when B has the changes and each side has confirmed the other's MARK (for k = 0, that
-    // is all there is to do)
-    const caughtUp = Promise.all([whenBodies(b, changed, lengths), nextAck(a, b.orgId), nextAck(b, a.orgId)])
+    // done when B has the changes on disk and each side has confirmed the MARK of what the other
+    // held when they met (for k = 0, that is all there is to do). B confirming back the changes it
+    // took from A is bookkeeping that follows on the MARK timer, not part of catching up.
+    const caughtUp = Promise.all([
+      whenBodies(b, changed, lengths).then(async () => { await Promise.all(changed.map(async id => { await whenDurable(b, id) })) }),
+      nextAck(a, b.orgId, a.store.changeSeq),
+      nextAck(b, a.orgId, b.store.changeSeq)
+    ])
     await b.libp2p.dial(multiaddr(viaProxy(proxy.port, a.orgId)))
     await caughtUp
     const ms = performance.now() - start
@@ -113,8 +127,11 @@ async function reconnect (ctx: RunContext, k: number): Promise<Metrics> {
   }
 }
 
-/** Workload 3: a one-character edit at one end of a chain of `hops` hops, until applied at the other. */
-async function editLatency (ctx: RunContext, hops: number): Promise<Metrics> {
+/**
+ * Workload 3: a one-character edit at one end of a chain of `hops` hops, until applied at the
+ * other, edits paced `intervalMs` apart (measure.ts, pacedEdits: the same loop as the hubs').
+ */
+async function editLatency (ctx: RunContext, hops: number, intervalMs: number): Promise<Metrics> {
   const { config } = ctx
   const nodes: CommonplaceNode[] = []
   try {
@@ -128,8 +145,7 @@ async function editLatency (ctx: RunContext, hops: number): Promise<Metrics> {
       await whenConnected(nodes[i], nodes[i + 1])
     }
     await whenBodies(last, [id], [bodyLength(first, id)])
-    const times: number[] = []
-    for (let i = 0; i < config.warmupEdits + config.edits; i++) {
+    const times = await pacedEdits(config.warmupEdits, config.edits, intervalMs, async i => {
       // the time is taken in the change listener, as the hubs' bench takes it in its observer:
       // what the receiving node does after telling its listeners (e.g. its disk write) is not in it
       const arrived = new Promise<number>(resolve => {
@@ -137,12 +153,10 @@ async function editLatency (ctx: RunContext, hops: number): Promise<Metrics> {
       })
       const start = performance.now()
       first.store.edit(id, d => { d.getText('body').insert(i % 500, 'x') })
-      const at = await arrived
-      if (i >= config.warmupEdits) times.push(at - start)
-      // the next keystroke comes once this one is on disk everywhere: each edit is timed on a
-      // node that is not still busy with the last one (a typist is far slower than this)
-      await Promise.all(nodes.map(async n => { await whenDurable(n, id) }))
-    }
+      return (await arrived) - start
+    })
+    await Promise.all(nodes.map(async n => { await whenDurable(n, id) }))
+    if (bodyLength(last, id) !== bodyLength(first, id)) throw new Error('The ends of the chain differ after the edits')
     const p50 = percentile(times, 50)
     return { p50Ms: p50, p99Ms: percentile(times, 99), meanMs: times.reduce((x, y) => x + y, 0) / times.length, perHopP50Ms: p50 / hops }
   } finally {
@@ -202,6 +216,7 @@ async function selective (ctx: RunContext): Promise<Metrics> {
     await b.libp2p.dial(multiaddr(viaProxy(proxy.port, a.orgId)))
     await synced
     const ms = performance.now() - start
+    await b.store.whenDurable()
     await Promise.all([whenConfirmed(a, b), whenConfirmed(b, a)])
     const unshared = new Set<DocId>(ids.slice(config.selectiveShared))
     return {
