@@ -10,20 +10,21 @@ import type {
   KeyValueStore, OrgId, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, encodeInfo, encodeLogRow, encodeUint } from './codec.ts'
+import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, encodeInfo, encodeLogRow } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
 import { indexedRecords } from './indexed-records.ts'
 import type { IndexedRecords } from './indexed-records.ts'
-import { batchOps, createWriteBatch, partiesOf, partyOps, rememberBefore } from './write-batch.ts'
+import { batchOps, createWriteBatch, rememberBefore } from './write-batch.ts'
+import { documentsNaming, missingPartyIndex } from './party-index.ts'
+import { applyToEmpty, captureUpdate, isEmpty, pendingOf } from './ydoc-changes.ts'
 import { createAnnouncer } from './announcer.ts'
 import type { Announcer } from './announcer.ts'
 import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
 import { CHECKPOINT_WRITE_DELAY, DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
 import {
-  ACL_PREFIX, ACL_RANGE_END, CHANGE_RANGE_END, INFO_PREFIX, PARTY_INDEX_KEY, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey,
-  logKey, logRange, partyRange
+  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
 } from './keys.ts'
 
 export interface DocumentStoreInit {
@@ -106,7 +107,9 @@ class Store implements DocumentStore {
     this.durableSeq = this.seq
     this.infos = indexedRecords(this.storage, INFO_PREFIX, decodeInfo, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
     this.acls = indexedRecords(this.storage, ACL_PREFIX, decodeAcl, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
-    this.indexParties()
+    // stores written before the g/ index build it once
+    const indexOps = missingPartyIndex(this.storage)
+    if (indexOps.length > 0) this.write(indexOps)
   }
 
   get changeSeq (): number { return this.durableSeq }
@@ -184,15 +187,9 @@ class Store implements DocumentStore {
   access (id: DocId): AccessList | undefined { return this.acls.get(id) }
 
   documentsNaming (party: string, limit = Infinity): DocId[] {
-    const staged = this.batch?.acls
-    const onDisk = this.storage.range({ ...partyRange(party), limit: limit + (staged?.size ?? 0) })
-    const found = new Set(onDisk.map(([key]) => key.slice(key.lastIndexOf('/') + 1) as DocId))
     // lists changed in the batch not written yet: reads see them
-    for (const id of staged?.keys() ?? []) {
-      if (partiesOf(this.acls.get(id)).has(party)) found.add(id)
-      else found.delete(id)
-    }
-    return [...found].slice(0, limit)
+    const staged = new Map([...this.batch?.acls.keys() ?? []].map(id => [id, this.acls.get(id)]))
+    return documentsNaming(this.storage, party, limit, staged)
   }
 
   create (header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo {
@@ -457,18 +454,6 @@ class Store implements DocumentStore {
     }
   }
 
-  /** Stores written before the g/ index: build it once from every access list. */
-  private indexParties (): void {
-    if (this.storage.get(PARTY_INDEX_KEY) != null) return
-    const ops: WriteOp[] = []
-    for (const [key, bytes] of this.storage.range({ gte: ACL_PREFIX, lt: ACL_RANGE_END })) {
-      const id = key.slice(ACL_PREFIX.length) as DocId
-      ops.push(...partyOps(id, undefined, decodeAcl(id, bytes)))
-    }
-    ops.push({ type: 'put', key: PARTY_INDEX_KEY, value: encodeUint(1) })
-    this.write(ops)
-  }
-
   private openStoreId (): string {
     const stored = this.storage.get(STORE_ID_KEY)
     if (stored != null) return u8ToString(stored)
@@ -483,37 +468,4 @@ function emptyInfo (header: DocHeader): InfoRecord {
     id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0, accessSeq: 0,
     stateVector: EMPTY_SV, storedBytes: 0, logFirst: 0, logNext: 0
   }
-}
-
-/** Run `fn` in a transaction with `origin`; the update it produced, or null when nothing changed. */
-function captureUpdate (doc: Y.Doc, origin: UpdateOrigin, fn: () => void): Uint8Array | null {
-  const updates: Uint8Array[] = []
-  const onUpdate = (u: Uint8Array, o: unknown): void => { if (o === origin) updates.push(u) }
-  doc.on('update', onUpdate)
-  try {
-    doc.transact(fn, origin)
-  } finally {
-    doc.off('update', onUpdate)
-  }
-  if (updates.length === 0) return null
-  return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
-}
-
-function isEmpty (doc: Y.Doc): boolean {
-  return doc.store.clients.size === 0 && doc.store.pendingStructs == null && doc.store.pendingDs == null
-}
-
-/**
- * Apply an update to a document that holds nothing yet (a first copy from a peer). Everything it
- * brings is new, so the update is its own effective update and Yjs need not encode it again (a
- * third of the cost of applying a whole document). If part of it waits on structs the document
- * lacks, the update as received is still what is announced: a superset, harmless to relay.
- */
-function applyToEmpty (doc: Y.Doc, update: Uint8Array, origin: UpdateOrigin): Uint8Array | null {
-  Y.applyUpdate(doc, update, origin)
-  return doc.store.clients.size > 0 ? update : null
-}
-
-function pendingOf (doc: Y.Doc): [unknown, unknown] {
-  return [doc.store.pendingStructs, doc.store.pendingDs]
 }

@@ -2,7 +2,8 @@
  * @packageDocumentation
  * Documents held as Yjs update logs on the storage port: an index that answers without loading
  * documents, a local change sequence with per-peer checkpoints on it, access lists, and
- * compaction of long logs into snapshots. Every change is on disk before it is announced.
+ * compaction of long logs into snapshots. Changes are announced at once and acknowledged only
+ * once on disk (`whenDurable`).
  *
  * @example
  * ```ts

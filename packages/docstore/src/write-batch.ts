@@ -1,9 +1,9 @@
 import { fromString as u8FromString } from 'uint8arrays'
-import { readers } from '@commonplace/core'
 import type { AccessList, DocId, WriteOp } from '@commonplace/core'
 import { encodeAcl, encodeInfo, encodeLogRow, encodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
-import { SEQ_KEY, aclKey, changeKey, infoKey, logKey, partyKey } from './keys.ts'
+import { SEQ_KEY, aclKey, changeKey, infoKey, logKey } from './keys.ts'
+import { partyOps } from './party-index.ts'
 
 /**
  * The changes made since the last flush: the updates to append, and which documents they touch
@@ -68,21 +68,4 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
  */
 function batchRow (updates: Uint8Array[]): Uint8Array {
   return encodeLogRow(updates)
-}
-
-/** Who an access list names: its owner and every organisation or network granted read or edit. */
-export function partiesOf (acl: AccessList | undefined): Set<string> {
-  return acl == null ? new Set() : new Set<string>([acl.header.owner, ...readers(acl)])
-}
-
-const EMPTY = new Uint8Array(0)
-
-/** The g/ index entries to add and remove when a document's access list goes from `before` to `after`. */
-export function partyOps (id: DocId, before: AccessList | undefined, after: AccessList): WriteOp[] {
-  const was = partiesOf(before)
-  const now = partiesOf(after)
-  const ops: WriteOp[] = []
-  for (const party of was) if (!now.has(party)) ops.push({ type: 'del', key: partyKey(party, id) })
-  for (const party of now) if (!was.has(party)) ops.push({ type: 'put', key: partyKey(party, id), value: EMPTY })
-  return ops
 }
