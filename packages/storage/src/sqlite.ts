@@ -2,7 +2,7 @@ import { DatabaseSync } from 'node:sqlite'
 import type { StatementSync } from 'node:sqlite'
 import { StorageClosedError } from '@commonplace/core'
 import type { KeyValueStore, RangeOptions, WriteOp } from '@commonplace/core'
-import type { ComponentLogger } from '@libp2p/interface'
+import type { ComponentLogger, Logger } from '@libp2p/interface'
 import { LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS } from './constants.ts'
 import { normalizeRange, validateOps } from './range.ts'
 import { openError, readError, writeError } from './sqlite-errors.ts'
@@ -54,6 +54,16 @@ function openDatabase (init: SqliteStoreInit): DatabaseSync {
   }
 }
 
+/** The WAL's disk sync for a database just opened; the database is closed again if it fails. */
+function openWalSync (db: DatabaseSync, path: string, log?: Logger): WalSync {
+  try {
+    return walSync(path, { log })
+  } catch (err) {
+    db.close()
+    throw openError(path, err)
+  }
+}
+
 /**
  * A `KeyValueStore` in one SQLite file through `node:sqlite`: one table
  * `kv(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID`, in WAL mode, and an exclusive lock
@@ -74,13 +84,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
   const { path } = init
   const log = init.logger?.forComponent(LOG_COMPONENT)
   let db: DatabaseSync | undefined = openDatabase(init)
-  let wal: WalSync | undefined
-  try {
-    if (init.durability !== 'in-commit') wal = walSync(path, { log })
-  } catch (err) {
-    db.close()
-    throw openError(path, err)
-  }
+  const wal = init.durability === 'in-commit' ? undefined : openWalSync(db, path, log)
   log?.('opened %s', path)
 
   const getStmt = db.prepare('SELECT value FROM kv WHERE key = ?')
@@ -186,9 +190,6 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
       wal?.closed(clean)
     }
   }
-  if (wal !== undefined) {
-    const deferred = wal
-    store.sync = async (options) => { await deferred.sync(options?.signal) }
-  }
+  if (wal !== undefined) store.sync = async (options) => { await wal.sync(options?.signal) }
   return store
 }
