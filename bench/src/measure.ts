@@ -47,9 +47,19 @@ export async function pacedEdits (warmup: number, timed: number, intervalMs: num
   return times
 }
 
-/** How workload 3 names a variant: hops along the chain and the pace of the edits. */
+/** The pace of workload 3's edits in words: 'back to back' or 'N ms apart'. */
+export function paceLabel (intervalMs: number): string {
+  return intervalMs === 0 ? 'back to back' : `${intervalMs} ms apart`
+}
+
+/** How workload 3 names a Commonplace variant: hops along the chain and the pace of the edits. */
 export function latencyVariant (hops: number, intervalMs: number): string {
-  return `${hops} hop${hops === 1 ? '' : 's'}, ${intervalMs === 0 ? 'back to back' : `${intervalMs} ms apart`}`
+  return `${hops} hop${hops === 1 ? '' : 's'}, ${paceLabel(intervalMs)}`
+}
+
+/** How workload 3 names a hub's variant (client → server → client) at a pace. */
+export function hubLatencyVariant (intervalMs: number): string {
+  return `hub: client → server → client, ${paceLabel(intervalMs)}`
 }
 
 /** Resolve when `check()` holds, re-checking whenever `subscribe` reports a change. */

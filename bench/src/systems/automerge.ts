@@ -25,7 +25,7 @@ import { WorkloadId } from '../types.ts'
 import { makeDocs, prng } from '../content.ts'
 import type { DocContent } from '../content.ts'
 import { countingProxy } from '../proxy.ts'
-import { latencyVariant, pacedEdits, percentile, whenTrue } from '../measure.ts'
+import { hubLatencyVariant, latencyVariant, pacedEdits, percentile, whenTrue } from '../measure.ts'
 import type { PeerJob, PeerReport } from './automerge-peer.ts'
 import type { FootprintReport, WsServer, WsServerClass } from './automerge-footprint.ts'
 import type { ReconnectCommand, ReconnectReport } from './automerge-reconnect-peer.ts'
@@ -541,7 +541,7 @@ export function automergeScenarios (config: BenchConfig): Scenario[] {
     {
       ...base,
       workload: WorkloadId.editLatency,
-      variant: `hub: client → server → client, ${config.chainIntervalMs} ms apart`,
+      variant: hubLatencyVariant(config.chainIntervalMs),
       versus: latencyVariant(1, config.chainIntervalMs),
       run: editLatency
     },

@@ -25,7 +25,7 @@ import { WorkloadId } from '../types.ts'
 import { makeDocs, prng } from '../content.ts'
 import type { DocContent } from '../content.ts'
 import { countingProxy } from '../proxy.ts'
-import { latencyVariant, pacedEdits, peakRssMB, percentile } from '../measure.ts'
+import { hubLatencyVariant, latencyVariant, pacedEdits, peakRssMB, percentile } from '../measure.ts'
 import { hubClient, whenFull } from './hubs-peer.ts'
 import type { HubClient, HubDoc, HubKind } from './hubs-peer.ts'
 
@@ -35,8 +35,6 @@ const VERSIONS: Record<HubKind, string> = {
 }
 
 const PEER_SCRIPT = fileURLToPath(new URL('./hubs-peer.ts', import.meta.url))
-
-/** Untimed edits before the timed ones of the latency test. */
 
 /**
  * Documents (= sockets: y-websocket has one socket per document) client B of the initial sync
@@ -284,7 +282,7 @@ export function hubScenarios (config: BenchConfig): Scenario[] {
     for (const intervalMs of config.editIntervalsMs) {
       scenarios.push({
         workload: WorkloadId.editLatency,
-        variant: `hub: client → server → client, ${intervalMs === 0 ? 'back to back' : `${intervalMs} ms apart`}`,
+        variant: hubLatencyVariant(intervalMs),
         system: kind,
         version: VERSIONS[kind],
         versus: latencyVariant(1, intervalMs),
