@@ -15,6 +15,7 @@ import type {
   CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest
 } from './api-types.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
+import { compareCodeUnits } from './order.ts'
 
 export interface LocalApiInit {
   libp2p: CommonplaceLibp2p
@@ -131,7 +132,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     async peers () { return peers() },
 
     async listDocs () {
-      return store.list().map(summary).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+      return store.list().map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
     },
 
     async createDoc (request: CreateDocRequest) {

@@ -16,6 +16,7 @@ import type { LocalApi, MemberView, NetworkSummary } from './api-types.ts'
 import { runJoin } from './join-client.ts'
 import { createTopicApi } from './topics.ts'
 import type { DocApi } from './topics.ts'
+import { compareCodeUnits } from './order.ts'
 
 export type NetworkApi = Pick<LocalApi, 'createNetwork' | 'listNetworks' | 'invite' | 'join' | 'members' | 'requests' | 'accept' | 'removeMember' | 'leave' | 'createTopic' | 'listTopics' | 'attachToTopic'>
 
@@ -66,7 +67,7 @@ export function createNetworkApi (init: NetworkApiInit): NetworkApi {
         ...(lastSeen != null ? { lastSeen: new Date(lastSeen).toISOString() } : {}),
         addresses: m.org === self ? libp2p.getMultiaddrs().map(String) : presence?.addresses ?? []
       }
-    }).sort((a, b) => a.since.localeCompare(b.since))
+    }).sort((a, b) => compareCodeUnits(a.since, b.since))
   }
   const signMember = async (roster: Roster, org: OrgId, role: NetworkRole | 'removed', extra: Partial<MemberStatement> = {}): Promise<void> => {
     const statement = await signStatement<MemberStatement>(identity.key, {

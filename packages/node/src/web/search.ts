@@ -7,6 +7,7 @@ import { readRecord } from '@commonplace/record'
 import { accessOf } from '@commonplace/core'
 import type { DocId, DocumentInfo, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import { MAX_SEARCH_RESULTS } from './constants.ts'
+import { compareCodeUnits } from '../order.ts'
 
 /** One document in a search answer. */
 export interface SearchHit {
@@ -82,7 +83,7 @@ export function searchIndex (store: DocumentStore, self: OrgId, membership?: Mem
         if (words.length > 0) hit.snippet = snippet(e.text, e.lower.indexOf(words[0]))
         hits.push(hit)
       }
-      hits.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+      hits.sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
       return hits.slice(0, MAX_SEARCH_RESULTS)
     }
   }
