@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-/** Resolve once `stream` has printed `text`. */
+/** Resolve once the child has printed `text` on stdout (`out`: what it printed so far). */
 async function printed (child: ChildProcess, text: string, out: () => string): Promise<void> {
   if (out().includes(text)) return
   await new Promise<void>((resolve, reject) => {
