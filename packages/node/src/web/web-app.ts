@@ -116,7 +116,7 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         async handle ({ params, signal }) {
           const id = parseDocId(params[0])
           if (!init.store.has(id)) throw new NotFoundError(`No document ${id} here`)
-          init.store.flush()
+          // memory holds what is staged too; whenDurable writes it and waits for the disk
           const stateVector = init.store.read(id, doc => Y.encodeStateVector(doc))
           await init.store.whenDurable({ signal })
           return { stateVector: Buffer.from(stateVector).toString('base64') }
