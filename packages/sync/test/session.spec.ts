@@ -31,6 +31,14 @@ async function grant (owner: Org, header: DocHeader, to: OrgId, role: 'read' | '
   owner.store.mergeAccess(header, [signed], { kind: 'local' })
 }
 
+/** A's and B's sessions after each answered the other's HELLO, with what A sent B first. */
+async function meet (a: Org, b: Org): Promise<{ sa: SyncSession, sb: SyncSession, fromA: Message[] }> {
+  const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
+  const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
+  await sb.receive(sa.open()[0])
+  return { sa, sb, fromA: await sa.receive(sb.open()[0]) }
+}
+
 /** Deliver messages between two sessions in order until both are quiet; returns every message sent. */
 async function pump (x: SyncSession, y: SyncSession, first: [Message[], Message[]]): Promise<Message[]> {
   const log: Message[] = []
@@ -81,10 +89,7 @@ describe('sync session (no I/O)', () => {
     // A met B's store before (a checkpoint below the document's last change): it offers
     a.store.flush()
     a.store.setCheckpoint(b.id, b.store.storeId, 1)
-    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
-    const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
-    await sb.receive(sa.open()[0])
-    const fromA = await sa.receive(sb.open()[0])
+    const { sa, sb, fromA } = await meet(a, b)
     const replies: Message[] = []
     for (const m of fromA) replies.push(...await sb.receive(m))
     expect(replies.map(m => m.type)).toEqual(['want'])
@@ -122,10 +127,7 @@ describe('sync session (no I/O)', () => {
     const b = { ...await org(), store: createDocumentStore({ storage }) }
     const header = await docAt(a, 'Schalung prüfen')
     await grant(a, header, b.id, 'edit')
-    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
-    const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
-    await sb.receive(sa.open()[0])
-    const fromA = await sa.receive(sb.open()[0])
+    const { sb, fromA } = await meet(a, b)
     expect(fromA.map(m => m.type)).toEqual(['access', 'update', 'mark'])
     for (const m of fromA.slice(0, -1)) expect(await sb.receive(m)).toEqual([])
     let answered: Message[] | undefined
@@ -151,10 +153,7 @@ describe('sync session (no I/O)', () => {
     const b = await org()
     const header = await docAt(a, 'Schalung prüfen')
     await grant(a, header, b.id, 'read')
-    const sa = createSyncSession({ self: a.id, peer: b.id, store: a.store })
-    const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
-    await sb.receive(sa.open()[0])
-    const fromA = await sa.receive(sb.open()[0])
+    const { sb, fromA } = await meet(a, b)
     expect(fromA.map(m => m.type)).toEqual(['access', 'update', 'mark'])
     const replies: Message[] = []
     for (const m of fromA) replies.push(...await sb.receive(m))
