@@ -45,8 +45,9 @@ export type DocumentChangeListener = (change: DocumentChange) => void
  * Mutations apply in memory at once, are announced a microtask later (`onChange`), and are
  * written together (group commit): everything staged in one tick goes to disk in one atomic
  * batch, at the end of the tick or at an explicit `flush()`, and the disk syncs it after that,
- * off the event loop. A failed write puts memory back to what is on disk. Acknowledge nothing (an
- * API call, a peer's MARK) before `whenDurable()` resolved.
+ * off the event loop. While a disk sync runs, what is staged waits for it and is written as one
+ * batch when it lands. A failed write puts memory back to what is on disk. Acknowledge nothing
+ * (an API call, a peer's MARK) before `whenDurable()` resolved.
  */
 export interface DocumentStore {
   /** A random id for this store's lifetime; a peer's checkpoints are kept per store id. */
@@ -63,7 +64,8 @@ export interface DocumentStore {
    */
   flush(): void
   /**
-   * Write what is staged now, then resolve once everything written so far is on disk.
+   * Resolve once everything staged or written so far is on disk. What is staged is written now,
+   * or, while a disk sync runs, when that sync lands.
    * @throws StorageFullError, StorageWriteError (the write or the disk sync failed), AbortError
    */
   whenDurable(options?: { signal?: AbortSignal }): Promise<void>

@@ -15,3 +15,9 @@ export const DEFAULT_MAX_INDEXED = 1024
  * Checkpoints go with the next batch of changes; one lost in a crash only means offering more.
  */
 export const CHECKPOINT_WRITE_DELAY = 1000
+
+/**
+ * Update bytes a batch gathers in memory at most while it waits for the running disk sync
+ * (group commit); past this it is written without waiting.
+ */
+export const DEFAULT_MAX_WAITING_BYTES = 1024 * 1024

@@ -22,7 +22,12 @@ import { createAnnouncer } from './announcer.ts'
 import type { Announcer } from './announcer.ts'
 import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
-import { CHECKPOINT_WRITE_DELAY, DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES } from './constants.ts'
+import {
+  CHECKPOINT_WRITE_DELAY, DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES,
+  DEFAULT_MAX_WAITING_BYTES
+} from './constants.ts'
+import { groupCommit } from './group-commit.ts'
+import type { GroupCommit } from './group-commit.ts'
 import {
   ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
 } from './keys.ts'
@@ -36,6 +41,11 @@ export interface DocumentStoreInit {
   compactAfter?: number
   /** Largest update accepted in bytes (protects memory). Default 8 MiB. */
   maxUpdateBytes?: number
+  /**
+   * Update bytes a batch may gather in memory while it waits for the running disk sync (group
+   * commit); past this it is written at once (protects memory when the disk is slow). Default 1 MiB.
+   */
+  maxWaitingBytes?: number
   /** Title and kind of a document for the index; default reads the `meta` map. */
   describe?: (doc: Y.Doc) => { title: string, kind: string }
   now?: () => number
@@ -74,8 +84,8 @@ class Store implements DocumentStore {
   readonly storeId: string
   /** The latest change sequence number in memory (may be ahead of the disk until a flush). */
   private seq: number
-  /** The latest change sequence number on disk. */
-  private durableSeq: number
+  /** What is written and what is durable; staged changes wait while a disk sync runs. */
+  private readonly commits: GroupCommit
   private batch: WriteBatch | null = null
   private flushScheduled = false
   private checkpointTimer?: ReturnType<typeof setTimeout>
@@ -87,7 +97,6 @@ class Store implements DocumentStore {
   private readonly digests = new Map<DocId, { seq: number, digest: Uint8Array }>()
   private readonly cache: DocCache
   private readonly announcer: Announcer
-  private readonly durableListeners = new Set<(seq: number) => void>()
   private readonly compactAfter: number
   private readonly maxUpdateBytes: number
   private readonly describe: (doc: Y.Doc) => { title: string, kind: string }
@@ -104,7 +113,16 @@ class Store implements DocumentStore {
     this.now = init.now ?? Date.now
     this.storeId = this.openStoreId()
     this.seq = decodeUint(this.storage.get(SEQ_KEY))
-    this.durableSeq = this.seq
+    this.commits = groupCommit({
+      seq: this.seq,
+      sync: this.storage.sync == null ? undefined : async () => { await this.storage.sync?.() },
+      maxWaitingBytes: init.maxWaitingBytes ?? DEFAULT_MAX_WAITING_BYTES,
+      writeWaiting: () => { this.flushLogged() },
+      syncFailed: (seq, err) => {
+        this.failed++
+        this.log?.error('changes up to %d may not be on disk: %e', seq, err)
+      }
+    })
     this.infos = indexedRecords(this.storage, INFO_PREFIX, decodeInfo, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
     this.acls = indexedRecords(this.storage, ACL_PREFIX, decodeAcl, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
     // stores written before the g/ index build it once
@@ -112,7 +130,7 @@ class Store implements DocumentStore {
     if (indexOps.length > 0) this.write(indexOps)
   }
 
-  get changeSeq (): number { return this.durableSeq }
+  get changeSeq (): number { return this.commits.durableSeq }
 
   get failures (): number { return this.failed }
 
@@ -143,9 +161,10 @@ class Store implements DocumentStore {
       this.write(written.ops)
     } catch (err) {
       this.undo(batch)
+      this.commits.writeFailed(err as Error)
       throw err
     }
-    this.written(this.seq)
+    this.commits.written(this.seq)
     this.infos.committed(written.infos)
     this.acls.committed([...batch.acls.keys()].map(id => [id, this.acls.get(id) as AccessList]))
     for (const id of batch.updates.keys()) {
@@ -155,25 +174,12 @@ class Store implements DocumentStore {
     }
   }
 
-  /** Changes up to `seq` are written: durable now, or once the storage's disk sync says so. */
-  private written (seq: number): void {
-    if (this.storage.sync == null) {
-      this.landed(seq)
+  async whenDurable (options?: { signal?: AbortSignal }): Promise<void> {
+    if (this.commits.syncing && this.batch != null && this.batch.before.size > 0) {
+      // group commit: what is staged is written when the running disk sync lands
+      await this.commits.whenDurable(this.seq, options?.signal)
       return
     }
-    this.storage.sync().then(() => { this.landed(seq) }, (err: Error) => {
-      this.failed++
-      this.log?.error('changes up to %d may not be on disk: %e', seq, err)
-    })
-  }
-
-  private landed (seq: number): void {
-    if (seq <= this.durableSeq) return
-    this.durableSeq = seq
-    for (const listener of this.durableListeners) listener(seq)
-  }
-
-  async whenDurable (options?: { signal?: AbortSignal }): Promise<void> {
     this.flush()
     await this.storage.sync?.(options)
   }
@@ -305,7 +311,7 @@ class Store implements DocumentStore {
    * cost a disk write of its own while changes keep coming.
    */
   setCheckpoint (peer: OrgId, peerStoreId: string, seq: number): void {
-    if (seq <= this.checkpoint(peer, peerStoreId) || seq > this.durableSeq) return
+    if (seq <= this.checkpoint(peer, peerStoreId) || seq > this.commits.durableSeq) return
     const batch = this.batch ??= createWriteBatch()
     batch.checkpoints.set(checkpointKey(peer, peerStoreId), seq)
     if (batch.before.size > 0 || this.checkpointTimer != null) return
@@ -321,8 +327,7 @@ class Store implements DocumentStore {
   }
 
   onDurable (listener: (seq: number) => void): () => void {
-    this.durableListeners.add(listener)
-    return () => { this.durableListeners.delete(listener) }
+    return this.commits.onDurable(listener)
   }
 
   /** Writes what is staged (checkpoints included), then unloads everything. */
@@ -332,7 +337,7 @@ class Store implements DocumentStore {
     this.checkpointTimer = undefined
     this.cache.clear()
     this.announcer.clear()
-    this.durableListeners.clear()
+    this.commits.clear()
   }
 
   /** Loaded documents right now (for tests and footprint figures). */
@@ -366,7 +371,8 @@ class Store implements DocumentStore {
 
   /**
    * Stage one change (log row, index entry, access list, change-sequence entry) in the current
-   * batch and update memory; it is written, then announced, at the next flush (this tick).
+   * batch and update memory; it is announced a microtask later and written at the end of this
+   * tick, or, while a disk sync runs, when that sync lands (group commit).
    */
   private commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin }): void {
     const { doc, update, acl, origin } = change
@@ -381,6 +387,7 @@ class Store implements DocumentStore {
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
     if (doc != null && update != null) {
+      batch.bytes += update.byteLength
       const updates = batch.updates.get(prev.id)
       if (updates == null) batch.updates.set(prev.id, [update])
       else updates.push(update)
@@ -406,7 +413,7 @@ class Store implements DocumentStore {
     this.flushScheduled = true
     setImmediate(() => {
       this.flushScheduled = false
-      this.flushLogged()
+      if (!this.commits.defer(this.batch?.bytes ?? 0)) this.flushLogged()
     })
   }
 

@@ -18,10 +18,12 @@ export interface WriteBatch {
   readonly before: Map<DocId, number>
   /** Checkpoints to write: key → sequence number. */
   readonly checkpoints: Map<string, number>
+  /** Bytes of the updates staged. */
+  bytes: number
 }
 
 export function createWriteBatch (): WriteBatch {
-  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map() }
+  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), bytes: 0 }
 }
 
 /** Remember a document's change number on disk before the batch first touches it. */

@@ -3,20 +3,37 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sqliteStore } from '@commonplace/storage'
-import { StorageWriteError } from '@commonplace/core'
-import type { KeyValueStore } from '@commonplace/core'
+import { StorageFullError, StorageWriteError } from '@commonplace/core'
+import type { DocId, DocumentStore, KeyValueStore } from '@commonplace/core'
 import { createDocumentStore } from '../src/index.ts'
 import { newHeader, testOrg } from './fixtures.ts'
 
+interface HeldSync {
+  storage: KeyValueStore
+  release: () => void
+  fail: (err: Error) => void
+  waiting: () => number
+  /** Batches written so far. */
+  writes: () => number
+  /** The next writes throw this (as a full disk would), until set back to undefined. */
+  failWrites: (err: Error | undefined) => void
+}
+
 /** A SQLite store whose disk syncs wait for the test: `release()` lets them run, `fail()` fails them. */
-function heldSync (inner: KeyValueStore): { storage: KeyValueStore, release: () => void, fail: (err: Error) => void, waiting: () => number } {
+function heldSync (inner: KeyValueStore): HeldSync {
   let waiters: Array<{ resolve: () => void, reject: (err: Error) => void }> = []
+  let writes = 0
+  let writeError: Error | undefined
   const take = (): typeof waiters => { const taken = waiters; waiters = []; return taken }
   return {
     storage: {
       get: key => inner.get(key),
       range: options => inner.range(options),
-      write: ops => { inner.write(ops) },
+      write: ops => {
+        if (writeError != null) throw writeError
+        inner.write(ops)
+        writes++
+      },
       close: () => { inner.close() },
       sync: async options => {
         await new Promise<void>((resolve, reject) => { waiters.push({ resolve, reject }) })
@@ -25,8 +42,20 @@ function heldSync (inner: KeyValueStore): { storage: KeyValueStore, release: () 
     },
     release: () => { for (const w of take()) w.resolve() },
     fail: err => { for (const w of take()) w.reject(err) },
-    waiting: () => waiters.length
+    waiting: () => waiters.length,
+    writes: () => writes,
+    failWrites: err => { writeError = err }
   }
+}
+
+const turn = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
+
+/** Resolves once the store reports changes up to `seq` on disk. */
+async function landedAt (store: DocumentStore, seq: number): Promise<void> {
+  await new Promise<void>(resolve => {
+    if (store.changeSeq >= seq) { resolve(); return }
+    const off = store.onDurable(landed => { if (landed >= seq) { off(); resolve() } })
+  })
 }
 
 describe('document store on a store that syncs after writing', () => {
@@ -88,5 +117,97 @@ describe('document store on a store that syncs after writing', () => {
     inner.close()
     inner = sqliteStore({ path: join(dir, 'store.sqlite') })
     expect(createDocumentStore({ storage: inner }).read(header.id, doc => doc.getText('t').toString())).toBe('Kältekette des Impfstoffs')
+  })
+
+  describe('group commit: changes made while a disk sync runs wait for it', () => {
+    /** A store holding one document whose first batch is written, its disk sync held. */
+    async function syncing (init: { maxWaitingBytes?: number } = {}): Promise<{ held: HeldSync, store: DocumentStore, id: DocId }> {
+      const held = heldSync(inner)
+      const store = createDocumentStore({ storage: held.storage }, init)
+      const header = await newHeader(await testOrg())
+      store.create(header, doc => doc.getText('t').insert(0, 'Sturzprophylaxe'))
+      await turn()
+      expect(held.waiting()).toBe(1)
+      return { held, store, id: header.id }
+    }
+
+    const text = (store: DocumentStore, id: DocId): string => store.read(id, doc => doc.getText('t').toString())
+
+    it('writes them in one batch once it lands, and whenDurable resolves after the sync of that batch', async () => {
+      const { held, store, id } = await syncing()
+      const writes = held.writes()
+      for (const word of [' im', ' Pflegeheim', '!']) {
+        store.edit(id, doc => { const t = doc.getText('t'); t.insert(t.length, word) })
+        await turn()
+      }
+      // staged, not written: memory has them, the disk not yet
+      expect(held.writes()).toBe(writes)
+      expect(text(store, id)).toBe('Sturzprophylaxe im Pflegeheim!')
+      let durable = false
+      const waiting = store.whenDurable().then(() => { durable = true })
+      held.release()
+      await landedAt(store, 1)
+      expect(held.writes()).toBe(writes + 1)
+      expect(held.waiting()).toBe(1)
+      expect(durable).toBe(false)
+      expect(store.changeSeq).toBe(1)
+      held.release()
+      await waiting
+      expect(store.changeSeq).toBe(4)
+      expect(text(createDocumentStore({ storage: inner }), id)).toBe('Sturzprophylaxe im Pflegeheim!')
+    })
+
+    it('a write that fails after waiting rejects whenDurable with its typed error and puts memory back', async () => {
+      const { held, store, id } = await syncing()
+      store.edit(id, doc => { doc.getText('t').insert(0, 'x') })
+      const waiting = store.whenDurable()
+      held.failWrites(new StorageFullError('database or disk is full'))
+      held.release()
+      await expect(waiting).rejects.toBeInstanceOf(StorageFullError)
+      expect(store.failures).toBe(1)
+      expect(text(store, id)).toBe('Sturzprophylaxe')
+      held.failWrites(undefined)
+      store.edit(id, doc => { doc.getText('t').insert(0, 'y') })
+      const again = store.whenDurable()
+      held.release()
+      await again
+      expect(text(createDocumentStore({ storage: inner }), id)).toBe('ySturzprophylaxe')
+    })
+
+    it('a disk sync that fails rejects whenDurable for the changes waiting behind it', async () => {
+      const { held, store, id } = await syncing()
+      store.edit(id, doc => { doc.getText('t').insert(0, 'x') })
+      const waiting = store.whenDurable()
+      held.fail(new StorageWriteError('Syncing to disk failed (EIO)'))
+      await expect(waiting).rejects.toMatchObject({ name: 'StorageWriteError' })
+      expect(store.changeSeq).toBe(0)
+    })
+
+    it('whenDurable aborted while waiting rejects with AbortError; the changes are still written', async () => {
+      const { held, store, id } = await syncing()
+      store.edit(id, doc => { doc.getText('t').insert(0, 'x') })
+      const controller = new AbortController()
+      const waiting = store.whenDurable({ signal: controller.signal })
+      controller.abort()
+      await expect(waiting).rejects.toMatchObject({ name: 'AbortError' })
+      held.release()
+      await landedAt(store, 1)
+      expect(held.waiting()).toBe(1)
+      held.release()
+      await landedAt(store, 2)
+      expect(text(createDocumentStore({ storage: inner }), id)).toBe('xSturzprophylaxe')
+    })
+
+    it('a batch past maxWaitingBytes is written without waiting', async () => {
+      const { held, store, id } = await syncing({ maxWaitingBytes: 100 })
+      const writes = held.writes()
+      store.edit(id, doc => { doc.getText('t').insert(0, 'kurz ') })
+      await turn()
+      expect(held.writes()).toBe(writes)
+      store.edit(id, doc => { doc.getText('t').insert(0, 'Händedesinfektion: 30 Sekunden, alle Flächen der Hände, auch Daumen und Fingerkuppen. ') })
+      await turn()
+      expect(held.writes()).toBe(writes + 1)
+      expect(held.waiting()).toBe(2)
+    })
   })
 })

@@ -1,0 +1,135 @@
+import { AbortError } from '@commonplace/core'
+
+/**
+ * Group commit on a store that syncs after writing (docs/storage.md, "Group commit"): while a
+ * disk sync runs, changes stay staged in memory and go to disk in one batch when it lands, so a
+ * fast writer pays one commit and one sync per sync, not per change. Tracks what is written and
+ * what is durable, and who waits for it.
+ */
+export interface GroupCommit {
+  /** The latest change sequence number on disk. */
+  readonly durableSeq: number
+  /**
+   * Whether a staged batch of `stagedBytes` waits for the running disk sync; when it does,
+   * `writeWaiting` is called once that sync lands. Past `maxWaitingBytes` nothing waits.
+   */
+  defer(stagedBytes: number): boolean
+  /** A batch with the changes up to `seq` was written: durable now, or once the disk sync after it lands. */
+  written(seq: number): void
+  /** A batch failed to be written: whoever waits for changes after the last batch written is rejected with `err`. */
+  writeFailed(err: Error): void
+  /**
+   * Resolves once the changes up to `seq` are durable. Whatever is staged waits for the running
+   * sync, is written when it lands, and is durable after the next.
+   * @throws the write's or the sync's error when the changes are lost, AbortError
+   */
+  whenDurable(seq: number, signal?: AbortSignal): Promise<void>
+  /** Whether a disk sync runs now. */
+  readonly syncing: boolean
+  onDurable(listener: (seq: number) => void): () => void
+  /** At close: the staged batch is written by the closer; drop listeners. */
+  clear(): void
+}
+
+export interface GroupCommitInit {
+  /** The change sequence number on disk at open. */
+  seq: number
+  /** The storage's disk sync; without one every written batch is durable at once. */
+  sync?: () => Promise<void>
+  maxWaitingBytes: number
+  /** Write the batch that waited for the sync that just landed. */
+  writeWaiting: () => void
+  /** A disk sync failed: the changes up to `seq` may not be on disk. */
+  syncFailed: (seq: number, err: Error) => void
+}
+
+interface Waiter { seq: number, resolve: () => void, reject: (err: Error) => void, signal?: AbortSignal, onAbort?: () => void }
+
+export function groupCommit (init: GroupCommitInit): GroupCommit {
+  const { sync, maxWaitingBytes, writeWaiting, syncFailed } = init
+  const waiters = new Set<Waiter>()
+  const listeners = new Set<(seq: number) => void>()
+  let durableSeq = init.seq
+  let writtenSeq = init.seq
+  let syncsRunning = 0
+  let waiting = false
+
+  const settle = (waiter: Waiter, err?: Error): void => {
+    waiters.delete(waiter)
+    if (waiter.onAbort != null) waiter.signal?.removeEventListener('abort', waiter.onAbort)
+    if (err == null) waiter.resolve()
+    else waiter.reject(err)
+  }
+  const failAfter = (kept: number, err: Error): void => {
+    for (const waiter of [...waiters]) if (waiter.seq > kept) settle(waiter, err)
+  }
+  const landed = (seq: number): void => {
+    if (seq <= durableSeq) return
+    durableSeq = seq
+    for (const waiter of [...waiters]) if (waiter.seq <= seq) settle(waiter)
+    for (const listener of listeners) listener(seq)
+  }
+  const resume = (): void => {
+    if (!waiting || syncsRunning > 0) return
+    waiting = false
+    writeWaiting()
+  }
+
+  return {
+    get durableSeq () { return durableSeq },
+    get syncing () { return syncsRunning > 0 },
+
+    defer (stagedBytes) {
+      if (syncsRunning === 0 || stagedBytes >= maxWaitingBytes) return false
+      waiting = true
+      return true
+    },
+
+    written (seq) {
+      writtenSeq = seq
+      if (sync == null) {
+        landed(seq)
+        return
+      }
+      syncsRunning++
+      sync().then(() => {
+        syncsRunning--
+        landed(seq)
+        resume()
+      }, (err: Error) => {
+        syncsRunning--
+        syncFailed(seq, err)
+        failAfter(durableSeq, err)
+        resume()
+      })
+    },
+
+    writeFailed (err) {
+      failAfter(writtenSeq, err)
+    },
+
+    async whenDurable (seq, signal) {
+      if (signal?.aborted === true) throw new AbortError('Waiting for the disk was aborted')
+      if (seq <= durableSeq) return
+      if (syncsRunning > 0) waiting = true
+      await new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = { seq, resolve, reject, signal }
+        if (signal != null) {
+          waiter.onAbort = () => { settle(waiter, new AbortError('Waiting for the disk was aborted')) }
+          signal.addEventListener('abort', waiter.onAbort, { once: true })
+        }
+        waiters.add(waiter)
+      })
+    },
+
+    onDurable (listener) {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    },
+
+    clear () {
+      waiting = false
+      listeners.clear()
+    }
+  }
+}
