@@ -47,19 +47,27 @@ export async function pacedEdits (warmup: number, timed: number, intervalMs: num
   return times
 }
 
+/** Workload 3's figures from its latencies (ms). */
+export function latencyMetrics (times: number[]): { p50Ms: number, p99Ms: number, meanMs: number } {
+  return { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), meanMs: times.reduce((sum, t) => sum + t, 0) / times.length }
+}
+
 /** The pace of workload 3's edits in words: 'back to back' or 'N ms apart'. */
 export function paceLabel (intervalMs: number): string {
   return intervalMs === 0 ? 'back to back' : `${intervalMs} ms apart`
 }
 
+/** Workload 3 with each party in its own process (cross-process.ts) names its variants with this. */
+export const SEPARATE_PROCESSES = 'separate processes'
+
 /** How workload 3 names a Commonplace variant: hops along the chain and the pace of the edits. */
-export function latencyVariant (hops: number, intervalMs: number): string {
-  return `${hops} hop${hops === 1 ? '' : 's'}, ${paceLabel(intervalMs)}`
+export function latencyVariant (hops: number, intervalMs: number, processes = false): string {
+  return `${hops} hop${hops === 1 ? '' : 's'}, ${processes ? `${SEPARATE_PROCESSES}, ` : ''}${paceLabel(intervalMs)}`
 }
 
 /** How workload 3 names a hub's variant (client → server → client) at a pace. */
-export function hubLatencyVariant (intervalMs: number): string {
-  return `hub: client → server → client, ${paceLabel(intervalMs)}`
+export function hubLatencyVariant (intervalMs: number, processes = false): string {
+  return `hub: client → server → client, ${processes ? `${SEPARATE_PROCESSES}, ` : ''}${paceLabel(intervalMs)}`
 }
 
 /** Resolve when `check()` holds, re-checking whenever `subscribe` reports a change. */

@@ -21,4 +21,25 @@ describe('npm run bench -- --quick (smoke)', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 180_000)
+
+  it('times edits with each party in its own process, for Commonplace and a hub', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-bench-smoke-'))
+    try {
+      const out = join(dir, 'latest.json')
+      const report = await main(['--quick', '--only', 'edit-latency', '--variant', 'separate processes, 5 ms', '--systems', 'commonplace,y-websocket', '--out', out])
+      expect(report.results.filter(r => r.error != null)).toEqual([])
+      expect(report.results.map(r => [r.system, r.variant])).toEqual([
+        ['commonplace', '1 hop, separate processes, 5 ms apart'],
+        ['y-websocket', 'hub: client → server → client, separate processes, 5 ms apart']
+      ])
+      for (const r of report.results) {
+        expect(r.runs).toHaveLength(1)
+        // every edit arrived, and after it was made
+        expect(r.median.p50Ms).toBeGreaterThan(0)
+        expect(r.median.p99Ms).toBeGreaterThanOrEqual(r.median.p50Ms)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 180_000)
 })

@@ -25,7 +25,8 @@ import { WorkloadId } from '../types.ts'
 import { makeDocs, prng } from '../content.ts'
 import type { DocContent } from '../content.ts'
 import { countingProxy } from '../proxy.ts'
-import { hubLatencyVariant, latencyVariant, pacedEdits, peakRssMB, percentile } from '../measure.ts'
+import { hubLatencyVariant, latencyMetrics, latencyVariant, pacedEdits, peakRssMB } from '../measure.ts'
+import { hubLatencyAcrossProcesses } from './hubs-processes.ts'
 import { hubClient, whenFull } from './hubs-peer.ts'
 import type { HubClient, HubDoc, HubKind } from './hubs-peer.ts'
 
@@ -47,6 +48,9 @@ const PEER_SCRIPT = fileURLToPath(new URL('./hubs-peer.ts', import.meta.url))
  */
 const Y_WEBSOCKET_CONCURRENCY = 100
 
+/** The document of workload 3. */
+export const LATENCY_DOC = 'latency'
+
 /** A hub listening on 127.0.0.1:port, holding some documents. */
 interface Hub {
   port: number
@@ -56,7 +60,7 @@ interface Hub {
 interface Preloaded { name: string, update: Uint8Array }
 
 /** The Yjs update of one generated document, as Commonplace builds it. */
-function encodeContent (content: DocContent): Uint8Array {
+export function encodeContent (content: DocContent): Uint8Array {
   const doc = new Y.Doc()
   doc.getMap('meta').set('title', content.title)
   doc.getText('body').insert(0, content.text)
@@ -166,7 +170,7 @@ async function startHocuspocusHub (docs: Preloaded[]): Promise<Hub> {
   }
 }
 
-async function startHub (kind: HubKind, docs: Preloaded[]): Promise<Hub> {
+export async function startHub (kind: HubKind, docs: Preloaded[]): Promise<Hub> {
   return kind === 'y-websocket' ? await startYWebsocketHub(docs) : await startHocuspocusHub(docs)
 }
 
@@ -175,7 +179,7 @@ async function startHub (kind: HubKind, docs: Preloaded[]): Promise<Hub> {
 
 async function editLatency (kind: HubKind, config: BenchConfig, intervalMs: number): Promise<Metrics> {
   const content = makeDocs(config.seed, 1, 1000)[0]
-  const name = 'latency'
+  const name = LATENCY_DOC
   const hub = await startHub(kind, [{ name, update: encodeContent(content) }])
   const clients: HubClient[] = []
   try {
@@ -208,12 +212,7 @@ async function editLatency (kind: HubKind, config: BenchConfig, intervalMs: numb
     const times = await pacedEdits(config.warmupEdits, config.edits, intervalMs, edit)
     textB.unobserve(observer)
     if (textB.toString() !== textA.toString()) throw new Error('A and B differ after the edits')
-
-    return {
-      p50Ms: percentile(times, 50),
-      p99Ms: percentile(times, 99),
-      meanMs: times.reduce((sum, t) => sum + t, 0) / times.length
-    }
+    return latencyMetrics(times)
   } finally {
     await Promise.all(clients.map(async client => { await client.destroy() }))
     await hub.close()
@@ -287,6 +286,14 @@ export function hubScenarios (config: BenchConfig): Scenario[] {
         version: VERSIONS[kind],
         versus: latencyVariant(1, intervalMs),
         run: async ctx => await editLatency(kind, ctx.config, intervalMs)
+      })
+      scenarios.push({
+        workload: WorkloadId.editLatency,
+        variant: hubLatencyVariant(intervalMs, true),
+        system: kind,
+        version: VERSIONS[kind],
+        versus: latencyVariant(1, intervalMs, true),
+        run: async ctx => await hubLatencyAcrossProcesses(kind, ctx.config, intervalMs)
       })
     }
     scenarios.push({

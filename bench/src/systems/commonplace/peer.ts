@@ -13,6 +13,7 @@ import type { DocId } from '@commonplace/core'
 import type { CommonplaceNode } from '@commonplace/node'
 import { benchNode, whenBodies } from './fixtures.ts'
 import { peakRssMB, rssMB } from '../../measure.ts'
+import { servePeer } from '../../serve-peer.ts'
 
 let node: CommonplaceNode | undefined
 
@@ -24,12 +25,7 @@ function gc (): void {
   (globalThis as { gc?: () => void }).gc?.()
 }
 
-process.on('message', (msg: any) => {
-  handle(msg).catch(err => {
-    send({ error: String((err as Error).stack ?? err) })
-    process.exit(1)
-  })
-})
+servePeer(handle)
 
 async function handle (msg: any): Promise<void> {
   switch (msg.cmd) {

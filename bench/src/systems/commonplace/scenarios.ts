@@ -6,13 +6,14 @@ import { makeDocs } from '../../content.ts'
 import { countingProxy } from '../../proxy.ts'
 import { forkPeer } from '../../child.ts'
 import { bundled } from '../../bundle.ts'
-import { latencyVariant, pacedEdits, percentile } from '../../measure.ts'
+import { latencyMetrics, latencyVariant, pacedEdits, percentile } from '../../measure.ts'
 import { WorkloadId } from '../../types.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from '../../types.ts'
 import {
   benchNode, bodyLength, createDocs, dataDirOf, nextAck, shareDocs, viaProxy, whenBodies, whenConfirmed, whenConnected, whenDurable
 } from './fixtures.ts'
 import { traceScenarios } from './trace.ts'
+import { editLatencyAcrossProcesses } from './latency-processes.ts'
 
 export const SYSTEM = 'commonplace'
 export const VERSION = 'commonplace 0.1.0 (libp2p 3, noise, yamux, node:sqlite)'
@@ -29,6 +30,7 @@ export function commonplaceScenarios (config: BenchConfig): Scenario[] {
     scenario(WorkloadId.initialSync, `${config.docs} docs of ${config.docBytes / 1000} KB`, async ctx => await initialSync(ctx)),
     ...config.reconnectChanged.map(k => scenario(WorkloadId.reconnect, reconnectVariant(config, k), async ctx => await reconnect(ctx, k))),
     ...latencyPaces(config).map(([h, interval]) => scenario(WorkloadId.editLatency, latencyVariant(h, interval), async ctx => await editLatency(ctx, h, interval))),
+    ...config.editIntervalsMs.map(interval => scenario(WorkloadId.editLatency, latencyVariant(1, interval, true), async ctx => await editLatencyAcrossProcesses(ctx, interval))),
     ...traceScenarios(config),
     scenario(WorkloadId.footprint, `${config.footprintDocs.toLocaleString('en')} docs held, ${config.footprintOpen.toLocaleString('en')} opened`, async ctx => await footprint(ctx)),
     scenario(WorkloadId.selective, `${config.selectiveShared} of ${config.docs} shared`, async ctx => await selective(ctx)),
@@ -157,8 +159,8 @@ async function editLatency (ctx: RunContext, hops: number, intervalMs: number): 
     })
     await Promise.all(nodes.map(async n => { await whenDurable(n, id) }))
     if (bodyLength(last, id) !== bodyLength(first, id)) throw new Error('The ends of the chain differ after the edits')
-    const p50 = percentile(times, 50)
-    return { p50Ms: p50, p99Ms: percentile(times, 99), meanMs: times.reduce((x, y) => x + y, 0) / times.length, perHopP50Ms: p50 / hops }
+    const metrics = latencyMetrics(times)
+    return { ...metrics, perHopP50Ms: metrics.p50Ms / hops }
   } finally {
     await Promise.all(nodes.map(async n => { await n.stop() }))
   }
