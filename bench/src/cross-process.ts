@@ -6,34 +6,12 @@
  * "arrived" from B to A between edits, never while one is in flight, and collects the times at
  * the end.
  *
- * Child side, in each peer script: `clock()`, and `arrivals()` to report and keep B's times.
- * Runner side: `editsAcrossProcesses`.
+ * Runner side here: `forkWatched`, `editsAcrossProcesses`. Child side, in each peer script:
+ * `clock()` and `arrivals()` of ./serve-peer.ts.
  */
 import { forkPeer } from './child.ts'
 import type { ChildPeer } from './child.ts'
-
-/** Milliseconds on the machine's monotonic clock, comparable between processes. */
-export function clock (): number {
-  return Number(process.hrtime.bigint()) / 1e6
-}
-
-/**
- * B's side: `seen(extra)` with how many characters its text holds beyond its length at the
- * start; the first time each count is reached is edit (count - 1)'s arrival, reported to the
- * runner at once (after its time is taken).
- */
-export function arrivals (): { seen: (extra: number) => void, times: number[] } {
-  const times: number[] = []
-  return {
-    times,
-    seen (extra) {
-      if (extra <= times.length) return
-      const at = clock()
-      while (times.length < extra) times.push(at)
-      process.send?.({ event: 'arrived', count: extra })
-    }
-  }
-}
+import { pacedEdits } from './measure.ts'
 
 /** A peer process with a running count of the arrivals it reported. */
 export interface Watched { peer: ChildPeer, arrived: (count: number) => Promise<void> }
@@ -57,18 +35,15 @@ export async function forkWatched (script: string): Promise<Watched> {
 }
 
 /**
- * The edit loop of workload 3 (as measure.ts, pacedEdits) across processes: `warmup` untimed
- * edits back to back, then `timed` ones `intervalMs` apart (0: the next once the runner heard
- * that the previous one arrived). Returns the timed latencies in ms.
+ * The edit loop of workload 3 (measure.ts, pacedEdits) across processes: `warmup` untimed edits
+ * back to back, then `timed` ones `intervalMs` apart (0: the next once the runner heard that the
+ * previous one arrived). Returns the timed latencies in ms, from the times each side took.
  */
 export async function editsAcrossProcesses (editor: ChildPeer, receiver: Watched, warmup: number, timed: number, intervalMs: number): Promise<number[]> {
-  for (let i = 0; i < warmup + timed; i++) {
-    const started = performance.now()
+  await pacedEdits(warmup, timed, intervalMs, async i => {
     editor.post({ cmd: 'edit', i })
     await receiver.arrived(i + 1)
-    const wait = intervalMs - (performance.now() - started)
-    if (i >= warmup && intervalMs > 0 && wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-  }
+  })
   const { times: made } = await editor.ask<{ times: number[] }>({ cmd: 'times' })
   const { times: seen } = await receiver.peer.ask<{ times: number[] }>({ cmd: 'times' })
   if (made.length !== warmup + timed || seen.length < warmup + timed) throw new Error(`made ${made.length} edits, saw ${seen.length} arrive`)

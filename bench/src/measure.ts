@@ -33,11 +33,12 @@ export function median (values: number[]): number {
  * Workload 3's edit loop, the same for every system: `warmup` edits back to back, untimed, then
  * `timed` edits paced `intervalMs` apart (each starts that long after the previous one started, or
  * once the previous one arrived if that took longer; 0: back to back). `edit(i)` makes edit `i`
- * and resolves with its latency in ms. Returns the timed latencies.
+ * and resolves once it arrived, with its latency in ms where it takes it. Returns what the timed
+ * edits resolved with.
  */
-export async function pacedEdits (warmup: number, timed: number, intervalMs: number, edit: (i: number) => Promise<number>): Promise<number[]> {
+export async function pacedEdits<T> (warmup: number, timed: number, intervalMs: number, edit: (i: number) => Promise<T>): Promise<T[]> {
   for (let i = 0; i < warmup; i++) await edit(i)
-  const times: number[] = []
+  const times: T[] = []
   for (let i = 0; i < timed; i++) {
     const started = performance.now()
     times.push(await edit(warmup + i))

@@ -10,8 +10,7 @@
  */
 import type * as Y from 'yjs'
 import { makeDocs, prng } from '../content.ts'
-import { arrivals, clock } from '../cross-process.ts'
-import { servePeer } from '../serve-peer.ts'
+import { arrivals, clock, servePeer } from '../serve-peer.ts'
 import { LATENCY_DOC, encodeContent, startHub } from './hubs.ts'
 import { hubClient, whenFull } from './hubs-peer.ts'
 import type { HubClient } from './hubs-peer.ts'

@@ -12,8 +12,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { DocId, OrgId } from '@commonplace/core'
 import type { CommonplaceNode } from '@commonplace/node'
 import { makeDocs } from '../../content.ts'
-import { arrivals, clock } from '../../cross-process.ts'
-import { servePeer } from '../../serve-peer.ts'
+import { arrivals, clock, servePeer } from '../../serve-peer.ts'
 import { benchNode, bodyLength, createDocs, shareDocs, whenBodies } from './fixtures.ts'
 
 let node: CommonplaceNode | undefined
