@@ -21,3 +21,16 @@ export const CHECKPOINT_WRITE_DELAY = 1000
  * (group commit); past this it is written without waiting.
  */
 export const DEFAULT_MAX_WAITING_BYTES = 1024 * 1024
+
+/**
+ * Turns that stage changes less than this many ms apart are a burst (a catch-up, a replayed
+ * trace, edits back to back); a single person typing is far slower. See BURST_HOLD_MS.
+ */
+export const DEFAULT_BURST_GAP_MS = 0.5
+
+/**
+ * In a burst, a batch is written at the earliest this many ms after its first change, so one
+ * write serves many changes and the writes stay out of most changes' way. Acknowledgements of
+ * a burst's changes wait for it; outside a burst a batch is written at the end of its turn.
+ */
+export const DEFAULT_BURST_HOLD_MS = 5

@@ -24,7 +24,7 @@ import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
 import {
   CHECKPOINT_WRITE_DELAY, DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES,
-  DEFAULT_MAX_WAITING_BYTES
+  DEFAULT_MAX_WAITING_BYTES, DEFAULT_BURST_GAP_MS, DEFAULT_BURST_HOLD_MS
 } from './constants.ts'
 import { groupCommit } from './group-commit.ts'
 import type { GroupCommit } from './group-commit.ts'
@@ -46,6 +46,13 @@ export interface DocumentStoreInit {
    * commit); past this it is written at once (protects memory when the disk is slow). Default 1 MiB.
    */
   maxWaitingBytes?: number
+  /**
+   * Turns with changes closer than this (ms) are a burst, whose batch waits `burstHoldMs` after
+   * its first change before it is written (fewer writes in a catch-up; acknowledgements wait as
+   * long). 0: no hold. Defaults 0.5 and 5.
+   */
+  burstGapMs?: number
+  burstHoldMs?: number
   /** Title and kind of a document for the index; default reads the `meta` map. */
   describe?: (doc: Y.Doc) => { title: string, kind: string }
   now?: () => number
@@ -117,6 +124,8 @@ class Store implements DocumentStore {
       seq: this.seq,
       sync: this.storage.sync == null ? undefined : async () => { await this.storage.sync?.() },
       maxWaitingBytes: init.maxWaitingBytes ?? DEFAULT_MAX_WAITING_BYTES,
+      burstGapMs: init.burstGapMs ?? DEFAULT_BURST_GAP_MS,
+      burstHoldMs: init.burstHoldMs ?? DEFAULT_BURST_HOLD_MS,
       writeWaiting: () => { this.flushLogged() },
       syncFailed: (seq, err) => {
         this.failed++

@@ -10,8 +10,10 @@ export interface GroupCommit {
   /** The latest change sequence number on disk. */
   readonly durableSeq: number
   /**
-   * Whether a staged batch of `stagedBytes` waits for the running disk sync; when it does,
-   * `writeWaiting` is called once that sync lands. Past `maxWaitingBytes` nothing waits.
+   * Called at the end of each turn that staged changes: whether the batch, now `stagedBytes`,
+   * waits, for the running disk sync or, in a burst (this turn came less than `burstGapMs` after
+   * the previous one), until `burstHoldMs` after its first change. When it waits, `writeWaiting`
+   * is called once both are over. Past `maxWaitingBytes` nothing waits.
    */
   defer(stagedBytes: number): boolean
   /** A batch with the changes up to `seq` was written: durable now, or once the disk sync after it lands. */
@@ -20,7 +22,7 @@ export interface GroupCommit {
   writeFailed(err: Error): void
   /**
    * Resolves once the changes up to `seq` are durable. Whatever is staged waits for the running
-   * sync, is written when it lands, and is durable after the next.
+   * sync (not for a burst's hold), is written when it lands, and is durable after the next.
    * @throws the write's or the sync's error when the changes are lost, AbortError
    */
   whenDurable(seq: number, signal?: AbortSignal): Promise<void>
@@ -37,6 +39,12 @@ export interface GroupCommitInit {
   /** The storage's disk sync; without one every written batch is durable at once. */
   sync?: () => Promise<void>
   maxWaitingBytes: number
+  /** Turns with changes closer than this (ms) are a burst; 0: never hold for a burst. */
+  burstGapMs?: number
+  /** In a burst, a batch is written at the earliest this long (ms) after its first change. */
+  burstHoldMs?: number
+  /** A clock in ms with sub-ms resolution (performance.now by default). */
+  now?: () => number
   /** Write the batch that waited for the sync that just landed. */
   writeWaiting: () => void
   /** A disk sync failed: the changes up to `seq` may not be on disk. */
@@ -46,13 +54,19 @@ export interface GroupCommitInit {
 interface Waiter { seq: number, resolve: () => void, reject: (err: Error) => void, signal?: AbortSignal, onAbort?: () => void }
 
 export function groupCommit (init: GroupCommitInit): GroupCommit {
-  const { sync, maxWaitingBytes, writeWaiting, syncFailed } = init
+  const { sync, maxWaitingBytes, writeWaiting, syncFailed, burstGapMs = 0, burstHoldMs = 0 } = init
+  const now = init.now ?? (() => performance.now())
   const waiters = new Set<Waiter>()
   const listeners = new Set<(seq: number) => void>()
   let durableSeq = init.seq
   let writtenSeq = init.seq
   let syncsRunning = 0
   let waiting = false
+  /** When the previous turn with changes ended; -Infinity before the first. */
+  let lastTurnAt = -Infinity
+  /** A burst's batch is not written before this; 0 when no batch is held. */
+  let holdUntil = 0
+  let holdTimer: ReturnType<typeof setTimeout> | undefined
 
   const settle = (waiter: Waiter, err?: Error): void => {
     waiters.delete(waiter)
@@ -70,9 +84,23 @@ export function groupCommit (init: GroupCommitInit): GroupCommit {
     for (const listener of listeners) listener(seq)
   }
   const resume = (): void => {
-    if (!waiting || syncsRunning > 0) return
+    if (!waiting || syncsRunning > 0 || (holdUntil > 0 && now() < holdUntil)) return
+    endHold()
     waiting = false
     writeWaiting()
+  }
+  const endHold = (): void => {
+    holdUntil = 0
+    clearTimeout(holdTimer)
+    holdTimer = undefined
+  }
+  const hold = (at: number): void => {
+    holdUntil = at + burstHoldMs
+    holdTimer = setTimeout(() => {
+      holdTimer = undefined
+      holdUntil = 0
+      resume()
+    }, burstHoldMs)
   }
 
   return {
@@ -80,13 +108,20 @@ export function groupCommit (init: GroupCommitInit): GroupCommit {
     get syncing () { return syncsRunning > 0 },
 
     defer (stagedBytes) {
-      if (syncsRunning === 0 || stagedBytes >= maxWaitingBytes) return false
+      const at = now()
+      const burst = at - lastTurnAt < burstGapMs
+      lastTurnAt = at
+      if (stagedBytes >= maxWaitingBytes) return false
+      if (burst && burstHoldMs > 0 && holdUntil === 0 && !waiting) hold(at)
+      if (syncsRunning === 0 && holdUntil === 0) return false
       waiting = true
       return true
     },
 
     written (seq) {
       writtenSeq = seq
+      endHold()
+      waiting = false
       if (sync == null) {
         landed(seq)
         return
@@ -111,6 +146,8 @@ export function groupCommit (init: GroupCommitInit): GroupCommit {
     async whenDurable (seq, signal) {
       if (signal?.aborted === true) throw new AbortError('Waiting for the disk was aborted')
       if (seq <= durableSeq) return
+      // somebody waits: a burst's batch is held no longer
+      endHold()
       if (syncsRunning > 0) waiting = true
       await new Promise<void>((resolve, reject) => {
         const waiter: Waiter = { seq, resolve, reject, signal }
@@ -128,6 +165,7 @@ export function groupCommit (init: GroupCommitInit): GroupCommit {
     },
 
     clear () {
+      endHold()
       waiting = false
       listeners.clear()
     }

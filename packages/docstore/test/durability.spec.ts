@@ -11,6 +11,8 @@ import { newHeader, testOrg } from './fixtures.ts'
 interface HeldSync {
   storage: KeyValueStore
   release: () => void
+  /** From now on disk syncs run without waiting. */
+  passThrough: () => void
   fail: (err: Error) => void
   waiting: () => number
   /** Batches written so far. */
@@ -24,6 +26,7 @@ function heldSync (inner: KeyValueStore): HeldSync {
   let waiters: Array<{ resolve: () => void, reject: (err: Error) => void }> = []
   let writes = 0
   let writeError: Error | undefined
+  let open = false
   const take = (): typeof waiters => { const taken = waiters; waiters = []; return taken }
   return {
     storage: {
@@ -36,11 +39,12 @@ function heldSync (inner: KeyValueStore): HeldSync {
       },
       close: () => { inner.close() },
       sync: async options => {
-        await new Promise<void>((resolve, reject) => { waiters.push({ resolve, reject }) })
+        if (!open) await new Promise<void>((resolve, reject) => { waiters.push({ resolve, reject }) })
         await inner.sync?.(options)
       }
     },
     release: () => { for (const w of take()) w.resolve() },
+    passThrough: () => { open = true; for (const w of take()) w.resolve() },
     fail: err => { for (const w of take()) w.reject(err) },
     waiting: () => waiters.length,
     writes: () => writes,
@@ -119,11 +123,63 @@ describe('document store on a store that syncs after writing', () => {
     expect(createDocumentStore({ storage: inner }).read(header.id, doc => doc.getText('t').toString())).toBe('Kältekette des Impfstoffs')
   })
 
+  describe('burst hold: changes of turns in quick succession wait burstHoldMs to be written together', () => {
+    const edit = (store: DocumentStore, id: DocId, word: string): void => {
+      store.edit(id, doc => { const t = doc.getText('t'); t.insert(t.length, word) })
+    }
+    const onDisk = (id: DocId): string => createDocumentStore({ storage: inner }).read(id, doc => doc.getText('t').toString())
+
+    it('are written in one batch when the hold ends, with nobody waiting', async () => {
+      const held = heldSync(inner)
+      const store = createDocumentStore({ storage: held.storage }, { burstGapMs: 60_000, burstHoldMs: 20 })
+      const header = await newHeader(await testOrg())
+      store.create(header, doc => doc.getText('t').insert(0, 'Sturzprophylaxe'))
+      await turn()
+      held.release()
+      await landedAt(store, 1)
+      const writes = held.writes()
+      for (const word of [' im', ' Pflegeheim', '!']) {
+        edit(store, header.id, word)
+        await turn()
+      }
+      expect(held.writes()).toBe(writes)
+      // the hold's own timer writes the batch
+      held.passThrough()
+      await landedAt(store, 4)
+      expect(held.writes()).toBe(writes + 1)
+      expect(onDisk(header.id)).toBe('Sturzprophylaxe im Pflegeheim!')
+    })
+
+    it('whenDurable ends the hold and writes at once', async () => {
+      const held = heldSync(inner)
+      const store = createDocumentStore({ storage: held.storage }, { burstGapMs: 60_000, burstHoldMs: 60_000 })
+      const header = await newHeader(await testOrg())
+      store.create(header, doc => doc.getText('t').insert(0, 'Hitzeschutz'))
+      await turn()
+      held.release()
+      await landedAt(store, 1)
+      const writes = held.writes()
+      for (const word of [' auf', ' der Baustelle']) {
+        edit(store, header.id, word)
+        await turn()
+      }
+      expect(held.writes()).toBe(writes)
+      const waiting = store.whenDurable()
+      expect(held.writes()).toBe(writes + 1)
+      held.release()
+      await waiting
+      expect(store.changeSeq).toBe(3)
+      expect(onDisk(header.id)).toBe('Hitzeschutz auf der Baustelle')
+      store.close()
+    })
+  })
+
   describe('group commit: changes made while a disk sync runs wait for it', () => {
     /** A store holding one document whose first batch is written, its disk sync held. */
     async function syncing (init: { maxWaitingBytes?: number } = {}): Promise<{ held: HeldSync, store: DocumentStore, id: DocId }> {
       const held = heldSync(inner)
-      const store = createDocumentStore({ storage: held.storage }, init)
+      // no burst hold: these tests turn the event loop faster than any burst gap
+      const store = createDocumentStore({ storage: held.storage }, { burstHoldMs: 0, ...init })
       const header = await newHeader(await testOrg())
       store.create(header, doc => doc.getText('t').insert(0, 'Sturzprophylaxe'))
       await turn()

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { StorageFullError, StorageWriteError } from '@commonplace/core'
 import { groupCommit } from '../src/group-commit.ts'
 import type { GroupCommitInit } from '../src/group-commit.ts'
@@ -109,5 +109,102 @@ describe('group commit', () => {
     expect(commits.durableSeq).toBe(7)
     expect(commits.syncing).toBe(false)
     expect(commits.defer(1)).toBe(false)
+  })
+
+  describe('burst hold', () => {
+    afterEach(() => { vi.useRealTimers() })
+
+    /** Group commit with a clock the test sets, timers faked, and a sync that lands at once. */
+    function bursts (overrides: Partial<GroupCommitInit> = {}): ReturnType<typeof setup> & { at: (ms: number) => void } {
+      vi.useFakeTimers()
+      let clock = 0
+      const parts = setup({ sync: undefined, burstGapMs: 0.5, burstHoldMs: 5, now: () => clock, ...overrides })
+      return { ...parts, at: ms => { clock = ms } }
+    }
+
+    it('holds the batch of a turn that came within burstGapMs of the previous one until burstHoldMs after it', () => {
+      const { commits, writes, at } = bursts()
+      expect(commits.defer(10)).toBe(false)
+      commits.written(1)
+      at(0.2)
+      expect(commits.defer(10)).toBe(true)
+      at(0.4)
+      expect(commits.defer(20)).toBe(true)
+      vi.advanceTimersByTime(4.9)
+      expect(writes).toEqual([])
+      vi.advanceTimersByTime(0.1)
+      expect(writes).toEqual([1])
+      expect(vi.getTimerCount()).toBe(0)
+    })
+
+    it('writes at once the batches of turns further apart than burstGapMs', () => {
+      const { commits, writes, at } = bursts()
+      for (const [i, ms] of [0, 1, 2.5, 20].entries()) {
+        at(ms)
+        expect(commits.defer(10)).toBe(false)
+        commits.written(i + 1)
+      }
+      expect(writes).toEqual([])
+      expect(vi.getTimerCount()).toBe(0)
+      expect(commits.durableSeq).toBe(4)
+    })
+
+    it('a batch written during its hold (whenDurable, close) ends the hold', () => {
+      const { commits, writes, at } = bursts()
+      commits.defer(10)
+      at(0.1)
+      expect(commits.defer(10)).toBe(true)
+      commits.written(2)
+      vi.advanceTimersByTime(10)
+      expect(writes).toEqual([])
+      expect(commits.durableSeq).toBe(2)
+    })
+
+    it('whenDurable ends the hold: the batch is written once the running sync lands', async () => {
+      const syncs = heldSyncs()
+      const { commits, writes, at } = bursts({ sync: syncs.sync })
+      commits.defer(10)
+      commits.written(1)
+      at(0.3)
+      expect(commits.defer(10)).toBe(true)
+      const durable = commits.whenDurable(2)
+      syncs.land().catch(() => {})
+      await vi.advanceTimersByTimeAsync(0)
+      expect(writes).toEqual([1])
+      commits.written(2)
+      syncs.land().catch(() => {})
+      await vi.advanceTimersByTimeAsync(0)
+      await durable
+      expect(commits.durableSeq).toBe(2)
+    })
+
+    it('a hold that ends while a disk sync runs waits for the sync to land', async () => {
+      const syncs = heldSyncs()
+      const { commits, writes, at } = bursts({ sync: syncs.sync })
+      commits.defer(10)
+      commits.written(1)
+      at(0.3)
+      expect(commits.defer(10)).toBe(true)
+      vi.advanceTimersByTime(5)
+      expect(writes).toEqual([])
+      syncs.land().catch(() => {})
+      await vi.runAllTimersAsync()
+      expect(writes).toEqual([1])
+      expect(commits.durableSeq).toBe(1)
+    })
+
+    it('a burst batch of maxWaitingBytes or more is written at once', () => {
+      const { commits, at } = bursts()
+      commits.defer(10)
+      at(0.1)
+      expect(commits.defer(1000)).toBe(false)
+    })
+
+    it('burstHoldMs 0 never holds', () => {
+      const { commits, at } = bursts({ burstHoldMs: 0 })
+      commits.defer(10)
+      at(0.1)
+      expect(commits.defer(10)).toBe(false)
+    })
   })
 })
