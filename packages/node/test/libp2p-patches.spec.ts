@@ -1,12 +1,14 @@
 /**
  * What the node relies on from the patches in patches/ (applied by `npm install`, see
  * docs/dependencies.md, "patch-package"): libp2p's peer store orders by code unit rather than with
- * the ICU collator, Noise's decoder waits for a length prefix split across reads, and yamux still
- * lets megabytes through a stream when it grants more window only once half of it is used.
+ * the ICU collator, Noise's decoder waits for a length prefix split across reads, yamux still
+ * lets megabytes through a stream when it grants more window only once half of it is used, and the
+ * TCP transport writes the chunks of one message (Noise's length prefix and its ciphertext) in one
+ * writev.
  */
-import { describe, it, expect, afterEach } from 'vitest'
+import { describe, it, expect, afterEach, vi } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect } from 'node:net'
+import { createServer, connect, Socket as NetSocket } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -117,5 +119,25 @@ describe('patched libp2p dependencies', () => {
     expect(peer.orgId).toBe(a.orgId)
     await until(b.store, () => b.store.info(doc.id)?.title === 'Sharps injury: what to do in the first hour')
     expect((await b.api.getDoc(doc.id)).sections[0].markdown).toContain('wash with soap and water')
+  })
+
+  it('a Noise message leaves in one socket write: its 2-byte length prefix is never written alone', async () => {
+    const a = await start('Riverside Surgery')
+    const b = await start('Canal Street Health Centre')
+    const proto = NetSocket.prototype as unknown as { _write: (...args: unknown[]) => void, _writev: (...args: unknown[]) => void }
+    const single = vi.spyOn(proto, '_write')
+    const vectored = vi.spyOn(proto, '_writev')
+    try {
+      const doc = await a.api.createDoc({ title: 'Cold chain: vaccine fridge checks', sections: [{ heading: 'Daily', text: 'Read and record the minimum and maximum twice a day.' }] })
+      await a.api.share(doc.id, { with: b.orgId, role: 'read' })
+      await b.api.connect(a.listenAddresses()[0])
+      await until(b.store, () => b.store.info(doc.id)?.title === 'Cold chain: vaccine fridge checks')
+      const alone = single.mock.calls.filter(([chunk]) => (chunk as Uint8Array).byteLength === 2)
+      expect(alone).toEqual([])
+      expect(vectored.mock.calls.length).toBeGreaterThan(0)
+    } finally {
+      single.mockRestore()
+      vectored.mockRestore()
+    }
   })
 })
