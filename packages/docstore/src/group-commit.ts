@@ -64,8 +64,7 @@ export function groupCommit (init: GroupCommitInit): GroupCommit {
   let waiting = false
   /** When the previous turn with changes ended; -Infinity before the first. */
   let lastTurnAt = -Infinity
-  /** A burst's batch is not written before this; 0 when no batch is held. */
-  let holdUntil = 0
+  /** Runs while a burst's batch is held; it ends the hold. */
   let holdTimer: ReturnType<typeof setTimeout> | undefined
 
   const settle = (waiter: Waiter, err?: Error): void => {
@@ -84,23 +83,14 @@ export function groupCommit (init: GroupCommitInit): GroupCommit {
     for (const listener of listeners) listener(seq)
   }
   const resume = (): void => {
-    if (!waiting || syncsRunning > 0 || (holdUntil > 0 && now() < holdUntil)) return
+    if (!waiting || syncsRunning > 0 || holdTimer != null) return
     endHold()
     waiting = false
     writeWaiting()
   }
   const endHold = (): void => {
-    holdUntil = 0
     clearTimeout(holdTimer)
     holdTimer = undefined
-  }
-  const hold = (at: number): void => {
-    holdUntil = at + burstHoldMs
-    holdTimer = setTimeout(() => {
-      holdTimer = undefined
-      holdUntil = 0
-      resume()
-    }, burstHoldMs)
   }
 
   return {
@@ -112,8 +102,13 @@ export function groupCommit (init: GroupCommitInit): GroupCommit {
       const burst = at - lastTurnAt < burstGapMs
       lastTurnAt = at
       if (stagedBytes >= maxWaitingBytes) return false
-      if (burst && burstHoldMs > 0 && holdUntil === 0 && !waiting) hold(at)
-      if (syncsRunning === 0 && holdUntil === 0) return false
+      if (burst && burstHoldMs > 0 && holdTimer == null && !waiting) {
+        holdTimer = setTimeout(() => {
+          holdTimer = undefined
+          resume()
+        }, burstHoldMs)
+      }
+      if (syncsRunning === 0 && holdTimer == null) return false
       waiting = true
       return true
     },

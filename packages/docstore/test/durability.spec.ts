@@ -129,47 +129,46 @@ describe('document store on a store that syncs after writing', () => {
     }
     const onDisk = (id: DocId): string => createDocumentStore({ storage: inner }).read(id, doc => doc.getText('t').toString())
 
-    it('are written in one batch when the hold ends, with nobody waiting', async () => {
+    /**
+     * A store whose every turn after the first is a burst, holding one document whose first batch
+     * is on disk; then `words` appended in turns of their own, staged and held. Returns the writes
+     * made before them.
+     */
+    async function burstOf (words: string[], burstHoldMs: number): Promise<{ held: HeldSync, store: DocumentStore, id: DocId, writes: number }> {
       const held = heldSync(inner)
-      const store = createDocumentStore({ storage: held.storage }, { burstGapMs: 60_000, burstHoldMs: 20 })
+      const store = createDocumentStore({ storage: held.storage }, { burstGapMs: 60_000, burstHoldMs })
       const header = await newHeader(await testOrg())
-      store.create(header, doc => doc.getText('t').insert(0, 'Sturzprophylaxe'))
+      store.create(header, doc => doc.getText('t').insert(0, words[0]))
       await turn()
       held.release()
       await landedAt(store, 1)
       const writes = held.writes()
-      for (const word of [' im', ' Pflegeheim', '!']) {
+      for (const word of words.slice(1)) {
         edit(store, header.id, word)
         await turn()
       }
+      return { held, store, id: header.id, writes }
+    }
+
+    it('are written in one batch when the hold ends, with nobody waiting', async () => {
+      const { held, store, id, writes } = await burstOf(['Sturzprophylaxe', ' im', ' Pflegeheim', '!'], 20)
       expect(held.writes()).toBe(writes)
       // the hold's own timer writes the batch
       held.passThrough()
       await landedAt(store, 4)
       expect(held.writes()).toBe(writes + 1)
-      expect(onDisk(header.id)).toBe('Sturzprophylaxe im Pflegeheim!')
+      expect(onDisk(id)).toBe('Sturzprophylaxe im Pflegeheim!')
     })
 
     it('whenDurable ends the hold and writes at once', async () => {
-      const held = heldSync(inner)
-      const store = createDocumentStore({ storage: held.storage }, { burstGapMs: 60_000, burstHoldMs: 60_000 })
-      const header = await newHeader(await testOrg())
-      store.create(header, doc => doc.getText('t').insert(0, 'Hitzeschutz'))
-      await turn()
-      held.release()
-      await landedAt(store, 1)
-      const writes = held.writes()
-      for (const word of [' auf', ' der Baustelle']) {
-        edit(store, header.id, word)
-        await turn()
-      }
+      const { held, store, id, writes } = await burstOf(['Hitzeschutz', ' auf', ' der Baustelle'], 60_000)
       expect(held.writes()).toBe(writes)
       const waiting = store.whenDurable()
       expect(held.writes()).toBe(writes + 1)
       held.release()
       await waiting
       expect(store.changeSeq).toBe(3)
-      expect(onDisk(header.id)).toBe('Hitzeschutz auf der Baustelle')
+      expect(onDisk(id)).toBe('Hitzeschutz auf der Baustelle')
       store.close()
     })
   })

@@ -122,6 +122,17 @@ describe('group commit', () => {
       return { ...parts, at: ms => { clock = ms } }
     }
 
+    /** A batch written and its sync held, then a batch staged 0.3 ms later: held as a burst. */
+    function heldBurst (): ReturnType<typeof bursts> & { syncs: ReturnType<typeof heldSyncs> } {
+      const syncs = heldSyncs()
+      const parts = bursts({ sync: syncs.sync })
+      parts.commits.defer(10)
+      parts.commits.written(1)
+      parts.at(0.3)
+      expect(parts.commits.defer(10)).toBe(true)
+      return { ...parts, syncs }
+    }
+
     it('holds the batch of a turn that came within burstGapMs of the previous one until burstHoldMs after it', () => {
       const { commits, writes, at } = bursts()
       expect(commits.defer(10)).toBe(false)
@@ -161,12 +172,7 @@ describe('group commit', () => {
     })
 
     it('whenDurable ends the hold: the batch is written once the running sync lands', async () => {
-      const syncs = heldSyncs()
-      const { commits, writes, at } = bursts({ sync: syncs.sync })
-      commits.defer(10)
-      commits.written(1)
-      at(0.3)
-      expect(commits.defer(10)).toBe(true)
+      const { commits, writes, syncs } = heldBurst()
       const durable = commits.whenDurable(2)
       syncs.land().catch(() => {})
       await vi.advanceTimersByTimeAsync(0)
@@ -179,12 +185,7 @@ describe('group commit', () => {
     })
 
     it('a hold that ends while a disk sync runs waits for the sync to land', async () => {
-      const syncs = heldSyncs()
-      const { commits, writes, at } = bursts({ sync: syncs.sync })
-      commits.defer(10)
-      commits.written(1)
-      at(0.3)
-      expect(commits.defer(10)).toBe(true)
+      const { commits, writes, syncs } = heldBurst()
       vi.advanceTimersByTime(5)
       expect(writes).toEqual([])
       syncs.land().catch(() => {})
