@@ -70,6 +70,7 @@ export function createApiClient (init: ApiClientInit): LocalApi {
     createNetwork: async (body) => request('POST', '/api/networks', { body }),
     listNetworks: async () => request('GET', '/api/networks'),
     invite: async (id, body) => request('POST', `${net(id)}/invitations`, { body }),
+    invitations: async (id) => request('GET', `${net(id)}/invitations`),
     join: async (code, options) => request('POST', '/api/networks/join', { body: { code }, timeoutMs: dialTimeoutMs, signal: options?.signal }),
     members: async (id) => request('GET', `${net(id)}/members`),
     requests: async (id) => request('GET', `${net(id)}/requests`),
@@ -78,7 +79,17 @@ export function createApiClient (init: ApiClientInit): LocalApi {
     leave: async (id) => request('POST', `${net(id)}/leave`),
     createTopic: async (id, body) => request('POST', `${net(id)}/topics`, { body }),
     listTopics: async (id) => request('GET', `${net(id)}/topics`),
-    attachToTopic: async (id, topic, docId) => request('POST', `${net(id)}/topics/${encodeURIComponent(topic)}/attachments`, { body: { doc: docId } })
+    attachToTopic: async (id, topic, docId) => request('POST', `${net(id)}/topics/${encodeURIComponent(topic)}/attachments`, { body: { doc: docId } }),
+
+    card: async () => request('GET', '/api/card'),
+    contacts: async () => request('GET', '/api/contacts'),
+    /** Adding a card dials the other node (the introduction), like `connect`. */
+    addContact: async (body, options) => request('POST', '/api/contacts', { body, timeoutMs: dialTimeoutMs, signal: options?.signal }),
+    introductions: async () => request('GET', '/api/introductions'),
+    acceptContact: async (org, options) => request('POST', `/api/contacts/${encodeURIComponent(org)}/accept`, { timeoutMs: dialTimeoutMs, signal: options?.signal }),
+    removeContact: async (org) => request('DELETE', `/api/contacts/${encodeURIComponent(org)}`),
+    notices: async () => request('GET', '/api/notices'),
+    readNotices: async (ids) => request('POST', '/api/notices/read', { body: ids == null ? {} : { ids } })
   }
 }
 

@@ -59,5 +59,17 @@ export const REFUSALS: Readonly<Record<string, { message: string, advice: string
   ERR_INVITATION_WRONG_NETWORK: {
     message: 'This invitation is for another network than the one it names',
     advice: 'ask a facilitator of the network you mean to join for a code'
+  },
+  ERR_CARD_INVALID: {
+    message: 'This is not a valid organisation card, or it was changed',
+    advice: "ask the organisation to copy its card ('commonplace card') again, whole"
+  },
+  ERR_CARD_SELF: {
+    message: "This is this organisation's own card",
+    advice: 'add the card of another organisation'
+  },
+  ERR_CONTACT_EXISTS: {
+    message: 'That organisation is already a contact',
+    advice: "see 'commonplace contact list'"
   }
 }

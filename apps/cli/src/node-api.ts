@@ -8,7 +8,7 @@ import type { LocalApi } from '@commonplace/node'
 export type {
   CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
   CreateNetworkRequest, InvitationView, InviteRequest, JoinRequestView, JoinResult, MemberView, NetworkRole,
-  NetworkSummary, NetworkVisibility, TopicView
+  NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest
 } from '@commonplace/node'
 
 export interface InitNodeOptions {

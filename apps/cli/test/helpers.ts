@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../src/index.ts'
 import type { CliDeps, CliIo } from '../src/index.ts'
-import type { DocSummary, DocView, InvitationView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, PeerInfo, TopicView } from '../src/node-api.ts'
+import type { CardView, ContactView, DocSummary, DocView, IntroductionView, InvitationView, NoticeView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, PeerInfo, TopicView } from '../src/node-api.ts'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
@@ -42,7 +42,7 @@ export const members: MemberView[] = [
   { orgId: ORG, name: 'Riverside', role: 'facilitator', since: '2025-01-02T03:04:05.000Z', online: true, addresses: ['/ip4/127.0.0.1/tcp/7421'] },
   { orgId: OTHER, name: 'Hillview', role: 'member', since: '2025-01-03T03:04:05.000Z', online: false, lastSeen: '2025-01-04T03:04:05.000Z', addresses: [] }
 ]
-export const invitation: InvitationView = { code: 'cpinv1.abcdefghijklmnop', network: NET, role: 'member', expiresAt: '2025-01-09T03:04:05.000Z', uses: 1 }
+export const invitation: InvitationView = { id: 'inv1', code: 'cpinv1.abcdefghijklmnop', network: NET, role: 'member', expiresAt: '2025-01-09T03:04:05.000Z', uses: 1 }
 export const joinRequest: JoinRequestView = { orgId: OTHER, name: 'Hillview', role: 'member', requestedAt: '2025-01-03T03:04:05.000Z' }
 export const topic: TopicView = {
   id: TOPIC,
@@ -52,6 +52,20 @@ export const topic: TopicView = {
   createdBy: ORG,
   attachments: [{ id: DOC, title: 'Handwashing', attachedBy: ORG }]
 }
+export const card: CardView = {
+  code: 'cpc1.WyIxMkQzS29vV0RwSjdBczdCV0F3UmZ1MVZVMldDcU5qdnEzODdKRVlLREJqNGt4Nm5YVE4iXQ',
+  orgId: ORG,
+  name: 'Riverside',
+  addresses: ['/ip4/192.0.2.5/tcp/7421']
+}
+export const contacts: ContactView[] = [
+  { orgId: OTHER, name: 'Hillview', status: 'contact', networks: [{ id: NET, name: 'Tampere Workplace Learning Network' }], addresses: ['/ip4/192.0.2.10/tcp/7421'], online: true, since: '2025-01-03T03:04:05.000Z' },
+  { orgId: '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo' as OrgId, name: 'Lakeside', status: 'met', networks: [], addresses: [], online: false, lastSeen: '2025-01-04T03:04:05.000Z' }
+]
+export const introduction: IntroductionView = { orgId: OTHER, name: 'Hillview', addresses: ['/ip4/192.0.2.10/tcp/7421'], receivedAt: '2025-01-03T03:04:05.000Z', expiresAt: '2025-02-02T03:04:05.000Z' }
+export const notices: NoticeView[] = [
+  { id: '0001735873445000/abc', kind: 'shared', at: '2025-01-03T03:04:05.000Z', org: OTHER, orgName: 'Hillview', doc: DOC, docTitle: 'Handwashing', text: 'Hillview shared "Handwashing" with you', read: false }
+]
 export const markdown = '---\nid: abcdefghijklmnopqrstuvwxyz\n---\n# Handwashing\n\n## Why\n\nIt stops infections.\n'
 
 export interface Call { method: string, args: unknown[] }
@@ -80,6 +94,7 @@ export function fakeApi (): FakeApi {
     createNetwork: answer('createNetwork', network),
     listNetworks: answer('listNetworks', [network]),
     invite: answer('invite', invitation),
+    invitations: answer('invitations', []),
     join: answer('join', { network: { ...network, role: 'member' as const }, status: 'joined' as const }),
     members: answer('members', members),
     requests: answer('requests', [joinRequest]),
@@ -88,7 +103,15 @@ export function fakeApi (): FakeApi {
     leave: answer('leave', { ...network, role: 'removed' as const }),
     createTopic: answer('createTopic', topic),
     listTopics: answer('listTopics', [topic]),
-    attachToTopic: answer('attachToTopic', topic)
+    attachToTopic: answer('attachToTopic', topic),
+    card: answer('card', card),
+    contacts: answer('contacts', contacts),
+    addContact: answer('addContact', { ...contacts[0], status: 'awaiting' as const }),
+    introductions: answer('introductions', [introduction]),
+    acceptContact: answer('acceptContact', contacts[0]),
+    removeContact: answer('removeContact', contacts.slice(1)),
+    notices: answer('notices', notices),
+    readNotices: answer('readNotices', notices.map(n => ({ ...n, read: true })))
   })
 }
 

@@ -89,3 +89,12 @@ export const InvitationUsedError = define('InvitationUsedError', 'ERR_INVITATION
 export const InvitationInvalidError = define('InvitationInvalidError', 'ERR_INVITATION_INVALID', 'The invitation is not valid')
 /** An invitation code presented to a node that is not in the code's network. */
 export const InvitationWrongNetworkError = define('InvitationWrongNetworkError', 'ERR_INVITATION_WRONG_NETWORK', 'The invitation is for another network')
+
+/** A card code that is malformed, or whose signature does not verify (changed or forged). */
+export const CardInvalidError = define('CardInvalidError', 'ERR_CARD_INVALID', 'The card is not valid')
+/** This organisation's own card, given where another organisation's is expected. */
+export const CardSelfError = define('CardSelfError', 'ERR_CARD_SELF', 'This is this organisation\'s own card')
+/** An organisation that is already a contact in this node's directory. */
+export const ContactExistsError = define('ContactExistsError', 'ERR_CONTACT_EXISTS', 'The organisation is already a contact')
+/** The other node refused an introduction or an acceptance (full, expired, not addressed to it). */
+export const IntroductionRefusedError = define('IntroductionRefusedError', 'ERR_INTRODUCTION_REFUSED', 'The introduction was refused')

@@ -23,6 +23,8 @@ export interface DocSummary {
   id: DocId
   title: string
   owner: OrgId
+  /** The owner's name as this node knows it (its directory); absent when unknown. */
+  ownerName?: string
   kind: string
   updatedAt: string
   access: AccessLevel
@@ -38,7 +40,32 @@ export interface SectionView {
 export interface DocView extends DocSummary {
   meta: Record<string, unknown>
   sections: SectionView[]
-  grants: Array<{ to: OrgId | NetworkId, role: Role, issuer: OrgId, issuedAt: string }>
+  grants: GrantView[]
+}
+
+/** A grant of a document, with names and, for an organisation, whether the document reached it. */
+export interface GrantView {
+  to: OrgId | NetworkId
+  /** The organisation's or network's name as this node knows it; absent when unknown. */
+  name?: string
+  role: Role
+  issuer: OrgId
+  issuerName?: string
+  issuedAt: string
+  /** For a grant to an organisation, on the owner's node: how the document is getting there. */
+  delivery?: DeliveryView
+}
+
+/**
+ * `delivered`: the organisation's node holds the document as of the last change this node sent it;
+ * `connecting`: the node is dialling it now; `unreachable`: none of its known addresses answered
+ * (since `since`); the node keeps trying and sends the document as soon as it can; `no-address`:
+ * this node knows no address for it (add its card, or it connects here).
+ */
+export interface DeliveryView {
+  state: 'delivered' | 'connecting' | 'unreachable' | 'no-address'
+  /** ISO 8601: when this state began. */
+  since?: string
 }
 
 export interface CreateDocRequest {
@@ -58,7 +85,11 @@ export interface EditDocRequest {
 }
 
 export interface ShareRequest {
-  /** An organisation id (12D3KooW…) or a learning network id (net_…). */
+  /**
+   * An organisation id (12D3KooW…), a learning network id (net_…), or the name of an organisation
+   * or network in this node's directory (case-insensitive; ERR_INVALID_INPUT when no or several
+   * entries have that name).
+   */
   with: string
   role: Role
 }
@@ -106,11 +137,25 @@ export interface InviteRequest {
 }
 
 export interface InvitationView {
+  /** The invitation's id (as `invitations` lists it). */
+  id: string
   code: string
   network: NetworkId
   role: NetworkRole
   expiresAt: string
   uses: number
+}
+
+/** An invitation that still admits someone: not expired, not used up. Its code is not kept. */
+export interface OutstandingInvitation {
+  id: string
+  role: NetworkRole
+  issuer: OrgId
+  issuedAt: string
+  expiresAt: string
+  /** How many organisations may join with it, and how many have. */
+  uses: number
+  used: number
 }
 
 export interface JoinResult {
@@ -141,6 +186,65 @@ export interface TopicView {
   attachments: Array<{ id: DocId, title?: string, attachedBy: OrgId }>
 }
 
+// --- cards, the directory, introductions and notices (docs/directory.md) ------------------------
+
+/** This organisation's card: who it is and where it is reached, signed, as one copyable code. */
+export interface CardView {
+  /** `cpc1.` + base64url; what another organisation pastes into "Add an organisation". */
+  code: string
+  orgId: OrgId
+  name: string
+  addresses: string[]
+}
+
+/**
+ * An organisation this node knows. `contact`: introduced and accepted (either way); `awaiting`: we
+ * added its card and wait for it to accept; `introduced`: it introduced itself and waits for us
+ * (also listed in `introductions()`); `network`: a member of one of our learning networks; `met`:
+ * an organisation we share documents with or hold documents of.
+ */
+export interface ContactView {
+  orgId: OrgId
+  name: string
+  status: 'contact' | 'awaiting' | 'introduced' | 'network' | 'met'
+  /** Our learning networks it is a member of. */
+  networks: Array<{ id: NetworkId, name: string }>
+  addresses: string[]
+  online: boolean
+  /** When this node last had a connection to it (ISO 8601). */
+  lastSeen?: string
+  /** When it entered the directory in its current status (ISO 8601). */
+  since?: string
+}
+
+export interface AddContactRequest {
+  /** Another organisation's card code. */
+  card: string
+}
+
+/** Another organisation introduced itself with our card; a person here accepts or ignores it. */
+export interface IntroductionView {
+  orgId: OrgId
+  name: string
+  addresses: string[]
+  receivedAt: string
+  expiresAt: string
+}
+
+/** Something a person should hear about: a document shared with us, an introduction, an acceptance. */
+export interface NoticeView {
+  id: string
+  kind: 'shared' | 'introduction' | 'accepted'
+  at: string
+  org: OrgId
+  orgName: string
+  doc?: DocId
+  docTitle?: string
+  /** The notice as a sentence: "Riverside Surgery shared "…" with you". */
+  text: string
+  read: boolean
+}
+
 /** The operations behind the local API. Every failure is a CommonplaceError with a stable code. */
 export interface LocalApi {
   status(): Promise<NodeStatus>
@@ -160,6 +264,8 @@ export interface LocalApi {
   listNetworks(): Promise<NetworkSummary[]>
   /** Facilitators only (ERR_FORBIDDEN otherwise). */
   invite(network: string, request: InviteRequest): Promise<InvitationView>
+  /** The network's invitations that are not expired or used up (facilitators only). */
+  invitations(network: string): Promise<OutstandingInvitation[]>
   /**
    * Join with an invitation code. Refusals: ERR_INVITATION_EXPIRED, ERR_INVITATION_USED,
    * ERR_INVITATION_INVALID (bad signature or issuer), ERR_INVITATION_WRONG_NETWORK (the members it
@@ -178,6 +284,28 @@ export interface LocalApi {
   listTopics(network: string): Promise<TopicView[]>
   /** Attach a document to a topic; a document this organisation owns is shared read with the network if it was not. */
   attachToTopic(network: string, topic: string, doc: string): Promise<TopicView>
+
+  /** This organisation's card (GET /api/card). */
+  card(): Promise<CardView>
+  /** Everyone this node knows, with names (GET /api/contacts). */
+  contacts(): Promise<ContactView[]>
+  /**
+   * Add another organisation's card and introduce this organisation to it (POST /api/contacts).
+   * Refusals: ERR_CARD_INVALID (malformed, changed or forged), ERR_CARD_SELF (our own card),
+   * ERR_CONTACT_EXISTS (already a contact). An unreachable node is no refusal: the introduction
+   * goes when it can (the contact is `awaiting`).
+   */
+  addContact(request: AddContactRequest, options?: { signal?: AbortSignal }): Promise<ContactView>
+  /** Introductions waiting here (GET /api/introductions). */
+  introductions(): Promise<IntroductionView[]>
+  /** Accept an introduction (POST /api/contacts/:org/accept); the other node is told. */
+  acceptContact(org: string, options?: { signal?: AbortSignal }): Promise<ContactView>
+  /** Remove a contact or ignore an introduction (DELETE /api/contacts/:org). */
+  removeContact(org: string): Promise<ContactView[]>
+  /** Newest first (GET /api/notices). */
+  notices(): Promise<NoticeView[]>
+  /** Mark notices read (POST /api/notices/read with `{ ids }`, or every one without). */
+  readNotices(ids?: string[]): Promise<NoticeView[]>
 }
 
 /** What the node tells local clients as it happens (`GET /api/events`, Server-Sent Events). */
@@ -185,6 +313,8 @@ export type NodeEvent =
   | { type: 'doc', id: DocId, changeSeq: number, origin: 'local' | 'peer' | 'storage', peer?: OrgId, accessChanged: boolean }
   | { type: 'peer', orgId: OrgId, name?: string, state: 'connected' | 'disconnected' }
   | { type: 'network', id: NetworkId, change: 'roster' | 'joined' | 'removed' }
+  | { type: 'directory', org: OrgId, change: 'introduced' | 'accepted' | 'added' | 'removed' }
+  | { type: 'notice', notice: NoticeView }
 
 /** Subscribe to node events; returns the function that unsubscribes. */
 export type NodeEventSource = (listener: (event: NodeEvent) => void) => () => void

@@ -9,7 +9,9 @@ export const FILES = {
   config: 'config.json',
   database: 'commonplace.db',
   token: 'api-token',
-  nodeInfo: 'node.json'
+  nodeInfo: 'node.json',
+  /** The seed of this organisation's introduction identity (its card's `introKey`). */
+  introSecret: 'intro.key'
 } as const
 
 /** How long `connect` waits for a dial by default (ms). */

@@ -48,6 +48,22 @@ export async function loadIdentity (dataDir: string, name?: string): Promise<Ide
   return { key, orgId, name: typeof config.name === 'string' ? config.name : orgId.slice(-8), created }
 }
 
+/**
+ * The introduction secret of this organisation's card (32 bytes, mode 0600), created on first use.
+ * Whoever holds the card holds it too: it derives the one identity this node admits to introduce itself.
+ */
+export async function loadIntroSecret (dataDir: string): Promise<Uint8Array> {
+  const path = join(dataDir, FILES.introSecret)
+  const existing = await readIfExists(path)
+  if (existing != null) {
+    if (existing.length !== 32) throw new StorageCorruptError(`The introduction secret in ${path} is corrupt`)
+    return existing
+  }
+  const secret = new Uint8Array(randomBytes(32))
+  await writeFile(path, secret, { mode: 0o600, flag: 'wx' })
+  return secret
+}
+
 /** Store the organisation's display name; returns it as stored. */
 export async function saveName (dataDir: string, name: string): Promise<string> {
   const config = await readConfig(dataDir)

@@ -109,8 +109,18 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_INVITATION_EXPIRED: 410,
   ERR_INVITATION_USED: 409,
   ERR_INVITATION_INVALID: 400,
-  ERR_INVITATION_WRONG_NETWORK: 400
+  ERR_INVITATION_WRONG_NETWORK: 400,
+  ERR_CARD_INVALID: 400,
+  ERR_CARD_SELF: 400,
+  ERR_CONTACT_EXISTS: 409,
+  /** The other node refused an acceptance: the request was fine, the upstream said no. */
+  ERR_INTRODUCTION_REFUSED: 502
 }
+
+/** Longest card code accepted in a request (characters). */
+export const MAX_CARD_CHARS = 4 * 1024
+/** Most notice ids in one `read` request. */
+const MAX_NOTICE_IDS = 1000
 
 export function createHttpApi (init: HttpApiInit): HttpApiServer {
   if (typeof init.token !== 'string' || init.token.length === 0) {
@@ -209,7 +219,34 @@ function createRoutes (api: LocalApi): Route[] {
     route('GET', `/api/docs/${doc}/markdown`, async ({ params }) => ({ markdown: await api.exportMarkdown(params[0]) })),
     route('POST', `/api/docs/${doc}/share`, async ({ params, body }) => ({ json: await api.share(params[0], shareRequest(await body())) })),
     route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) })),
-    ...networkRoutes(api)
+    ...networkRoutes(api),
+    ...directoryRoutes(api)
+  ]
+}
+
+function directoryRoutes (api: LocalApi): Route[] {
+  const org = '/api/contacts/([^/]+)'
+  return [
+    route('GET', '/api/card', async () => ({ json: await api.card() })),
+    route('GET', '/api/contacts', async () => ({ json: await api.contacts() })),
+    route('POST', '/api/contacts', async ({ body, signal }) => {
+      const value = object(await body(), ['card'])
+      const card = string(value.card, 'card')
+      if (card.length > MAX_CARD_CHARS) throw new InvalidInputError(`"card" is longer than ${MAX_CARD_CHARS} characters: not a card code`)
+      return { status: 201, json: await api.addContact({ card }, { signal }) }
+    }),
+    route('GET', '/api/introductions', async () => ({ json: await api.introductions() })),
+    route('POST', `${org}/accept`, async ({ params, signal }) => ({ json: await api.acceptContact(params[0], { signal }) })),
+    route('DELETE', org, async ({ params }) => ({ json: await api.removeContact(params[0]) })),
+    route('GET', '/api/notices', async () => ({ json: await api.notices() })),
+    route('POST', '/api/notices/read', async ({ body }) => {
+      const value = object((await body()) ?? {}, ['ids'])
+      if (value.ids === undefined) return { json: await api.readNotices() }
+      if (!Array.isArray(value.ids) || value.ids.length > MAX_NOTICE_IDS || !value.ids.every(id => typeof id === 'string' && id.length <= 100)) {
+        throw new InvalidInputError(`"ids" must be a list of at most ${MAX_NOTICE_IDS} notice ids`)
+      }
+      return { json: await api.readNotices(value.ids as string[]) }
+    })
   ]
 }
 
@@ -237,6 +274,7 @@ function networkRoutes (api: LocalApi): Route[] {
       }
       return { status: 201, json: await api.invite(params[0], request) }
     }),
+    route('GET', `${net}/invitations`, async ({ params }) => ({ json: await api.invitations(params[0]) })),
     route('GET', `${net}/members`, async ({ params }) => ({ json: await api.members(params[0]) })),
     route('DELETE', `${net}/members/([^/]+)`, async ({ params }) => ({ json: await api.removeMember(params[0], params[1]) })),
     route('GET', `${net}/requests`, async ({ params }) => ({ json: await api.requests(params[0]) })),
@@ -350,6 +388,7 @@ function string (value: unknown, name: string): string {
 
 async function readJson (req: IncomingMessage): Promise<unknown> {
   const text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8')
+  if (text.trim() === '') return undefined
   try {
     return JSON.parse(text)
   } catch {

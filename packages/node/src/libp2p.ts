@@ -12,6 +12,8 @@ import { syncService } from '@commonplace/sync'
 import type { SyncService } from '@commonplace/sync'
 import { networkService } from '@commonplace/network'
 import type { NetworkRegistry, NetworkService, NetworkServiceInit } from '@commonplace/network'
+import { introduceService } from '@commonplace/directory'
+import type { IntroduceService, IntroduceServiceInit } from '@commonplace/directory'
 import type { DocumentStore } from '@commonplace/core'
 import type { ComponentLogger, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
@@ -22,6 +24,7 @@ export interface NodeServices {
   ping: Ping
   sync: SyncService
   network: NetworkService
+  introduce: IntroduceService
   [key: string]: unknown
 }
 
@@ -39,6 +42,8 @@ export interface Libp2pInit {
   registry: NetworkRegistry
   /** Told when a peer's roster changed from our statements (see NetworkServiceInit.onDelivered). */
   onDelivered?: NetworkServiceInit['onDelivered']
+  /** Answers `/commonplace/introduce/1.0.0` (the directory's). */
+  introduce: IntroduceServiceInit
   /** Decides, after Noise identified the peer, whether an inbound connection is refused. */
   denyInbound: (peer: PeerId) => boolean
   /** Find peers on the local network with mDNS (default true). */
@@ -49,14 +54,15 @@ export interface Libp2pInit {
 
 /**
  * libp2p with TCP, WebSockets and circuit relay v2 (as a client), Noise, yamux, identify, ping,
- * the sync and network protocols, a connection gater, mDNS and optionally a relay server.
+ * the sync, network and introduce protocols, a connection gater, mDNS and optionally a relay server.
  */
 export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<CommonplaceLibp2p> {
   const services: Record<string, unknown> = {
     identify: identify(),
     ping: ping(),
     sync: syncService({ store: init.store, name: init.name, membership: init.registry.membership }),
-    network: networkService({ registry: init.registry, onDelivered: init.onDelivered })
+    network: networkService({ registry: init.registry, onDelivered: init.onDelivered }),
+    introduce: introduceService(init.introduce)
   }
   // relayed member-to-member connections carry whole sessions: no per-connection data or time cap
   if (init.relay === true) services.relay = circuitRelayServer({ reservations: { applyDefaultLimit: false } })

@@ -12,8 +12,9 @@ import type { RecordInit } from '@commonplace/record'
 import type { PrivateKey } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type {
-  CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest
+  CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, GrantView, LocalApi, NodeStatus, PeerInfo, ShareRequest
 } from './api-types.ts'
+import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
 
@@ -25,6 +26,12 @@ export interface LocalApiInit {
   /** Who is in which network (network grants); `isMember` of a network this node is in. */
   membership: Membership
   now?: () => number
+  /** Names of organisations and networks (DocSummary.ownerName, GrantView.name). */
+  names?: Names
+  /** A share's `with`: an organisation id, a network id or a name in the directory. */
+  resolve?: (text: string) => OrgId | NetworkId
+  /** Where a document stands at an organisation it is shared with (the owner's node). */
+  deliveryOf?: (doc: DocId, org: OrgId) => DeliveryView
 }
 
 /** The local API's document and peer operations (the network ones are in network-api.ts). */
@@ -36,10 +43,16 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
   const self = identity.orgId
   const now = init.now ?? Date.now
 
+  const nameOf = (party: string): { name?: string } => {
+    const name = init.names?.of(party)
+    return name == null ? {} : { name }
+  }
+
   const summary = (info: DocumentInfo): DocSummary => ({
     id: info.id,
     title: info.title,
     owner: info.owner,
+    ...(init.names?.org(info.owner) != null ? { ownerName: init.names.org(info.owner) } : {}),
     kind: info.kind,
     updatedAt: new Date(info.updatedAt).toISOString(),
     access: accessOf(store.access(info.id) ?? { header: { id: info.id, owner: info.owner, nonce: '' }, grants: [] }, self, membership) ?? 'read'
@@ -59,9 +72,19 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       ...summary(info),
       meta: record.meta as unknown as Record<string, unknown>,
       sections: record.sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown })),
-      grants: (acl?.grants ?? []).filter(g => g.role !== 'none').map(g => ({
-        to: g.to, role: g.role, issuer: g.issuer, issuedAt: new Date(g.issuedAt).toISOString()
-      }))
+      grants: (acl?.grants ?? []).filter(g => g.role !== 'none').map((g): GrantView => {
+        const delivery = acl?.header.owner === self && !isNetworkId(g.to) ? init.deliveryOf?.(id, g.to as OrgId) : undefined
+        const issuerName = init.names?.org(g.issuer)
+        return {
+          to: g.to,
+          ...nameOf(g.to),
+          role: g.role,
+          issuer: g.issuer,
+          ...(issuerName != null ? { issuerName } : {}),
+          issuedAt: new Date(g.issuedAt).toISOString(),
+          ...(delivery != null ? { delivery } : {})
+        }
+      })
     }
   }
 
@@ -162,11 +185,12 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
 
     async share (id, request: ShareRequest) {
       if (request?.role !== 'read' && request?.role !== 'edit') throw new InvalidInputError('role must be read or edit')
-      return await grant(id, request.with, request.role)
+      if (typeof request.with !== 'string') throw new InvalidInputError('with must name an organisation or a network')
+      return await grant(id, init.resolve != null ? init.resolve(request.with) : request.with, request.role)
     },
 
     async unshare (id, org) {
-      return await grant(id, org, 'none')
+      return await grant(id, init.resolve != null && typeof org === 'string' ? init.resolve(org) : org, 'none')
     }
   }
 }

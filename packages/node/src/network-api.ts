@@ -18,7 +18,7 @@ import { createTopicApi } from './topics.ts'
 import type { DocApi } from './topics.ts'
 import { compareCodeUnits } from './order.ts'
 
-export type NetworkApi = Pick<LocalApi, 'createNetwork' | 'listNetworks' | 'invite' | 'join' | 'members' | 'requests' | 'accept' | 'removeMember' | 'leave' | 'createTopic' | 'listTopics' | 'attachToTopic'>
+export type NetworkApi = Pick<LocalApi, 'createNetwork' | 'listNetworks' | 'invite' | 'invitations' | 'join' | 'members' | 'requests' | 'accept' | 'removeMember' | 'leave' | 'createTopic' | 'listTopics' | 'attachToTopic'>
 
 export interface NetworkApiInit {
   libp2p: CommonplaceLibp2p
@@ -113,7 +113,15 @@ export function createNetworkApi (init: NetworkApiInit): NetworkApi {
       ].slice(0, 32)
       const { code, invitation } = await createInvitation(identity.key, { genesis, issuer: self, role, expiresAt: now() + ttl, uses, addresses, now: now() })
       registry.add([invitation])
-      return { code, network: roster.network, role, expiresAt: new Date(invitation.expiresAt).toISOString(), uses }
+      return { id: invitation.id, code, network: roster.network, role, expiresAt: new Date(invitation.expiresAt).toISOString(), uses }
+    },
+    async invitations (id) {
+      const roster = rosterOf(id)
+      requireFacilitator(roster)
+      return roster.invitations.filter(i => i.expiresAt > now() && roster.usesOf(i.id) < i.uses).map(i => ({
+        id: i.id, role: i.role, issuer: i.issuer, issuedAt: new Date(i.issuedAt).toISOString(),
+        expiresAt: new Date(i.expiresAt).toISOString(), uses: i.uses, used: roster.usesOf(i.id)
+      }))
     },
     async join (text, options = {}) {
       if (typeof text !== 'string') throw new InvalidInputError('code must be a string')

@@ -22,6 +22,8 @@ export interface NetworkManagerInit {
   identity: { key: PrivateKey, orgId: OrgId, name: string }
   log: Logger
   now?: () => number
+  /** Organisations the directory lets connect (contacts, awaiting, our introduction identity). */
+  admits?: (org: string) => boolean
 }
 
 export interface NetworkManager {
@@ -38,6 +40,8 @@ export interface NetworkManager {
   reachOut(): Promise<void>
   /** A peer took roster statements of ours that changed its roster: offer it the networks' documents. */
   delivered(peer: OrgId, networks: NetworkId[]): void
+  /** Close every connection the gater would refuse now (after the directory changed). */
+  enforce(): void
 }
 
 export function createNetworkManager (init: NetworkManagerInit): NetworkManager {
@@ -73,10 +77,13 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     return false
   }
 
+  /** Who may be connected: a fellow member, a party of a grant, or whom the directory admits. */
+  const allowed = (org: string): boolean => sharesNetwork(org) || byGrant(org) || init.admits?.(org) === true
+
   const denyInbound = (peer: PeerId): boolean => {
     const org = peer.toString()
-    if (sharesNetwork(org) || byGrant(org)) return false
-    log('refusing a connection from %s: no common network or grant', org)
+    if (allowed(org)) return false
+    log('refusing a connection from %s: no common network, grant or directory entry', org)
     return true
   }
 
@@ -137,8 +144,8 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     for (const conn of libp2p?.getConnections() ?? []) {
       if (direction != null && conn.direction !== direction) continue
       const org = conn.remotePeer.toString()
-      if (sharesNetwork(org) || byGrant(org)) continue
-      log('closing the connection to %s: no longer in a common network or grant', org)
+      if (allowed(org)) continue
+      log('closing the connection to %s: no longer in a common network, grant or the directory', org)
       conn.close().catch(() => {})
     }
   }
@@ -195,6 +202,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     denyInbound,
     documentsOf,
     lastSeen: org => seen.get(org),
+    enforce () { if (!stopped) closeRefused() },
     delivered (peer, networks) {
       const docs = networks.flatMap(documentsOf)
       if (docs.length > 0) libp2p?.services.sync.refresh(docs, peer)

@@ -3,9 +3,10 @@ import type { NetworkRegistry } from '@commonplace/network'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type { NodeEvent, NodeEventSource } from './api-types.ts'
 
-/** Document changes, sync sessions opening and closing, and roster changes. */
-export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p, registry: NetworkRegistry): NodeEventSource {
+/** Document changes, sync sessions opening and closing, roster changes, and `more` (the directory's). */
+export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p, registry: NetworkRegistry, more?: NodeEventSource): NodeEventSource {
   return (listener) => {
+    const offMore = more?.(listener)
     const emit = (event: NodeEvent): void => { listener(event) }
     const offStore = store.onChange(change => {
       emit({
@@ -31,6 +32,7 @@ export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p, reg
     sync.addEventListener('sync:open', onOpen)
     sync.addEventListener('sync:close', onClose)
     return () => {
+      offMore?.()
       offStore()
       offRegistry()
       sync.removeEventListener('sync:open', onOpen)

@@ -7,7 +7,16 @@ import { AddressInUseError } from '@commonplace/core'
 import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
-import { loadIdentity, removeNodeInfo, saveName, writeApiToken, writeNodeInfo } from './data-folder.ts'
+import { loadIdentity, loadIntroSecret, removeNodeInfo, saveName, writeApiToken, writeNodeInfo } from './data-folder.ts'
+import { createDirectory, introIdOf } from '@commonplace/directory'
+import { createContacts } from './contacts.ts'
+import type { Contacts } from './contacts.ts'
+import { createNames } from './names.ts'
+import { createDeliveryTracker } from './delivery.ts'
+import type { DeliveryTracker } from './delivery.ts'
+import { createDirectoryApi } from './directory-api.ts'
+import { watchArrivals } from './arrivals.ts'
+import type { NodeEvent } from './api-types.ts'
 import { createCommonplaceLibp2p } from './libp2p.ts'
 import type { CommonplaceLibp2p, Libp2pInit } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
@@ -89,7 +98,13 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     })
     const registry = createNetworkRegistry({ storage })
     const log = logger.forComponent('commonplace:node')
-    const networks = createNetworkManager({ store, registry, identity, log })
+    const introSecret = await loadIntroSecret(init.dataDir)
+    const introKey = await introIdOf(introSecret)
+    const directory = createDirectory(storage)
+    const listeners = new Set<(event: NodeEvent) => void>()
+    const emit = (event: NodeEvent): void => { for (const l of listeners) l(event) }
+    const contacts = createContacts({ directory, identity, introSecret, introKey, log: logger.forComponent('commonplace:contacts'), emit })
+    const networks = createNetworkManager({ store, registry, identity, log, admits: org => contacts.admits(org) })
     const libp2p = await createCommonplaceLibp2p({
       privateKey: identity.key,
       listen: init.listen ?? DEFAULT_LISTEN,
@@ -100,15 +115,37 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       registry,
       denyInbound: peer => networks.denyInbound(peer),
       onDelivered: (peer, ids) => { networks.delivered(peer, ids) },
+      introduce: { handle: async (request, connection) => await contacts.handle(request, connection), introKey: () => introKey },
       mdns: init.mdns,
       relay: init.relay
     })
-    const docApi = createLocalApi({ libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership })
+    const names = createNames({
+      self: identity, directory, registry, now: Date.now, syncNames: () => new Map(libp2p.services.sync.peers().map(p => [p.orgId, p.name ?? '']))
+    })
+    const delivery = createDeliveryTracker({
+      store,
+      self: identity.orgId,
+      log: logger.forComponent('commonplace:delivery'),
+      addressesOf: org => [...new Set([
+        ...(directory.contact(org)?.addresses ?? []), ...(directory.introduction(org, Date.now())?.addresses ?? []), ...(registry.presence(org)?.addresses ?? [])
+      ])]
+    })
+    const dirApi = createDirectoryApi({ libp2p, store, registry, directory, contacts, manager: networks, names, self: identity.orgId, now: Date.now })
+    const docApi = createLocalApi({
+      libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership, names, resolve: dirApi.resolve, deliveryOf: delivery.deliveryOf
+    })
     const networkApi = createNetworkApi({
       libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
     })
-    const api: LocalApi = { ...docApi, ...networkApi }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry })
+    const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
+    const api: LocalApi = { ...docApi, ...networkApi, ...directoryApi }
+    const directoryParts = {
+      contacts,
+      delivery,
+      subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
+      watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
+    }
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -127,6 +164,13 @@ interface NodeParts {
   logger: ComponentLogger
   networks: NetworkManager
   registry: NetworkRegistry
+  directory: {
+    contacts: Contacts
+    delivery: DeliveryTracker
+    subscribe: (listener: (event: NodeEvent) => void) => () => void
+    /** Start noticing arrivals and met organisations; returns the stop function. */
+    watch: () => () => void
+  }
 }
 
 class Node implements CommonplaceNode {
@@ -140,6 +184,7 @@ class Node implements CommonplaceNode {
   private web?: WebApp
   private url = ''
   private eventSource?: NodeEventSource
+  private stopWatching?: () => void
 
   constructor (parts: NodeParts) {
     this.parts = parts
@@ -153,7 +198,7 @@ class Node implements CommonplaceNode {
   get apiUrl (): string { return this.url }
 
   get events (): NodeEventSource {
-    this.eventSource ??= nodeEvents(this.store, this.libp2p, this.parts.registry)
+    this.eventSource ??= nodeEvents(this.store, this.libp2p, this.parts.registry, this.parts.directory.subscribe)
     return this.eventSource
   }
 
@@ -178,6 +223,9 @@ class Node implements CommonplaceNode {
     }
     try {
       await this.parts.networks.start(this.libp2p)
+      this.parts.directory.contacts.start(this.libp2p)
+      this.parts.directory.delivery.start(this.libp2p)
+      this.stopWatching = this.parts.directory.watch()
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
       if (init.web !== false) {
@@ -207,6 +255,9 @@ class Node implements CommonplaceNode {
 
   private async closeAll (): Promise<void> {
     this.parts.networks.stop()
+    this.parts.directory.contacts.stop()
+    this.parts.directory.delivery.stop()
+    this.stopWatching?.()
     await this.web?.stop().catch(() => {})
     await this.http?.stop().catch(() => {})
     await this.libp2p.stop()

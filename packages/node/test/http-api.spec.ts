@@ -3,7 +3,7 @@ import { request as httpRequest, createServer } from 'node:http'
 import { AddressInUseError, CommonplaceError, ConnectionFailedError, ForbiddenError, InvalidIdError, NotFoundError, ReadOnlyError, StorageFullError } from '@commonplace/core'
 import { createHttpApi, MAX_BODY_BYTES } from '../src/http-api.ts'
 import type { HttpApiServer } from '../src/http-api.ts'
-import type { DocSummary, DocView, LocalApi, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '../src/api-types.ts'
+import type { CardView, ContactView, DocSummary, DocView, LocalApi, NoticeView, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '../src/api-types.ts'
 import type { AddressInfo } from 'node:net'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
@@ -18,6 +18,10 @@ const status: NodeStatus = { orgId: ORG, name: 'Us', listenAddresses: [], apiUrl
 
 const network: NetworkSummary = { id: 'net_aaaaaaaaaaaaaaaaaaaaaaaaaa' as NetworkId, name: 'Northside PCN', visibility: 'invite', role: 'facilitator', createdBy: ORG, memberCount: 1 }
 const topic: TopicView = { id: summary.id, network: network.id, title: 'Repeat prescribing', brief: '', createdBy: ORG, attachments: [] }
+
+const card: CardView = { code: 'cpc1.abc', orgId: ORG, name: 'Us', addresses: ['/ip4/127.0.0.1/tcp/7421'] }
+const contact: ContactView = { orgId: ORG, name: 'Other', status: 'awaiting', networks: [], addresses: [], online: false }
+const notice: NoticeView = { id: '1/a', kind: 'introduction', at: '2025-01-01T00:00:00.000Z', org: ORG, orgName: 'Other', text: 'Other added you', read: false }
 
 interface Call { method: string, args: unknown[] }
 
@@ -46,7 +50,8 @@ function fakeApi (): LocalApi & { calls: Call[], failWith?: unknown } {
     unshare: answer('unshare', view),
     createNetwork: answer('createNetwork', network),
     listNetworks: answer('listNetworks', [network]),
-    invite: answer('invite', { code: 'cp1.x', network: network.id, role: 'member' as const, expiresAt: '2030-01-01T00:00:00.000Z', uses: 1 }),
+    invitations: answer('invitations', []),
+    invite: answer('invite', { id: 'inv1', code: 'cp1.x', network: network.id, role: 'member' as const, expiresAt: '2030-01-01T00:00:00.000Z', uses: 1 }),
     join: answer('join', { network, status: 'joined' as const }),
     members: answer('members', []),
     requests: answer('requests', []),
@@ -55,7 +60,15 @@ function fakeApi (): LocalApi & { calls: Call[], failWith?: unknown } {
     leave: answer('leave', network),
     createTopic: answer('createTopic', topic),
     listTopics: answer('listTopics', [topic]),
-    attachToTopic: answer('attachToTopic', topic)
+    attachToTopic: answer('attachToTopic', topic),
+    card: answer('card', card),
+    contacts: answer('contacts', [contact]),
+    addContact: answer('addContact', contact),
+    introductions: answer('introductions', []),
+    acceptContact: answer('acceptContact', contact),
+    removeContact: answer('removeContact', []),
+    notices: answer('notices', [notice]),
+    readNotices: answer('readNotices', [{ ...notice, read: true }])
   })
 }
 

@@ -81,9 +81,13 @@ describe('learning networks (in one process)', () => {
     expect(net.role).toBe('facilitator')
     const codeA = await f.api.invite(net.id, {})
     const codeB = await f.api.invite(net.id, {})
+    expect((await f.api.invitations(net.id)).map(i => i.id).sort()).toEqual([codeA.id, codeB.id].sort())
     expect(await a.api.join(codeA.code)).toMatchObject({ status: 'joined' })
     expect(await b.api.join(codeB.code)).toMatchObject({ status: 'joined' })
     await until([a, b, f], async () => (await a.api.members(net.id)).length === 3 && (await b.api.members(net.id)).length === 3, 'rosters of three')
+    // used codes are no longer outstanding; only a facilitator sees the list
+    await until([f], async () => (await f.api.invitations(net.id)).length === 0, 'no outstanding invitation')
+    await expect(a.api.invitations(net.id)).rejects.toMatchObject({ code: 'ERR_FORBIDDEN' })
     // A and B were never connected by hand
     await until([a, b], () => a.libp2p.getConnections(b.libp2p.peerId).length > 0 || b.libp2p.getConnections(a.libp2p.peerId).length > 0, 'A and B connected')
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.ts'
+import { CONTACT_COMMANDS } from './contact.ts'
 import { docCreateCommand, docEditCommand, docListCommand, docShowCommand } from './doc.ts'
 import { helpCommand } from './help.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   unshareCommand,
   ...NETWORK_COMMANDS,
   ...TOPIC_COMMANDS,
+  ...CONTACT_COMMANDS,
   watchCommand,
   helpCommand
 ]

@@ -10,14 +10,16 @@ export const shareCommand: CommandSpec = {
   name: 'share',
   args: ['ID'],
   options: ['with', 'network', 'role'],
-  usage: 'share ID (--with ORGID | --network NETID) --role read|edit',
+  usage: 'share ID (--with NAME|ORGID | --network NETID) --role read|edit',
   summary: 'Let another organisation, or every member of a network, read or edit a document',
   details: [
-    '--with ORGID       one organisation',
+    '--with NAME|ORGID  one organisation, by its name in the directory or its id (a network\'s',
+    '                   name works too); the node then connects to it and sends the document',
     '--network NETID    every current and later member of a learning network',
     '--role read|edit   what they may do'
   ],
   examples: [
+    'commonplace share 3xkq… --with "Hillview Medical Practice" --role edit',
     'commonplace share 3xkq… --with 12D3KooW… --role edit',
     'commonplace share 3xkq… --network net_… --role read'
   ],
@@ -25,7 +27,9 @@ export const shareCommand: CommandSpec = {
     const target = shareTarget(options, 'share')
     const role = parseChoice(required(options.role, '--role read|edit', 'share'), ROLES, '--role', 'share')
     const doc = await (await client()).share(id, { with: target.id, role })
-    out.result(doc, `Shared ${doc.id} with ${target.label} (${role})`)
+    const grant = doc.grants.find(g => g.to === target.id || g.name?.toLowerCase() === target.id.trim().toLowerCase())
+    const label = grant?.name != null ? `${grant.name} (${grant.to})` : target.label
+    out.result(doc, `Shared ${doc.id} with ${label} (${role})${deliveryNote(grant?.delivery?.state)}`)
   }
 }
 
@@ -41,6 +45,12 @@ export const unshareCommand: CommandSpec = {
     const doc = await (await client()).unshare(id, target.id)
     out.result(doc, `Withdrew the access of ${target.label} to ${doc.id}`)
   }
+}
+
+function deliveryNote (state: string | undefined): string {
+  if (state === 'no-address') return "\nThis node knows no address for it: add its card ('commonplace contact add'), or it connects here"
+  if (state === 'unreachable') return '\nIts node cannot be reached now; the document goes as soon as it can'
+  return ''
 }
 
 /** Exactly one of --with ORGID and --network NETID. */

@@ -93,7 +93,7 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         res.end()
         return true
       }
-      return await files.serve(url.pathname, req.method ?? 'GET', res)
+      return await files.serve(url.pathname, req.method ?? 'GET', res, req.headers)
     },
 
     routes: [

@@ -1,0 +1,156 @@
+/**
+ * Getting shared documents to the organisations they are shared with (docs/directory.md): for
+ * every organisation named in a grant of a document this node owns that has not confirmed the
+ * document's latest change, dial it (at the addresses its card or presence gives) with backoff,
+ * a few at a time; once connected, the sync session sends what it lacks. `deliveryOf` says where
+ * each grant stands.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { isNetworkId } from '@commonplace/core'
+import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
+import type { Logger, PeerId } from '@libp2p/interface'
+import type { CommonplaceLibp2p } from './libp2p.ts'
+import type { DeliveryView } from './api-types.ts'
+
+export interface DeliveryInit {
+  store: DocumentStore
+  self: OrgId
+  /** Where an organisation may be reached (its card, its presence), without `/p2p/`. */
+  addressesOf: (org: OrgId) => string[]
+  log: Logger
+  now?: () => number
+  /** First retry delay (ms). Default 2 s. */
+  firstDelay?: number
+  /** Longest retry delay (ms). Default 5 min. */
+  maxDelay?: number
+  /** Dials at a time. Default 4. */
+  concurrency?: number
+}
+
+export interface DeliveryTracker {
+  deliveryOf(doc: DocId, org: OrgId): DeliveryView
+  start(libp2p: CommonplaceLibp2p): void
+  stop(): void
+}
+
+type Attempt = { state: 'connecting' | 'unreachable' | 'no-address', since: number, failures: number, timer?: ReturnType<typeof setTimeout> }
+
+export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
+  const { store, self, log } = init
+  const now = init.now ?? Date.now
+  const first = init.firstDelay ?? 2_000
+  const max = init.maxDelay ?? 300_000
+  const concurrency = init.concurrency ?? 4
+  /** Per organisation, the highest change seq of ours it confirmed (this run) and when. */
+  const acks = new Map<string, { seq: number, at: number }>()
+  const attempts = new Map<string, Attempt>()
+  const queue: OrgId[] = []
+  let dialing = 0
+  let libp2p: CommonplaceLibp2p | undefined
+  const offs: Array<() => void> = []
+
+  const connected = (org: string): boolean => libp2p?.getConnections(peerIdFromString(org)).some(c => c.status === 'open') === true
+  const grantees = (doc: DocId): OrgId[] => {
+    const acl = store.access(doc)
+    if (acl == null || acl.header.owner !== self) return []
+    return acl.grants.filter(g => g.role !== 'none' && !isNetworkId(g.to) && g.to !== self).map(g => g.to as OrgId)
+  }
+  const confirmed = (doc: DocId, org: string): boolean => (acks.get(org)?.seq ?? 0) >= (store.info(doc)?.changeSeq ?? Infinity)
+
+  /** Organisations that lack one of our documents shared with them. */
+  const waiting = (docs: DocId[]): Set<OrgId> => {
+    const out = new Set<OrgId>()
+    for (const doc of docs) for (const org of grantees(doc)) if (!confirmed(doc, org)) out.add(org)
+    return out
+  }
+
+  function want (org: OrgId): void {
+    if (libp2p == null || connected(org)) return
+    const current = attempts.get(org)
+    if (current != null && (current.timer != null || current.state === 'connecting')) return
+    if (!queue.includes(org)) queue.push(org)
+    pump()
+  }
+
+  function pump (): void {
+    while (dialing < concurrency && queue.length > 0) {
+      const org = queue.shift() as OrgId
+      dialing++
+      dial(org).finally(() => { dialing--; pump() }).catch(() => {})
+    }
+  }
+
+  async function dial (org: OrgId): Promise<void> {
+    const node = libp2p
+    if (node == null || connected(org)) return
+    const previous = attempts.get(org)
+    const peer = peerIdFromString(org)
+    const addrs = init.addressesOf(org).map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
+    if (addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: addrs })
+    const known = addrs.length > 0 || ((await node.peerStore.get(peer).catch(() => undefined))?.addresses.length ?? 0) > 0
+    if (!known) {
+      attempts.set(org, { state: 'no-address', since: previous?.state === 'no-address' ? previous.since : now(), failures: previous?.failures ?? 0 })
+      return
+    }
+    attempts.set(org, { state: 'connecting', since: now(), failures: previous?.failures ?? 0 })
+    try {
+      await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
+      log('reached %s to deliver documents', org)
+    } catch (err) {
+      log('could not reach %s: %s', org, (err as Error).message)
+      const since = previous?.state === 'unreachable' ? previous.since : now()
+      retryLater(org, { state: 'unreachable', since, failures: (previous?.failures ?? 0) + 1 })
+    }
+  }
+
+  function retryLater (org: OrgId, attempt: Attempt): void {
+    clearTimeout(attempts.get(org)?.timer)
+    const delay = Math.min(max, first * 2 ** Math.min(attempt.failures - 1, 20))
+    attempt.timer = setTimeout(() => { attempt.timer = undefined; want(org) }, delay)
+    attempt.timer.unref?.()
+    attempts.set(org, attempt)
+  }
+
+  const ownDocs = (): DocId[] => store.documentsNaming(self).filter(id => store.access(id)?.header.owner === self)
+
+  return {
+    deliveryOf (doc, org) {
+      const ack = acks.get(org)
+      if (confirmed(doc, org) && ack != null) return { state: 'delivered', since: new Date(ack.at).toISOString() }
+      const attempt = attempts.get(org)
+      if (connected(org)) return { state: 'connecting', since: new Date(attempt?.since ?? now()).toISOString() }
+      if (attempt == null) return init.addressesOf(org).length > 0 ? { state: 'connecting' } : { state: 'no-address' }
+      return { state: attempt.state, since: new Date(attempt.since).toISOString() }
+    },
+    start (node) {
+      libp2p = node
+      const sync = node.services.sync
+      const onAck = (evt: CustomEvent<{ peer: OrgId, seq: number }>): void => {
+        acks.set(evt.detail.peer, { seq: evt.detail.seq, at: now() })
+        const attempt = attempts.get(evt.detail.peer)
+        if (attempt != null) { clearTimeout(attempt.timer); attempts.delete(evt.detail.peer) }
+      }
+      const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+        const org = evt.detail.toString() as OrgId
+        if (!waiting(store.documentsNaming(org).filter(id => store.access(id)?.header.owner === self)).has(org)) return
+        // refused at once by its gater, or gone: try again later, not in a loop
+        const previous = attempts.get(org)
+        retryLater(org, { state: 'unreachable', since: previous?.state === 'unreachable' ? previous.since : now(), failures: (previous?.failures ?? 0) + 1 })
+      }
+      sync.addEventListener('sync:ack', onAck)
+      node.addEventListener('peer:disconnect', onDisconnect)
+      offs.push(store.onChange(change => {
+        if (change.origin.kind !== 'local') return
+        for (const org of waiting([change.id])) want(org)
+      }))
+      offs.push(() => { sync.removeEventListener('sync:ack', onAck); node.removeEventListener('peer:disconnect', onDisconnect) })
+      for (const org of waiting(ownDocs())) want(org)
+    },
+    stop () {
+      for (const off of offs.splice(0)) off()
+      for (const attempt of attempts.values()) clearTimeout(attempt.timer)
+      libp2p = undefined
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Names of organisations and networks as this node knows them, best source first: this
+ * organisation's own name, the signed cards of contacts and introductions, the members' presence
+ * and roster names, then what peers called themselves in their sync HELLO.
+ */
+import { isNetworkId } from '@commonplace/core'
+import type { NetworkId, OrgId } from '@commonplace/core'
+import type { Directory } from '@commonplace/directory'
+import type { NetworkRegistry } from '@commonplace/network'
+
+export interface Names {
+  /** The name of an organisation or a network; undefined when none is known. */
+  of(party: string): string | undefined
+  network(id: NetworkId): string | undefined
+  org(org: OrgId): string | undefined
+}
+
+export interface NamesInit {
+  self: { orgId: OrgId, name: string }
+  directory: Directory
+  registry: NetworkRegistry
+  /** Names peers gave in their sync HELLO (sessions open now). */
+  syncNames: () => Map<string, string>
+  now: () => number
+}
+
+export function createNames (init: NamesInit): Names {
+  const { directory, registry } = init
+  const nonEmpty = (name: string | undefined): string | undefined => name != null && name.trim() !== '' ? name : undefined
+
+  const rosterName = (org: OrgId): string | undefined => {
+    for (const network of registry.networks()) {
+      const name = nonEmpty(registry.roster(network)?.members.get(org)?.name)
+      if (name != null) return name
+    }
+    return undefined
+  }
+
+  const org = (id: OrgId): string | undefined => {
+    if (id === init.self.orgId) return init.self.name
+    return nonEmpty(directory.contact(id)?.name) ??
+      nonEmpty(directory.introduction(id, init.now())?.name) ??
+      nonEmpty(registry.presence(id)?.name) ??
+      rosterName(id) ??
+      nonEmpty(init.syncNames().get(id)) ??
+      nonEmpty(directory.met(id)?.name)
+  }
+  const network = (id: NetworkId): string | undefined => nonEmpty(registry.roster(id)?.name)
+
+  return {
+    org,
+    network,
+    of: party => isNetworkId(party) ? network(party) : org(party as OrgId)
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, it, expect, afterEach } from 'vitest'
+import { befriend, dataDirOf, startNode, stopAll, stopNode, until } from './directory-nodes.ts'
+import type { CommonplaceNode } from '../src/index.ts'
+
+afterEach(stopAll)
+
+const noticesOf = async (node: CommonplaceNode): Promise<string[]> => (await node.api.notices()).map(n => n.text)
+
+describe('sharing by name', () => {
+  it('delivers a document shared by name to a contact that is not connected, with a notice there', async () => {
+    const riverside = await startNode('Riverside Surgery')
+    const hillview = await startNode('Hillview Medical Practice')
+    await befriend(hillview, riverside)
+    await Promise.all(riverside.libp2p.getConnections().map(async c => { await c.close() }))
+    await until([riverside, hillview], () => hillview.libp2p.getConnections().length === 0, 'no connection')
+
+    const doc = await riverside.api.createDoc({ title: 'Handwashing', sections: [{ heading: 'Why', text: 'It stops infections.' }] })
+    const shared = await riverside.api.share(doc.id, { with: 'hillview medical practice', role: 'edit' })
+    expect(shared.grants).toMatchObject([{ to: hillview.orgId, name: 'Hillview Medical Practice', role: 'edit', issuerName: 'Riverside Surgery' }])
+    await until([riverside, hillview], () => hillview.store.has(doc.id) && hillview.store.info(doc.id)?.title === 'Handwashing', 'the document reached Hillview')
+    await until([riverside, hillview], async () => (await noticesOf(hillview)).includes('Riverside Surgery shared "Handwashing" with you'), 'the notice')
+    const notice = (await hillview.api.notices())[0]
+    expect(notice).toMatchObject({ kind: 'shared', org: riverside.orgId, doc: doc.id, docTitle: 'Handwashing', read: false })
+    expect((await hillview.api.readNotices([notice.id]))[0].read).toBe(true)
+    await until([riverside, hillview], async () => (await riverside.api.getDoc(doc.id)).grants[0].delivery?.state === 'delivered', 'delivered')
+    expect((await hillview.api.listDocs())[0]).toMatchObject({ id: doc.id, ownerName: 'Riverside Surgery' })
+  })
+
+  it('gives a contact no document that is not shared with it', async () => {
+    const riverside = await startNode('Riverside Surgery')
+    const hillview = await startNode('Hillview Medical Practice')
+    await befriend(hillview, riverside)
+    const secret = await riverside.api.createDoc({ title: 'Staff rota' })
+    const open = await riverside.api.createDoc({ title: 'Handwashing' })
+    await riverside.api.share(open.id, { with: hillview.orgId, role: 'read' })
+    await until([riverside, hillview], async () => (await riverside.api.getDoc(open.id)).grants[0].delivery?.state === 'delivered', 'delivered')
+    expect(hillview.store.has(open.id)).toBe(true)
+    expect(hillview.store.has(secret.id)).toBe(false)
+    expect((await hillview.api.listDocs()).map(d => d.id)).toEqual([open.id])
+  })
+
+  it('refuses a name nobody has, and one that several have', async () => {
+    const riverside = await startNode('Riverside Surgery')
+    const doc = await riverside.api.createDoc({ title: 'Handwashing' })
+    await expect(riverside.api.share(doc.id, { with: 'Lakeside Clinic', role: 'read' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT', message: expect.stringContaining('No organisation or network called "Lakeside Clinic"') })
+    await riverside.api.createNetwork({ name: 'Hillview' })
+    const hillview = await startNode('Hillview')
+    await riverside.api.addContact({ card: (await hillview.api.card()).code })
+    await expect(riverside.api.share(doc.id, { with: 'hillview', role: 'read' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT', message: expect.stringContaining('Several entries') })
+    expect((await riverside.api.getDoc(doc.id)).grants).toEqual([])
+  })
+
+  it('says since when a contact is unreachable, and delivers once its node starts', async () => {
+    const riverside = await startNode('Riverside Surgery')
+    let hillview = await startNode('Hillview Medical Practice')
+    await befriend(hillview, riverside)
+    const dataDir = dataDirOf(hillview)
+    await stopNode(hillview)
+    const doc = await riverside.api.createDoc({ title: 'Repeat prescribing' })
+    await riverside.api.share(doc.id, { with: 'Hillview Medical Practice', role: 'read' })
+    await until([riverside], async () => (await riverside.api.getDoc(doc.id)).grants[0].delivery?.state === 'unreachable', 'unreachable')
+    const delivery = (await riverside.api.getDoc(doc.id)).grants[0].delivery
+    expect(Date.parse(delivery?.since ?? '')).toBeLessThanOrEqual(Date.now())
+
+    hillview = await startNode('Hillview Medical Practice', dataDir)
+    await until([riverside, hillview], () => hillview.store.has(doc.id) && hillview.store.info(doc.id)?.title === 'Repeat prescribing', 'the document reached Hillview')
+    await until([riverside, hillview], async () => (await noticesOf(hillview)).includes('Riverside Surgery shared "Repeat prescribing" with you'), 'the notice')
+  })
+})
