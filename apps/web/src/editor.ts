@@ -1,9 +1,10 @@
 /**
  * A TipTap editor bound to one section body (a Y.XmlFragment) of the record, with live cursors
  * of everyone else on the document (their organisation's name on each). The editor element is
- * a labelled, multi-line textbox.
+ * a labelled, multi-line textbox. Each person's cursor stays after their own text when someone
+ * else types at the same spot (own-cursor.ts).
  */
-import { Editor } from '@tiptap/core'
+import { Editor, Extension } from '@tiptap/core'
 import StarterKit from '@tiptap/starter-kit'
 import TaskList from '@tiptap/extension-task-list'
 import TaskItem from '@tiptap/extension-task-item'
@@ -16,6 +17,8 @@ import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCursor from '@tiptap/extension-collaboration-cursor'
 import type * as Y from 'yjs'
 import type { WebsocketProvider } from 'y-websocket'
+import { OwnCursor } from './own-cursor.ts'
+import './editor.css'
 
 export interface SectionEditorInit {
   element: HTMLElement
@@ -42,7 +45,9 @@ export function createSectionEditor (init: SectionEditorInit): Editor {
       TableCell,
       Link.configure({ openOnClick: false, autolink: true }),
       Collaboration.configure({ fragment: init.body }),
-      CollaborationCursor.configure({ provider: init.provider, user: init.user })
+      OwnCursor,
+      CollaborationCursor.configure({ provider: init.provider, user: init.user, render: renderCursor }),
+      LinkShortcut
     ],
     editorProps: {
       attributes: {
@@ -54,6 +59,39 @@ export function createSectionEditor (init: SectionEditorInit): Editor {
     },
     onFocus: ({ editor }) => { init.onFocus(editor) }
   })
+}
+
+/**
+ * Another person's cursor: a caret with their organisation's name above it. Hidden from screen
+ * readers, which would otherwise read the name as part of the text ("Also here" says who is in).
+ */
+function renderCursor (user: { name: string, color: string }): HTMLElement {
+  const caret = document.createElement('span')
+  caret.className = 'collaboration-cursor__caret'
+  caret.setAttribute('aria-hidden', 'true')
+  caret.style.borderColor = user.color
+  const label = document.createElement('span')
+  label.className = 'collaboration-cursor__label'
+  label.style.backgroundColor = user.color
+  label.textContent = user.name
+  caret.append(label)
+  return caret
+}
+
+/** Ctrl+K (⌘K): add, change or remove the link at the selection, as the toolbar's Link does. */
+const LinkShortcut = Extension.create({
+  name: 'linkShortcut',
+  addKeyboardShortcuts () {
+    return { 'Mod-k': () => { editLink(this.editor); return true } }
+  }
+})
+
+/** Ask for the link's address: empty removes the link, Cancel leaves it as it is. */
+export function editLink (editor: Editor): void {
+  const href = prompt('Link address (https://…)', String(editor.getAttributes('link').href ?? 'https://'))
+  if (href == null) return
+  if (href === '') editor.chain().focus().unsetLink().run()
+  else editor.chain().focus().extendMarkRange('link').setLink({ href }).run()
 }
 
 /** Dark enough for white label text; y-prosemirror takes hex colours only. */
