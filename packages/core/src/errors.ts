@@ -98,3 +98,13 @@ export const CardSelfError = define('CardSelfError', 'ERR_CARD_SELF', 'This is t
 export const ContactExistsError = define('ContactExistsError', 'ERR_CONTACT_EXISTS', 'The organisation is already a contact')
 /** The other node refused an introduction or an acceptance (full, expired, not addressed to it). */
 export const IntroductionRefusedError = define('IntroductionRefusedError', 'ERR_INTRODUCTION_REFUSED', 'The introduction was refused')
+
+/** Input nested deeper than the limit (Markdown quotes and lists, say); nothing of it was applied. */
+export const InputTooDeepError = define('InputTooDeepError', 'ERR_INPUT_TOO_DEEP', 'The input is nested too deeply')
+
+/** A signed change envelope that does not decode, or breaks a bound (docs/authorship.md). */
+export const EnvelopeInvalidError = define('EnvelopeInvalidError', 'ERR_ENVELOPE_INVALID', 'The change envelope is not valid')
+/** A change envelope whose signature does not verify against its signer (altered or forged). */
+export const EnvelopeSignatureError = define('EnvelopeSignatureError', 'ERR_ENVELOPE_SIGNATURE', 'The change envelope\'s signature does not verify')
+/** An update that writes with a Yjs client id not bound to its signer, or a binding that another organisation holds. */
+export const ForeignClientError = define('ForeignClientError', 'ERR_FOREIGN_CLIENT', 'The change writes with a client id bound to another organisation')
