@@ -57,7 +57,8 @@ const HEADLINE: Record<string, string[]> = {
   trace: ['ms', 'bytes', 'updateBytes', 'encodedBytes', 'cpuMs'],
   footprint: ['startMs', 'idleRssMB', 'openRssMB', 'heldDocKB'],
   selective: ['bytes', 'unsharedDocsAtB'],
-  'many-nodes': ['p50Ms', 'maxMs']
+  'many-nodes': ['p50Ms', 'maxMs'],
+  'web-load': ['fcpMs', 'listMs', 'maxFcpMs', 'maxListMs', 'kB', 'apiCalls', 'repeatedApiCalls']
 }
 
 function fmt (n: number | undefined): string {

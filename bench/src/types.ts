@@ -7,7 +7,8 @@ export const WorkloadId = {
   trace: 'trace',
   footprint: 'footprint',
   selective: 'selective',
-  manyNodes: 'many-nodes'
+  manyNodes: 'many-nodes',
+  webLoad: 'web-load'
 } as const
 export type WorkloadId = typeof WorkloadId[keyof typeof WorkloadId]
 

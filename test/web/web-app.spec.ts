@@ -263,7 +263,7 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
     const [html] = await Promise.all([pageA.waitForEvent('download'), pageA.getByRole('button', { name: 'Export HTML' }).click()])
     const page = readFileSync(await html.path(), 'utf8')
     expect(page).toContain(`<h1>${TITLE}</h1>`)
-    expect(page).toMatch(/<th>Licence<\/th><td>CC-BY-4.0<\/td>/)
+    expect(page).toMatch(/<th>Licence<\/th><td>CC BY 4.0<\/td>/)
     expect(page).toContain('Licensed under CC BY 4.0')
     expect(page).toContain('Second reader on Mondays.')
 

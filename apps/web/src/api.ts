@@ -8,14 +8,51 @@ import type { SearchHit } from '../../../packages/node/src/web/search.ts'
 /** A document in a search answer: the node's type (a type-only import, nothing of the node's code). */
 export type DocHit = SearchHit
 
-export interface Grant { to: string, role: 'read' | 'edit' | 'none', issuer: string, issuedAt: string }
+/** How a shared document is getting to an organisation (the node's DeliveryView). */
+export interface Delivery { state: 'delivered' | 'connecting' | 'unreachable' | 'no-address', since?: string }
+
+export interface Grant { to: string, name?: string, role: 'read' | 'edit' | 'none', issuer: string, issuerName?: string, issuedAt: string, delivery?: Delivery }
 
 export interface DocView {
   id: string
   title: string
   owner: string
+  ownerName?: string
+  /** When the node last saw the document change. */
+  updatedAt?: string
   access: 'owner' | 'edit' | 'read'
   grants: Grant[]
+}
+
+/** This organisation's card (docs/directory.md). */
+export interface Card { code: string, orgId: string, name: string, addresses: string[] }
+
+/** An organisation this node knows (the node's ContactView). */
+export interface Contact {
+  orgId: string
+  name: string
+  status: 'contact' | 'awaiting' | 'introduced' | 'network' | 'met'
+  networks: Array<{ id: string, name: string }>
+  addresses: string[]
+  online: boolean
+  lastSeen?: string
+  since?: string
+  /** Set while our introduction (or acceptance) has not reached them yet; the node keeps trying. */
+  pending?: 'introduce' | 'accept'
+}
+
+export interface Introduction { orgId: string, name: string, addresses: string[], receivedAt: string, expiresAt: string }
+
+export interface Notice {
+  id: string
+  kind: 'shared' | 'introduction' | 'accepted'
+  at: string
+  org: string
+  orgName: string
+  doc?: string
+  docTitle?: string
+  text: string
+  read: boolean
 }
 
 export interface Peer { orgId: string, name?: string, addresses: string[] }
@@ -24,7 +61,9 @@ export interface Me { orgId: string, name: string }
 
 export interface Network { id: string, name: string, visibility: 'invite' | 'approval', role: 'facilitator' | 'member' | 'pending' | 'removed', createdBy: string, memberCount: number }
 export interface Member { orgId: string, name: string, role: 'facilitator' | 'member', since: string, online: boolean, lastSeen?: string }
-export interface Invitation { code: string, network: string, role: string, expiresAt: string, uses: number }
+export interface Invitation { id: string, code: string, network: string, role: string, expiresAt: string, uses: number }
+/** An invitation not expired or used up (the node keeps no codes, only this). */
+export interface OutstandingInvitation { id: string, role: string, issuer: string, issuedAt: string, expiresAt: string, uses: number, used: number }
 export interface Topic { id: string, network: string, title: string, brief: string, createdBy: string, attachments: Array<{ id: string, title?: string, attachedBy: string }> }
 
 export class ApiError extends Error {
@@ -44,10 +83,30 @@ const FRIENDLY: Record<string, string> = {
   ERR_INVITATION_EXPIRED: 'This invitation code has expired. Ask the network\'s facilitator for a new one.',
   ERR_INVITATION_USED: 'This invitation code has been used already. Ask the network\'s facilitator for a new one.',
   ERR_INVITATION_INVALID: 'This is not a valid invitation code. Check that it was copied whole.',
-  ERR_CONNECTION_FAILED: 'No member of that network could be reached. Try again when one of them is online.'
+  ERR_CONNECTION_FAILED: 'No member of that network could be reached. Try again when one of them is online.',
+  ERR_CARD_INVALID: 'This is not a valid organisation card, or it was changed. Ask the organisation to copy its card again, whole.',
+  ERR_CARD_SELF: 'This is your own organisation\'s card. Paste the card of the organisation you want to add.',
+  ERR_CONTACT_EXISTS: 'That organisation is already in your directory.'
 }
 
+/**
+ * GETs asked for in this task: views that mount together and want the same thing (the networks,
+ * say) share one request. Only within the task: a GET asked for later, after an event or a
+ * change, is a request of its own, so it never gets an answer from before.
+ */
+const askedNow = new Map<string, Promise<unknown>>()
+
 async function request<T> (method: string, path: string, body?: unknown): Promise<T> {
+  if (method !== 'GET') return await send<T>(method, path, body)
+  const pending = askedNow.get(path) as Promise<T> | undefined
+  if (pending != null) return await pending
+  const started = send<T>(method, path)
+  askedNow.set(path, started)
+  setTimeout(() => { if (askedNow.get(path) === started) askedNow.delete(path) }, 0)
+  return await started
+}
+
+async function send<T> (method: string, path: string, body?: unknown): Promise<T> {
   let res: Response
   try {
     res = await fetch(path, {
@@ -90,7 +149,9 @@ export const api = {
   peers: async () => await request<Peer[]>('GET', '/api/peers'),
   networks: async () => await request<Network[]>('GET', '/api/networks'),
   createNetwork: async (name: string, visibility: 'invite' | 'approval') => await request<Network>('POST', '/api/networks', { name, visibility }),
-  invite: async (network: string) => await request<Invitation>('POST', `/api/networks/${encodeURIComponent(network)}/invitations`, {}),
+  invite: async (network: string, options: { expires?: string, uses?: number } = {}) =>
+    await request<Invitation>('POST', `/api/networks/${encodeURIComponent(network)}/invitations`, options),
+  invitations: async (network: string) => await request<OutstandingInvitation[]>('GET', `/api/networks/${encodeURIComponent(network)}/invitations`),
   join: async (code: string) => await request<{ network: Network, status: 'joined' | 'pending' }>('POST', '/api/networks/join', { code }),
   members: async (network: string) => await request<Member[]>('GET', `/api/networks/${encodeURIComponent(network)}/members`),
   topics: async (network: string) => await request<Topic[]>('GET', `/api/networks/${encodeURIComponent(network)}/topics`),
@@ -98,6 +159,14 @@ export const api = {
     await request<Topic>('POST', `/api/networks/${encodeURIComponent(network)}/topics`, { title, brief }),
   attach: async (network: string, topic: string, doc: string) =>
     await request<Topic>('POST', `/api/networks/${encodeURIComponent(network)}/topics/${encodeURIComponent(topic)}/attachments`, { doc }),
+  card: async () => await request<Card>('GET', '/api/card'),
+  contacts: async () => await request<Contact[]>('GET', '/api/contacts'),
+  addContact: async (card: string) => await request<Contact>('POST', '/api/contacts', { card }),
+  introductions: async () => await request<Introduction[]>('GET', '/api/introductions'),
+  acceptContact: async (org: string) => await request<Contact>('POST', `/api/contacts/${encodeURIComponent(org)}/accept`, {}),
+  removeContact: async (org: string) => await request<Contact[]>('DELETE', `/api/contacts/${encodeURIComponent(org)}`),
+  notices: async () => await request<Notice[]>('GET', '/api/notices'),
+  readNotices: async (ids?: string[]) => await request<Notice[]>('POST', '/api/notices/read', ids != null ? { ids } : {}),
   stateVector: async (id: string) => await request<{ stateVector: string }>('GET', `/api/web/docs/${encodeURIComponent(id)}/state`)
 }
 

@@ -9,10 +9,12 @@ import type { Me } from './api.ts'
 import { watchNode } from './node-status.ts'
 import type { NodeStatus } from './node-status.ts'
 import { DocList } from './views/doc-list.tsx'
-import { DocPage } from './views/doc-page.tsx'
+import { DocPage } from './views/doc-page-lazy.tsx'
 import { ConnectionBadge } from './views/badges.tsx'
 import { NetworkPage, NetworksPage } from './views/networks.tsx'
+import { DirectoryNav, directoryRoute } from './views/directory-routes.tsx'
 import './style.css'
+import './a11y.css'
 
 const ME_KEY = 'commonplace:me'
 
@@ -37,7 +39,7 @@ function useMe (status: NodeStatus): Me | undefined {
       }, () => {})
     }
     load()
-    return status.subscribe(() => { if (status.online) load() })
+    return status.subscribe(() => { if (status.reconnected) load() })
   }, [status])
   return me
 }
@@ -51,7 +53,7 @@ function App ({ status }: { status: NodeStatus }) {
     <>
       <header class="top">
         <a class="brand" href="#/">Commonplace</a>
-        <nav aria-label="Main"><a href="#/">Documents</a> <a href="#/networks">Networks</a></nav>
+        <nav aria-label="Main"><a href="#/" aria-current={route === '' || route === '#/' ? 'page' : undefined}>Documents</a> <a href="#/networks" aria-current={route === '#/networks' ? 'page' : undefined}>Networks</a> <DirectoryNav route={route} status={status} /></nav>
         <span class="org">{me?.name ?? ''}</span>
         <ConnectionBadge status={status} />
       </header>
@@ -60,13 +62,15 @@ function App ({ status }: { status: NodeStatus }) {
           ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} me={me} status={status} />
           : networkMatch != null
             ? <NetworkPage key={networkMatch[1]} id={decodeURIComponent(networkMatch[1])} me={me} status={status} />
-            : route === '#/networks' ? <NetworksPage status={status} /> : <DocList status={status} me={me} />}
+            : directoryRoute(route, status) ?? (route === '#/networks' ? <NetworksPage status={status} /> : <DocList status={status} me={me} />)}
       </main>
     </>
   )
 }
 
 if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register('/sw.js').catch(() => { /* the app works without it, online */ })
+  // once the page is idle: installing fetches the whole build, which the first view does not need
+  const register = (): void => { navigator.serviceWorker.register('/sw.js').catch(() => { /* the app works without it, online */ }) }
+  addEventListener('load', () => { if ('requestIdleCallback' in window) requestIdleCallback(register, { timeout: 3000 }); else setTimeout(register, 1000) })
 }
 render(<App status={watchNode()} />, document.getElementById('app')!)

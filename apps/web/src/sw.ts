@@ -1,15 +1,22 @@
 /// <reference lib="webworker" />
 /**
- * The service worker: keeps the app shell (the page and its hashed assets) so the app opens with
+ * The service worker: keeps the app shell (the page and every hashed asset of the build, the
+ * document page's lazily loaded code too) so the app and the documents opened before open with
  * the node stopped; documents themselves are in IndexedDB (y-indexeddb). The page is fetched from
  * the node first and from the cache only when the node is unreachable; hashed assets never
  * change, so they come from the cache first. The API and the WebSocket are never cached.
  */
 const sw = self as unknown as ServiceWorkerGlobalScope
 const CACHE = 'commonplace-shell-v1'
+/**
+ * Every hashed asset of this build, the lazily loaded ones (the document page) included: the
+ * build writes the list here (apps/web/vite.config.ts), so a new build is a new service worker.
+ */
+const BUILD_ASSETS: string[] = ['__SHELL_ASSETS__']
 
-/** The hashed assets a page names. */
+/** The hashed assets to keep: the build's list, or (unbuilt, in development) those the page names. */
 function assetsOf (html: string): string[] {
+  if (BUILD_ASSETS[0] !== '__SHELL_ASSETS__') return BUILD_ASSETS
   return [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(m => m[1])
 }
 
@@ -19,14 +26,18 @@ async function cacheShell (): Promise<void> {
   if (!page.ok) return
   const html = await page.clone().text()
   await cache.put('/', page)
-  await cache.addAll(assetsOf(html))
+  const wanted = assetsOf(html)
+  // what an earlier visit already keeps need not be fetched again (hashed names never change)
+  const missing = (await Promise.all(wanted.map(async path => (await cache.match(path)) == null ? path : undefined))).filter(p => p != null)
+  await cache.addAll(missing)
 }
 
-/** Keep the page just fetched, and only the assets it names (a new build replaces the old). */
-async function keepPage (response: Response): Promise<void> {
+/** Drop the assets of earlier builds: run by the worker of the build that replaced them. */
+async function pruneAssets (): Promise<void> {
   const cache = await caches.open(CACHE)
-  const wanted = new Set(assetsOf(await response.clone().text()))
-  await cache.put('/', response)
+  const page = await cache.match('/')
+  if (page == null) return
+  const wanted = new Set(assetsOf(await page.text()))
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname
     if (path.startsWith('/assets/') && !wanted.has(path)) await cache.delete(request)
@@ -40,6 +51,7 @@ sw.addEventListener('install', event => {
 sw.addEventListener('activate', event => {
   event.waitUntil((async () => {
     for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key)
+    await pruneAssets()
     await sw.clients.claim()
   })())
 })
@@ -50,8 +62,12 @@ sw.addEventListener('fetch', event => {
   if (url.pathname.startsWith('/assets/')) {
     event.respondWith(caches.match(event.request).then(async hit => hit ?? await fetchAndKeep(event.request)))
   } else if (event.request.mode === 'navigate' && url.pathname !== '/login') {
-    event.respondWith(fetch('/', { cache: 'no-store' }).then(response => {
-      if (response.ok) event.waitUntil(keepPage(response.clone()))
+    // no-cache: the browser revalidates its copy (ETag, 304) rather than fetching the page whole
+    event.respondWith(fetch('/', { cache: 'no-cache' }).then(response => {
+      if (response.ok) {
+        const copy = response.clone()
+        event.waitUntil(caches.open(CACHE).then(async cache => { await cache.put('/', copy) }))
+      }
       return response
     }).catch(async () => (await caches.match('/')) ?? Response.error()))
   }

@@ -215,6 +215,8 @@ export interface ContactView {
   lastSeen?: string
   /** When it entered the directory in its current status (ISO 8601). */
   since?: string
+  /** Set while our introduction (or acceptance) has not reached it yet; the node keeps trying. */
+  pending?: 'introduce' | 'accept'
 }
 
 export interface AddContactRequest {

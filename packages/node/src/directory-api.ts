@@ -44,7 +44,7 @@ export function createDirectoryApi (init: DirectoryApiInit): DirectoryApi & { re
     const online = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
     const out = new Map<OrgId, ContactView>()
     const networks = myNetworks()
-    const note = (org: OrgId, status: ContactView['status'], extra: { addresses?: string[], since?: number } = {}): void => {
+    const note = (org: OrgId, status: ContactView['status'], extra: { addresses?: string[], since?: number, pending?: ContactView['pending'] } = {}): void => {
       if (org === self) return
       const current = out.get(org)
       if (current != null && RANK[current.status] <= RANK[status]) {
@@ -60,10 +60,11 @@ export function createDirectoryApi (init: DirectoryApiInit): DirectoryApi & { re
         addresses: extra.addresses ?? current?.addresses ?? registry.presence(org)?.addresses ?? [],
         online: online.has(org),
         ...(seen != null ? { lastSeen: new Date(seen).toISOString() } : {}),
-        ...(extra.since != null ? { since: new Date(extra.since).toISOString() } : {})
+        ...(extra.since != null ? { since: new Date(extra.since).toISOString() } : {}),
+        ...(extra.pending != null ? { pending: extra.pending } : {})
       })
     }
-    for (const c of directory.contacts()) note(c.org, c.status, { addresses: c.addresses, since: c.since })
+    for (const c of directory.contacts()) note(c.org, c.status, { addresses: c.addresses, since: c.since, pending: c.pending })
     for (const i of directory.introductions(now())) note(i.org, 'introduced', { addresses: i.addresses, since: i.receivedAt })
     for (const n of networks) for (const org of n.members) note(org, 'network')
     for (const info of store.list()) {

@@ -32,3 +32,22 @@ export function SaveBadge ({ session }: { session: DocSession }) {
     </span>
   )
 }
+
+/** The id of the sentence that says why an action is turned off while the node is unreachable. */
+export const NEEDS_NODE_ID = 'needs-node'
+const NEEDS_NODE_TEXT = 'The node is unreachable: this needs it. Try again when the node is back.'
+
+/**
+ * The attributes of a control whose action needs the node: disabled while the node is known to
+ * be unreachable, with the reason as its description and tooltip (shown by `<NeedsNode>`).
+ */
+export function needsNode (status: NodeStatus): { disabled: boolean, title?: string, 'aria-describedby'?: string } {
+  return status.offline ? { disabled: true, title: NEEDS_NODE_TEXT, 'aria-describedby': NEEDS_NODE_ID } : { disabled: false }
+}
+
+/** Re-render on connection changes; while the node is unreachable, say what that turns off. */
+export function NeedsNode ({ status }: { status: NodeStatus }) {
+  useSubscribe(status.subscribe)
+  if (!status.offline) return null
+  return <p id={NEEDS_NODE_ID} class="needs-node" role="note">The node is unreachable: creating, sharing, joining and other actions that need it are turned off until it is back. What you have opened in this browser stays readable and editable here.</p>
+}

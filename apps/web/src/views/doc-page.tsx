@@ -1,18 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type * as Y from 'yjs'
 import type { Editor } from '@tiptap/core'
-import { Licence, Maturity, RecordKind, Status, appendSection, listSections, setMeta } from '@commonplace/record'
+import { Licence, Maturity, RecordKind, SECTION_PROMPTS, Status, appendSection, listSections, setMeta } from '@commonplace/record'
 import type { MetaPatch, SectionRef } from '@commonplace/record'
 import { api, errorText } from '../api.ts'
-import type { DocView, Me, Peer } from '../api.ts'
+import type { DocView, Me } from '../api.ts'
 import { openDocSession } from '../doc-session.ts'
 import type { DocSession } from '../doc-session.ts'
 import { colourFor, createSectionEditor } from '../editor.ts'
 import { download, fileName, recordToHtml } from '../export.ts'
+import { useNames } from '../names.ts'
 import type { NodeStatus } from '../node-status.ts'
 import { rememberDoc } from '../recent.ts'
-import { SaveBadge, useSubscribe } from './badges.tsx'
-import { orgName } from './doc-list.tsx'
+import { wordFor } from '../words.ts'
+import { NeedsNode, SaveBadge, needsNode, useSubscribe } from './badges.tsx'
+import { CopyField } from './copy.tsx'
 import { SharePanel } from './share-panel.tsx'
 import { Toolbar } from './toolbar.tsx'
 
@@ -22,59 +24,103 @@ export function DocPage ({ id, me, status }: Props) {
   const user = useMemo(() => ({ name: me?.name ?? 'Someone', color: colourFor(me?.name ?? '') }), [me?.name])
   const [session, setSession] = useState<DocSession | undefined>()
   const [view, setView] = useState<DocView | undefined>()
-  const [peers, setPeers] = useState<Peer[]>([])
   const [error, setError] = useState<string | undefined>()
   const [sharing, setSharing] = useState(false)
   const editors = useRef(new Map<string, Editor>())
   const [active, setActive] = useState<Editor | undefined>()
   const activeRef = useRef<Editor | undefined>(undefined)
+  const lastEdit = useRef(0)
+  const nameOf = useNames()
   const onFocus = (editor: Editor): void => { activeRef.current = editor; setActive(editor) }
+  useSubscribe(status.subscribe)
 
   useEffect(() => {
     const s = openDocSession(id, user)
     setSession(s)
+    // a change typed in this page (IndexedDB and the node apply theirs as remote transactions)
+    s.doc.on('afterTransaction', (tr: Y.Transaction) => { if (tr.local && tr.changed.size > 0) lastEdit.current = Date.now() })
     return () => { s.destroy() }
   }, [id])
   useEffect(() => { session?.provider.awareness.setLocalStateField('user', user) }, [session, user])
 
   const refresh = (): void => {
     api.getDoc(id).then(v => { setView(v); setError(undefined) }, err => { setError(errorText(err)) })
-    api.peers().then(setPeers, () => {})
   }
   useEffect(refresh, [id])
   useEffect(() => status.onEvent(e => { if ((e.type === 'doc' && e.id === id && e.accessChanged === true) || e.type === 'peer') refresh() }), [status, id])
-  useEffect(() => status.subscribe(() => { if (status.online) refresh() }), [status])
+  useEffect(() => status.subscribe(() => { if (status.reconnected) refresh() }), [status])
 
   if (session == null) return <p>Loading…</p>
   const readOnly = view?.access === 'read'
+  const ownerName = view == null ? '' : view.owner === me?.orgId ? me.name : view.ownerName ?? nameOf(view.owner)
   const exportMarkdown = async (): Promise<void> => {
     try {
       download(fileName(title(session.doc), 'md'), 'text/markdown', await api.markdown(id))
     } catch (err) { setError(errorText(err)) }
   }
-  const exportHtml = (): void => {
-    const sections = listSections(session.doc).map(s => ({ heading: s.heading, html: editors.current.get(s.id)?.getHTML() ?? '' }))
-    download(fileName(title(session.doc), 'html'), 'text/html', recordToHtml(session.doc.getMap('meta'), sections, orgName(view?.owner ?? '', me, peers).replace(' (us)', '')))
+  const exportHtml = async (): Promise<void> => {
+    // the node knows when the document last changed, whoever changed it; this page knows its own edits
+    const known = await api.getDoc(id).catch(() => view)
+    const meta = session.doc.getMap('meta')
+    const updated = Math.max(Date.parse(known?.updatedAt ?? '') || 0, lastEdit.current, Number(meta.get('updated') ?? 0))
+    const sections = listSections(session.doc).map(s => {
+      const editor = editors.current.get(s.id)
+      return { heading: s.heading, html: editor == null || editor.isEmpty ? '' : editor.getHTML() }
+    })
+    download(fileName(title(session.doc), 'html'), 'text/html', recordToHtml(meta, sections, { ownerName, updated }))
   }
 
   return (
-    <article class="doc" aria-label="Document">
+    <article class={`doc${readOnly ? ' read-only' : ''}`} aria-labelledby="doc-title">
+      <DocTitle doc={session.doc} visible={readOnly} />
       <div class="bar">
         <a href="#/">← All documents</a>
         <SaveBadge session={session} />
         {readOnly && <span class="badge warn" role="note">Read only: your organisation may read this document, not change it</span>}
         <span class="spacer" />
-        <button type="button" onClick={() => { setSharing(!sharing) }} aria-expanded={sharing}>Share</button>
-        <button type="button" onClick={exportMarkdown}>Export Markdown</button>
+        <button type="button" {...needsNode(status)} onClick={() => { setSharing(!sharing) }} aria-expanded={sharing}>Share</button>
+        <button type="button" {...needsNode(status)} onClick={exportMarkdown}>Export Markdown</button>
         <button type="button" onClick={exportHtml}>Export HTML</button>
       </div>
+      <NeedsNode status={status} />
       {error != null && <p role="alert" class="error">{error}</p>}
-      {sharing && view != null && <SharePanel view={view} me={me} peers={peers} onChange={setView} />}
+      {sharing && view != null && !status.offline && <SharePanel view={view} me={me} onChange={setView} status={status} />}
+      {readOnly && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />
-      <Toolbar editor={active} current={() => activeRef.current} disabled={readOnly} />
+      {!readOnly && <Toolbar editor={active} current={() => activeRef.current} disabled={false} />}
       <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} />
     </article>
+  )
+}
+
+/**
+ * The document's title as its heading: shown when the document is read-only (the title field is
+ * hidden then), for screen readers only when the title field shows it.
+ */
+function DocTitle ({ doc, visible }: { doc: Y.Doc, visible: boolean }) {
+  const meta = doc.getMap('meta')
+  useObserve(meta, false)
+  const text = String(meta.get('title') ?? '') || 'Untitled document'
+  useEffect(() => { document.title = `${text} · Commonplace` }, [text])
+  return <h1 id="doc-title" class={visible ? 'doc-heading' : 'sr-only'}>{text}</h1>
+}
+
+/**
+ * What a reader can do instead of editing: ask the owner for edit access, with a message ready
+ * to send. "Adapt for our organisation" (a variant of one's own) will go here once it exists.
+ */
+function ReadOnlyHelp ({ doc, owner, me }: { doc: Y.Doc, owner: string, me: Me | undefined }) {
+  const [open, setOpen] = useState(false)
+  const who = owner === '' ? 'the organisation that owns it' : owner
+  const message = `Hello ${owner === '' ? '' : `${owner} `}team, could ${me?.name ?? 'our organisation'} have edit access to "${title(doc) || 'Untitled document'}" in Commonplace? ` +
+    'You can share it with us by name from the document\'s Share panel. Thank you.'
+  return (
+    <section class="card instead" aria-label="What you can do">
+      <p>To change this document, ask <strong>{who}</strong>, who owns it, for edit access.</p>
+      <div class="actions"><button type="button" aria-expanded={open} onClick={() => { setOpen(!open) }}>Ask for edit access</button></div>
+      {open && <CopyField label={`A request to send to ${who}`} text={message} rows={4} buttonLabel="Copy the request" />}
+    </section>
   )
 }
 
@@ -102,9 +148,9 @@ function MetaForm ({ doc, readOnly, id }: { doc: Y.Doc, readOnly: boolean, id: s
     try { setMeta(doc, p) } catch { /* the form only offers valid values */ }
   }
   const tags = (meta.get('tags') as Y.Array<string> | undefined)?.toArray().join(', ') ?? ''
-  const select = (label: string, key: keyof MetaPatch, options: Record<string, string>) => (
+  const select = (label: string, key: 'kind' | 'maturity' | 'status' | 'licence', options: Record<string, string>) => (
     <label>{label} <select aria-label={label} disabled={readOnly} value={value(key)} onChange={e => { patch({ [key]: e.currentTarget.value } as MetaPatch) }}>
-      {Object.values(options).map(o => <option key={o} value={o}>{o}</option>)}
+      {Object.values(options).map(o => <option key={o} value={o}>{wordFor(key, o)}</option>)}
     </select></label>
   )
   return (
@@ -115,8 +161,10 @@ function MetaForm ({ doc, readOnly, id }: { doc: Y.Doc, readOnly: boolean, id: s
         {select('Maturity', 'maturity', Maturity)}
         {select('Status', 'status', Status)}
         {select('Licence', 'licence', Licence)}
-        <label>Review by <input aria-label="Review by" type="date" readOnly={readOnly} value={value('reviewBy')} onChange={e => { patch({ reviewBy: e.currentTarget.value === '' ? null : e.currentTarget.value }) }} /></label>
-        <label>Tags <input aria-label="Tags" readOnly={readOnly} value={tags} placeholder="comma, separated"
+        {readOnly
+          ? <label>Review by <input aria-label="Review by" readOnly value={value('reviewBy')} placeholder="not set" /></label>
+          : <label>Review by <input aria-label="Review by" type="date" value={value('reviewBy')} onChange={e => { patch({ reviewBy: e.currentTarget.value === '' ? null : e.currentTarget.value }) }} /></label>}
+        <label>Tags <input aria-label="Tags" readOnly={readOnly} value={tags} placeholder={readOnly ? 'none' : 'comma, separated'}
           onChange={e => { patch({ tags: e.currentTarget.value.split(',').map(t => t.trim()).filter(t => t !== '') }) }} /></label>
       </div>
     </form>
@@ -155,6 +203,9 @@ function Sections ({ session, user, readOnly, editors, onFocus }: SectionsProps)
 function SectionEditor ({ section, session, user, readOnly, editors, onFocus }: { section: SectionRef } & Omit<SectionsProps, 'editors'> & { editors: Map<string, Editor> }) {
   const host = useRef<HTMLDivElement>(null)
   const headingId = `section-${section.id}`
+  const hintId = `hint-${section.id}`
+  // what belongs in a template's section: a hint while the section can be written, never text in it
+  const prompt = readOnly ? undefined : SECTION_PROMPTS[section.heading]
   useEffect(() => {
     const editor = createSectionEditor({
       element: host.current!, body: section.body, provider: session.provider, user, label: section.heading, editable: !readOnly, onFocus
@@ -162,10 +213,17 @@ function SectionEditor ({ section, session, user, readOnly, editors, onFocus }: 
     editors.set(section.id, editor)
     return () => { editors.delete(section.id); editor.destroy() }
   }, [section.body])
-  useEffect(() => { editors.get(section.id)?.setEditable(!readOnly) }, [readOnly])
+  useEffect(() => {
+    const editor = editors.get(section.id)
+    editor?.setEditable(!readOnly)
+    // ProseMirror leaves attributes of its root that its props did not set alone
+    if (prompt != null) editor?.view.dom.setAttribute('aria-describedby', hintId)
+    else editor?.view.dom.removeAttribute('aria-describedby')
+  }, [readOnly, section.body])
   return (
     <section class="section" aria-labelledby={headingId}>
       <h2 id={headingId}>{section.heading}{section.locked && <span class="badge">locked</span>}</h2>
+      {prompt != null && <p id={hintId} class="hint">{prompt}</p>}
       <div ref={host} />
     </section>
   )

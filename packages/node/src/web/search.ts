@@ -1,13 +1,16 @@
 /**
  * Full-text search over the documents this node holds: titles, summaries, tags and section text,
- * with facets (kind, maturity, status, owner). The text of each document is kept per change
- * number, so only documents that changed since the last search are read again.
+ * with facets (kind, maturity, status, owner). Words are compared by their stems, so a query
+ * finds other forms of its words ("doctors" finds "doctor"). The plain text and stems of each
+ * document are kept per change number, so only documents that changed since the last search
+ * are read again.
  */
-import { readRecord } from '@commonplace/record'
+import { listSections, readRecord } from '@commonplace/record'
 import { accessOf } from '@commonplace/core'
 import type { DocId, DocumentInfo, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import { MAX_SEARCH_RESULTS } from './constants.ts'
 import { compareCodeUnits } from '../order.ts'
+import { matchesAll, plainText, queryStems, snippet, stemIndex } from './search-text.ts'
 
 /** One document in a search answer. */
 export interface SearchHit {
@@ -22,8 +25,10 @@ export interface SearchHit {
   reviewBy?: string
   updatedAt: string
   access: string
-  /** Text around the first match, when a query was given. */
+  /** Plain text around the first match, when a query was given. */
   snippet?: string
+  /** Where the query's words are in `snippet`: [start, end) pairs of code-unit offsets. */
+  marks?: Array<[number, number]>
 }
 
 export interface SearchQuery {
@@ -36,7 +41,14 @@ export interface SearchQuery {
   network?: string
 }
 
-interface Entry { changeSeq: number, text: string, lower: string, hit: Omit<SearchHit, 'snippet' | 'updatedAt' | 'access'> }
+interface Entry {
+  changeSeq: number
+  /** Title, summary, tags and sections as one line of plain text. */
+  text: string
+  /** Its stems (`stemIndex`). */
+  stems: string
+  hit: Omit<SearchHit, 'snippet' | 'marks' | 'updatedAt' | 'access'>
+}
 
 export interface SearchIndex {
   search(query: SearchQuery): SearchHit[]
@@ -48,13 +60,16 @@ export function searchIndex (store: DocumentStore, self: OrgId, membership?: Mem
   const entry = (info: DocumentInfo): Entry => {
     const cached = cache.get(info.id)
     if (cached != null && cached.changeSeq === info.changeSeq) return cached
-    const record = store.read(info.id, doc => readRecord(doc))
-    const { meta } = record
-    const text = [meta.title, meta.summary ?? '', meta.tags.join(' '), ...record.sections.map(s => `${s.heading}\n${s.markdown}`)].join('\n')
+    const { meta, sections } = store.read(info.id, doc => ({
+      meta: readRecord(doc).meta,
+      sections: listSections(doc).map(s => ({ heading: s.heading, text: plainText(s.body) }))
+    }))
+    const text = [meta.title, meta.summary ?? '', meta.tags.join(', '), ...sections.map(s => s.text === '' ? s.heading : `${s.heading}: ${s.text}`)]
+      .filter(part => part !== '').join(' · ').replace(/\s+/g, ' ')
     const fresh: Entry = {
       changeSeq: info.changeSeq,
       text,
-      lower: text.toLowerCase(),
+      stems: stemIndex(text),
       hit: {
         id: info.id, title: meta.title, owner: info.owner, kind: meta.kind, maturity: meta.maturity,
         status: meta.status, licence: meta.licence, tags: meta.tags, ...(meta.reviewBy != null ? { reviewBy: meta.reviewBy } : {})
@@ -66,7 +81,7 @@ export function searchIndex (store: DocumentStore, self: OrgId, membership?: Mem
 
   return {
     search (query) {
-      const words = (query.q ?? '').toLowerCase().split(/\s+/).filter(w => w.length > 0)
+      const stems = queryStems(query.q ?? '')
       const hits: SearchHit[] = []
       for (const info of store.list()) {
         const acl = store.access(info.id)
@@ -78,19 +93,14 @@ export function searchIndex (store: DocumentStore, self: OrgId, membership?: Mem
         if (query.status && e.hit.status !== query.status) continue
         if (query.owner && e.hit.owner !== query.owner) continue
         if (query.network && !acl!.grants.some(g => g.to === query.network && g.role !== 'none')) continue
-        if (!words.every(w => e.lower.includes(w))) continue
+        if (!matchesAll(e.stems, stems)) continue
         const hit: SearchHit = { ...e.hit, updatedAt: new Date(info.updatedAt).toISOString(), access }
-        if (words.length > 0) hit.snippet = snippet(e.text, e.lower.indexOf(words[0]))
+        const found = stems.length > 0 ? snippet(e.text, stems) : undefined
+        if (found != null) { hit.snippet = found.text; hit.marks = found.marks }
         hits.push(hit)
       }
       hits.sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
       return hits.slice(0, MAX_SEARCH_RESULTS)
     }
   }
-}
-
-function snippet (text: string, at: number): string {
-  const start = Math.max(0, at - 60)
-  const end = Math.min(text.length, at + 100)
-  return `${start > 0 ? '…' : ''}${text.slice(start, end).replace(/\s+/g, ' ').trim()}${end < text.length ? '…' : ''}`
 }

@@ -106,6 +106,25 @@ describe('static files', () => {
     expect((await get('/', {}, 'POST')).status).toBe(405)
   })
 
+  it('serves a folder named with a trailing slash, and nothing outside it', async () => {
+    const files = staticFiles(`${root}/`)
+    const served = await new Promise<{ status: number, body: string }>(resolve => {
+      const server = createServer((req, res) => { void files.serve(req.url ?? '/', 'GET', res, req.headers) })
+      server.listen(0, '127.0.0.1', () => {
+        const port = (server.address() as { port: number }).port
+        void fetch(`http://127.0.0.1:${port}/`).then(async r => {
+          const body = await r.text()
+          server.close()
+          resolve({ status: r.status, body })
+        })
+      })
+    })
+    expect(served.status).toBe(200)
+    expect(served.body).toContain('the app shell')
+    // a path that climbs out of the folder is answered with the page, not with the file
+    expect((await get('/%2e%2e/%2e%2e/etc/passwd')).body.toString()).toContain('the app shell')
+  })
+
   it('reads Accept-Encoding as browsers and proxies write it', () => {
     expect(chooseEncoding('gzip, deflate, br, zstd')).toBe('br')
     expect(chooseEncoding('BR;q=0.5, gzip;q=1')).toBe('br')
