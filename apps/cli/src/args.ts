@@ -24,7 +24,11 @@ export const OPTIONS = {
   uses: { type: 'string' },
   brief: { type: 'string' },
   relay: { type: 'boolean' },
-  'no-mdns': { type: 'boolean' }
+  'no-mdns': { type: 'boolean' },
+  maturity: { type: 'string' },
+  status: { type: 'string' },
+  owner: { type: 'string' },
+  read: { type: 'boolean' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -55,6 +59,10 @@ export interface CliOptions {
   brief?: string
   relay?: boolean
   'no-mdns'?: boolean
+  maturity?: string
+  status?: string
+  owner?: string
+  read?: boolean
 }
 
 export interface ParsedArgs {

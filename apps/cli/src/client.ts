@@ -1,6 +1,6 @@
 import { CommonplaceError, errorFromCode } from '@commonplace/core'
-import { REFUSALS } from './errors.ts'
-import type { LocalApi } from './node-api.ts'
+import { REFUSALS, SearchUnavailableError } from './errors.ts'
+import type { CliApi, SearchQuery } from './node-api.ts'
 
 export interface ApiClientInit {
   /** The node's local API, e.g. http://127.0.0.1:7420 */
@@ -20,8 +20,8 @@ interface RequestOptions {
   signal?: AbortSignal
 }
 
-/** A {@link LocalApi} that calls a node's HTTP API. */
-export function createApiClient (init: ApiClientInit): LocalApi {
+/** A {@link CliApi} that calls a node's HTTP API. */
+export function createApiClient (init: ApiClientInit): CliApi {
   const base = init.url.replace(/\/+$/, '')
   const doFetch = init.fetch ?? globalThis.fetch
   const timeoutMs = init.timeoutMs ?? 15_000
@@ -89,8 +89,23 @@ export function createApiClient (init: ApiClientInit): LocalApi {
     acceptContact: async (org, options) => request('POST', `/api/contacts/${encodeURIComponent(org)}/accept`, { timeoutMs: dialTimeoutMs, signal: options?.signal }),
     removeContact: async (org) => request('DELETE', `/api/contacts/${encodeURIComponent(org)}`),
     notices: async () => request('GET', '/api/notices'),
-    readNotices: async (ids) => request('POST', '/api/notices/read', { body: ids == null ? {} : { ids } })
+    readNotices: async (ids) => request('POST', '/api/notices/read', { body: ids == null ? {} : { ids } }),
+
+    search: async (query) => {
+      try {
+        return await request('GET', `/api/search?${searchParams(query)}`)
+      } catch (err) {
+        // the route itself is missing: search never answers ERR_NOT_FOUND
+        if ((err as { code?: unknown })?.code === 'ERR_NOT_FOUND') throw new SearchUnavailableError(base, { cause: err })
+        throw err
+      }
+    }
   }
+}
+
+function searchParams (query: SearchQuery): string {
+  const entries = Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')
+  return new URLSearchParams(entries).toString()
 }
 
 async function errorFromResponse (res: Response): Promise<CommonplaceError> {

@@ -1,6 +1,6 @@
 import type { CliOptions, OptionName } from './args.ts'
 import type { Output, TextSink } from './output.ts'
-import type { LocalApi, NodeModule } from './node-api.ts'
+import type { CliApi, NodeModule } from './node-api.ts'
 
 /** Where the CLI reads and writes: the process, or buffers in tests. */
 export interface CliIo {
@@ -33,7 +33,7 @@ export interface CommandContext {
   deps: CliDeps
   commands: readonly CommandSpec[]
   /** A client for the node running on `dataDir` (reads node.json and api-token). */
-  client(): Promise<LocalApi>
+  client(): Promise<CliApi>
 }
 
 export interface CommandSpec {

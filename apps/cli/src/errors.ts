@@ -34,6 +34,16 @@ export class NodeNotRunningError extends CommonplaceError {
   }
 }
 
+/** The node runs without its web part, which serves search (`GET /api/search`). */
+export class SearchUnavailableError extends CommonplaceError {
+  static override readonly code = 'ERR_SEARCH_UNAVAILABLE'
+
+  constructor (url: string, options?: ErrorOptions) {
+    super(`The node at ${url} runs without its web app, which serves search: start it with the web app on (as 'commonplace start' does)`, 'ERR_SEARCH_UNAVAILABLE', options)
+    this.name = 'SearchUnavailableError'
+  }
+}
+
 /** Quote a word for a POSIX shell when it needs it. */
 export function shellQuote (word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`

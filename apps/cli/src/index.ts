@@ -19,17 +19,17 @@ import { EXIT, NodeNotRunningError, UsageError } from './errors.ts'
 import { createOutput } from './output.ts'
 import type { CliOptions } from './args.ts'
 import type { CliDeps, CliIo, CommandContext } from './command.ts'
-import type { LocalApi } from './node-api.ts'
+import type { CliApi } from './node-api.ts'
 
 export type { CliDeps, CliIo, CommandContext, CommandSpec } from './command.ts'
-export type { NodeModule, RunningNode, InitNodeOptions, InitNodeResult, CreateNodeOptions } from './node-api.ts'
+export type { CliApi, NodeModule, RunningNode, InitNodeOptions, InitNodeResult, CreateNodeOptions } from './node-api.ts'
 export type { ApiClientInit } from './client.ts'
 export { createApiClient } from './client.ts'
 export { readConnection } from './connection.ts'
 export { readEventStream } from './event-stream.ts'
 export type { StreamEvent, EventStreamInit } from './event-stream.ts'
 export type { Connection, NodeInfo } from './connection.ts'
-export { EXIT, NodeNotRunningError, UsageError } from './errors.ts'
+export { EXIT, NodeNotRunningError, SearchUnavailableError, UsageError } from './errors.ts'
 
 /** Run one command line (without the program name); resolves to the exit code. */
 export async function runCli (argv: string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
@@ -54,7 +54,7 @@ export async function runCli (argv: string[], io: CliIo, deps: CliDeps = {}): Pr
 }
 
 function createContext (init: Omit<CommandContext, 'client' | 'commands'>): CommandContext {
-  let client: LocalApi | undefined
+  let client: CliApi | undefined
   return {
     ...init,
     commands: COMMANDS,

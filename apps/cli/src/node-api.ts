@@ -3,13 +3,23 @@
  * itself (libp2p, storage…) is loaded on demand by `init` and `start`, so client commands
  * start fast.
  */
-import type { LocalApi } from '@commonplace/node'
+import type { LocalApi, SearchHit, SearchQuery } from '@commonplace/node'
 
 export type {
-  CreateDocRequest, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
+  CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
   CreateNetworkRequest, InvitationView, InviteRequest, JoinRequestView, JoinResult, MemberView, NetworkRole,
-  NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest
+  NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest,
+  OutstandingInvitation, SearchHit, SearchQuery
 } from '@commonplace/node'
+
+/**
+ * What the CLI calls on a running node: the local API, and the search that the node's web part
+ * adds to it (`GET /api/search`, behind the same token check).
+ */
+export interface CliApi extends LocalApi {
+  /** Refused with ERR_SEARCH_UNAVAILABLE when the node runs without its web part. */
+  search(query: SearchQuery): Promise<SearchHit[]>
+}
 
 export interface InitNodeOptions {
   dataDir: string

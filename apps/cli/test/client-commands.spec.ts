@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CommonplaceError, ConnectionFailedError, NotFoundError, ReadOnlyError } from '@commonplace/core'
-import { DOC, OTHER, markdown, peer, run, startFakeNode, status, summary, view } from './helpers.ts'
+import { DOC, NET, ORG, OTHER, markdown, peer, run, startFakeNode, status, summary, view } from './helpers.ts'
 import type { FakeNode, RunResult } from './helpers.ts'
 
 describe('client commands', () => {
@@ -97,15 +97,17 @@ describe('client commands', () => {
     })
   })
 
-  it('doc list prints id, title, owner, kind and updated', async () => {
+  it('doc list prints id, title, owner (by name when the node knows it), kind and updated', async () => {
     const result = await cli('doc', 'list')
     const lines = result.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^ID\s+TITLE\s+OWNER\s+KIND\s+UPDATED$/)
-    expect(lines[1]).toMatch(new RegExp(`^${DOC}\\s+Handwashing\\s+${status.orgId}\\s+practice\\s+2025-01-02T03:04:05.000Z$`))
+    expect(lines[1]).toMatch(new RegExp(`^${DOC}\\s+Handwashing\\s+Riverside\\s+practice\\s+2025-01-02T03:04:05.000Z$`))
     expect(lines[2]).toContain('A very long title that will certainly b…')
+    expect(lines[2]).toContain(`  ${OTHER}  policy`)
     expect(lines).toHaveLength(3)
     const json = await cli('doc', 'list', '--json')
     expect(json.json).toHaveLength(2)
+    expect(json.json[0]).toMatchObject({ owner: status.orgId, ownerName: 'Riverside' })
     node.api.listDocs = async () => []
     expect((await cli('doc', 'list')).stdout).toBe('No documents.\n')
   })
@@ -121,6 +123,34 @@ describe('client commands', () => {
       expect(JSON.parse((await cli('doc', 'show', DOC, '--format', 'json')).stdout)).toEqual(view)
       expect((await cli('doc', 'show', DOC, '--json')).json).toEqual(view)
       expect(node.api.calls.map(c => c.method)).toEqual(['getDoc', 'getDoc'])
+    })
+
+    it('prints owner and grants by name with --format info, ids beside them', async () => {
+      node.api.getDoc = async () => ({
+        ...view,
+        grants: [
+          { ...view.grants[0], name: 'Hillview Medical Practice', delivery: { state: 'unreachable', since: '2025-01-03T03:04:05.000Z' } },
+          { to: NET, name: 'Tampere Workplace Learning Network', role: 'read', issuer: ORG, issuedAt: '2025-01-02T03:04:05.000Z' }
+        ]
+      })
+      const result = await cli('doc', 'show', DOC, '--format', 'info')
+      expect(result.code).toBe(0)
+      expect(result.stdout).toBe([
+        'Handwashing',
+        `Id: ${DOC}`,
+        `Owner: Riverside (${ORG})`,
+        'Kind: practice',
+        'Our access: ours',
+        'Updated: 2025-01-02T03:04:05.000Z',
+        'Shared with:',
+        `  Hillview Medical Practice (${OTHER}): edit, its node cannot be reached since 2025-01-03T03:04:05.000Z; the document goes as soon as it can`,
+        `  Tampere Workplace Learning Network (${NET}): read`,
+        ''
+      ].join('\n'))
+      expect((await cli('doc', 'show', DOC, '--format', 'info', '--json')).json).toMatchObject({ id: DOC, owner: ORG, ownerName: 'Riverside' })
+      const refused = await cli('doc', 'show', DOC, '--format', 'html')
+      expect(refused.code).toBe(64)
+      expect(refused.stderr).toBe('commonplace: --format must be markdown, json or info, not "html" (see \'commonplace help doc show\')\n')
     })
 
     it('wraps Markdown in { id, markdown } with --json --format markdown', async () => {

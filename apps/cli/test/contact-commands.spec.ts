@@ -49,6 +49,30 @@ describe('card, contact and notices commands', () => {
     expect((await cli('notices', '--json')).json).toEqual(notices)
   })
 
+  it('notices --read lists the notices as they were, then marks exactly those read', async () => {
+    const result = await cli('notices', '--read')
+    expect(result.stdout).toBe('* 2025-01-03T03:04:05.000Z  Hillview shared "Handwashing" with you\n')
+    expect(node.api.calls).toEqual([{ method: 'notices', args: [] }, { method: 'readNotices', args: [[notices[0].id]] }])
+    node.api.notices = async () => notices.map(n => ({ ...n, read: true }))
+    node.api.calls.length = 0
+    expect((await cli('notices', '--read', '--json')).json).toEqual([{ ...notices[0], read: true }])
+    expect(node.api.calls).toEqual([])
+  })
+
+  it('notices read marks every notice read, or those named; an unknown id changes nothing', async () => {
+    expect((await cli('notices', 'read')).stdout).toBe('Marked one notice read\n')
+    expect(node.api.calls).toEqual([{ method: 'readNotices', args: [] }])
+    node.api.calls.length = 0
+    const named = await cli('notices', 'read', notices[0].id, '--json')
+    expect(named.json).toEqual([{ ...notices[0], read: true }])
+    expect(node.api.calls).toEqual([{ method: 'notices', args: [] }, { method: 'readNotices', args: [[notices[0].id]] }])
+    node.api.calls.length = 0
+    const refused = await cli('notices', 'read', 'nope', '--json')
+    expect(refused.code).toBe(1)
+    expect(refused.json).toEqual({ error: { code: 'ERR_NOT_FOUND', message: 'No notice "nope" here (see \'commonplace notices --json\' for the ids)' } })
+    expect(node.api.calls).toEqual([{ method: 'notices', args: [] }])
+  })
+
   it('share --with takes a name and prints the name the node resolved', async () => {
     node.api.share = async (...args) => {
       node.api.calls.push({ method: 'share', args })

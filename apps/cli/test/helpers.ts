@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../src/index.ts'
 import type { CliDeps, CliIo } from '../src/index.ts'
-import type { CardView, ContactView, DocSummary, DocView, IntroductionView, InvitationView, NoticeView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, PeerInfo, TopicView } from '../src/node-api.ts'
+import type { CardView, ContactView, DocSummary, DocView, IntroductionView, InvitationView, NoticeView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, OutstandingInvitation, PeerInfo, SearchHit, TopicView } from '../src/node-api.ts'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
 type NodeEventSource = import('@commonplace/node').NodeEventSource
+type HttpWebHook = NonNullable<import('@commonplace/node').HttpApiInit['web']>
 
 /**
  * Only the HTTP layer of the node package, not its index (which loads libp2p and storage). A
@@ -19,7 +20,7 @@ export const ORG = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN' as Org
 export const OTHER = '12D3KooWJWoaqZhDaoEFshF7Rh1bpY9ohihFhzcW6d69Lr2NASuq' as OrgId
 export const DOC = 'abcdefghijklmnopqrstuvwxyz' as DocId
 
-export const summary: DocSummary = { id: DOC, title: 'Handwashing', owner: ORG, kind: 'practice', updatedAt: '2025-01-02T03:04:05.000Z', access: 'owner' }
+export const summary: DocSummary = { id: DOC, title: 'Handwashing', owner: ORG, ownerName: 'Riverside', kind: 'practice', updatedAt: '2025-01-02T03:04:05.000Z', access: 'owner' }
 export const view: DocView = {
   ...summary,
   meta: {},
@@ -66,11 +67,19 @@ export const introduction: IntroductionView = { orgId: OTHER, name: 'Hillview', 
 export const notices: NoticeView[] = [
   { id: '0001735873445000/abc', kind: 'shared', at: '2025-01-03T03:04:05.000Z', org: OTHER, orgName: 'Hillview', doc: DOC, docTitle: 'Handwashing', text: 'Hillview shared "Handwashing" with you', read: false }
 ]
+export const outstanding: OutstandingInvitation[] = [
+  { id: 'inv1', role: 'member', issuer: ORG, issuedAt: '2025-01-02T03:04:05.000Z', expiresAt: '2025-01-09T03:04:05.000Z', uses: 3, used: 1 }
+]
+export const hits: SearchHit[] = [
+  { id: DOC, title: 'Handwashing', owner: ORG, kind: 'practice', maturity: 'agreed', status: 'approved', licence: 'CC-BY-4.0', tags: [], updatedAt: '2025-01-02T03:04:05.000Z', access: 'owner', snippet: 'Why: It stops infections the doctor sees…', marks: [[34, 40]] },
+  { id: 'bbbbbbbbbbbbbbbbbbbbbbbbbb' as DocId, title: 'Night shifts', owner: OTHER, kind: 'checklist', maturity: 'draft', status: 'draft', licence: 'network-only', tags: [], updatedAt: '2025-01-01T03:04:05.000Z', access: 'read' }
+]
 export const markdown = '---\nid: abcdefghijklmnopqrstuvwxyz\n---\n# Handwashing\n\n## Why\n\nIt stops infections.\n'
 
 export interface Call { method: string, args: unknown[] }
 
-export type FakeApi = LocalApi & { calls: Call[], failWith?: unknown }
+/** The node's local API, and the search its web part adds (`search`, served only when the fake node has it). */
+export type FakeApi = LocalApi & { calls: Call[], failWith?: unknown, search: (query: Record<string, string>) => Promise<SearchHit[]> }
 
 /** A LocalApi that records calls and answers canned values, or throws `failWith`. */
 export function fakeApi (): FakeApi {
@@ -84,7 +93,7 @@ export function fakeApi (): FakeApi {
     status: answer('status', status),
     connect: answer('connect', peer),
     peers: answer('peers', [peer]),
-    listDocs: answer('listDocs', [summary, { ...summary, id: 'bbbbbbbbbbbbbbbbbbbbbbbbbb' as DocId, title: 'A very long title that will certainly be cut short in the table', owner: OTHER, kind: 'policy', access: 'read' as const }]),
+    listDocs: answer('listDocs', [summary, { ...summary, id: 'bbbbbbbbbbbbbbbbbbbbbbbbbb' as DocId, title: 'A very long title that will certainly be cut short in the table', owner: OTHER, ownerName: undefined, kind: 'policy', access: 'read' as const }]),
     createDoc: answer('createDoc', summary),
     getDoc: answer('getDoc', view),
     exportMarkdown: answer('exportMarkdown', markdown),
@@ -94,7 +103,7 @@ export function fakeApi (): FakeApi {
     createNetwork: answer('createNetwork', network),
     listNetworks: answer('listNetworks', [network]),
     invite: answer('invite', invitation),
-    invitations: answer('invitations', []),
+    invitations: answer('invitations', outstanding),
     join: answer('join', { network: { ...network, role: 'member' as const }, status: 'joined' as const }),
     members: answer('members', members),
     requests: answer('requests', [joinRequest]),
@@ -111,7 +120,8 @@ export function fakeApi (): FakeApi {
     acceptContact: answer('acceptContact', contacts[0]),
     removeContact: answer('removeContact', contacts.slice(1)),
     notices: answer('notices', notices),
-    readNotices: answer('readNotices', notices.map(n => ({ ...n, read: true })))
+    readNotices: answer('readNotices', notices.map(n => ({ ...n, read: true }))),
+    search: answer('search', hits)
   })
 }
 
@@ -125,11 +135,15 @@ export interface FakeNode {
   cleanup(): Promise<void>
 }
 
-/** A data folder with node.json and api-token, pointing at a real HTTP API over a fake LocalApi. */
-export async function startFakeNode (events?: NodeEventSource): Promise<FakeNode> {
+/**
+ * A data folder with node.json and api-token, pointing at a real HTTP API over a fake LocalApi;
+ * with a web part that serves `GET /api/search` from `api.search` unless `web` is false.
+ */
+export async function startFakeNode (events?: NodeEventSource, options: { web?: boolean } = {}): Promise<FakeNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'commonplace-cli-'))
   const api = fakeApi()
-  const server = createHttpApi({ api, token: TOKEN, port: 0, ...(events == null ? {} : { events }) })
+  const web = options.web === false ? undefined : searchOnlyWeb(api)
+  const server = createHttpApi({ api, token: TOKEN, port: 0, ...(events == null ? {} : { events }), ...(web == null ? {} : { web }) })
   const { url } = await server.start()
   await writeFile(join(dataDir, 'node.json'), JSON.stringify({ orgId: ORG, name: 'Riverside', listen: status.listenAddresses, api: url, pid: process.pid }))
   await writeFile(join(dataDir, 'api-token'), TOKEN + '\n', { mode: 0o600 })
@@ -142,6 +156,16 @@ export async function startFakeNode (events?: NodeEventSource): Promise<FakeNode
       await server.stop()
       await rm(dataDir, { recursive: true, force: true })
     }
+  }
+}
+
+/** The web part reduced to its search route (the page's files and sessions are not the CLI's). */
+function searchOnlyWeb (api: FakeApi): HttpWebHook {
+  return {
+    serve: async () => false,
+    hasSession: () => false,
+    upgrade: (_req, socket) => { socket.destroy() },
+    routes: [{ method: 'GET', path: '/api/search', handle: async ({ query }) => await api.search(Object.fromEntries(query)) }]
   }
 }
 

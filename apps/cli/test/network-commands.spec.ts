@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { CommonplaceError, ForbiddenError } from '@commonplace/core'
 import { createApiClient } from '../src/client.ts'
-import { DOC, NET, ORG, OTHER, TOPIC, invitation, joinRequest, members, network, run, startFakeNode, topic, view } from './helpers.ts'
+import { DOC, NET, ORG, OTHER, TOPIC, invitation, joinRequest, members, network, outstanding, run, startFakeNode, topic, view } from './helpers.ts'
 import type { FakeNode, RunResult } from './helpers.ts'
 
 describe('network and topic commands', () => {
@@ -30,6 +30,29 @@ describe('network and topic commands', () => {
     expect(json.json).toEqual(invitation)
     expect(json.stderr).toBe('')
     expect(node.api.calls[1]).toEqual({ method: 'invite', args: [NET, {}] })
+  })
+
+  it('network invitations lists the outstanding codes with uses, expiry and maker by name', async () => {
+    const result = await cli('network', 'invitations', NET)
+    expect(result.code).toBe(0)
+    const lines = result.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^ID\s+ROLE\s+USED\s+VALID UNTIL\s+MADE BY$/)
+    expect(lines[1]).toMatch(/^inv1\s+member\s+1 of 3\s+2025-01-09T03:04:05.000Z\s+Riverside$/)
+    expect(node.api.calls).toEqual([{ method: 'invitations', args: [NET] }, { method: 'members', args: [NET] }])
+    expect((await cli('network', 'invitations', NET, '--json')).json).toEqual(outstanding)
+    node.api.invitations = async () => []
+    expect((await cli('network', 'invitations', NET)).stdout).toBe("No invitation codes are outstanding. Make one with 'commonplace network invite NETID'.\n")
+  })
+
+  it('network invitations refuses a member that is not a facilitator, with the node\'s sentence', async () => {
+    node.api.failWith = new ForbiddenError('Only a facilitator of Tampere Workplace Learning Network can do this')
+    const human = await cli('network', 'invitations', NET)
+    expect(human.code).toBe(1)
+    expect(human.stdout).toBe('')
+    expect(human.stderr).toBe('commonplace: Only a facilitator of Tampere Workplace Learning Network can do this\n')
+    const json = await cli('network', 'invitations', NET, '--json')
+    expect(json.code).toBe(1)
+    expect(json.json).toEqual({ error: { code: 'ERR_FORBIDDEN', message: 'Only a facilitator of Tampere Workplace Learning Network can do this' } })
   })
 
   it('network join sends the code without surrounding blanks and names the network', async () => {
@@ -151,6 +174,7 @@ describe('the API client for networks', () => {
     await client.listNetworks()
     await client.join('code')
     await client.invite('net_a/b', { uses: 2 })
+    await client.invitations('net_a')
     await client.members('net_a')
     await client.requests('net_a')
     await client.accept('net_a', OTHER)
@@ -164,6 +188,7 @@ describe('the API client for networks', () => {
       'GET /api/networks',
       'POST /api/networks/join {"code":"code"}',
       'POST /api/networks/net_a%2Fb/invitations {"uses":2}',
+      'GET /api/networks/net_a/invitations',
       'GET /api/networks/net_a/members',
       'GET /api/networks/net_a/requests',
       `POST /api/networks/net_a/requests/${OTHER}/accept`,

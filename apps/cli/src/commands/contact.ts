@@ -1,3 +1,4 @@
+import { NotFoundError } from '@commonplace/core'
 import { table } from '../output.ts'
 import type { CommandSpec } from '../command.ts'
 import type { CardView, ContactView, NoticeView } from '../node-api.ts'
@@ -83,18 +84,47 @@ export const contactRemoveCommand: CommandSpec = {
 export const noticesCommand: CommandSpec = {
   name: 'notices',
   args: [],
-  options: [],
-  usage: 'notices',
+  options: ['read'],
+  usage: 'notices [--read]',
   summary: 'List what happened: documents shared with this organisation, introductions, acceptances',
-  examples: ['commonplace notices', 'commonplace notices --json'],
-  async run ({ client, out }) {
-    const notices = await (await client()).notices()
+  details: [
+    '--read   then mark the notices listed read (as the web app does once they are seen)',
+    'A * marks the unread ones. Their ids are in the --json output.'
+  ],
+  examples: ['commonplace notices', 'commonplace notices --read', 'commonplace notices --json'],
+  async run ({ client, out, options }) {
+    const api = await client()
+    const notices = await api.notices()
+    // exactly those listed: a notice that arrives meanwhile stays unread
+    if (options.read === true && notices.some(n => !n.read)) await api.readNotices(notices.map(n => n.id))
     out.result(notices, () => notices.length === 0 ? 'No notices.\n' : notices.map(formatNotice).join('\n') + '\n')
   }
 }
 
+export const noticesReadCommand: CommandSpec = {
+  name: 'notices read',
+  args: [],
+  restArgs: 'ID',
+  options: [],
+  usage: 'notices read [ID ...]',
+  summary: 'Mark notices read: those with the ids given (notices --json), or every one',
+  examples: ['commonplace notices read', 'commonplace notices read 0001735873445000/abc'],
+  async run ({ client, out, args }) {
+    const api = await client()
+    if (args.length > 0) {
+      // refused before anything is marked, so that a mistyped id changes nothing
+      const known = new Set((await api.notices()).map(n => n.id))
+      const unknown = args.find(id => !known.has(id))
+      if (unknown != null) throw new NotFoundError(`No notice ${JSON.stringify(unknown)} here (see 'commonplace notices --json' for the ids)`)
+    }
+    const notices = await api.readNotices(args.length > 0 ? args : undefined)
+    const count = args.length > 0 ? args.length : notices.length
+    out.result(notices, count === 0 ? 'No notices.' : `Marked ${count === 1 ? 'one notice' : `${count} notices`} read`)
+  }
+}
+
 export const CONTACT_COMMANDS: readonly CommandSpec[] = [
-  cardCommand, contactAddCommand, contactListCommand, contactAcceptCommand, contactRemoveCommand, noticesCommand
+  cardCommand, contactAddCommand, contactListCommand, contactAcceptCommand, contactRemoveCommand, noticesCommand, noticesReadCommand
 ]
 
 const STATUS: Record<ContactView['status'], string> = {

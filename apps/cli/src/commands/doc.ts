@@ -5,7 +5,7 @@ import { parseSectionPair } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { table, truncate } from '../output.ts'
 import type { CommandSpec } from '../command.ts'
-import type { CreateDocRequest, DocSummary, EditDocRequest } from '../node-api.ts'
+import type { CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest } from '../node-api.ts'
 
 export const docCreateCommand: CommandSpec = {
   name: 'doc create',
@@ -43,7 +43,7 @@ export const docListCommand: CommandSpec = {
   args: [],
   options: [],
   usage: 'doc list',
-  summary: 'List the documents this node holds',
+  summary: 'List the documents this node holds, with their owners by name',
   examples: ['commonplace doc list', 'commonplace doc list --json'],
   async run ({ client, out }) {
     const docs = await (await client()).listDocs()
@@ -55,23 +55,24 @@ export const docShowCommand: CommandSpec = {
   name: 'doc show',
   args: ['ID'],
   options: ['format'],
-  usage: 'doc show ID [--format markdown|json]',
+  usage: 'doc show ID [--format markdown|json|info]',
   summary: 'Print a document (Markdown by default)',
   details: [
     '--format markdown   the document as Markdown with its metadata block (default)',
-    '--format json       the document with its sections and grants',
+    '--format json       the document with its sections and grants (names next to ids)',
+    '--format info       who owns it, what it is, and whom it is shared with, by name',
     'With --json the document is printed as JSON; with --json --format markdown as { id, markdown }.'
   ],
-  examples: ['commonplace doc show 3xkq…', 'commonplace doc show 3xkq… --format json'],
+  examples: ['commonplace doc show 3xkq…', 'commonplace doc show 3xkq… --format info', 'commonplace doc show 3xkq… --format json'],
   async run ({ client, out, options, args: [id] }) {
     const format = options.format ?? (out.json ? 'json' : 'markdown')
-    if (format !== 'markdown' && format !== 'json') {
-      throw new UsageError(`--format must be markdown or json, not ${JSON.stringify(format)}`, 'doc show')
+    if (format !== 'markdown' && format !== 'json' && format !== 'info') {
+      throw new UsageError(`--format must be markdown, json or info, not ${JSON.stringify(format)}`, 'doc show')
     }
     const api = await client()
-    if (format === 'json') {
+    if (format !== 'markdown') {
       const doc = await api.getDoc(id)
-      out.result(doc, () => JSON.stringify(doc, null, 2))
+      out.result(doc, () => format === 'info' ? formatInfo(doc) : JSON.stringify(doc, null, 2))
     } else {
       const markdown = await api.exportMarkdown(id)
       out.result({ id, markdown }, markdown)
@@ -119,7 +120,39 @@ function editRequest (options: { title?: string, 'append-section'?: string[], ap
 }
 
 function formatDocs (docs: DocSummary[]): string {
-  return table(['ID', 'TITLE', 'OWNER', 'KIND', 'UPDATED'], docs.map(d => [d.id, truncate(d.title, 40), d.owner, d.kind, d.updatedAt]))
+  return table(['ID', 'TITLE', 'OWNER', 'KIND', 'UPDATED'], docs.map(d => [d.id, truncate(d.title, 40), d.ownerName ?? d.owner, d.kind, d.updatedAt]))
+}
+
+/** A name with its id, or the id alone when the node knows no name. */
+function named (id: string, name: string | undefined): string {
+  return name == null ? id : `${name} (${id})`
+}
+
+/** How the document is getting to an organisation, as the owner's node tells it. */
+function delivery (d: DeliveryView | undefined): string {
+  const since = d?.since == null ? '' : ` since ${d.since}`
+  switch (d?.state) {
+    case 'delivered': return ', delivered'
+    case 'connecting': return ', connecting to its node'
+    case 'unreachable': return `, its node cannot be reached${since}; the document goes as soon as it can`
+    case 'no-address': return ', this node knows no address for it'
+    default: return ''
+  }
+}
+
+const ACCESS: Record<string, string> = { owner: 'ours', edit: 'we may edit', read: 'read only' }
+
+function formatInfo (doc: DocView): string {
+  const grants = doc.grants.map(g => `  ${named(g.to, g.name)}: ${g.role}${delivery(g.delivery)}`)
+  return [
+    doc.title,
+    `Id: ${doc.id}`,
+    `Owner: ${named(doc.owner, doc.ownerName)}`,
+    `Kind: ${doc.kind}`,
+    `Our access: ${ACCESS[doc.access] ?? doc.access}`,
+    `Updated: ${doc.updatedAt}`,
+    ...(grants.length === 0 ? ['Shared with nobody'] : ['Shared with:', ...grants])
+  ].join('\n') + '\n'
 }
 
 async function readMarkdown (path: string): Promise<string> {

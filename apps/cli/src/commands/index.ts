@@ -5,6 +5,7 @@ import { helpCommand } from './help.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
 import { NETWORK_COMMANDS } from './networks.ts'
 import { initCommand, startCommand } from './node.ts'
+import { searchCommand } from './search.ts'
 import { shareCommand, unshareCommand } from './share.ts'
 import { TOPIC_COMMANDS } from './topic.ts'
 import { watchCommand } from './watch.ts'
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   docListCommand,
   docShowCommand,
   docEditCommand,
+  searchCommand,
   shareCommand,
   unshareCommand,
   ...NETWORK_COMMANDS,

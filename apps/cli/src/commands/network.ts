@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.ts'
 import { table } from '../output.ts'
 import type { CommandSpec } from '../command.ts'
 import type { NodeStatus, PeerInfo } from '../node-api.ts'
@@ -23,6 +24,7 @@ export const connectCommand: CommandSpec = {
   summary: "Connect to another organisation's node",
   examples: ['commonplace connect /ip4/192.0.2.10/tcp/7421/p2p/12D3KooW…'],
   async run ({ client, out, args }) {
+    await checkMultiaddr(args[0])
     const peer = await (await client()).connect(args[0])
     out.result(peer, `Connected to ${describePeer(peer)}`)
   }
@@ -40,6 +42,22 @@ export const peersCommand: CommandSpec = {
     out.result(peers, () => peers.length === 0
       ? 'No connected peers.'
       : table(['ORGANISATION', 'NAME', 'ADDRESSES'], peers.map(p => [p.orgId, p.name ?? '', p.addresses.join(' ')])))
+  }
+}
+
+/**
+ * A usage error, before any node is asked, unless `address` parses as a multiaddr (and the peer
+ * id it names, if any, as a peer id). The parsers load only here: other commands start without them.
+ */
+async function checkMultiaddr (address: string): Promise<void> {
+  const [{ multiaddr }, { peerIdFromString }] = await Promise.all([import('@multiformats/multiaddr'), import('@libp2p/peer-id')])
+  try {
+    const components = multiaddr(address).getComponents()
+    if (components.length === 0) throw new Error('it names no protocol')
+    for (const { name, value } of components) if (name === 'p2p' && value != null) peerIdFromString(value)
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err)
+    throw new UsageError(`Not a multiaddr: ${JSON.stringify(address)} (${reason}); expected e.g. /ip4/192.0.2.10/tcp/7421/p2p/12D3KooW…`, 'connect')
   }
 }
 

@@ -2,7 +2,7 @@
 import { parseChoice, parseDuration, parsePositiveInteger } from '../args.ts'
 import { table, truncate } from '../output.ts'
 import type { CommandSpec } from '../command.ts'
-import type { InviteRequest, JoinRequestView, MemberView, NetworkRole, NetworkSummary, NetworkVisibility } from '../node-api.ts'
+import type { InviteRequest, JoinRequestView, MemberView, NetworkRole, NetworkSummary, NetworkVisibility, OutstandingInvitation } from '../node-api.ts'
 
 const VISIBILITIES: readonly NetworkVisibility[] = ['invite', 'approval']
 const NETWORK_ROLES: readonly NetworkRole[] = ['member', 'facilitator']
@@ -52,6 +52,26 @@ function inviteRequest (options: { role?: string, expires?: string, uses?: strin
   if (options.expires != null) request.expires = parseDuration(options.expires, '--expires', 'network invite')
   if (options.uses != null) request.uses = parsePositiveInteger(options.uses, '--uses', 'network invite')
   return request
+}
+
+export const networkInvitationsCommand: CommandSpec = {
+  name: 'network invitations',
+  args: ['NETID'],
+  options: [],
+  usage: 'network invitations NETID',
+  summary: 'List the invitation codes of a network still valid and not used up (facilitators)',
+  details: [
+    'Each with its id, role, uses, expiry and who made it. The node keeps no code itself:',
+    "a code is printed once, by 'network invite'."
+  ],
+  examples: ['commonplace network invitations net_…', 'commonplace network invitations net_… --json'],
+  async run ({ client, out, args: [network] }) {
+    const api = await client()
+    const invitations = await api.invitations(network)
+    // the issuers are facilitators, so the members list names them
+    const names = invitations.length === 0 ? new Map<string, string>() : new Map((await api.members(network)).map(m => [m.orgId as string, m.name]))
+    out.result(invitations, () => formatInvitations(invitations, names))
+  }
 }
 
 export const networkJoinCommand: CommandSpec = {
@@ -156,12 +176,18 @@ export const networkLeaveCommand: CommandSpec = {
 }
 
 export const NETWORK_COMMANDS: readonly CommandSpec[] = [
-  networkCreateCommand, networkInviteCommand, networkJoinCommand, networkListCommand, networkMembersCommand,
+  networkCreateCommand, networkInviteCommand, networkInvitationsCommand, networkJoinCommand, networkListCommand, networkMembersCommand,
   networkRequestsCommand, networkAcceptCommand, networkRemoveCommand, networkLeaveCommand
 ]
 
 function describeNetwork (network: NetworkSummary): string {
   return `${network.name} (${network.id})`
+}
+
+function formatInvitations (invitations: OutstandingInvitation[], names: Map<string, string>): string {
+  if (invitations.length === 0) return "No invitation codes are outstanding. Make one with 'commonplace network invite NETID'."
+  return table(['ID', 'ROLE', 'USED', 'VALID UNTIL', 'MADE BY'],
+    invitations.map(i => [i.id, i.role, `${i.used} of ${i.uses}`, i.expiresAt, names.get(i.issuer) ?? i.issuer]))
 }
 
 function formatMembers (members: MemberView[]): string {
