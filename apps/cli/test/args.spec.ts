@@ -110,6 +110,8 @@ describe('usage errors', () => {
     [['topic', 'create', 'net_n'], /'topic create' needs --title T/],
     [['topic', 'attach', 'net_n', 'topic'], /'topic attach' needs DOCID/],
     [['start', '--http', 'nonsense'], /--http expects HOST:PORT/],
+    [['connect', '192.0.2.10:7421'], /^commonplace: Not a multiaddr: "192\.0\.2\.10:7421" \(.*\); expected e\.g\. \/ip4\//],
+    [['connect', '/ip4/192.0.2.10/tcp/7421/p2p/12D3KooWnot'], /Not a multiaddr: .*p2p/],
     [['help', 'frobnicate'], /Unknown command 'frobnicate'/]
   ]
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { InvalidInputError, MAX_SHORT_TEXT, StorageCorruptError } from '@commonplace/core'
+import { InvalidInputError, MAX_SHORT_TEXT, StorageCorruptError, StorageFullError } from '@commonplace/core'
 import type { OrgId } from '@commonplace/core'
 import type { PrivateKey } from '@libp2p/interface'
 import { FILES } from './constants.ts'
@@ -16,7 +16,7 @@ export interface Identity {
 
 /** Create the data folder if it is missing; it holds a private key, so it is made owner-only (0700). */
 export async function ensureDataFolder (dataDir: string): Promise<void> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  await mkdir(dataDir, { recursive: true, mode: 0o700 }).catch(fullDisk(dataDir))
   if (((await stat(dataDir)).mode & 0o077) !== 0) await chmod(dataDir, 0o700)
 }
 
@@ -39,7 +39,7 @@ export async function loadIdentity (dataDir: string, name?: string): Promise<Ide
     if (((await stat(keyPath)).mode & 0o077) !== 0) await chmod(keyPath, 0o600)
   } else {
     key = await generateKeyPair('Ed25519')
-    await writeFile(keyPath, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' })
+    await writeFile(keyPath, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' }).catch(fullDisk(keyPath))
     created = true
   }
   const orgId = peerIdFromPrivateKey(key).toString() as OrgId
@@ -60,7 +60,7 @@ export async function loadIntroSecret (dataDir: string): Promise<Uint8Array> {
     return existing
   }
   const secret = new Uint8Array(randomBytes(32))
-  await writeFile(path, secret, { mode: 0o600, flag: 'wx' })
+  await writeFile(path, secret, { mode: 0o600, flag: 'wx' }).catch(fullDisk(path))
   return secret
 }
 
@@ -68,14 +68,15 @@ export async function loadIntroSecret (dataDir: string): Promise<Uint8Array> {
 export async function saveName (dataDir: string, name: string): Promise<string> {
   const config = await readConfig(dataDir)
   config.name = checkName(name)
-  await writeFile(join(dataDir, FILES.config), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 })
+  const path = join(dataDir, FILES.config)
+  await writeFile(path, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 }).catch(fullDisk(path))
   return config.name as string
 }
 
 /** A fresh token for the local API, readable by the owner only. */
 export async function writeApiToken (dataDir: string): Promise<string> {
   const token = randomBytes(32).toString('hex')
-  await writeFile(join(dataDir, FILES.token), token + '\n', { mode: 0o600 })
+  await writeFile(join(dataDir, FILES.token), token + '\n', { mode: 0o600 }).catch(fullDisk(join(dataDir, FILES.token)))
   await chmod(join(dataDir, FILES.token), 0o600)
   return token
 }
@@ -89,12 +90,27 @@ export interface NodeInfoFile {
 }
 
 export async function writeNodeInfo (dataDir: string, info: NodeInfoFile): Promise<void> {
-  await writeFile(join(dataDir, FILES.nodeInfo), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 })
+  const path = join(dataDir, FILES.nodeInfo)
+  await writeFile(path, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 }).catch(fullDisk(path))
 }
 
 export async function removeNodeInfo (dataDir: string): Promise<void> {
   await rm(join(dataDir, FILES.nodeInfo), { force: true })
   await rm(join(dataDir, FILES.token), { force: true })
+}
+
+/**
+ * A rethrow for a failed write of `path`: a full disk (or a used-up quota) becomes
+ * StorageFullError saying what to do, anything else is rethrown as it is.
+ */
+function fullDisk (path: string): (err: unknown) => never {
+  return err => {
+    const code = (err as NodeJS.ErrnoException | null)?.code
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new StorageFullError(`The disk is full: cannot write ${path}. Free some space on that disk (or move the data folder to another one) and start the node again.`, { cause: err })
+    }
+    throw err
+  }
 }
 
 function checkName (name: string): string {

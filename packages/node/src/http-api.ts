@@ -4,7 +4,9 @@
  * Security: every request must carry `Authorization: Bearer <token>` (compared in constant
  * time) and a loopback `Host` header for the bound port (DNS-rebinding defence). No CORS
  * headers are ever sent, so browsers on other origins cannot read responses. Bodies are
- * capped at {@link MAX_BODY_BYTES}.
+ * capped at {@link MAX_BODY_BYTES}, the request line and headers at {@link MAX_HEADER_BYTES}
+ * and the URL at {@link MAX_URL_CHARS}; every refusal has the JSON shape
+ * `{"error":{"code","message"}}`, also those Node's HTTP parser makes (431, 400).
  */
 import { createServer } from 'node:http'
 import { createHash, timingSafeEqual } from 'node:crypto'
@@ -14,11 +16,20 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import type { CreateDocRequest, EditDocRequest, InviteRequest, LocalApi, NetworkVisibility, NodeEventSource, ShareRequest } from './api-types.ts'
+import type { LocalApi, NodeEventSource } from './api-types.ts'
+import { createRoutes, route } from './api-routes.ts'
+import type { ApiRoute, Reply, Route } from './api-routes.ts'
 import { serveEventStream } from './event-stream.ts'
+
+export type { ApiRoute, RouteContext } from './api-routes.ts'
+export { MAX_CARD_CHARS } from './api-routes.ts'
 
 /** Largest request body accepted (bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024
+/** Largest request line plus headers (bytes): Node's parser refuses more, answered 431 here. */
+export const MAX_HEADER_BYTES = 16 * 1024
+/** Longest URL accepted (characters); a longer one within the header limit is answered 414. */
+export const MAX_URL_CHARS = 8 * 1024
 
 export interface HttpApiInit {
   api: LocalApi
@@ -68,35 +79,11 @@ export interface HttpApiServer {
   readonly server: Server
 }
 
-type Reply = { status?: number, json: unknown } | { status?: number, markdown: string }
-
-export interface RouteContext {
-  /** The path's capture groups, percent-decoded. */
-  params: string[]
-  query: URLSearchParams
-  body(): Promise<unknown>
-  signal: AbortSignal
-}
-
-/** A JSON route another part of the node adds to the API (the web app's). */
-export interface ApiRoute {
-  method: string
-  /** The path as a regular expression source (anchored); its groups become `params`. */
-  path: string
-  /** Resolves to the JSON answer; throws a CommonplaceError to refuse. */
-  handle(ctx: RouteContext): Promise<unknown>
-}
-
-interface Route {
-  method: string
-  path: RegExp
-  handle(ctx: RouteContext): Promise<Reply>
-}
-
 const STATUS_BY_CODE: Record<string, number> = {
   ERR_INVALID_ID: 400,
   ERR_INVALID_INPUT: 400,
   ERR_INVALID_STATEMENT: 400,
+  ERR_INPUT_TOO_DEEP: 400,
   ERR_UNAUTHORISED: 401,
   ERR_FORBIDDEN: 403,
   ERR_READ_ONLY: 403,
@@ -117,11 +104,6 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_INTRODUCTION_REFUSED: 502
 }
 
-/** Longest card code accepted in a request (characters). */
-export const MAX_CARD_CHARS = 4 * 1024
-/** Most notice ids in one `read` request. */
-const MAX_NOTICE_IDS = 1000
-
 export function createHttpApi (init: HttpApiInit): HttpApiServer {
   if (typeof init.token !== 'string' || init.token.length === 0) {
     throw new InvalidInputError('The local API needs a non-empty token')
@@ -133,12 +115,17 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   let allowedHosts = new Set<string>()
   let url: string | undefined
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     handle(req, res).catch(err => { log.error('unexpected failure answering %s %s - %e', req.method, req.url, err) })
   })
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => { refuseMalformed(err, socket, log) })
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if ((req.url ?? '').length > MAX_URL_CHARS) {
+        send(res, 414, errorBody('ERR_OVERSIZED_MESSAGE', `The URL is longer than ${MAX_URL_CHARS} characters`), JSON_TYPE)
+        return
+      }
       checkHost(req, allowedHosts)
       // --- web app entry (docs/web.md): its files and the login link need no credentials
       const web = init.web
@@ -201,102 +188,6 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   }
 }
 
-// --- routes ---------------------------------------------------------------------------------
-
-function createRoutes (api: LocalApi): Route[] {
-  const doc = '([^/]+)'
-  return [
-    route('GET', '/api/status', async () => ({ json: await api.status() })),
-    route('POST', '/api/connect', async ({ body, signal }) => {
-      const { multiaddr } = connectRequest(await body())
-      return { json: await api.connect(multiaddr, { signal }) }
-    }),
-    route('GET', '/api/peers', async () => ({ json: await api.peers() })),
-    route('GET', '/api/docs', async () => ({ json: await api.listDocs() })),
-    route('POST', '/api/docs', async ({ body }) => ({ status: 201, json: await api.createDoc(createDocRequest(await body())) })),
-    route('GET', `/api/docs/${doc}`, async ({ params }) => ({ json: await api.getDoc(params[0]) })),
-    route('PATCH', `/api/docs/${doc}`, async ({ params, body }) => ({ json: await api.editDoc(params[0], editDocRequest(await body())) })),
-    route('GET', `/api/docs/${doc}/markdown`, async ({ params }) => ({ markdown: await api.exportMarkdown(params[0]) })),
-    route('POST', `/api/docs/${doc}/share`, async ({ params, body }) => ({ json: await api.share(params[0], shareRequest(await body())) })),
-    route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) })),
-    ...networkRoutes(api),
-    ...directoryRoutes(api)
-  ]
-}
-
-function directoryRoutes (api: LocalApi): Route[] {
-  const org = '/api/contacts/([^/]+)'
-  return [
-    route('GET', '/api/card', async () => ({ json: await api.card() })),
-    route('GET', '/api/contacts', async () => ({ json: await api.contacts() })),
-    route('POST', '/api/contacts', async ({ body, signal }) => {
-      const value = object(await body(), ['card'])
-      const card = string(value.card, 'card')
-      if (card.length > MAX_CARD_CHARS) throw new InvalidInputError(`"card" is longer than ${MAX_CARD_CHARS} characters: not a card code`)
-      return { status: 201, json: await api.addContact({ card }, { signal }) }
-    }),
-    route('GET', '/api/introductions', async () => ({ json: await api.introductions() })),
-    route('POST', `${org}/accept`, async ({ params, signal }) => ({ json: await api.acceptContact(params[0], { signal }) })),
-    route('DELETE', org, async ({ params }) => ({ json: await api.removeContact(params[0]) })),
-    route('GET', '/api/notices', async () => ({ json: await api.notices() })),
-    route('POST', '/api/notices/read', async ({ body }) => {
-      const value = object((await body()) ?? {}, ['ids'])
-      if (value.ids === undefined) return { json: await api.readNotices() }
-      if (!Array.isArray(value.ids) || value.ids.length > MAX_NOTICE_IDS || !value.ids.every(id => typeof id === 'string' && id.length <= 100)) {
-        throw new InvalidInputError(`"ids" must be a list of at most ${MAX_NOTICE_IDS} notice ids`)
-      }
-      return { json: await api.readNotices(value.ids as string[]) }
-    })
-  ]
-}
-
-function networkRoutes (api: LocalApi): Route[] {
-  const net = '/api/networks/([^/]+)'
-  return [
-    route('GET', '/api/networks', async () => ({ json: await api.listNetworks() })),
-    route('POST', '/api/networks', async ({ body }) => {
-      const value = object(await body(), ['name', 'visibility'])
-      const visibility = value.visibility === undefined ? undefined : string(value.visibility, 'visibility') as NetworkVisibility
-      return { status: 201, json: await api.createNetwork({ name: string(value.name, 'name'), ...(visibility != null ? { visibility } : {}) }) }
-    }),
-    route('POST', '/api/networks/join', async ({ body, signal }) => {
-      const value = object(await body(), ['code'])
-      return { json: await api.join(string(value.code, 'code'), { signal }) }
-    }),
-    route('POST', `${net}/invitations`, async ({ params, body }) => {
-      const value = object(await body(), ['role', 'expires', 'uses'])
-      const request: InviteRequest = {}
-      if (value.role !== undefined) request.role = string(value.role, 'role') as InviteRequest['role']
-      if (value.expires !== undefined) request.expires = string(value.expires, 'expires')
-      if (value.uses !== undefined) {
-        if (typeof value.uses !== 'number') throw new InvalidInputError('"uses" must be a number')
-        request.uses = value.uses
-      }
-      return { status: 201, json: await api.invite(params[0], request) }
-    }),
-    route('GET', `${net}/invitations`, async ({ params }) => ({ json: await api.invitations(params[0]) })),
-    route('GET', `${net}/members`, async ({ params }) => ({ json: await api.members(params[0]) })),
-    route('DELETE', `${net}/members/([^/]+)`, async ({ params }) => ({ json: await api.removeMember(params[0], params[1]) })),
-    route('GET', `${net}/requests`, async ({ params }) => ({ json: await api.requests(params[0]) })),
-    route('POST', `${net}/requests/([^/]+)/accept`, async ({ params }) => ({ json: await api.accept(params[0], params[1]) })),
-    route('POST', `${net}/leave`, async ({ params }) => ({ json: await api.leave(params[0]) })),
-    route('GET', `${net}/topics`, async ({ params }) => ({ json: await api.listTopics(params[0]) })),
-    route('POST', `${net}/topics`, async ({ params, body }) => {
-      const value = object(await body(), ['title', 'brief'])
-      const request = { title: string(value.title, 'title'), ...(value.brief !== undefined ? { brief: string(value.brief, 'brief') } : {}) }
-      return { status: 201, json: await api.createTopic(params[0], request) }
-    }),
-    route('POST', `${net}/topics/([^/]+)/attachments`, async ({ params, body }) => {
-      const value = object(await body(), ['doc'])
-      return { json: await api.attachToTopic(params[0], params[1], string(value.doc, 'doc')) }
-    })
-  ]
-}
-
-function route (method: string, path: string, handle: Route['handle']): Route {
-  return { method, path: new RegExp(`^${path}$`), handle }
-}
-
 async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, durable?: HttpApiInit['durable']): Promise<Reply> {
   const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost')
   const matching = routes.filter(r => r.path.test(pathname))
@@ -326,64 +217,6 @@ function clientGone (res: ServerResponse): AbortSignal {
   const controller = new AbortController()
   res.once('close', () => { if (!res.writableFinished) controller.abort() })
   return controller.signal
-}
-
-// --- request bodies -------------------------------------------------------------------------
-
-function connectRequest (body: unknown): { multiaddr: string } {
-  const value = object(body, ['multiaddr'])
-  return { multiaddr: string(value.multiaddr, 'multiaddr') }
-}
-
-function createDocRequest (body: unknown): CreateDocRequest {
-  const value = object(body, ['title', 'kind', 'sections', 'markdown'])
-  // `title` may be left out when `markdown` brings one (CreateDocRequest types it as required).
-  const request = {} as CreateDocRequest
-  if (value.title !== undefined) request.title = string(value.title, 'title')
-  else if (value.markdown === undefined) throw new InvalidInputError('"title" is required unless "markdown" is given')
-  if (value.kind !== undefined) request.kind = string(value.kind, 'kind')
-  if (value.sections !== undefined) request.sections = sections(value.sections, 'sections')
-  if (value.markdown !== undefined) request.markdown = string(value.markdown, 'markdown')
-  return request
-}
-
-function editDocRequest (body: unknown): EditDocRequest {
-  const value = object(body, ['title', 'appendSections', 'append'])
-  const request: EditDocRequest = {}
-  if (value.title !== undefined) request.title = string(value.title, 'title')
-  if (value.appendSections !== undefined) request.appendSections = sections(value.appendSections, 'appendSections')
-  if (value.append !== undefined) {
-    const append = object(value.append, ['section', 'text'], 'append')
-    request.append = { section: string(append.section, 'append.section'), text: string(append.text, 'append.text') }
-  }
-  return request
-}
-
-function shareRequest (body: unknown): ShareRequest {
-  const value = object(body, ['with', 'role'])
-  return { with: string(value.with, 'with'), role: string(value.role, 'role') as ShareRequest['role'] }
-}
-
-function sections (value: unknown, name: string): Array<{ heading: string, text: string }> {
-  if (!Array.isArray(value)) throw new InvalidInputError(`"${name}" must be an array`)
-  return value.map((item, i) => {
-    const section = object(item, ['heading', 'text'], `${name}[${i}]`)
-    return { heading: string(section.heading, `${name}[${i}].heading`), text: string(section.text, `${name}[${i}].text`) }
-  })
-}
-
-function object (value: unknown, allowed: string[], name = 'The request body'): Record<string, unknown> {
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidInputError(`${name === 'The request body' ? name : `"${name}"`} must be a JSON object`)
-  }
-  const unknown = Object.keys(value).filter(key => !allowed.includes(key))
-  if (unknown.length > 0) throw new InvalidInputError(`Unknown field(s) ${unknown.map(k => `"${k}"`).join(', ')}`)
-  return value as Record<string, unknown>
-}
-
-function string (value: unknown, name: string): string {
-  if (typeof value !== 'string') throw new InvalidInputError(`"${name}" must be a string`)
-  return value
 }
 
 async function readJson (req: IncomingMessage): Promise<unknown> {
@@ -460,11 +293,13 @@ function digest (token: string): Buffer {
 
 // --- responses ------------------------------------------------------------------------------
 
+const JSON_TYPE = 'application/json; charset=utf-8'
+
 function sendReply (res: ServerResponse, reply: Reply): void {
   if ('markdown' in reply) {
     send(res, reply.status ?? 200, reply.markdown, 'text/markdown; charset=utf-8')
   } else {
-    send(res, reply.status ?? 200, JSON.stringify(reply.json), 'application/json; charset=utf-8')
+    send(res, reply.status ?? 200, JSON.stringify(reply.json), JSON_TYPE)
   }
 }
 
@@ -476,7 +311,7 @@ function sendError (res: ServerResponse, err: unknown, log: Logger, req: Incomin
     res.destroy()
     return
   }
-  send(res, status, JSON.stringify({ error: { code, message } }), 'application/json; charset=utf-8')
+  send(res, status, errorBody(code, message), JSON_TYPE)
 }
 
 /** The HTTP status, code and client-safe message for an error. */
@@ -490,6 +325,11 @@ export function describeError (err: unknown): { status: number, code: string, me
   return { status: 500, code: 'ERR_INTERNAL', message: 'Internal error (see the node log)' }
 }
 
+/** The API's error shape. */
+function errorBody (code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } })
+}
+
 function send (res: ServerResponse, status: number, body: string, contentType: string): void {
   res.writeHead(status, {
     'Content-Type': contentType,
@@ -498,6 +338,26 @@ function send (res: ServerResponse, status: number, body: string, contentType: s
     'X-Content-Type-Options': 'nosniff'
   })
   res.end(body)
+}
+
+/**
+ * Answer what Node's HTTP parser refused before any handler ran (headers over
+ * `MAX_HEADER_BYTES`, a malformed request) in the API's JSON error shape, then close.
+ */
+function refuseMalformed (err: NodeJS.ErrnoException, socket: Duplex, log: Logger): void {
+  log('refused a malformed request: %s', err.code ?? err.message)
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+  const [status, reason] = tooLarge ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request']
+  const body = tooLarge
+    ? errorBody('ERR_OVERSIZED_MESSAGE', `The request line and headers exceed ${MAX_HEADER_BYTES} bytes`)
+    : errorBody('ERR_INVALID_INPUT', 'Malformed HTTP request')
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${JSON_TYPE}\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n` +
+    `Connection: close\r\n\r\n${body}`)
 }
 
 // --- listening ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { request as httpRequest, createServer } from 'node:http'
-import { AddressInUseError, CommonplaceError, ConnectionFailedError, ForbiddenError, InvalidIdError, NotFoundError, ReadOnlyError, StorageFullError } from '@commonplace/core'
-import { createHttpApi, MAX_BODY_BYTES } from '../src/http-api.ts'
+import { connect as netConnect } from 'node:net'
+import { AddressInUseError, CommonplaceError, ConnectionFailedError, ForbiddenError, InputTooDeepError, InvalidIdError, NotFoundError, ReadOnlyError, StorageFullError } from '@commonplace/core'
+import { createHttpApi, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_CHARS } from '../src/http-api.ts'
 import type { HttpApiServer } from '../src/http-api.ts'
 import type { CardView, ContactView, DocSummary, DocView, LocalApi, NoticeView, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '../src/api-types.ts'
 import type { AddressInfo } from 'node:net'
@@ -93,6 +94,18 @@ async function call (url: string, method: string, path: string, options: { body?
     req.on('error', reject)
     if (options.body != null) req.write(options.body)
     req.end()
+  })
+}
+
+/** Send raw bytes and collect everything the server answers until it closes. */
+async function rawExchange (url: string, bytes: string): Promise<string> {
+  const { port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = netConnect(Number(port), '127.0.0.1', () => { socket.write(bytes) })
+    const chunks: Buffer[] = []
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')) })
+    socket.on('error', reject)
   })
 }
 
@@ -192,6 +205,24 @@ describe('createHttpApi', () => {
       expect(api.calls[0].args).toEqual([{ markdown }])
     })
 
+    it('answers 414 in the JSON error shape to a URL over the limit, before the token check', async () => {
+      const res = await call(url, 'GET', `/api/docs/${'a'.repeat(MAX_URL_CHARS)}`, { headers: { authorization: 'none' } })
+      expect(res.status).toBe(414)
+      expect(res.json).toEqual({ error: { code: 'ERR_OVERSIZED_MESSAGE', message: `The URL is longer than ${MAX_URL_CHARS} characters` } })
+      expect(api.calls).toEqual([])
+    })
+
+    it('answers 431 in the JSON error shape to headers over the limit, and 400 to a malformed request', async () => {
+      const big = await call(url, 'GET', '/api/status', { headers: { 'x-padding': 'a'.repeat(MAX_HEADER_BYTES) } })
+      expect(big.status).toBe(431)
+      expect(big.headers['content-type']).toBe('application/json; charset=utf-8')
+      expect(big.json.error).toMatchObject({ code: 'ERR_OVERSIZED_MESSAGE' })
+      const garbage = await rawExchange(url, 'NONSENSE\r\n\r\n')
+      expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+      expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'ERR_INVALID_INPUT' } })
+      expect(api.calls).toEqual([])
+    })
+
     it('answers 400 ERR_INVALID_INPUT to invalid JSON, an empty body or a wrong shape', async () => {
       const cases = [
         ['POST', '/api/docs', '{"title":'],
@@ -230,6 +261,15 @@ describe('createHttpApi', () => {
       expect(api.calls[0].method).toBe('connect')
       expect(api.calls[0].args[0]).toBe('/ip4/10.0.0.1/tcp/7421')
       expect((api.calls[0].args[1] as { signal: AbortSignal }).signal).toBeInstanceOf(AbortSignal)
+    })
+
+    it('refuses a malformed multiaddr with 400 ERR_INVALID_INPUT before dialling', async () => {
+      for (const multiaddr of ['ip4/10.0.0.1', '/ip4/10.0.0/tcp/7421', '/ip4/10.0.0.1/tcp/7421/p2p/not-a-peer-id', '']) {
+        const res = await call(url, 'POST', '/api/connect', { body: JSON.stringify({ multiaddr }) })
+        expect(res.status, multiaddr).toBe(400)
+        expect(res.json.error.code).toBe('ERR_INVALID_INPUT')
+      }
+      expect(api.calls).toEqual([])
     })
 
     it('aborts the connect signal when the client goes away', async () => {
@@ -319,6 +359,7 @@ describe('createHttpApi', () => {
       [new InvalidIdError('Invalid document id: "x"'), 400, 'ERR_INVALID_ID'],
       [new CommonplaceError('bad', 'ERR_INVALID_INPUT'), 400, 'ERR_INVALID_INPUT'],
       [new CommonplaceError('bad grant', 'ERR_INVALID_STATEMENT'), 400, 'ERR_INVALID_STATEMENT'],
+      [new InputTooDeepError('Markdown nests quotes and lists deeper than 64 levels'), 400, 'ERR_INPUT_TOO_DEEP'],
       [new NotFoundError('No such document'), 404, 'ERR_NOT_FOUND'],
       [new ForbiddenError(), 403, 'ERR_FORBIDDEN'],
       [new ReadOnlyError(), 403, 'ERR_READ_ONLY'],

@@ -49,6 +49,27 @@ export const SECTION_TEMPLATES = {
 } as const satisfies Record<string, readonly string[]>
 export type SectionTemplateName = keyof typeof SECTION_TEMPLATES
 
+/**
+ * What belongs in each section of the templates, by heading: editors show it as a hint in an
+ * empty section. It is never written into a document.
+ */
+export const SECTION_PROMPTS: Readonly<Record<string, string>> = {
+  Problem: 'What went wrong or was hard, for whom, and how often.',
+  Context: 'Where this happens: the kind of organisation, its size, the people and systems involved.',
+  Practice: 'What is done, step by step, and who does each step (roles, not names).',
+  Resources: 'What it takes: time, staff, tools, forms, money.',
+  Evidence: 'What shows that it works: audits, figures, feedback, published sources.',
+  Outcomes: 'What changed, including what did not work or was dropped.',
+  Transferability: 'What is core and must stay; what another organisation may adapt.',
+  'Local arrangements': 'What is particular to this organisation: local contacts, systems, agreements.',
+  References: 'Guidelines, papers and documents this draws on, with links.',
+  Task: 'The work this sheet covers, where, and who carries it out.',
+  Hazards: 'What can go wrong or hurt someone during the task.',
+  Measures: 'What is done against each hazard, before and during the work.',
+  'Tools and materials': 'Equipment, materials and protective gear needed, with amounts.',
+  'Quality check': 'How the result is checked, by whom, and what counts as done.'
+}
+
 /** Defaults `initRecord` fills in when the init leaves them out. */
 export const RECORD_DEFAULTS = {
   kind: RecordKind.practice,
@@ -99,3 +120,10 @@ export type MarkName = typeof MarkName[keyof typeof MarkName]
 /** Heading levels allowed inside a section body: 1 and 2 are the record's title and section headings. */
 export const MIN_BODY_HEADING_LEVEL = 3
 export const MAX_BODY_HEADING_LEVEL = 6
+
+/**
+ * Deepest nesting of quotes and lists Markdown may have (`> - > - …` counts one per quote and
+ * per list). It bounds the parser's and the writer's recursion and the indentation a line
+ * carries; deeper input is refused with `InputTooDeepError`.
+ */
+export const MAX_MARKDOWN_NESTING = 64

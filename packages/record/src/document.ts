@@ -1,12 +1,13 @@
 import type * as Y from 'yjs'
-import type { Token, Tokens } from 'marked'
 import { InvalidInputError } from '@commonplace/core'
 import type { OrgId } from '@commonplace/core'
 import { PREAMBLE_HEADING } from './constants.ts'
 import { renderFrontMatter, splitFrontMatter } from './front-matter.ts'
 import { validateInit } from './init.ts'
-import { lex } from './markdown/from-markdown.ts'
 import { plainTextFromTokens } from './markdown/from-markdown-inline.ts'
+import { parseMarkdown } from './markdown/parse.ts'
+import type { ParsedMarkdown, Reference } from './markdown/parse.ts'
+import { linkDestination } from './markdown/escape.ts'
 import { headingMarkdown } from './markdown/to-markdown.ts'
 import { readRecord } from './record.ts'
 import type { RecordInit, RecordMeta, SectionInit, ToMarkdownOptions } from './types.ts'
@@ -57,11 +58,12 @@ function frontMatterEntries (meta: RecordMeta): Array<[string, unknown]> {
  * named "Summary"; `###` and deeper stay in the section body. Front matter gives the other
  * metadata (owner, dates and `derivedFrom` are not taken over).
  * @throws InvalidInputError when there is no title or a value is invalid
+ * @throws InputTooDeepError when quotes and lists nest deeper than `MAX_MARKDOWN_NESTING`
  */
 export function markdownToRecordInit (markdown: string, owner: OrgId | string): RecordInit {
   if (typeof markdown !== 'string') throw new InvalidInputError('markdown must be a string')
   const { fields, body } = splitFrontMatter(markdown)
-  const { title, sections } = splitSections(lex(body))
+  const { title, sections } = splitSections(parseMarkdown(body))
   const init: RecordInit = { ...importedFields(fields), owner, sections } as RecordInit
   if (title !== undefined && title !== '') init.title = title
   if (typeof init.title !== 'string') throw new InvalidInputError('No title: expected a "# Title" line or a front-matter title')
@@ -71,34 +73,69 @@ export function markdownToRecordInit (markdown: string, owner: OrgId | string): 
 
 interface Chunk {
   heading?: string
-  raws: string[]
+  /** Line ranges `[start, end)` of the source that belong to the section. */
+  ranges: Array<[number, number]>
 }
 
-function splitSections (tokens: Token[]): { title?: string, sections: SectionInit[] } {
+/**
+ * A link reference label in brackets (up to 999 characters, as CommonMark allows). Labels with
+ * escaped brackets are not matched: a scan from each `[` then stops at the next bracket, which
+ * keeps the matching linear.
+ */
+const LABEL = /\[([^[\]]{1,999})\]/g
+const DEFINITION = /^ {0,3}\[([^[\]]{1,999})\]:/gm
+
+/**
+ * Cut the body at its top-level `#` and `##` headings. Each section keeps its Markdown as
+ * written: the source lines between its heading and the next (markdown-it's token `map`).
+ */
+function splitSections ({ tokens, source, references }: ParsedMarkdown): { title?: string, sections: SectionInit[] } {
+  const lines = source.split('\n')
   let title: string | undefined
-  const chunks: Chunk[] = [{ raws: [] }]
-  const definitions: string[] = []
-  for (const token of tokens) {
-    const depth = token.type === 'heading' ? (token as Tokens.Heading).depth : 0
-    if (depth === 1 && title === undefined && chunks.length === 1) {
-      title = plainTextFromTokens((token as Tokens.Heading).tokens)
-    } else if (depth === 1 || depth === 2) {
-      chunks.push({ heading: plainTextFromTokens((token as Tokens.Heading).tokens), raws: [] })
-    } else {
-      if (token.type === 'def') definitions.push(token.raw.trim())
-      chunks[chunks.length - 1].raws.push(token.raw)
-    }
-  }
-  const sections = chunks.map(chunk => ({ heading: chunk.heading ?? PREAMBLE_HEADING, markdown: withDefinitions(chunk.raws.join('').trim(), definitions) }))
+  const chunks: Chunk[] = [{ ranges: [] }]
+  let cursor = 0
+  tokens.forEach((token, i) => {
+    const depth = token.type === 'heading_open' && token.level === 0 ? Number(token.tag.slice(1)) : 0
+    if ((depth !== 1 && depth !== 2) || token.map == null) return
+    chunks[chunks.length - 1].ranges.push([cursor, token.map[0]])
+    cursor = token.map[1]
+    const text = plainTextFromTokens(tokens[i + 1]?.children ?? [])
+    if (depth === 1 && title === undefined && chunks.length === 1) title = text
+    else chunks.push({ heading: text, ranges: [] })
+  })
+  chunks[chunks.length - 1].ranges.push([cursor, lines.length])
+  const sections = chunks.map(chunk => {
+    const markdown = chunk.ranges.map(([start, end]) => lines.slice(start, end).join('\n')).join('\n').trim()
+    return { heading: chunk.heading ?? PREAMBLE_HEADING, markdown: withDefinitions(markdown, references) }
+  })
   if (sections[0].markdown === '') sections.shift()
   return { title, sections }
 }
 
-/** Link reference definitions hold for the whole document: give each section the ones it lacks. */
-function withDefinitions (markdown: string, definitions: string[]): string {
-  if (definitions.length === 0 || !markdown.includes('[')) return markdown
-  const missing = definitions.filter(definition => !markdown.includes(definition))
-  return missing.length === 0 ? markdown : `${markdown}\n\n${missing.join('\n')}`
+/**
+ * Link reference definitions hold for the whole document: give each section the ones it uses
+ * and lacks. Labels are looked up in a map, so the work stays linear in the text.
+ */
+function withDefinitions (markdown: string, references: Record<string, Reference>): string {
+  if (!markdown.includes('[')) return markdown
+  const defined = new Set([...markdown.matchAll(DEFINITION)].map(match => normaliseLabel(match[1])))
+  const missing = new Set<string>()
+  for (const match of markdown.matchAll(LABEL)) {
+    const label = normaliseLabel(match[1])
+    if (!defined.has(label) && Object.hasOwn(references, label)) missing.add(label)
+  }
+  if (missing.size === 0) return markdown
+  return `${markdown}\n\n${[...missing].map(label => definition(label, references[label])).join('\n')}`
+}
+
+/** A label as CommonMark compares them: trimmed, inner whitespace collapsed, case folded. */
+function normaliseLabel (label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase().toUpperCase()
+}
+
+function definition (label: string, reference: Reference): string {
+  const title = reference.title === '' ? '' : ` "${reference.title.replace(/["\\]/g, '\\$&')}"`
+  return `[${label}]: ${linkDestination(reference.href) || '<>'}${title}`
 }
 
 function importedFields (fields: Record<string, unknown>): Partial<RecordInit> {

@@ -92,5 +92,5 @@ function parseScalar (raw: string): unknown {
   }
   if (text.startsWith("'")) return text.slice(1, text.endsWith("'") ? -1 : undefined).replace(/''/g, "'")
   if (text === '~' || text === 'null') return null
-  return text.replace(/[ \t]+#.*$/, '')
+  return text.replace(/(?<![ \t])[ \t]+#.*$/, '')
 }

@@ -23,7 +23,7 @@ export function openError (path: string, err: unknown): CommonplaceError {
     case SqliteCode.corrupt:
       return new StorageCorruptError(`${path} is not a readable SQLite database: ${reason(err)}`, { cause: err })
     case SqliteCode.full:
-      return new StorageFullError(`Cannot open ${path}: the disk is full`, { cause: err })
+      return new StorageFullError(`Cannot open ${path}: the disk is full. Free some space on that disk (or move the data folder to another one) and start the node again.`, { cause: err })
     default:
       return new StorageWriteError(`Cannot open ${path}: ${reason(err)}`, { cause: err })
   }

@@ -54,3 +54,12 @@ export function longestRun (text: string, char: string): number {
   }
   return longest
 }
+
+/*
+ * Trailing runs, matched only from the start of a run: `/\n+$/` would retry from every
+ * character of every run of newlines in the text, which takes time quadratic in the run.
+ */
+/** Newlines at the end of a text. */
+export const TRAILING_NEWLINES = /(?<!\n)\n+$/
+/** Spaces and tabs at the end of a text. */
+export const TRAILING_BLANKS = /(?<![ \t])[ \t]+$/

@@ -1,20 +1,32 @@
-import type { Token, Tokens } from 'marked'
 import { MarkName } from '../constants.ts'
-import { decodeEntities } from './entities.ts'
 import { mergeRuns, safeHref } from './inline.ts'
 import type { InlineItem, MarkAttrs, Marks } from './inline.ts'
+import type { Token } from './parse.ts'
 
 const HTML_BREAK = /^<br\s*\/?>$/i
-const SOFT_BREAK = /[ \t]*\n[ \t]*/g
+/** What GitHub autolinks in bare text: URLs with a scheme, `www.` names and e-mail addresses. */
+const GFM_AUTOLINK = /^(?:https?:\/\/|ftp:\/\/|www\.|mailto:)|@/i
+const MARK_OF: Record<string, MarkName> = { em_open: MarkName.italic, strong_open: MarkName.bold, s_open: MarkName.strike }
 
 /**
- * The inline content of a Markdown block (a paragraph's, heading's or cell's tokens) as runs
- * of marked text and hard breaks. Soft line breaks become spaces; `code` excludes other marks
- * (as TipTap's Code mark does); images become links to the image; raw HTML stays as text.
+ * The inline content of a Markdown block (the children of a paragraph's, heading's or cell's
+ * `inline` token) as runs of marked text and hard breaks. Soft line breaks become spaces;
+ * `code` excludes other marks (as TipTap's Code mark does); images become links to the image;
+ * raw HTML stays as text. One pass over the flat token list, with a stack of open marks.
  */
 export function inlineFromTokens (tokens: Token[]): InlineItem[] {
   const out: InlineItem[] = []
-  collect(tokens, {}, out)
+  const stack: Marks[] = [{}]
+  tokens.forEach((token, i) => {
+    const marks = stack[stack.length - 1]
+    if (token.nesting === -1) {
+      if (stack.length > 1) stack.pop()
+    } else if (token.nesting === 1) {
+      stack.push(opened(token, tokens[i + 1], marks))
+    } else {
+      collectLeaf(token, marks, out)
+    }
+  })
   return mergeRuns(out)
 }
 
@@ -23,45 +35,34 @@ export function plainTextFromTokens (tokens: Token[]): string {
   return inlineFromTokens(tokens).map(item => item.kind === 'text' ? item.text : ' ').join('').trim()
 }
 
-function collect (tokens: Token[], marks: Marks, out: InlineItem[]): void {
-  for (const token of tokens) collectToken(token, marks, out)
+function opened (token: Token, next: Token | undefined, marks: Marks): Marks {
+  if (token.type === 'link_open') {
+    // markdown-it's linkify also links bare domain names; GitHub (and the writer's escaping) does not.
+    if (token.markup === 'linkify' && !GFM_AUTOLINK.test(next?.content ?? '')) return marks
+    return withLink(marks, token.attrGet('href') ?? '')
+  }
+  const mark = MARK_OF[token.type]
+  return mark === undefined ? marks : withMark(marks, mark)
 }
 
-function collectToken (token: Token, marks: Marks, out: InlineItem[]): void {
+function collectLeaf (token: Token, marks: Marks, out: InlineItem[]): void {
   switch (token.type) {
-    case 'text':
-      if (token.tokens != null && token.tokens.length > 0) collect(token.tokens, marks, out)
-      else pushText(out, decodeEntities((token as Tokens.Text).text).replace(SOFT_BREAK, ' '), marks)
-      return
-    case 'escape':
-      return pushText(out, (token as Tokens.Escape).text, marks)
-    case 'strong':
-      return collect((token as Tokens.Strong).tokens, withMark(marks, MarkName.bold), out)
-    case 'em':
-      return collect((token as Tokens.Em).tokens, withMark(marks, MarkName.italic), out)
-    case 'del':
-      return collect((token as Tokens.Del).tokens, withMark(marks, MarkName.strike), out)
-    case 'codespan':
-      return pushText(out, (token as Tokens.Codespan).text.replace(/\n/g, ' '), { code: {} })
-    case 'link':
-      return collect((token as Tokens.Link).tokens, withLink(marks, (token as Tokens.Link).href), out)
-    case 'image':
-      return pushText(out, (token as Tokens.Image).text, withLink(marks, (token as Tokens.Image).href))
-    case 'br':
+    case 'softbreak':
+      return pushText(out, ' ', marks)
+    case 'hardbreak':
       out.push({ kind: 'break' })
       return
-    case 'html':
-      return collectHtml((token as Tokens.HTML).text, marks, out)
-    case 'checkbox':
+    case 'code_inline':
+      return pushText(out, token.content.replace(/\n/g, ' '), { code: {} })
+    case 'image':
+      return pushText(out, token.content, withLink(marks, token.attrGet('src') ?? ''))
+    case 'html_inline':
+      if (HTML_BREAK.test(token.content.trim())) out.push({ kind: 'break' })
+      else pushText(out, token.content, marks)
       return
-    default:
-      pushText(out, typeof (token as Tokens.Generic).text === 'string' ? (token as Tokens.Generic).text : token.raw, marks)
+    default: // text, and anything unknown: its text
+      pushText(out, token.content, marks)
   }
-}
-
-function collectHtml (html: string, marks: Marks, out: InlineItem[]): void {
-  if (HTML_BREAK.test(html.trim())) out.push({ kind: 'break' })
-  else pushText(out, html, marks)
 }
 
 function pushText (out: InlineItem[], text: string, marks: Marks): void {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { MarkName, NodeName } from '../constants.ts'
-import { codeSpan, escapeText, linkDestination } from './escape.ts'
+import { codeSpan, escapeText, linkDestination, TRAILING_BLANKS } from './escape.ts'
 import type { InlineContext } from './escape.ts'
 import { commonMarks, mergeRuns } from './inline.ts'
 import type { InlineItem, Marks, TextRun } from './inline.ts'
@@ -18,13 +18,22 @@ interface OpenMark {
   delimiter?: string
 }
 
-/** The inline content of a textblock element: its `Y.XmlText` runs and `hardBreak` nodes. */
+/**
+ * The inline content of a textblock element: its `Y.XmlText` runs and `hardBreak` nodes, and
+ * those of elements nested in it (walked with a stack: a peer may nest them arbitrarily deep).
+ */
 export function inlineItemsOf (node: Y.XmlElement | Y.XmlFragment): InlineItem[] {
   const items: InlineItem[] = []
-  for (const child of node.toArray()) {
-    if (child instanceof Y.XmlText) items.push(...itemsOfText(child))
-    else if (child instanceof Y.XmlElement && child.nodeName === NodeName.hardBreak) items.push({ kind: 'break' })
-    else if (child instanceof Y.XmlElement) items.push(...inlineItemsOf(child))
+  const stack = node.toArray().reverse()
+  for (let child = stack.pop(); child !== undefined; child = stack.pop()) {
+    if (child instanceof Y.XmlText) {
+      for (const item of itemsOfText(child)) items.push(item)
+    } else if (child instanceof Y.XmlElement && child.nodeName === NodeName.hardBreak) {
+      items.push({ kind: 'break' })
+    } else if (child instanceof Y.XmlElement) {
+      const children = child.toArray()
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i])
+    }
   }
   return mergeRuns(items)
 }
@@ -71,9 +80,11 @@ export function renderInline (items: InlineItem[], context: InlineContext): stri
     else lines.at(-1)?.push(item)
   }
   const rendered = lines.map(runs => renderLine(expelWhitespace(runs), context))
-  while (rendered.length > 0 && rendered[0] === '') rendered.shift()
-  while (rendered.length > 0 && rendered.at(-1) === '') rendered.pop()
-  return rendered.join(context === 'block' ? '\\\n' : ' ')
+  let first = 0
+  let end = rendered.length
+  while (first < end && rendered[first] === '') first++
+  while (end > first && rendered[end - 1] === '') end--
+  return rendered.slice(first, end).join(context === 'block' ? '\\\n' : ' ')
 }
 
 function renderLine (runs: TextRun[], context: InlineContext): string {
@@ -106,7 +117,7 @@ function renderLine (runs: TextRun[], context: InlineContext): string {
     }
     out += escapeText(text, context, out === '')
   }
-  return closeMarks(out, open, 0).replace(/[ \t]+$/, '')
+  return closeMarks(out, open, 0).replace(TRAILING_BLANKS, '')
 }
 
 function wantedMarks (marks: Marks): OpenMark[] {
@@ -127,8 +138,10 @@ function closeMarks (out: string, open: OpenMark[], from: number): string {
     .map(mark => mark.name === MarkName.link ? `](${linkDestination(mark.href ?? '')})` : mark.delimiter)
     .join('')
   if (closing === '') return out
-  const trail = /\s*$/.exec(out)?.[0] ?? ''
-  return out.slice(0, out.length - trail.length) + closing + trail
+  // Scanned by hand: `/\s*$/` would retry from every whitespace run of `out`, for every run.
+  let cut = out.length
+  while (cut > 0 && /\s/.test(out[cut - 1])) cut--
+  return out.slice(0, cut) + closing + out.slice(cut)
 }
 
 /**

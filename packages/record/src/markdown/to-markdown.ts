@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
-import { MAX_BODY_HEADING_LEVEL, MIN_BODY_HEADING_LEVEL, NodeName } from '../constants.ts'
-import { longestRun } from './escape.ts'
+import { MAX_BODY_HEADING_LEVEL, MAX_MARKDOWN_NESTING, MIN_BODY_HEADING_LEVEL, NodeName } from '../constants.ts'
+import { longestRun, TRAILING_NEWLINES } from './escape.ts'
 import { inlineItemsOf, itemsOfText, plainText, renderInline } from './to-markdown-inline.ts'
 import type { InlineItem } from './inline.ts'
 
@@ -9,27 +9,29 @@ const LISTS = new Set<string>([NodeName.bulletList, NodeName.orderedList, NodeNa
 
 /**
  * A section body (or any fragment) as Markdown: the inverse of `markdownToBlocks` for the nodes
- * it writes. Unknown nodes keep their text; empty paragraphs are left out.
+ * it writes. Unknown nodes keep their text; empty paragraphs are left out. Quotes and lists
+ * nested deeper than `MAX_MARKDOWN_NESTING` (only a peer's document can hold them: Markdown
+ * input is refused first) keep their text as one paragraph, which bounds the recursion here.
  */
 export function fragmentToMarkdown (fragment: Y.XmlFragment): string {
-  return renderBlocks(fragment.toArray())
+  return renderBlocks(fragment.toArray(), 0)
 }
 
-function renderBlocks (nodes: Child[]): string {
-  return renderChildren(nodes).map(block => block.text).join('\n\n')
+function renderBlocks (nodes: Child[], depth: number): string {
+  return renderChildren(nodes, depth).map(block => block.text).join('\n\n')
 }
 
 /**
  * Render sibling blocks, leaving out empty ones. A list right after a list of the same family
  * takes the other marker (`*` for `-`, `)` for `.`): Markdown would otherwise join them.
  */
-function renderChildren (nodes: Child[]): Array<{ node: Child, text: string }> {
+function renderChildren (nodes: Child[], depth: number): Array<{ node: Child, text: string }> {
   const out: Array<{ node: Child, text: string }> = []
   let previous: { family: string, alternate: boolean } | undefined
   for (const node of nodes) {
     const family = listFamily(node)
     const alternate = family !== undefined && previous?.family === family && !previous.alternate
-    const text = family !== undefined ? renderList(node as Y.XmlElement, alternate) : renderBlock(node)
+    const text = family !== undefined ? renderList(node as Y.XmlElement, alternate, depth) : renderBlock(node, depth)
     if (text === '') continue
     out.push({ node, text })
     previous = family === undefined ? undefined : { family, alternate }
@@ -42,9 +44,10 @@ function listFamily (node: Child): string | undefined {
   return node.nodeName === NodeName.orderedList ? 'ordered' : 'bullet'
 }
 
-function renderBlock (node: Child): string {
+function renderBlock (node: Child, depth: number): string {
   if (node instanceof Y.XmlText) return renderInline(itemsOfText(node), 'block')
   if (!(node instanceof Y.XmlElement)) return ''
+  if (depth >= MAX_MARKDOWN_NESTING && node.nodeName !== NodeName.table) return renderInline(inlineItemsOf(node), 'block')
   switch (node.nodeName) {
     case NodeName.paragraph:
       return renderInline(inlineItemsOf(node), 'block')
@@ -53,9 +56,9 @@ function renderBlock (node: Child): string {
     case NodeName.bulletList:
     case NodeName.orderedList:
     case NodeName.taskList:
-      return renderList(node, false)
+      return renderList(node, false, depth)
     case NodeName.blockquote:
-      return prefixLines(renderBlocks(node.toArray()), '> ', '>')
+      return prefixLines(renderBlocks(node.toArray(), depth + 1), '> ', '>')
     case NodeName.codeBlock:
       return renderCode(node)
     case NodeName.horizontalRule:
@@ -63,7 +66,7 @@ function renderBlock (node: Child): string {
     case NodeName.table:
       return renderTable(node)
     default:
-      return renderUnknown(node)
+      return renderUnknown(node, depth)
   }
 }
 
@@ -83,26 +86,27 @@ export function headingMarkdown (level: number, items: InlineItem[], clamp = fal
 }
 
 function renderCode (node: Y.XmlElement): string {
-  const code = node.toArray().map(child => child instanceof Y.XmlText ? plainText(child) : '').join('').replace(/\n+$/, '')
+  const code = node.toArray().map(child => child instanceof Y.XmlText ? plainText(child) : '').join('').replace(TRAILING_NEWLINES, '')
   const fence = '`'.repeat(Math.max(3, longestRun(code, '`') + 1))
   const language = String(attribute(node, 'language') ?? '').replace(/[\s`]/g, '')
   return code === '' ? `${fence}${language}\n${fence}` : `${fence}${language}\n${code}\n${fence}`
 }
 
-function renderList (node: Y.XmlElement, alternate: boolean): string {
+function renderList (node: Y.XmlElement, alternate: boolean, depth: number): string {
+  if (depth >= MAX_MARKDOWN_NESTING) return renderInline(inlineItemsOf(node), 'block')
   const start = Number(attribute(node, 'start') ?? 1)
   let number = Number.isSafeInteger(start) && start >= 0 ? start : 1
   const items = node.toArray().filter((child): child is Y.XmlElement => child instanceof Y.XmlElement)
   return items.map(item => {
     const marker = node.nodeName === NodeName.orderedList ? `${number++}${alternate ? ')' : '.'} ` : alternate ? '* ' : '- '
     const box = item.nodeName === NodeName.taskItem ? (attribute(item, 'checked') === true ? '[x] ' : '[ ] ') : ''
-    return renderItem(marker, box, item)
+    return renderItem(marker, box, item, depth + 1)
   }).join('\n')
 }
 
 /** A list item: the marker, then the item's blocks indented under it. */
-function renderItem (marker: string, box: string, item: Y.XmlElement): string {
-  const blocks = renderChildren(item.toArray())
+function renderItem (marker: string, box: string, item: Y.XmlElement, depth: number): string {
+  const blocks = renderChildren(item.toArray(), depth)
   let body = blocks.map((block, i) => (i === 0 ? '' : tightList(block.node) ? '\n' : '\n\n') + block.text).join('')
   // Only a paragraph shares the marker's line; anything else starts on the next one.
   if (blocks.length > 0 && !isParagraph(blocks[0].node)) body = '\n' + body
@@ -114,28 +118,28 @@ function renderItem (marker: string, box: string, item: Y.XmlElement): string {
 function renderTable (node: Y.XmlElement): string {
   const rows = node.toArray()
     .filter((row): row is Y.XmlElement => row instanceof Y.XmlElement)
-    .map(row => row.toArray().filter(cell => cell instanceof Y.XmlElement).map(cell => renderInline(cellItems(cell), 'cell')))
+    .map(row => row.toArray().filter(cell => cell instanceof Y.XmlElement).map(cell => renderInline(cellItems(cell, 0), 'cell')))
     .filter(cells => cells.length > 0)
   if (rows.length === 0) return ''
-  const width = Math.max(...rows.map(cells => cells.length))
+  const width = rows.reduce((widest, cells) => Math.max(widest, cells.length), 0)
   const line = (cells: string[]): string => `| ${Array.from({ length: width }, (_, i) => cells[i] ?? '').join(' | ')} |`
   return [line(rows[0]), line(Array(width).fill('---')), ...rows.slice(1).map(line)].join('\n')
 }
 
-/** All inline content of a cell's blocks, one break between blocks. */
-function cellItems (node: Y.XmlElement): InlineItem[] {
+/** All inline content of a cell's blocks, one break between blocks (below the nesting limit). */
+function cellItems (node: Y.XmlElement, depth: number): InlineItem[] {
   const blocks = node.toArray()
-  if (blocks.some(child => child instanceof Y.XmlText)) return inlineItemsOf(node)
+  if (depth >= MAX_MARKDOWN_NESTING || blocks.some(child => child instanceof Y.XmlText)) return inlineItemsOf(node)
   return blocks.flatMap((child, i): InlineItem[] => {
-    const items = child instanceof Y.XmlElement ? cellItems(child) : []
+    const items = child instanceof Y.XmlElement ? cellItems(child, depth + 1) : []
     return i === 0 ? items : [{ kind: 'break' }, ...items]
   })
 }
 
-function renderUnknown (node: Y.XmlElement): string {
+function renderUnknown (node: Y.XmlElement, depth: number): string {
   const children = node.toArray()
   const hasBlocks = children.some(child => child instanceof Y.XmlElement && child.nodeName !== NodeName.hardBreak)
-  return hasBlocks ? renderBlocks(children) : renderInline(inlineItemsOf(node), 'block')
+  return hasBlocks ? renderBlocks(children, depth + 1) : renderInline(inlineItemsOf(node), 'block')
 }
 
 function prefixLines (text: string, prefix: string, blankPrefix: string): string {
