@@ -112,19 +112,25 @@ const END_OF_SENTENCE = /[.!?:;…]$/
  */
 export function plainText (fragment: Y.XmlFragment): string {
   const blocks: string[] = []
-  const walk = (node: Y.XmlFragment | Y.XmlElement): string => {
-    let inline = ''
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlText) inline += textOf(child)
-      else if (child instanceof Y.XmlElement && INLINE.has(child.nodeName)) inline += ' '
-      else if (child instanceof Y.XmlElement) {
-        const text = walk(child)
-        if (text.trim() !== '') blocks.push(text.trim())
-      }
+  // an explicit stack, not recursion: a peer's document may nest deeper than the call stack goes
+  interface Frame { children: Array<Y.XmlElement | Y.XmlText>, next: number, inline: string }
+  const frame = (node: Y.XmlFragment | Y.XmlElement): Frame => ({ children: node.toArray() as Array<Y.XmlElement | Y.XmlText>, next: 0, inline: '' })
+  const stack: Frame[] = [frame(fragment)]
+  let rest = ''
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]
+    if (top.next < top.children.length) {
+      const child = top.children[top.next++]
+      if (child instanceof Y.XmlText) top.inline += textOf(child)
+      else if (child instanceof Y.XmlElement && INLINE.has(child.nodeName)) top.inline += ' '
+      else if (child instanceof Y.XmlElement) stack.push(frame(child))
+      continue
     }
-    return inline
+    stack.pop()
+    // a block's own text comes after the blocks nested in it, as they are finished first
+    if (stack.length === 0) rest = top.inline
+    else if (top.inline.trim() !== '') blocks.push(top.inline.trim())
   }
-  const rest = walk(fragment)
   if (rest.trim() !== '') blocks.push(rest.trim())
   // blocks run on as sentences: a block that does not end one is closed with " · "
   return blocks.map((b, i) => i < blocks.length - 1 && !END_OF_SENTENCE.test(b) ? `${b} ·` : b).join(' ')

@@ -82,6 +82,22 @@ describe('plainText', () => {
     expect(text).toBe('First hour · Move the vaccines to the back-up fridge · Record the temperatures · Who · When · Nurse · 10 min · Call the pharmacy')
     expect(text).not.toMatch(/[#*[\]|]/)
   })
+  it('reads a body nested far deeper than the call stack goes (a peer may send one)', () => {
+    const doc = new Y.Doc()
+    const body = doc.getXmlFragment('deep')
+    doc.transact(() => {
+      let parent: Y.XmlFragment | Y.XmlElement = body
+      for (let depth = 0; depth < 20_000; depth++) {
+        const quote = new Y.XmlElement('blockquote')
+        parent.insert(0, [quote])
+        parent = quote
+      }
+      const paragraph = new Y.XmlElement('paragraph')
+      paragraph.insert(0, [new Y.XmlText('the deepest words')])
+      parent.insert(0, [paragraph])
+    })
+    expect(plainText(body)).toBe('the deepest words')
+  })
 })
 
 describe('searchIndex', () => {
