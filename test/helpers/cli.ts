@@ -140,5 +140,7 @@ export function sectionArgs (flag: '--section' | '--append-section', sections: R
  * `updatedAt` (when this node stored its last change) nor `access` (this node's own role).
  */
 export function sharedContent (doc: DocJson): Pick<DocJson, 'id' | 'title' | 'owner' | 'kind' | 'meta' | 'sections' | 'grants'> {
-  return { id: doc.id, title: doc.title, owner: doc.owner, kind: doc.kind, meta: doc.meta, sections: doc.sections, grants: doc.grants }
+  // names and delivery are each node's own view (its directory, its connections), not the document's
+  const grants = doc.grants.map(({ to, role, issuer, issuedAt }) => ({ to, role, issuer, issuedAt }))
+  return { id: doc.id, title: doc.title, owner: doc.owner, kind: doc.kind, meta: doc.meta, sections: doc.sections, grants }
 }

@@ -25,11 +25,14 @@ export interface Holdings {
   docs: DocJson[]
 }
 
-/** Everything a node holds, as its CLI shows it. */
+/**
+ * Everything a node holds, as its CLI shows it, less how delivery stands (the state of this run's
+ * connections, not of what is held).
+ */
 export async function holdings (node: NodeProc): Promise<Holdings> {
   const list = (await listDocs(node.dataDir)).sort((x, y) => x.id.localeCompare(y.id))
   const docs = await Promise.all(list.map(async d => await showDoc(node.dataDir, d.id)))
-  return { list, docs }
+  return { list, docs: docs.map(doc => ({ ...doc, grants: doc.grants.map(({ delivery: _delivery, ...grant }: DocJson['grants'][number] & { delivery?: unknown }) => grant) })) }
 }
 
 /** All the text of a document's sections, for "contains" checks. */

@@ -18,6 +18,7 @@ import type { DocJson } from '../helpers/cli.ts'
 import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
 import { axeViolations } from './helpers/axe.ts'
+import { expectWordsWhole } from './helpers/whole.ts'
 import { launchChromium } from './helpers/browser.ts'
 import { WebNode } from './helpers/web-node.ts'
 
@@ -225,14 +226,16 @@ describe('the first hour: two practices find each other, share and co-edit from 
       pageH.keyboard.type(FROM_HILLVIEW, { delay: KEY_DELAY })
     ])
     await Promise.all([pageR, pageH].map(async page => { await waitForEditorLength(page, 'Practice', WHOLE[0].length) }))
-    for (const page of [pageR, pageH]) expect(await editorText(page, 'Practice')).toBeOneOf(WHOLE)
+    const texts = await Promise.all([pageR, pageH].map(async page => await editorText(page, 'Practice')))
+    for (const text of texts) expectWordsWhole(text, BASE, [FROM_RIVERSIDE, FROM_HILLVIEW])
+    expect(new Set(texts).size, 'both pages show the same paragraph').toBe(1)
     for (const node of [riverside, hillview]) {
       const doc = await eventually(async () => {
         const shown = await showDoc(node.dataDir, docId)
         expect(practiceText(shown).length).toBeGreaterThanOrEqual(WHOLE[0].length)
         return shown
       }, { what: `${node.name}'s record holds both sentences` })
-      expect(practiceText(doc)).toBeOneOf(WHOLE)
+      expectWordsWhole(practiceText(doc), BASE, [FROM_RIVERSIDE, FROM_HILLVIEW])
     }
   })
 

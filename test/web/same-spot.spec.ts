@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { cliOk, listenAddress, showDoc } from '../helpers/cli.ts'
 import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
+import { expectWordsWhole } from './helpers/whole.ts'
 import { launchChromium } from './helpers/browser.ts'
 import { WebNode } from './helpers/web-node.ts'
 
@@ -81,7 +82,9 @@ const WHOLE = [BASE + FIRST + SECOND, BASE + SECOND + FIRST]
 async function expectWholeInPages (pages: Page[]): Promise<void> {
   const length = WHOLE[0].length
   await Promise.all(pages.map(async page => { await waitForLength(page, 'Practice', length) }))
-  for (const page of pages) expect(await editorText(page, 'Practice')).toBeOneOf(WHOLE)
+  const texts = await Promise.all(pages.map(async page => await editorText(page, 'Practice')))
+  for (const text of texts) expectWordsWhole(text, BASE, [FIRST, SECOND])
+  expect(new Set(texts).size, 'both pages show the same paragraph').toBe(1)
 }
 
 async function expectWholeOnNode (node: WebNode, id: string): Promise<void> {
@@ -91,7 +94,7 @@ async function expectWholeOnNode (node: WebNode, id: string): Promise<void> {
     expect(practice(shown).length).toBeGreaterThanOrEqual(WHOLE[0].length)
     return shown
   }, { what: `${node.name}'s record holds both sentences` })
-  expect(practice(doc)).toBeOneOf(WHOLE)
+  expectWordsWhole(practice(doc), BASE, [FIRST, SECOND])
 }
 
 /** A second person's login link on the same node (as `POST /api/web/login-links` mints it). */

@@ -13,7 +13,8 @@ export type DocId = string & { readonly __brand: 'DocId' }
 export type SectionId = string & { readonly __brand: 'SectionId' }
 
 const DOC_ID = /^[a-z2-7]{26}$/
-const NONCE = /^[a-z2-7]{26}$/
+// 16 bytes in base32: the last character carries 3 bits and 2 zero bits, so only these 8 end one
+const NONCE = /^[a-z2-7]{25}[aeimquy4]$/
 const SECTION_ID = /^[a-z2-7]{12}$/
 const ORG_ID = /^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/
 

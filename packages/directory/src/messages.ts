@@ -3,7 +3,7 @@
  * length-prefixed JSON frame.
  */
 import { lpStream } from '@libp2p/utils'
-import { MalformedMessageError } from '@commonplace/core'
+import { MalformedMessageError, OversizedMessageError } from '@commonplace/core'
 import type { Stream } from '@libp2p/interface'
 import { toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
 import { MAX_INTRODUCE_FRAME_BYTES } from './constants.ts'
@@ -30,7 +30,12 @@ export async function writeMessage (stream: Stream, value: unknown, options: { s
 
 /** Read one length-prefixed JSON frame (at most MAX_INTRODUCE_FRAME_BYTES). */
 export async function readMessage (stream: Stream, options: { signal?: AbortSignal } = {}): Promise<unknown> {
-  const bytes = await lpStream(stream, { maxDataLength: MAX_INTRODUCE_FRAME_BYTES }).read(options)
+  let bytes
+  try {
+    bytes = await lpStream(stream, { maxDataLength: MAX_INTRODUCE_FRAME_BYTES }).read(options)
+  } catch (err) {
+    throw typedReadError(err, 'An introduce frame')
+  }
   try {
     return JSON.parse(u8ToString(bytes.subarray()))
   } catch (err) {
@@ -50,4 +55,19 @@ export async function exchange (stream: Stream, request: IntroduceRequest, optio
     stream.abort(err as Error)
     throw err
   }
+}
+
+/**
+ * What the length-prefix reader throws for the peer's bytes (too long, cut short, a bad length) as
+ * a typed refusal; a stream's abort or reset stays as it is.
+ */
+function typedReadError (err: unknown, what: string): unknown {
+  const name = (err as Error)?.name
+  if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError' || name === 'InvalidMessageLengthError') {
+    return new OversizedMessageError(`${what} is longer than ${MAX_INTRODUCE_FRAME_BYTES} bytes`, { cause: err })
+  }
+  if (name === 'UnexpectedEOFError') {
+    return new MalformedMessageError(`${what} ended before its length-prefixed end`, { cause: err })
+  }
+  return err
 }

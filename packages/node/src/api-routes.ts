@@ -4,11 +4,14 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { InvalidInputError } from '@commonplace/core'
+import { InvalidInputError, NotFoundError } from '@commonplace/core'
 import type { CreateDocRequest, EditDocRequest, InviteRequest, LocalApi, NetworkVisibility, ShareRequest } from './api-types.ts'
 
 /** What a route answers: JSON, or Markdown text (a document's export). */
-export type Reply = { status?: number, json: unknown } | { status?: number, markdown: string }
+export type Reply = { status?: number, json: unknown } | { status?: number, markdown: string } | { status?: number, text: string, contentType: string }
+
+/** The Prometheus text exposition format's media type. */
+const PROMETHEUS_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 
 export interface RouteContext {
   /** The path's capture groups, percent-decoded. */
@@ -44,6 +47,10 @@ export function createRoutes (api: LocalApi): Route[] {
   const doc = '([^/]+)'
   return [
     route('GET', '/api/status', async () => ({ json: await api.status() })),
+    route('GET', '/api/metrics', async () => {
+      if (api.metrics == null) throw new NotFoundError('This node has no metrics')
+      return { text: await api.metrics(), contentType: PROMETHEUS_TYPE }
+    }),
     route('POST', '/api/connect', async ({ body, signal }) => {
       const { multiaddr } = connectRequest(await body())
       return { json: await api.connect(multiaddr, { signal }) }

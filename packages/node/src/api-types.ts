@@ -11,6 +11,10 @@ export interface NodeStatus {
   apiUrl: string
   peers: PeerInfo[]
   documentCount: number
+  /** Event-loop delay over the last minute or so (ms); a busy loop answers everything late. */
+  eventLoopDelay?: { p50Ms: number, p99Ms: number, maxMs: number }
+  /** What does not fully work now (e.g. ERR_STORAGE_FULL), with what to do; empty when healthy. */
+  degraded?: Array<{ code: string, message: string, since: string }>
 }
 
 export interface PeerInfo {
@@ -250,6 +254,8 @@ export interface NoticeView {
 /** The operations behind the local API. Every failure is a CommonplaceError with a stable code. */
 export interface LocalApi {
   status(): Promise<NodeStatus>
+  /** The metrics in the Prometheus text format (docs/reliability.md); absent: no /api/metrics. */
+  metrics?(): Promise<string>
   connect(multiaddr: string, options?: { signal?: AbortSignal }): Promise<PeerInfo>
   peers(): Promise<PeerInfo[]>
   listDocs(): Promise<DocSummary[]>

@@ -18,6 +18,12 @@ export interface DeliveryInit {
   self: OrgId
   /** Where an organisation may be reached (its card, its presence), without `/p2p/`. */
   addressesOf: (org: OrgId) => string[]
+  /**
+   * Whether this node has had a connection with the organisation. Only then are addresses the peer
+   * store learnt some other way (mDNS, identify) dialled: a node that never admitted us has no
+   * reason to now, and its card or presence is how it says where to reach it.
+   */
+  metBefore: (org: OrgId) => boolean
   log: Logger
   now?: () => number
   /** First retry delay (ms). Default 2 s. */
@@ -88,7 +94,7 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
     const peer = peerIdFromString(org)
     const addrs = init.addressesOf(org).map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
     if (addrs.length > 0) await node.peerStore.merge(peer, { multiaddrs: addrs })
-    const known = addrs.length > 0 || ((await node.peerStore.get(peer).catch(() => undefined))?.addresses.length ?? 0) > 0
+    const known = addrs.length > 0 || (init.metBefore(org) && ((await node.peerStore.get(peer).catch(() => undefined))?.addresses.length ?? 0) > 0)
     if (!known) {
       attempts.set(org, { state: 'no-address', since: previous?.state === 'no-address' ? previous.since : now(), failures: previous?.failures ?? 0 })
       return

@@ -298,6 +298,8 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 function sendReply (res: ServerResponse, reply: Reply): void {
   if ('markdown' in reply) {
     send(res, reply.status ?? 200, reply.markdown, 'text/markdown; charset=utf-8')
+  } else if ('text' in reply) {
+    send(res, reply.status ?? 200, reply.text, reply.contentType)
   } else {
     send(res, reply.status ?? 200, JSON.stringify(reply.json), JSON_TYPE)
   }

@@ -14,6 +14,8 @@
 export { createNode, initNode } from './node.ts'
 export type { CommonplaceNode, NodeInit } from './node.ts'
 export { createHttpApi } from './http-api.ts'
+export { createRoutes } from './api-routes.ts'
+export { decodeMessage as decodeAwarenessMessage, encodeMessage as encodeAwarenessMessage } from './web/awareness-relay.ts'
 export type { HttpApiInit, HttpApiServer } from './http-api.ts'
 export type * from './api-types.ts'
 export type { SearchHit, SearchQuery } from './web/search.ts'

@@ -50,6 +50,8 @@ export interface Libp2pInit {
   mdns?: boolean
   /** Serve as a circuit relay v2 for members behind NAT (default false). */
   relay?: boolean
+  /** libp2p's metrics module (metrics.ts); none when undefined. */
+  metrics?: Libp2pOptions['metrics']
 }
 
 /**
@@ -79,6 +81,7 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
     peerDiscovery: init.mdns === false ? [] : [mdns()],
     logger: init.logger,
     connectionManager: init.connectionManager,
+    ...(init.metrics != null ? { metrics: init.metrics } : {}),
     services: services as Libp2pOptions<NodeServices>['services']
   }) as CommonplaceLibp2p
 }

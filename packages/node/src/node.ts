@@ -3,7 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
-import { AddressInUseError } from '@commonplace/core'
+import { AddressInUseError, isCommonplaceError } from '@commonplace/core'
 import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
@@ -30,6 +30,8 @@ import { nodeEvents } from './node-events.ts'
 import type { HttpApiServer } from './http-api.ts'
 import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
+import { createNodeMetrics } from './metrics.ts'
+import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 
 export interface NodeInit {
@@ -50,6 +52,11 @@ export interface NodeInit {
   relay?: boolean
   /** The web app (docs/web.md): served from `root` (default apps/web/dist); `false` for the API only. */
   web?: false | { root?: string }
+  /**
+   * Collect the costlier metrics (libp2p's, event-loop delay, disk sync time; docs/reliability.md).
+   * Default: on unless the environment has COMMONPLACE_METRICS=off.
+   */
+  metrics?: boolean
 }
 
 export interface CommonplaceNode {
@@ -89,7 +96,8 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
   const identity = await loadIdentity(init.dataDir)
   const logger = init.logger ?? defaultLogger()
   // the store takes the data folder's lock: change nothing in the folder before it is ours
-  const storage = sqliteStore({ path: join(init.dataDir, FILES.database), logger })
+  const metrics = createNodeMetrics({ enabled: init.metrics ?? process.env.COMMONPLACE_METRICS !== 'off', dataDir: init.dataDir })
+  const storage = metrics.watchStorage(sqliteStore({ path: join(init.dataDir, FILES.database), logger }))
   let store: DocumentStore | undefined
   try {
     if (init.name != null) identity.name = await saveName(init.dataDir, init.name)
@@ -115,9 +123,10 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       registry,
       denyInbound: peer => networks.denyInbound(peer),
       onDelivered: (peer, ids) => { networks.delivered(peer, ids) },
-      introduce: { handle: async (request, connection) => await contacts.handle(request, connection), introKey: () => introKey },
+      introduce: { handle: countRefusals(metrics, 'introduce', async (request, connection) => await contacts.handle(request, connection)), introKey: () => introKey },
       mdns: init.mdns,
-      relay: init.relay
+      relay: init.relay,
+      metrics: metrics.libp2p
     })
     const names = createNames({
       self: identity, directory, registry, now: Date.now, syncNames: () => new Map(libp2p.services.sync.peers().map(p => [p.orgId, p.name ?? '']))
@@ -126,6 +135,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       store,
       self: identity.orgId,
       log: logger.forComponent('commonplace:delivery'),
+      metBefore: org => networks.lastSeen(org) != null,
       addressesOf: org => [...new Set([
         ...(directory.contact(org)?.addresses ?? []), ...(directory.introduction(org, Date.now())?.addresses ?? []), ...(registry.presence(org)?.addresses ?? [])
       ])]
@@ -138,14 +148,20 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
     })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
-    const api: LocalApi = { ...docApi, ...networkApi, ...directoryApi }
+    const api: LocalApi = {
+      ...docApi,
+      ...networkApi,
+      ...directoryApi,
+      status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
+      metrics: async () => await metrics.render()
+    }
     const directoryParts = {
       contacts,
       delivery,
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -164,6 +180,7 @@ interface NodeParts {
   logger: ComponentLogger
   networks: NetworkManager
   registry: NetworkRegistry
+  metrics: NodeMetrics
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -226,6 +243,7 @@ class Node implements CommonplaceNode {
       this.parts.directory.contacts.start(this.libp2p)
       this.parts.directory.delivery.start(this.libp2p)
       this.stopWatching = this.parts.directory.watch()
+      this.watchRefusals()
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
       if (init.web !== false) {
@@ -248,6 +266,21 @@ class Node implements CommonplaceNode {
     }
   }
 
+  /** Count what the sync and network protocols refused from peers (metrics' refused inputs). */
+  private watchRefusals (): void {
+    const { metrics, store } = this.parts
+    const { sync, network } = this.libp2p.services
+    metrics.start({
+      documents: () => ({ held: store.list().length, open: store.loadedCount }),
+      syncQueueDepth: () => sync.queueDepth(),
+      connections: () => this.libp2p.getConnections().length
+    })
+    sync.addEventListener('sync:refused', ({ detail }) => { if (detail.by === 'us') metrics.refused('sync', detail.code) })
+    // a session that ended on a typed error ended on bad input (a reset or a closed connection is untyped)
+    sync.addEventListener('sync:close', ({ detail }) => { if (isCommonplaceError(detail.error)) metrics.refused('sync', detail.error.code) })
+    network.addEventListener('network:refused', () => { metrics.refused('network', 'ERR_INVALID_STATEMENT') })
+  }
+
   async stop (): Promise<void> {
     await removeNodeInfo(this.parts.init.dataDir)
     await this.closeAll()
@@ -258,10 +291,23 @@ class Node implements CommonplaceNode {
     this.parts.directory.contacts.stop()
     this.parts.directory.delivery.stop()
     this.stopWatching?.()
+    this.parts.metrics.stop()
     await this.web?.stop().catch(() => {})
     await this.http?.stop().catch(() => {})
     await this.libp2p.stop()
     this.store.close()
     this.parts.storage.close()
+  }
+}
+
+/** `handle` with its refusals (typed errors it throws) counted under `protocol`. */
+function countRefusals<A extends unknown[], R> (metrics: NodeMetrics, protocol: string, handle: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await handle(...args)
+    } catch (err) {
+      metrics.refused(protocol, isCommonplaceError(err) ? err.code : 'ERR_INTRODUCTION_REFUSED')
+      throw err
+    }
   }
 }

@@ -33,6 +33,8 @@ export interface PeerChannel {
   readonly done: Promise<void>
   close(): Promise<void>
   abort(err: Error): void
+  /** Messages queued and not yet written (the metrics' sync queue depth). */
+  readonly queued: number
 }
 
 export function createPeerChannel (init: PeerChannelInit): PeerChannel {
@@ -49,6 +51,8 @@ class Channel implements PeerChannel {
   /** The MARK timer asked for a MARK even if nothing else goes out. */
   private markWanted = false
   private closed = false
+
+  get queued (): number { return this.queue.length }
 
   constructor (init: PeerChannelInit) {
     this.init = init

@@ -56,6 +56,8 @@ export interface SyncService extends TypedEventEmitter<SyncEvents>, Startable {
   refresh(docs: DocId[], peer?: OrgId): void
   /** Frames and their bytes sent and received since start (payload, without libp2p framing). */
   readonly stats: { bytesIn: number, bytesOut: number, framesIn: number, framesOut: number }
+  /** Messages queued for peers and not yet written, over every session (read per call). */
+  queueDepth(): number
 }
 
 /**
@@ -130,6 +132,12 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
 
   peers (): Array<{ orgId: OrgId, name?: string }> {
     return [...this.channels.entries()].map(([orgId, { session }]) => ({ orgId: orgId as OrgId, name: session.peerName }))
+  }
+
+  queueDepth (): number {
+    let depth = 0
+    for (const { channel } of this.channels.values()) depth += channel.queued
+    return depth
   }
 
   /** The peer whose id sorts first opens the one stream; the other waits for it. */

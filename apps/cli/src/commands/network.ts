@@ -8,7 +8,7 @@ export const statusCommand: CommandSpec = {
   args: [],
   options: [],
   usage: 'status',
-  summary: 'Show the running node: organisation, addresses, peers, documents',
+  summary: 'Show the running node: organisation, addresses, peers, documents, event-loop delay, degraded states',
   examples: ['commonplace status', 'commonplace status --json'],
   async run ({ client, out }) {
     const status = await (await client()).status()
@@ -70,8 +70,21 @@ function formatStatus (status: NodeStatus): string {
     `Local API: ${status.apiUrl}`,
     `Connected peers: ${status.peers.length}`,
     ...status.peers.map(p => `  ${describePeer(p)}`),
-    `Documents: ${status.documentCount}`
+    `Documents: ${status.documentCount}`,
+    ...health(status)
   ].join('\n')
+}
+
+/** Event-loop delay and degraded states (a node that reports them). */
+function health (status: NodeStatus): string[] {
+  const lines: string[] = []
+  const delay = status.eventLoopDelay
+  if (delay != null) lines.push(`Event-loop delay: p50 ${delay.p50Ms} ms, p99 ${delay.p99Ms} ms, max ${delay.maxMs} ms`)
+  if (status.degraded != null) {
+    lines.push(status.degraded.length === 0 ? 'Degraded: no' : 'Degraded:')
+    for (const d of status.degraded) lines.push(`  ${d.code} since ${d.since}: ${d.message}`)
+  }
+  return lines
 }
 
 function describePeer (peer: PeerInfo): string {

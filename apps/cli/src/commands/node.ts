@@ -77,8 +77,27 @@ export const startCommand: CommandSpec = {
     out.note('Press Ctrl+C to stop.')
     const reason = await stop.requested
     out.note(`Stopping (${reason})…`)
-    await node.stop()
-    out.note('Stopped.')
+    if (await stopWithin(node, STOP_DEADLINE_MS)) {
+      out.note('Stopped.')
+    } else if (ctx.io.signal == null) {
+      // something (a peer's stream, a disk sync) holds the stop up: a signal must still end the process
+      out.note(`The node did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting anyway.`)
+      process.exit(1)
+    }
+  }
+}
+
+/** How long a stop may take after SIGINT/SIGTERM before the process exits anyway (ms). */
+const STOP_DEADLINE_MS = 5_000
+
+/** Whether `node.stop()` settled within `ms` (its failure is reported as usual). */
+async function stopWithin (node: { stop(): Promise<void> }, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
+  try {
+    return await Promise.race([node.stop().then(() => true as const), late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import { mayRead, parseDocId } from '@commonplace/core'
+import { MalformedMessageError, mayRead, parseDocId } from '@commonplace/core'
 import type { DocId, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 import { AWARENESS_PROTOCOL, AWARENESS_READ_TIMEOUT, MAX_AWARENESS_BYTES, MAX_AWARENESS_STREAMS } from './constants.ts'
@@ -46,10 +46,7 @@ export function awarenessRelay (init: AwarenessRelayInit): AwarenessRelay {
 
   const receive = async (stream: Stream, connection: Connection): Promise<void> => {
     const peer = connection.remotePeer.toString() as OrgId
-    const bytes = await readAll(stream)
-    const decoder = decoding.createDecoder(bytes)
-    const doc = parseDocId(decoding.readVarString(decoder))
-    const update = decoding.readVarUint8Array(decoder)
+    const { doc, update } = decodeMessage(await readAll(stream))
     const acl = store.access(doc)
     if (acl == null || !mayRead(acl, peer, membership)) {
       log('dropped awareness for %s from %p: it may not read it', doc, connection.remotePeer)
@@ -93,6 +90,26 @@ export function encodeMessage (doc: DocId, update: Uint8Array): Uint8Array {
   encoding.writeVarString(encoder, doc)
   encoding.writeVarUint8Array(encoder, update)
   return encoding.toUint8Array(encoder)
+}
+
+/**
+ * Read one message: a document id and an awareness update, nothing after them.
+ * @throws MalformedMessageError (bytes that do not decode), InvalidIdError (a bad document id)
+ */
+export function decodeMessage (bytes: Uint8Array): { doc: DocId, update: Uint8Array } {
+  let id: string
+  let update: Uint8Array
+  try {
+    const decoder = decoding.createDecoder(bytes)
+    id = decoding.readVarString(decoder)
+    update = decoding.readVarUint8Array(decoder)
+    // lib0 answers a length past the end with a shorter view: check the update ended inside the message
+    if (decoder.pos > bytes.length) throw new Error('a length runs past the end of the message')
+    if (decoding.hasContent(decoder)) throw new Error('trailing bytes after the update')
+  } catch (err) {
+    throw new MalformedMessageError(`An awareness message does not decode: ${(err as Error).message}`, { cause: err })
+  }
+  return { doc: parseDocId(id), update }
 }
 
 /** The whole message, refusing more than the limit or a peer that takes too long. */
