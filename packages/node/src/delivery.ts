@@ -56,7 +56,14 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
   let libp2p: CommonplaceLibp2p | undefined
   const offs: Array<() => void> = []
 
-  const connected = (org: string): boolean => libp2p?.getConnections(peerIdFromString(org)).some(c => c.status === 'open') === true
+  // parsing a peer id is not free, and every local change asks: keep each grantee's
+  const peerIds = new Map<string, PeerId>()
+  const peerOf = (org: string): PeerId => {
+    let peer = peerIds.get(org)
+    if (peer == null) { peer = peerIdFromString(org); peerIds.set(org, peer) }
+    return peer
+  }
+  const connected = (org: string): boolean => libp2p?.getConnections(peerOf(org)).some(c => c.status === 'open') === true
   const grantees = (doc: DocId): OrgId[] => {
     const acl = store.access(doc)
     if (acl == null || acl.header.owner !== self) return []
@@ -148,7 +155,8 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
       node.addEventListener('peer:disconnect', onDisconnect)
       offs.push(store.onChange(change => {
         if (change.origin.kind !== 'local') return
-        for (const org of waiting([change.id])) want(org)
+        // a connected grantee gets the change from its sync session: nothing to dial
+        for (const org of grantees(change.id)) if (!connected(org) && !confirmed(change.id, org)) want(org)
       }))
       offs.push(() => { sync.removeEventListener('sync:ack', onAck); node.removeEventListener('peer:disconnect', onDisconnect) })
       for (const org of waiting(ownDocs())) want(org)
