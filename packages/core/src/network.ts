@@ -78,14 +78,38 @@ export function canonicalJson (value: unknown): string {
   return JSON.stringify(value)
 }
 
+/**
+ * The bytes a signed JSON statement's signature covers: a domain prefix (so a signature for one
+ * kind of statement is never valid for another), then the statement without `sig` as canonical JSON.
+ */
+export function signedJsonBytes (prefix: string, statement: object): Uint8Array {
+  const { sig: _sig, ...fields } = statement as { sig?: unknown }
+  return u8FromString(prefix + canonicalJson(fields))
+}
+
+/** Sign a JSON statement under `prefix`; `sig` is base64url Ed25519. */
+export async function signJson<S extends { sig: string }> (key: PrivateKey, prefix: string, unsigned: Omit<S, 'sig'>): Promise<S> {
+  const sig = await key.sign(signedJsonBytes(prefix, unsigned))
+  return { ...unsigned, sig: u8ToString(sig, 'base64url') } as unknown as S
+}
+
+/** Whether `statement.sig` is `signer`'s signature of it under `prefix` (false, never a throw, for any bad input). */
+export async function verifyJsonSignature (prefix: string, statement: { sig: string }, signer: string): Promise<boolean> {
+  try {
+    const sig = u8FromString(statement.sig, 'base64url')
+    const key = peerIdFromString(signer).publicKey
+    return key != null && sig.length === 64 && await key.verify(signedJsonBytes(prefix, statement), sig)
+  } catch {
+    return false
+  }
+}
+
 export function statementSigningBytes (s: Unsigned<Statement>): Uint8Array {
-  const { sig: _sig, ...fields } = s as Statement
-  return u8FromString(STATEMENT_PREFIX + canonicalJson(fields))
+  return signedJsonBytes(STATEMENT_PREFIX, s)
 }
 
 export async function signStatement<S extends Statement> (key: PrivateKey, unsigned: Unsigned<S>): Promise<S> {
-  const sig = await key.sign(statementSigningBytes(unsigned))
-  return { ...unsigned, sig: u8ToString(sig, 'base64url') } as unknown as S
+  return await signJson<S>(key, STATEMENT_PREFIX, unsigned as unknown as Omit<S, 'sig'>)
 }
 
 /**
@@ -95,10 +119,7 @@ export async function signStatement<S extends Statement> (key: PrivateKey, unsig
  */
 export async function verifyStatement (value: unknown): Promise<Statement> {
   const s = checkShape(value)
-  const signer = signerOf(s)
-  const sig = u8FromString(s.sig, 'base64url')
-  const key = peerIdFromString(signer).publicKey
-  if (key == null || sig.length !== 64 || !(await key.verify(statementSigningBytes(s), sig))) {
+  if (!(await verifyJsonSignature(STATEMENT_PREFIX, s, signerOf(s)))) {
     throw new InvalidStatementError(`Invalid ${s.type} statement: bad signature`)
   }
   if (s.type === 'join' || s.type === 'request') await verifyStatement(s.invitation)

@@ -3,9 +3,7 @@
  * public key of its introduction identity), an introduction and an acceptance. Each is JSON signed
  * by its organisation's libp2p key over a canonical encoding, like the network statements.
  */
-import { peerIdFromString } from '@libp2p/peer-id'
-import { toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
-import { InvalidStatementError, MAX_SHORT_TEXT, canonicalJson, parseOrgId } from '@commonplace/core'
+import { InvalidStatementError, MAX_SHORT_TEXT, parseOrgId, signJson, verifyJsonSignature } from '@commonplace/core'
 import type { OrgId } from '@commonplace/core'
 import type { PrivateKey } from '@libp2p/interface'
 import { MAX_ADDRESS_LENGTH, MAX_CARD_ADDRESSES } from './constants.ts'
@@ -26,15 +24,9 @@ export function signerOfStatement (s: DirectoryStatement | UnsignedDirectoryStat
   return s.type === 'card' ? s.org : s.from
 }
 
-function signingBytes (s: UnsignedDirectoryStatement<DirectoryStatement>): Uint8Array {
-  const { sig: _sig, ...fields } = s as DirectoryStatement
-  return u8FromString(SIGNING_PREFIX + canonicalJson(fields))
-}
-
 /** Sign with the organisation's key (the signer named in the statement). */
 export async function signDirectoryStatement<S extends DirectoryStatement> (key: PrivateKey, unsigned: UnsignedDirectoryStatement<S>): Promise<S> {
-  const sig = await key.sign(signingBytes(unsigned))
-  return { ...unsigned, sig: u8ToString(sig, 'base64url') } as unknown as S
+  return await signJson<S>(key, SIGNING_PREFIX, unsigned as unknown as Omit<S, 'sig'>)
 }
 
 /**
@@ -43,15 +35,7 @@ export async function signDirectoryStatement<S extends DirectoryStatement> (key:
  */
 export async function verifyDirectoryStatement (value: unknown): Promise<DirectoryStatement> {
   const s = checkShape(value)
-  let ok = false
-  try {
-    const sig = u8FromString(s.sig, 'base64url')
-    const key = peerIdFromString(signerOfStatement(s)).publicKey
-    ok = key != null && sig.length === 64 && await key.verify(signingBytes(s), sig)
-  } catch {
-    ok = false
-  }
-  if (!ok) throw new InvalidStatementError(`Invalid ${s.type}: bad signature`)
+  if (!(await verifyJsonSignature(SIGNING_PREFIX, s, signerOfStatement(s)))) throw new InvalidStatementError(`Invalid ${s.type}: bad signature`)
   return s
 }
 
