@@ -18,7 +18,7 @@ import type { DocJson } from '../helpers/cli.ts'
 import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
 import { axeViolations } from './helpers/axe.ts'
-import { expectWordsWhole } from './helpers/whole.ts'
+import { clickAtEnd, editorText, expectWordsWhole, waitForEditorLength } from './helpers/editors.ts'
 import { launchChromium } from './helpers/browser.ts'
 import { WebNode } from './helpers/web-node.ts'
 
@@ -31,29 +31,6 @@ const FROM_HILLVIEW = ' Hillview sends a text when nobody answers.'
 const WHOLE = [BASE + FROM_RIVERSIDE + FROM_HILLVIEW, BASE + FROM_HILLVIEW + FROM_RIVERSIDE]
 /** Per key (ms): as a person types, so the two people's keystrokes cross on the way. */
 const KEY_DELAY = 25
-const CARET = '.collaboration-cursor__caret'
-
-/** The editor's text as a person reads it: without other people's cursor labels. */
-async function editorText (page: Page, label: string): Promise<string> {
-  return await page.evaluate(([l, caret]) => {
-    const copy = document.querySelector(`[aria-label="${l}"]`)?.cloneNode(true) as HTMLElement | undefined
-    copy?.querySelectorAll(caret).forEach(c => { c.remove() })
-    return copy?.textContent ?? ''
-  }, [label, CARET] as const)
-}
-
-async function waitForEditorLength (page: Page, label: string, length: number): Promise<void> {
-  await page.waitForFunction(([l, caret, n]) => {
-    const copy = document.querySelector(`[aria-label="${l}"]`)?.cloneNode(true) as HTMLElement | undefined
-    copy?.querySelectorAll(caret).forEach(c => { c.remove() })
-    return (copy?.textContent ?? '').length >= n
-  }, [label, CARET, length] as const)
-}
-
-async function clickAtEnd (page: Page, section: string): Promise<void> {
-  await page.getByRole('textbox', { name: section }).click()
-  await page.keyboard.press('Control+End')
-}
 
 /**
  * What of the view (the page's `main`) sticks out of the window sideways, as "tag.class" of each

@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { cliOk, listenAddress, showDoc } from '../helpers/cli.ts'
 import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
-import { expectWordsWhole } from './helpers/whole.ts'
+import { CARET, clickAtEnd, editorText, expectWordsWhole, waitForEditorLength } from './helpers/editors.ts'
 import { launchChromium } from './helpers/browser.ts'
 import { WebNode } from './helpers/web-node.ts'
 
@@ -22,25 +22,6 @@ const FIRST = ' Nurses phone the patient on the same day.'
 const SECOND = ' Send a text message when there is no answer.'
 /** Per key (ms): long enough for each keystroke's update to cross the other person's. */
 const KEY_DELAY = 25
-const CARET = '.collaboration-cursor__caret'
-
-/** The editor's text as a person reads it: without other people's cursor labels. */
-async function editorText (page: Page, label: string): Promise<string> {
-  return await page.evaluate(([l, caret]) => {
-    const copy = document.querySelector(`[aria-label="${l}"]`)?.cloneNode(true) as HTMLElement | undefined
-    copy?.querySelectorAll(caret).forEach(c => { c.remove() })
-    return copy?.textContent ?? ''
-  }, [label, CARET] as const)
-}
-
-/** Wait until the editor holds at least `length` characters of text (cursor labels aside). */
-async function waitForLength (page: Page, label: string, length: number): Promise<void> {
-  await page.waitForFunction(([l, caret, n]) => {
-    const copy = document.querySelector(`[aria-label="${l}"]`)?.cloneNode(true) as HTMLElement | undefined
-    copy?.querySelectorAll(caret).forEach(c => { c.remove() })
-    return (copy?.textContent ?? '').length >= n
-  }, [label, CARET, length] as const)
-}
 
 /**
  * Wait until the page shows the other person's cursor right after `text` (their own sentence):
@@ -65,14 +46,9 @@ async function openDoc (page: Page, node: WebNode, id: string): Promise<void> {
   await page.waitForFunction(([l, t]) => document.querySelector(`[aria-label="${l}"]`)?.textContent?.includes(t) === true, ['Practice', BASE] as const)
 }
 
-async function clickAtEnd (page: Page): Promise<void> {
-  await page.getByRole('textbox', { name: 'Practice' }).click()
-  await page.keyboard.press('Control+End')
-}
-
 /** Both people type their sentence at the end of the Practice paragraph at the same time. */
 async function typeAtOnce (one: Page, two: Page): Promise<void> {
-  await Promise.all([clickAtEnd(one), clickAtEnd(two)])
+  await Promise.all([clickAtEnd(one, 'Practice'), clickAtEnd(two, 'Practice')])
   await Promise.all([one.keyboard.type(FIRST, { delay: KEY_DELAY }), two.keyboard.type(SECOND, { delay: KEY_DELAY })])
 }
 
@@ -81,7 +57,7 @@ const WHOLE = [BASE + FIRST + SECOND, BASE + SECOND + FIRST]
 
 async function expectWholeInPages (pages: Page[]): Promise<void> {
   const length = WHOLE[0].length
-  await Promise.all(pages.map(async page => { await waitForLength(page, 'Practice', length) }))
+  await Promise.all(pages.map(async page => { await waitForEditorLength(page, 'Practice', length) }))
   const texts = await Promise.all(pages.map(async page => await editorText(page, 'Practice')))
   for (const text of texts) expectWordsWhole(text, BASE, [FIRST, SECOND])
   expect(new Set(texts).size, 'both pages show the same paragraph').toBe(1)
@@ -180,7 +156,7 @@ describe('web app: typing at the same spot keeps words whole', () => {
     const bold = one.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Bold' })
     expect(await bold.getAttribute('aria-keyshortcuts')).toBe('Control+B')
 
-    await clickAtEnd(one)
+    await clickAtEnd(one, 'Practice')
     await one.keyboard.press('Alt+F10')
     await focusOn('Bold')
     // the shortcut shows on the focused button, outside its accessible name
@@ -201,7 +177,7 @@ describe('web app: typing at the same spot keeps words whole', () => {
     await one.keyboard.press('Enter')
     await focusOn('Practice')
     await one.keyboard.type(' Call twice.')
-    await waitForLength(one, 'Practice', WHOLE[0].length + ' Call twice.'.length)
+    await waitForEditorLength(one, 'Practice', WHOLE[0].length + ' Call twice.'.length)
     // (another person's cursor may sit at the same spot, inside the <em>: leave it out)
     expect(await one.evaluate(([caret]) => {
       const copy = document.querySelector('[aria-label="Practice"]')?.cloneNode(true) as HTMLElement | undefined
