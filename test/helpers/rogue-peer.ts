@@ -4,11 +4,11 @@
  *   node test/helpers/rogue-peer.ts <dataDir> <multiaddr> <docId>
  *
  * It takes the identity of the organisation whose (stopped) node owns `dataDir`, dials
- * `multiaddr` on /commonplace/sync/1.0.0 and speaks the wire format by hand: HELLO, then WANT for
- * the document (a reader may fetch it), then an UPDATE that renames the document to HIJACKED and
- * appends a HIJACKED section, built on top of the state it was served, so that if it were applied it
- * would show on every node. It then reads frames until the node answers with an ERROR for the
- * document.
+ * `multiaddr` on the sync protocol and speaks the wire format by hand: HELLO, then WANT for the
+ * document (a reader may fetch it), then ENVELOPES with one envelope it signs itself (its own key,
+ * a client id derived for it) that renames the document to HIJACKED and appends a HIJACKED
+ * section, built on top of the state it was served, so that if it were applied it would show on
+ * every node. It then reads frames until the node answers with an ERROR for the document.
  *
  * stdout: one JSON object `{ error: { doc, code, message }, received: { <type>: count }, basedOnServedState, updateBytes }`.
  * Exit 0 when an ERROR came back; 1 on timeout (15 s) or if the stream ended first; 3 when the
@@ -18,18 +18,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import * as varint from 'uint8-varint'
-import { createLibp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
-import { PROTOCOL, decodeFrame, encodeFrame } from '@commonplace/sync'
+import { PROTOCOL, WIRE_VERSION } from '@commonplace/sync'
 import type { ErrorMessage, Message } from '@commonplace/sync'
 import { appendSection, setTitle } from '@commonplace/record'
 import type { DocId } from '@commonplace/core'
+import { itemUpdate, selfSigned } from './rogue-envelopes.ts'
+import { framed, messagesOf, rawPeer } from './rogue-wire.ts'
 import type { Stream } from '@libp2p/interface'
 import { HIJACK_MARK, ROGUE_TIMEOUT_MS } from './rogue.ts'
 
@@ -52,41 +48,31 @@ const timer = setTimeout(() => {
 }, ROGUE_TIMEOUT_MS)
 
 const key = privateKeyFromProtobuf(new Uint8Array(readFileSync(join(dataDir, 'identity.key'))))
-const libp2p = await createLibp2p({
-  privateKey: key,
-  transports: [tcp()],
-  connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
-  services: { identify: identify() }
-})
+const libp2p = await rawPeer(key)
 
 let exitCode = 1
 const stream = await dialOrExit()
 try {
   const ydoc = new Y.Doc()
   send(stream, [
-    { type: 'hello', version: 1, storeId: 'rogue', name: 'rogue' },
-    { type: 'want', doc, stateVector: Y.encodeStateVector(ydoc) }
+    { type: 'hello', version: WIRE_VERSION, storeId: 'rogue', name: 'rogue' },
+    { type: 'want', doc, holdings: { vector: {} } }
   ])
   let basedOnServedState = false
   let updateBytes = 0
   let refusal: ErrorMessage | undefined
-  for await (const message of messages(stream)) {
+  for await (const message of messagesOf(stream)) {
     received[message.type] = (received[message.type] ?? 0) + 1
     if (message.type === 'reply' && message.doc === doc) {
       // the node serves a reader the document; build the forbidden edit on top of it
-      if (message.update.byteLength > 0) {
-        Y.applyUpdate(ydoc, message.update)
-        basedOnServedState = true
-      }
-      const before = Y.encodeStateVector(ydoc)
-      ydoc.transact(() => {
-        setTitle(ydoc, `${HIJACK_MARK}: this document now belongs to the rogue`)
-        appendSection(ydoc, HIJACK_MARK, `${HIJACK_MARK} text pushed by a peer with read access only.`)
+      for (const item of message.items) Y.applyUpdate(ydoc, itemUpdate(item))
+      basedOnServedState = message.items.length > 0
+      const item = await selfSigned(key, doc, Y.encodeStateAsUpdate(ydoc), d => {
+        setTitle(d, `${HIJACK_MARK}: this document now belongs to the rogue`)
+        appendSection(d, HIJACK_MARK, `${HIJACK_MARK} text pushed by a peer with read access only.`)
       })
-      const update = Y.encodeStateAsUpdate(ydoc, before)
-      updateBytes = update.byteLength
-      send(stream, [{ type: 'update', doc, update }])
+      updateBytes = item.byteLength
+      send(stream, [{ type: 'envelopes', doc, items: [item], more: false }])
     } else if (message.type === 'error' && message.doc === doc) {
       refusal = message
       break
@@ -131,37 +117,7 @@ async function dialOrExit (): Promise<Stream> {
 
 /** Send one length-prefixed frame (varint length, then the frame). */
 function send (stream: Stream, batch: Message[]): void {
-  const body = encodeFrame(batch)
-  const prefix = varint.encode(body.byteLength)
-  const framed = new Uint8Array(prefix.byteLength + body.byteLength)
-  framed.set(prefix, 0)
-  framed.set(body, prefix.byteLength)
-  stream.send(framed)
-}
-
-/** The messages of every frame the node sends, in order. */
-async function * messages (stream: Stream): AsyncGenerator<Message> {
-  let buffer = new Uint8Array(0)
-  for await (const chunk of stream) {
-    const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray()
-    const joined = new Uint8Array(buffer.byteLength + bytes.byteLength)
-    joined.set(buffer, 0)
-    joined.set(bytes, buffer.byteLength)
-    buffer = joined
-    for (;;) {
-      if (buffer.byteLength === 0) break
-      let length: number
-      try {
-        length = varint.decode(buffer)
-      } catch {
-        break // the length prefix itself is incomplete
-      }
-      const start = varint.encodingLength(length)
-      if (buffer.byteLength < start + length) break
-      yield * decodeFrame(buffer.subarray(start, start + length))
-      buffer = buffer.subarray(start + length)
-    }
-  }
+  stream.send(framed(batch))
 }
 
 /** True when `<dataDir>/node.json` names a live process. */

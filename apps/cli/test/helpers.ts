@@ -24,7 +24,7 @@ export const summary: DocSummary = { id: DOC, title: 'Handwashing', owner: ORG, 
 export const view: DocView = {
   ...summary,
   meta: {},
-  sections: [{ id: 'aaaaaaaaaaaa', heading: 'Why', markdown: 'It stops infections.' }],
+  sections: [{ id: 'aaaaaaaaaaaa', heading: 'Why', markdown: 'It stops infections.', authors: [{ org: ORG, chars: 23 }] }],
   grants: [{ to: OTHER, role: 'edit', issuer: ORG, issuedAt: '2025-01-02T03:04:05.000Z' }]
 }
 export const peer: PeerInfo = { orgId: OTHER, name: 'Hillview', addresses: ['/ip4/192.0.2.10/tcp/7421'] }

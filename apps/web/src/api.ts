@@ -13,6 +13,12 @@ export interface Delivery { state: 'delivered' | 'connecting' | 'unreachable' | 
 
 export interface Grant { to: string, name?: string, role: 'read' | 'edit' | 'none', issuer: string, issuerName?: string, issuedAt: string, delivery?: Delivery }
 
+/** Who wrote part of a section: an organisation, the person inside it where known, and how many characters. */
+export interface AuthorShare { org: string, person?: string, chars: number }
+
+/** A section as the node shows it, with who wrote its text (most first). */
+export interface SectionView { id: string, heading: string, markdown: string, authors?: AuthorShare[] }
+
 export interface DocView {
   id: string
   title: string
@@ -22,6 +28,7 @@ export interface DocView {
   updatedAt?: string
   access: 'owner' | 'edit' | 'read'
   grants: Grant[]
+  sections: SectionView[]
 }
 
 /** This organisation's card (docs/directory.md). */
@@ -167,6 +174,8 @@ export const api = {
   removeContact: async (org: string) => await request<Contact[]>('DELETE', `/api/contacts/${encodeURIComponent(org)}`),
   notices: async () => await request<Notice[]>('GET', '/api/notices'),
   readNotices: async (ids?: string[]) => await request<Notice[]>('POST', '/api/notices/read', ids != null ? { ids } : {}),
+  /** A Yjs client id for this tab to write the document with (the node signs what it writes). */
+  issueClient: async (id: string) => await request<{ client: number }>('POST', `/api/web/docs/${encodeURIComponent(id)}/clients`, {}),
   stateVector: async (id: string) => await request<{ stateVector: string }>('GET', `/api/web/docs/${encodeURIComponent(id)}/state`)
 }
 

@@ -1,24 +1,34 @@
 /**
  * One open document in the page: a Y.Doc kept in IndexedDB (y-indexeddb) and synced with the
- * node over its WebSocket (y-websocket client protocol). Tells whether the page is connected
- * and whether everything typed here is on the node's disk.
+ * node over its WebSocket (y-websocket client protocol), written with a client id the node issued
+ * (`tab-client.ts`). Tells whether the page is connected, whether everything typed here is on the
+ * node's disk, and whether the node refused an edit of the page.
  */
 import * as Y from 'yjs'
+import * as authProtocol from 'y-protocols/auth'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { api } from './api.ts'
+import { tabClient } from './tab-client.ts'
 
+/** `refused`: the node does not hold the document or refused an edit of this page (`refusal` says which). */
 export type SaveState = 'saved' | 'saving' | 'offline' | 'loading' | 'refused'
+/** Why the node refused: no access (any more), or an edit written with an id it did not issue. */
+export type Refusal = 'no-access' | 'foreign-client'
+
+/** The y-protocols message type of an auth message (y-websocket's numbering). */
+const MESSAGE_AUTH = 2
 
 export interface DocSession {
   readonly id: string
   readonly doc: Y.Doc
   readonly provider: WebsocketProvider
-  /** Resolves once the browser's own copy (IndexedDB) is loaded. */
-  readonly local: Promise<void>
   connected: boolean
   save: SaveState
+  refusal?: Refusal
   readOnly: boolean
+  /** False when this tab has no client id from the node (never connected): it cannot edit yet. */
+  readonly writable: boolean
   subscribe(fn: () => void): () => void
   destroy(): void
 }
@@ -26,11 +36,19 @@ export interface DocSession {
 /** How long after the last local edit the page asks the node what it holds (ms). */
 const CHECK_DELAY = 250
 
-export function openDocSession (id: string, user: { name: string, color: string }): DocSession {
+/**
+ * Open a document: load the browser's copy, take this tab's client id, then connect. The id is set
+ * after the copy is loaded (Yjs gives a doc a new id when a load brings structs of its own id)
+ * and before the provider exists (its awareness takes the doc's id).
+ */
+export async function openDocSession (id: string, user: { name: string, color: string }): Promise<DocSession> {
   const doc = new Y.Doc({ guid: id })
   const persistence = new IndexeddbPersistence(`commonplace:${id}`, doc)
+  await persistence.whenSynced
+  const mine = await tabClient(id, persistence)
+  if (mine.client != null) doc.clientID = mine.client
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
-  const provider = new WebsocketProvider(wsUrl, id, doc, { disableBc: true, maxBackoffTime: 2500 })
+  const provider = new WebsocketProvider(wsUrl, id, doc, { disableBc: true, maxBackoffTime: 2500, params: { clients: mine.all.join(',') } })
   provider.awareness.setLocalStateField('user', user)
   const listeners = new Set<() => void>()
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -41,23 +59,24 @@ export function openDocSession (id: string, user: { name: string, color: string 
     id,
     doc,
     provider,
-    local: persistence.whenSynced.then(() => undefined),
     connected: false,
     save: 'loading',
     readOnly: false,
+    writable: mine.client != null,
     subscribe (fn) { listeners.add(fn); return () => { listeners.delete(fn) } },
     destroy () {
       clearTimeout(timer)
       provider.destroy()
       void persistence.destroy()
       doc.destroy()
+      mine.release()
     }
   }
   const emit = (): void => { for (const fn of listeners) fn() }
 
   /** Ask the node for its state vector; saved when it has every change this page has. */
   const check = async (): Promise<void> => {
-    if (checking || !session.connected) return
+    if (checking || !session.connected || session.refusal != null) return
     checking = true
     dirty = false
     try {
@@ -88,6 +107,21 @@ export function openDocSession (id: string, user: { name: string, color: string 
       schedule()
     }
   })
+  const refuse = (why: Refusal): void => {
+    session.save = 'refused'
+    session.refusal = why
+    emit()
+  }
+  provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+    authProtocol.readAuthMessage(decoder, doc, (_y, reason) => {
+      // 'read-only': the page shows the document read-only from the node's answer; anything else is a refused edit
+      if (reason !== 'read-only') refuse('foreign-client')
+    })
+  }
+  doc.on('afterTransaction', () => {
+    // Yjs takes a new random id when another writer used ours: the node would refuse what it writes
+    if (mine.client != null && doc.clientID !== mine.client && session.refusal == null) refuse('foreign-client')
+  })
   provider.on('status', ({ status }: { status: string }) => {
     session.connected = status === 'connected'
     if (!session.connected && session.save !== 'refused') session.save = 'offline'
@@ -100,8 +134,7 @@ export function openDocSession (id: string, user: { name: string, color: string 
     // the node does not hold the document (any more), or this organisation lost access to it
     if (event?.code === 4404 || event?.code === 4403) {
       provider.shouldConnect = false
-      session.save = 'refused'
-      emit()
+      refuse('no-access')
     }
   })
   return session

@@ -142,6 +142,11 @@ export class ClientBindings {
     return [...this.owners.values()].filter(b => b.org === org).map(b => b.client)
   }
 
+  /** Every binding held, in the order they were taken. */
+  all (): VerifiedBinding[] {
+    return [...this.owners.values()]
+  }
+
   get size (): number { return this.owners.size }
 
   /**

@@ -2,11 +2,44 @@ import type * as Y from 'yjs'
 import type { AccessList, DocHeader, VerifiedGrant } from './access.ts'
 import type { DocId, OrgId } from './ids.ts'
 
-/** Where a change came from: never send an update back to its peer, never re-store a load. */
+/**
+ * Where a change came from: never send an update back to its peer, never re-store a load.
+ * `author`: the person inside the organisation who made a local change, when known ('' or absent:
+ * the organisation); it goes into the envelope the change is signed in.
+ */
 export type UpdateOrigin =
-  | { kind: 'local' }
+  | { kind: 'local', author?: string }
   | { kind: 'peer', peer: OrgId }
   | { kind: 'storage' }
+
+/** Per signer organisation, the highest envelope seq held with no gap before it (docs/authorship.md). */
+export type EnvelopeVector = Record<OrgId, number>
+
+/** What a holder has of a document's signed items: its envelope vector and the latest checkpoint it holds. */
+export interface SignedHoldings {
+  vector: EnvelopeVector
+  /** The 32-byte hash of the latest checkpoint held, if any. */
+  checkpoint?: Uint8Array
+}
+
+/**
+ * What applying one signed item did. 'applied': verified, applied and stored (and announced);
+ * 'duplicate': held already, nothing changed; 'held': valid so far but it waits for a missing
+ * earlier envelope of its signer (ask for it with the envelope vector).
+ */
+export type SignedOutcome = 'applied' | 'duplicate' | 'held'
+
+/** Who wrote the item (client, clock) of a document, where the store knows: its organisation, and person if known. */
+export interface Attribution {
+  of(client: number, clock: number): { org: OrgId, person?: string } | undefined
+}
+
+/** Who wrote a part of a document: the organisation, the person inside it where known, and how many characters. */
+export interface AuthorShare {
+  org: OrgId
+  person?: string
+  chars: number
+}
 
 /** What the index keeps of a document without loading it. */
 export interface DocumentInfo {
@@ -34,6 +67,11 @@ export interface DocumentChange {
   accessChanged: boolean
   origin: UpdateOrigin
   changeSeq: number
+  /**
+   * The signed items (envelopes, checkpoints) this change added, exactly as signed: relay these
+   * bytes, never `update`, to peers that speak the signed protocol. A local burst is signed once.
+   */
+  signed?: Uint8Array[]
 }
 
 export type DocumentChangeListener = (change: DocumentChange) => void
@@ -88,8 +126,11 @@ export interface DocumentStore {
    * @throws CorruptUpdateError (nothing applied), NotFoundError, Storage*Error
    */
   applyUpdate(id: DocId, update: Uint8Array, origin: UpdateOrigin): boolean
-  /** A local edit; returns the update, or null when nothing changed. */
-  edit(id: DocId, fn: (doc: Y.Doc) => void): Uint8Array | null
+  /**
+   * A local edit; returns the update, or null when nothing changed. `author`: the person inside
+   * the organisation who made it, when known (it is signed into the change's envelope).
+   */
+  edit(id: DocId, fn: (doc: Y.Doc) => void, author?: string): Uint8Array | null
   /** Read the loaded document; `fn` must not modify it. */
   read<T>(id: DocId, fn: (doc: Y.Doc) => T): T
   /** Everything the holder of `stateVector` lacks (the whole document without one). */
@@ -107,6 +148,47 @@ export interface DocumentStore {
    * from one origin comes as one change. Returns an unsubscribe function.
    */
   onChange(listener: DocumentChangeListener): () => void
+  /** This store's envelope vector for a document, and the hash of the latest checkpoint it holds. */
+  envelopeVector(id: DocId): SignedHoldings
+  /**
+   * The signed items a holder of `have` lacks, in an order a receiver can apply: the latest
+   * checkpoint first when `have` is behind what was compacted away (or names no checkpoint this
+   * store knows), then envelopes per signer in seq order. Read through an index by (doc, signer,
+   * seq): the cost grows with what is returned, not with what is held. At most about `maxBytes`
+   * (at least one item); `more` is true when cut short (ask again with the new vector).
+   * @throws NotFoundError
+   */
+  signedSince(id: DocId, have: SignedHoldings, maxBytes?: number): { items: Uint8Array[], more: boolean }
+  /**
+   * Verify and apply one signed item (first varuint: 1 envelope, 2 checkpoint) of document `id`,
+   * with the checks of docs/authorship.md ("Checks at the receiver") in order; "the signer may
+   * edit" is the `mayEdit` option the store was opened with. Stored in the same batch as its
+   * effect and announced with `signed: [bytes]` so that it is relayed.
+   * @throws OversizedMessageError, EnvelopeInvalidError, EnvelopeSignatureError, ForbiddenError,
+   * CorruptUpdateError, ForeignClientError, NotFoundError: nothing applied, stored or announced
+   */
+  applySigned(id: DocId, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome
+  /**
+   * A Yjs client id (with its nonce) derived for this organisation and document, for an editor
+   * outside the store (a browser tab) to write with: updates it sends through `applyUpdate` with a
+   * local origin are signed by the store like its own edits. The store remembers the nonce.
+   */
+  issueClient(id: DocId): { client: number, nonce: number }
+  /**
+   * Who wrote the items of a document, from its client bindings and author index (docs/authorship.md,
+   * Attribution). The node sums it per section (`AuthorShare`) for the local API.
+   * @throws NotFoundError
+   */
+  attribution(id: DocId): Attribution
+  /** The seq of `org`'s last envelope of `id` held with no gap before it (0: none): a removal's frontier. */
+  frontierOf(id: DocId, org: OrgId): number
+  /**
+   * Refuse `org`'s envelopes of `id` past `seq` from now on is the `mayEdit` option's job; this drops
+   * those already applied and rebuilds the document without them (docs/authorship.md, Removal),
+   * after writing what is staged. Idempotent. Returns how many envelopes were dropped.
+   * @throws NotFoundError, Storage*Error
+   */
+  refuseBeyond(id: DocId, org: OrgId, seq: number): number
   /** Called with the new `changeSeq` after each batch is on disk. Returns an unsubscribe function. */
   onDurable(listener: (seq: number) => void): () => void
   close(): void

@@ -19,6 +19,7 @@ import { orgPublicKey, parseDocId, parseOrgId } from './ids.ts'
 import type { DocId, OrgId } from './ids.ts'
 import { MAX_BINDING_NONCE, deriveClientId } from './client-binding.ts'
 import type { ClientBindings, VerifiedBinding } from './client-binding.ts'
+import { decodeSignedItem, joinSigned, readRaw as raw, readString as string, readUint as uint, withPrefix } from './signed-read.ts'
 import { structOwners } from './update-structs.ts'
 import type { UpdateOwners } from './update-structs.ts'
 
@@ -96,11 +97,7 @@ export function encodeEnvelopeBody (fields: Omit<Envelope, 'sig'>): Uint8Array {
 /** Encode a signed envelope. */
 export function encodeEnvelope (envelope: Envelope): Uint8Array {
   if (!(envelope.sig instanceof Uint8Array) || envelope.sig.length !== SIGNATURE_BYTES) throw new EnvelopeInvalidError('Signature must be 64 bytes')
-  const body = encodeEnvelopeBody(envelope)
-  const out = new Uint8Array(body.length + SIGNATURE_BYTES)
-  out.set(body)
-  out.set(envelope.sig, body.length)
-  return out
+  return joinSigned(encodeEnvelopeBody(envelope), envelope.sig)
 }
 
 /**
@@ -108,14 +105,7 @@ export function encodeEnvelope (envelope: Envelope): Uint8Array {
  * @throws OversizedMessageError past {@link MAX_ENVELOPE_BYTES}; EnvelopeInvalidError for anything that does not decode
  */
 export function decodeEnvelope (bytes: Uint8Array): DecodedEnvelope {
-  if (!(bytes instanceof Uint8Array)) throw new EnvelopeInvalidError('An envelope is bytes')
-  if (bytes.length > MAX_ENVELOPE_BYTES) throw new OversizedMessageError(`Envelope of ${bytes.length} bytes exceeds ${MAX_ENVELOPE_BYTES}`)
-  try {
-    return readEnvelope(bytes)
-  } catch (err) {
-    if (err instanceof EnvelopeInvalidError || err instanceof OversizedMessageError) throw err
-    throw new EnvelopeInvalidError(`Envelope does not decode: ${(err as Error).message}`, { cause: err })
-  }
+  return decodeSignedItem('Envelope', bytes, MAX_ENVELOPE_BYTES, readEnvelope)
 }
 
 function readEnvelope (bytes: Uint8Array): DecodedEnvelope {
@@ -161,33 +151,10 @@ function checkFields (f: Omit<Envelope, 'sig'>): void {
   if (!(f.update instanceof Uint8Array) || f.update.length > MAX_ENVELOPE_UPDATE_BYTES) throw new OversizedMessageError('Update too large')
 }
 
-function uint (d: decoding.Decoder): number {
-  const n = decoding.readVarUint(d)
-  if (!Number.isSafeInteger(n)) throw new EnvelopeInvalidError('Integer out of range')
-  return n
-}
-
-/** Exactly `length` bytes; lib0 alone would read past the end of a view into its buffer. */
-function raw (d: decoding.Decoder, length: number): Uint8Array {
-  if (length > d.arr.length - d.pos) throw new EnvelopeInvalidError('Field runs past the end')
-  return decoding.readUint8Array(d, length)
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
-function string (d: decoding.Decoder, maxBytes: number): string {
-  const length = uint(d)
-  if (length > maxBytes) throw new EnvelopeInvalidError(`String of ${length} bytes (at most ${maxBytes})`)
-  return utf8.decode(raw(d, length))
-}
 
 /** The bytes a signature covers. */
 export function envelopeSigningBytes (body: Uint8Array): Uint8Array {
-  const prefix = u8FromString(ENVELOPE_SIGNING_PREFIX)
-  const out = new Uint8Array(prefix.length + body.length)
-  out.set(prefix)
-  out.set(body, prefix.length)
-  return out
+  return withPrefix(ENVELOPE_SIGNING_PREFIX, body)
 }
 
 /** An envelope's hash, what the signer's next envelope names as `prev`: sha256 of the body (the signature left out). */
@@ -201,10 +168,7 @@ export async function envelopeHash (envelope: Pick<DecodedEnvelope, 'body'>): Pr
  */
 export async function signEnvelope (key: PrivateKey, fields: Omit<Envelope, 'sig'>): Promise<VerifiedEnvelope> {
   const body = encodeEnvelopeBody(fields)
-  const sig = await key.sign(envelopeSigningBytes(body))
-  const bytes = new Uint8Array(body.length + SIGNATURE_BYTES)
-  bytes.set(body)
-  bytes.set(sig, body.length)
+  const bytes = joinSigned(body, await key.sign(envelopeSigningBytes(body)))
   return { ...fields, sig: bytes.subarray(body.length), bytes, body: bytes.subarray(0, body.length) } as VerifiedEnvelope
 }
 

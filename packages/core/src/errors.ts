@@ -14,7 +14,7 @@ export class CommonplaceError extends Error {
   }
 }
 
-type NamedError = new (message?: string, options?: ErrorOptions) => CommonplaceError
+type NamedError = (new (message?: string, options?: ErrorOptions) => CommonplaceError) & { readonly code: string }
 
 /** Every named error by its code, to rebuild one from a code sent over HTTP or the wire. */
 const BY_CODE = new Map<string, NamedError>()

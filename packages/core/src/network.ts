@@ -42,8 +42,15 @@ export async function deriveNetworkId (creator: OrgId, nonce: string): Promise<N
   return `net_${u8ToString(digest.digest.subarray(0, 16), 'base32')}` as NetworkId
 }
 
-/** Per document, per Yjs client id (decimal string), the first clock that no longer counts. */
+/**
+ * Per document, what of the removed organisation still counts: `seq`, the last of its envelopes
+ * that counts (docs/authorship.md, Removal). Statements from before envelopes carry per Yjs
+ * client id (decimal string) the first clock that no longer counts; those are no longer enforced.
+ */
 export type Frontier = Record<string, Record<string, number>>
+
+/** The key of a document's frontier that holds the removed organisation's last envelope seq that counts. */
+export const FRONTIER_SEQ = 'seq'
 
 export interface GenesisStatement { type: 'genesis', network: NetworkId, name: string, visibility: Visibility, creator: OrgId, nonce: string, createdAt: number, sig: string }
 export interface InvitationStatement { type: 'invitation', network: NetworkId, id: string, role: NetworkRole, expiresAt: number, uses: number, joinKey: string, issuer: OrgId, issuedAt: number, sig: string }
@@ -186,7 +193,7 @@ function frontier (value: Frontier): void {
     const clients = value[doc as DocId]
     if (clients == null || typeof clients !== 'object' || Object.keys(clients).length > 1000) throw new Error('bad frontier')
     for (const [client, clock] of Object.entries(clients)) {
-      if (!/^\d{1,16}$/.test(client) || !Number.isSafeInteger(clock) || clock < 0) throw new Error('bad frontier')
+      if (!(client === FRONTIER_SEQ || /^\d{1,16}$/.test(client)) || !Number.isSafeInteger(clock) || clock < 0) throw new Error('bad frontier')
     }
   }
 }

@@ -8,6 +8,7 @@ import {
   envelopeHash, isCommonplaceError, newClientBinding, randomNonce, signBinding, signEnvelope, verifyBinding, verifyEnvelope
 } from '../src/index.ts'
 import type { DocId, Envelope, OrgId, VerifiedDerivedBinding } from '../src/index.ts'
+import { prng } from './prng.ts'
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>
 
@@ -16,15 +17,6 @@ async function org (): Promise<{ key: Key, id: OrgId }> {
   return { key, id: peerIdFromPrivateKey(key).toString() as OrgId }
 }
 
-/** A seeded PRNG (mulberry32), so every run sees the same cases. */
-function prng (seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A Y.Doc writing with the organisation's derived client, and the updates it makes. */
 async function writer (who: OrgId, doc: DocId): Promise<{ ydoc: Y.Doc, binding: VerifiedDerivedBinding, updates: Uint8Array[] }> {

@@ -2,16 +2,8 @@ import { describe, it, expect } from 'vitest'
 import * as Y from 'yjs'
 import { CorruptUpdateError, structOwners } from '../src/index.ts'
 import type { UpdateOwners } from '../src/index.ts'
+import { prng } from './prng.ts'
 
-/** A small seeded PRNG (mulberry32), so every run sees the same cases. */
-function prng (seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** What Yjs itself reads from an update, in the same shape as structOwners' answer. */
 function yjsOwners (update: Uint8Array): Omit<UpdateOwners, 'deleteSetOffset'> {

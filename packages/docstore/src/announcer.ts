@@ -15,7 +15,7 @@ export interface Announcer {
   /** Before a document's first change in the current burst: remember its state vector. */
   note(id: DocId, doc: Y.Doc): void
   /** One change (fields rather than an object: a burst of keystrokes pushes thousands). */
-  push(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number): void
+  push(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array): void
   /** Announce what is pending now. */
   announce(): void
   on(listener: DocumentChangeListener): () => void
@@ -44,7 +44,11 @@ function burstUpdate (doc: Y.Doc, start: BurstStart): Uint8Array {
   return encodeBurstUpdate(doc, Y.decodeStateVector(start.stateVector), Y.mergeDeleteSets(start.deleted))
 }
 
-export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger): Announcer {
+/**
+ * `seal` runs on each change before it is announced, while its batch is still open: the store
+ * signs a local burst there, once, and stages the envelope with the burst.
+ */
+export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger, seal?: (change: DocumentChange) => void): Announcer {
   const listeners = new Set<DocumentChangeListener>()
   let pending = createRuns()
   let before = new Map<DocId, BurstStart>()
@@ -65,8 +69,8 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
     note (id, doc) {
       if (!before.has(id)) before.set(id, startBurst(doc))
     },
-    push (id, update, accessChanged, origin, changeSeq) {
-      pending.add(id, update, accessChanged, origin, changeSeq)
+    push (id, update, accessChanged, origin, changeSeq, signed) {
+      pending.add(id, update, accessChanged, origin, changeSeq, signed)
       if (scheduled) return
       scheduled = true
       queueMicrotask(() => {
@@ -86,7 +90,14 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
         const start = starts.get(id)
         return doc != null && start != null ? burstUpdate(doc, start) : undefined
       }
-      for (const change of runs.changes(diff)) emit(change)
+      for (const change of runs.changes(diff)) {
+        try {
+          seal?.(change)
+        } catch (err) {
+          log?.error('sealing a change of %s failed: %e', change.id, err)
+        }
+        emit(change)
+      }
     },
     on (listener) {
       listeners.add(listener)
@@ -112,26 +123,29 @@ interface Run { change: DocumentChange, updates: Uint8Array[] }
  */
 function createRuns (): {
   runs: Run[]
-  add(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number): void
+  add(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array): void
   changes(diff: (id: DocId) => Uint8Array | undefined): DocumentChange[]
 } {
   const runs: Run[] = []
   const updatesPerDoc = new Map<DocId, number>()
   return {
     runs,
-    add (id, update, accessChanged, origin, changeSeq) {
+    add (id, update, accessChanged, origin, changeSeq, signed) {
       const last = runs[runs.length - 1]
       if (update != null) updatesPerDoc.set(id, (updatesPerDoc.get(id) ?? 0) + 1)
       if (last != null && last.change.id === id && sameOrigin(last.change.origin, origin)) {
         last.change.changeSeq = changeSeq
         last.change.accessChanged ||= accessChanged
+        if (signed != null) (last.change.signed ??= []).push(signed)
         if (update != null) {
           last.change.update ??= update
           last.updates.push(update)
         }
         return
       }
-      runs.push({ change: { id, update, accessChanged, origin, changeSeq }, updates: update != null ? [update] : [] })
+      const change: DocumentChange = { id, update, accessChanged, origin, changeSeq }
+      if (signed != null) change.signed = [signed]
+      runs.push({ change, updates: update != null ? [update] : [] })
     },
     changes (diff) {
       return runs.map(({ change, updates }) => {
@@ -144,5 +158,7 @@ function createRuns (): {
 
 function sameOrigin (a: UpdateOrigin, b: UpdateOrigin): boolean {
   if (a.kind !== b.kind) return false
+  // a local burst is signed once with its author: two people's changes are two envelopes
+  if (a.kind === 'local') return (a.author ?? '') === ((b as { author?: string }).author ?? '')
   return a.kind !== 'peer' || (b.kind === 'peer' && a.peer === b.peer)
 }

@@ -1,7 +1,8 @@
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import { StorageCorruptError } from '@commonplace/core'
-import type { AccessList, DocId, DocumentInfo, Grant, OrgId, Role, VerifiedGrant } from '@commonplace/core'
+import * as Y from 'yjs'
+import type { AccessList, DocHeader, DocId, DocumentInfo, Grant, OrgId, Role, VerifiedGrant } from '@commonplace/core'
 
 /** The index entry as stored: the public info plus the bounds of the update log. */
 export interface InfoRecord extends DocumentInfo {
@@ -161,10 +162,21 @@ export function decodeUint (bytes: Uint8Array | undefined): number {
   return guard('counter', () => decoding.readVarUint(decoding.createDecoder(bytes)))
 }
 
-function guard<T> (what: string, fn: () => T): T {
+/** Run a decoder; any failure is a StorageCorruptError naming `what`. */
+export function guard<T> (what: string, fn: () => T): T {
   try {
     return fn()
   } catch (err) {
     throw new StorageCorruptError(`Stored ${what} is corrupt`, { cause: err })
+  }
+}
+
+const EMPTY_SV = Y.encodeStateVector(new Y.Doc())
+
+/** The index entry of a document that holds nothing yet. */
+export function emptyInfo (header: DocHeader): InfoRecord {
+  return {
+    id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0, accessSeq: 0,
+    stateVector: EMPTY_SV, storedBytes: 0, logFirst: 0, logNext: 0
   }
 }

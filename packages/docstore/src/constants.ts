@@ -34,3 +34,22 @@ export const DEFAULT_BURST_GAP_MS = 0.5
  * a burst's changes wait for it; outside a burst a batch is written at the end of its turn.
  */
 export const DEFAULT_BURST_HOLD_MS = 5
+
+/** Envelopes of one signer and document held past a gap at most, and their bytes (docs/authorship.md, check 6). */
+export const MAX_HELD_ENVELOPES = 64
+export const MAX_HELD_BYTES = 8 * 1024 * 1024
+
+/** Documents whose signed state (chain heads, bindings) is kept decoded in memory. */
+export const MAX_SIGNED_STATES = 1024
+
+/** Client ids this store derived or issued and still remembers the nonce of without a disk read. */
+export const MAX_ISSUED_CLIENTS = 65_536
+
+/**
+ * The owner checkpoints a document when the envelopes stored since its latest checkpoint weigh
+ * more than that checkpoint, and at least this much (small documents are not checkpointed per edit).
+ */
+export const MIN_CHECKPOINT_AFTER_BYTES = 64 * 1024
+
+/** Signed items returned by one `signedSince` call, about (at least one item). */
+export const DEFAULT_SIGNED_BATCH_BYTES = 1024 * 1024

@@ -6,16 +6,19 @@ import {
   OversizedMessageError, StorageCorruptError, StorageWriteError, isCommonplaceError, mergeGrants
 } from '@commonplace/core'
 import type {
-  AccessList, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore,
-  KeyValueStore, OrgId, UpdateOrigin, VerifiedGrant, WriteOp
+  AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore,
+  KeyValueStore, OrgId, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
-import type { ComponentLogger, Logger } from '@libp2p/interface'
-import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, encodeInfo, encodeLogRow } from './codec.ts'
+import type { Logger } from '@libp2p/interface'
+import { SignedSide } from './signed-store.ts'
+import { defaultDescribe } from './store-init.ts'
+import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts'
+import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, emptyInfo } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
 import { indexedRecords } from './indexed-records.ts'
 import type { IndexedRecords } from './indexed-records.ts'
-import { batchOps, createWriteBatch, rememberBefore } from './write-batch.ts'
+import { batchOps, createWriteBatch, rememberBefore, snapshotOps } from './write-batch.ts'
 import { documentsNaming, missingPartyIndex } from './party-index.ts'
 import { applyToEmpty, captureUpdate, isEmpty, pendingOf } from './ydoc-changes.ts'
 import { createAnnouncer } from './announcer.ts'
@@ -29,50 +32,11 @@ import {
 import { groupCommit } from './group-commit.ts'
 import type { GroupCommit } from './group-commit.ts'
 import {
-  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
+  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, logRange
 } from './keys.ts'
-
-export interface DocumentStoreInit {
-  /** Loaded Y.Docs kept in memory (protects memory). Default 256. */
-  maxLoaded?: number
-  /** Index entries and access lists kept decoded in memory (the rest are read from disk). Default 1024. */
-  maxIndexed?: number
-  /** Log rows per document before compaction (protects disk and load time). Default 200. */
-  compactAfter?: number
-  /** Largest update accepted in bytes (protects memory). Default 8 MiB. */
-  maxUpdateBytes?: number
-  /**
-   * Update bytes a batch may gather in memory while it waits for the running disk sync (group
-   * commit); past this it is written at once (protects memory when the disk is slow). Default 1 MiB.
-   */
-  maxWaitingBytes?: number
-  /**
-   * Turns with changes closer than this (ms) are a burst, whose batch waits `burstHoldMs` after
-   * its first change before it is written (fewer writes in a catch-up; acknowledgements wait as
-   * long). 0: no hold. Defaults 0.5 and 5.
-   */
-  burstGapMs?: number
-  burstHoldMs?: number
-  /** Title and kind of a document for the index; default reads the `meta` map. */
-  describe?: (doc: Y.Doc) => { title: string, kind: string }
-  now?: () => number
-}
-
-export interface DocumentStoreComponents {
-  storage: KeyValueStore
-  logger?: ComponentLogger
-}
 
 const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })
 const LOCAL_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'local' })
-const EMPTY_SV = Y.encodeStateVector(new Y.Doc())
-
-function defaultDescribe (doc: Y.Doc): { title: string, kind: string } {
-  const meta = doc.getMap('meta')
-  const title = meta.get('title')
-  const kind = meta.get('kind')
-  return { title: typeof title === 'string' ? title : '', kind: typeof kind === 'string' ? kind : '' }
-}
 
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
@@ -108,11 +72,25 @@ class Store implements DocumentStore {
   private readonly maxUpdateBytes: number
   private readonly describe: (doc: Y.Doc) => { title: string, kind: string }
   private readonly now: () => number
+  private readonly signedSide: SignedSide
 
   constructor (components: DocumentStoreComponents, init: DocumentStoreInit) {
     this.storage = components.storage
     this.log = components.logger?.forComponent('commonplace:docstore')
-    this.announcer = createAnnouncer(id => this.cache.get(id), this.log)
+    this.announcer = createAnnouncer(id => this.cache.get(id), this.log, change => { this.signedSide.seal(change) })
+    this.signedSide = new SignedSide({
+      storage: this.storage,
+      log: this.log,
+      ops: () => (this.batch ??= createWriteBatch()).signed,
+      staged: () => this.batch?.signed,
+      info: id => this.infos.get(id),
+      all: () => this.infos.all(),
+      loaded: id => this.cache.get(id),
+      load: id => this.load(id),
+      apply: (info, update, origin, signed) => { this.integrate(info, update, origin, signed) },
+      write: ops => { this.write(ops) },
+      replace: (id, doc, ops) => { this.replace(id, doc, ops) }
+    }, init)
     this.cache = docCache(init.maxLoaded ?? DEFAULT_MAX_LOADED, id => this.batch?.updates.has(id) === true)
     this.compactAfter = init.compactAfter ?? DEFAULT_COMPACT_AFTER
     this.maxUpdateBytes = init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES
@@ -137,6 +115,8 @@ class Store implements DocumentStore {
     // stores written before the g/ index build it once
     const indexOps = missingPartyIndex(this.storage)
     if (indexOps.length > 0) this.write(indexOps)
+    // the owner signs a migration checkpoint of the documents it held before envelopes (once)
+    this.signedSide.migrateOwned()
   }
 
   get changeSeq (): number { return this.commits.durableSeq }
@@ -179,7 +159,12 @@ class Store implements DocumentStore {
     for (const id of batch.updates.keys()) {
       const info = this.infos.get(id)
       const doc = this.cache.get(id)
-      if (info != null && doc != null && info.logNext - info.logFirst > this.compactAfter) this.compact(info, doc)
+      if (info == null || doc == null || info.logNext - info.logFirst <= this.compactAfter) continue
+      try {
+        this.compact(info, doc)
+      } catch (err) {
+        this.log?.error('compacting %s failed, log kept as it was: %e', info.id, err)
+      }
     }
   }
 
@@ -210,6 +195,7 @@ class Store implements DocumentStore {
   create (header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo {
     if (this.infos.has(header.id)) throw new InvalidInputError(`Document ${header.id} exists already`)
     const doc = new Y.Doc({ guid: header.id })
+    doc.clientID = this.signedSide.newClient(header.id) ?? doc.clientID
     const update = captureUpdate(doc, LOCAL_ORIGIN, () => init?.(doc))
     const acl: AccessList = { header, grants: [] }
     const info = emptyInfo(header)
@@ -245,35 +231,23 @@ class Store implements DocumentStore {
     } catch (err) {
       throw new CorruptUpdateError(`Update for ${id} does not decode`, { cause: err })
     }
-    const doc = this.load(id)
-    this.noteStateBefore(id, doc)
-    const pendingBefore = pendingOf(doc)
-    let effective: Uint8Array | null
-    try {
-      effective = isEmpty(doc) ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) })
-    } catch (err) {
-      this.cache.evict(id)
-      throw new CorruptUpdateError(`Update for ${id} could not be applied`, { cause: err })
-    }
-    const pendingAfter = pendingOf(doc)
-    if (effective == null && pendingAfter[0] === pendingBefore[0] && pendingAfter[1] === pendingBefore[1]) return false
-    this.commit(info, { doc, update, effective, origin })
-    return effective != null
+    return this.integrate(info, update, origin)
   }
 
-  edit (id: DocId, fn: (doc: Y.Doc) => void): Uint8Array | null {
+  edit (id: DocId, fn: (doc: Y.Doc) => void, author?: string): Uint8Array | null {
     const info = this.requireInfo(id)
     const doc = this.load(id)
     this.noteStateBefore(id, doc)
+    const origin = author == null || author === '' ? LOCAL_ORIGIN : { kind: 'local' as const, author }
     let update: Uint8Array | null
     try {
-      update = captureUpdate(doc, LOCAL_ORIGIN, () => { fn(doc) })
+      update = captureUpdate(doc, origin, () => { fn(doc) })
     } catch (err) {
       this.cache.evict(id)
       throw err
     }
     if (update == null) return null
-    this.commit(info, { doc, update, origin: LOCAL_ORIGIN })
+    this.commit(info, { doc, update, origin })
     return update
   }
 
@@ -298,8 +272,7 @@ class Store implements DocumentStore {
     const info = this.requireInfo(id)
     const cached = this.digests.get(id)
     if (cached?.seq === info.changeSeq) return cached.digest
-    const snapshot = Y.encodeSnapshot(Y.snapshot(this.load(id)))
-    const digest = new Uint8Array(createHash('sha256').update(snapshot).digest())
+    const digest = new Uint8Array(createHash('sha256').update(Y.encodeSnapshot(Y.snapshot(this.load(id)))).digest())
     this.digests.set(id, { seq: info.changeSeq, digest })
     return digest
   }
@@ -331,13 +304,22 @@ class Store implements DocumentStore {
     this.checkpointTimer.unref?.()
   }
 
-  onChange (listener: DocumentChangeListener): () => void {
-    return this.announcer.on(listener)
+  // the signed side (signed-store.ts), once the document is known to be held
+  envelopeVector (id: DocId): SignedHoldings { return this.signedSide.envelopeVector(this.requireInfo(id).id) }
+
+  signedSince (id: DocId, have: SignedHoldings, maxBytes?: number): { items: Uint8Array[], more: boolean } {
+    return this.signedSide.signedSince(this.requireInfo(id).id, have, maxBytes)
   }
 
-  onDurable (listener: (seq: number) => void): () => void {
-    return this.commits.onDurable(listener)
-  }
+  applySigned (id: DocId, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome { return this.signedSide.applySigned(this.requireInfo(id), bytes, origin) }
+  issueClient (id: DocId): { client: number, nonce: number } { return this.signedSide.issueClient(this.requireInfo(id).id) }
+  attribution (id: DocId): Attribution { return this.signedSide.attribution(this.requireInfo(id).id) }
+  frontierOf (id: DocId, org: OrgId): number { return this.signedSide.envelopeVector(this.requireInfo(id).id).vector[org] ?? 0 }
+  refuseBeyond (id: DocId, org: OrgId, seq: number): number { return this.signedSide.refuseBeyond(this.requireInfo(id).id, org, seq) }
+
+  onChange (listener: DocumentChangeListener): () => void { return this.announcer.on(listener) }
+
+  onDurable (listener: (seq: number) => void): () => void { return this.commits.onDurable(listener) }
 
   /** Writes what is staged (checkpoints included), then unloads everything. */
   close (): void {
@@ -374,6 +356,8 @@ class Store implements DocumentStore {
       if (isCommonplaceError(err)) throw err
       throw new StorageCorruptError(`Stored updates of ${id} are corrupt`, { cause: err })
     }
+    // a fresh derived client per load: the same one never writes from two sessions
+    doc.clientID = this.signedSide.newClient(id) ?? doc.clientID
     this.cache.set(id, doc)
     return doc
   }
@@ -383,7 +367,7 @@ class Store implements DocumentStore {
    * batch and update memory; it is announced a microtask later and written at the end of this
    * tick, or, while a disk sync runs, when that sync lands (group commit).
    */
-  private commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin }): void {
+  private commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array }): void {
     const { doc, update, acl, origin } = change
     const batch = this.batch ??= createWriteBatch()
     // the first change of a document in a batch copies its index entry; later ones update the copy
@@ -408,8 +392,32 @@ class Store implements DocumentStore {
       next.accessSeq = next.changeSeq
     }
     const effective = change.effective === undefined ? update : change.effective
-    this.announcer.push(prev.id, effective ?? undefined, acl != null, origin, next.changeSeq)
+    this.announcer.push(prev.id, effective ?? undefined, acl != null, origin, next.changeSeq, change.signed)
     this.scheduleFlush()
+  }
+
+  /** Apply an update that passed its checks; nothing is applied when Yjs cannot (CorruptUpdateError). */
+  /**
+   * Apply an update that passed its checks and stage it (with the signed item it came in, which is
+   * announced with it). Returns whether the document changed; an update that changes nothing and
+   * leaves nothing pending is not staged unless it came signed (its envelope is still kept).
+   * @throws CorruptUpdateError when Yjs cannot apply it (nothing applied)
+   */
+  private integrate (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed?: Uint8Array): boolean {
+    const doc = this.load(info.id)
+    this.noteStateBefore(info.id, doc)
+    const pendingBefore = pendingOf(doc)
+    let effective: Uint8Array | null
+    try {
+      effective = isEmpty(doc) ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) })
+    } catch (err) {
+      this.cache.evict(info.id)
+      throw new CorruptUpdateError(`Update for ${info.id} could not be applied`, { cause: err })
+    }
+    const pendingAfter = pendingOf(doc)
+    if (signed == null && effective == null && pendingAfter[0] === pendingBefore[0] && pendingAfter[1] === pendingBefore[1]) return false
+    this.commit(info, { doc, update, effective, origin, signed })
+    return effective != null
   }
 
   /** Before a document's first change in a burst: its state vector, to announce the burst as one diff. */
@@ -440,25 +448,35 @@ class Store implements DocumentStore {
     for (const id of batch.before.keys()) {
       this.infos.discard(id)
       this.acls.discard(id)
+      this.signedSide.evict(id)
       this.digests.delete(id)
       this.cache.evict(id)
     }
+    // announced envelopes are staged again (see replay), written with the next change, not retried every turn
+    this.flushScheduled = true
+    try { this.signedSide.replay(batch.signed) } finally { this.flushScheduled = false }
   }
 
-  /** Replace a document's log rows by one snapshot row. A failure leaves the log as it was. */
-  private compact (info: InfoRecord, doc: Y.Doc): void {
-    const snapshot = encodeLogRow([Y.encodeStateAsUpdate(doc)])
-    const next: InfoRecord = { ...info, logFirst: info.logNext, logNext: info.logNext + 1, storedBytes: snapshot.byteLength }
-    const ops: WriteOp[] = []
-    for (let n = info.logFirst; n < info.logNext; n++) ops.push({ type: 'del', key: logKey(info.id, n) })
-    ops.push({ type: 'put', key: logKey(info.id, info.logNext), value: snapshot })
-    ops.push({ type: 'put', key: infoKey(info.id), value: encodeInfo(next) })
-    try {
-      this.write(ops)
-      this.infos.committed([[info.id, next]])
-    } catch (err) {
-      this.log?.error('compacting %s failed, log kept as it was: %e', info.id, err)
-    }
+  /**
+   * Replace a document's log rows by one snapshot row of `doc`, with `extra` in the same write.
+   * Throws when the write fails, leaving the log as it was.
+   */
+  private compact (info: InfoRecord, doc: Y.Doc, extra: WriteOp[] = []): InfoRecord {
+    const { ops, next } = snapshotOps(info, Y.encodeStateAsUpdate(doc))
+    this.write([...ops, ...extra])
+    this.infos.committed([[info.id, next]])
+    return next
+  }
+
+  /** A rebuilt document (signed-store.ts, refuseBeyond) takes the place of the loaded one, on disk and in memory. */
+  private replace (id: DocId, doc: Y.Doc, ops: WriteOp[]): void {
+    this.flush()
+    const next = this.compact(this.requireInfo(id), doc, ops)
+    this.cache.evict(id)
+    this.digests.delete(id)
+    doc.clientID = this.signedSide.newClient(id) ?? doc.clientID
+    this.cache.set(id, doc)
+    this.commit(next, { origin: STORAGE_ORIGIN })
   }
 
   private write (ops: WriteOp[]): void {
@@ -472,16 +490,8 @@ class Store implements DocumentStore {
 
   private openStoreId (): string {
     const stored = this.storage.get(STORE_ID_KEY)
-    if (stored != null) return u8ToString(stored)
-    const id = randomBytes(16).toString('hex')
-    this.write([{ type: 'put', key: STORE_ID_KEY, value: u8FromString(id) }])
+    const id = stored != null ? u8ToString(stored) : randomBytes(16).toString('hex')
+    if (stored == null) this.write([{ type: 'put', key: STORE_ID_KEY, value: u8FromString(id) }])
     return id
-  }
-}
-
-function emptyInfo (header: DocHeader): InfoRecord {
-  return {
-    id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0, accessSeq: 0,
-    stateVector: EMPTY_SV, storedBytes: 0, logFirst: 0, logNext: 0
   }
 }

@@ -18,12 +18,14 @@ export interface WriteBatch {
   readonly before: Map<DocId, number>
   /** Checkpoints to write: key → sequence number. */
   readonly checkpoints: Map<string, number>
+  /** Signed items and their bookkeeping (envelopes, chain heads, bindings, checkpoints), by key. */
+  readonly signed: Map<string, WriteOp>
   /** Bytes of the updates staged. */
   bytes: number
 }
 
 export function createWriteBatch (): WriteBatch {
-  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), bytes: 0 }
+  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), signed: new Map(), bytes: 0 }
 }
 
 /** Remember a document's change number on disk before the batch first touches it. */
@@ -58,6 +60,7 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
     )
     infos.set(id, info)
   }
+  for (const op of batch.signed.values()) ops.push(op)
   for (const [key, value] of batch.checkpoints) ops.push({ type: 'put', key, value: encodeUint(value) })
   ops.push({ type: 'put', key: SEQ_KEY, value: encodeUint(seq) })
   return { ops, infos }
@@ -70,4 +73,15 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
  */
 function batchRow (updates: Uint8Array[]): Uint8Array {
   return encodeLogRow(updates)
+}
+
+/** The operations that replace a document's log rows by one row holding `state`, and its index entry after them. */
+export function snapshotOps (info: InfoRecord, state: Uint8Array): { ops: WriteOp[], next: InfoRecord } {
+  const snapshot = encodeLogRow([state])
+  const next: InfoRecord = { ...info, logFirst: info.logNext, logNext: info.logNext + 1, storedBytes: snapshot.byteLength }
+  const ops: WriteOp[] = []
+  for (let n = info.logFirst; n < info.logNext; n++) ops.push({ type: 'del', key: logKey(info.id, n) })
+  ops.push({ type: 'put', key: logKey(info.id, info.logNext), value: snapshot })
+  ops.push({ type: 'put', key: infoKey(info.id), value: encodeInfo(next) })
+  return { ops, next }
 }

@@ -2,7 +2,7 @@
  * @packageDocumentation
  * Learning networks (docs/networks.md): the roster as a pure function of signed statements, the
  * registry that keeps them, invitation codes, the join handshake, roster replication over
- * libp2p, and the client claims a removal is enforced with.
+ * libp2p. A removal carries per document the removed organisation's envelope frontier (docs/authorship.md).
  *
  * @example
  * ```ts
@@ -20,5 +20,4 @@ export { networkService } from './service.ts'
 export type { NetworkService, NetworkServiceInit, NetworkServiceComponents, NetworkServiceEvents } from './service.ts'
 export { acceptJoin } from './join.ts'
 export { readFrame, writeFrame } from './frames.ts'
-export { CLAIMS_MAP, claimedClients, clientsOf, deleteBeyondFrontier, exceedsFrontier, frontierOf, signClaim, writeClaims } from './claims.ts'
 export * from './constants.ts'

@@ -1,4 +1,4 @@
-import type { AccessLevel, DocId, NetworkId, OrgId, Role } from '@commonplace/core'
+import type { AccessLevel, AuthorShare, DocId, NetworkId, OrgId, Role } from '@commonplace/core'
 
 /**
  * What the local API (HTTP on 127.0.0.1) offers. The node implements it; the HTTP server
@@ -39,6 +39,11 @@ export interface SectionView {
   heading: string
   /** The section body as Markdown. */
   markdown: string
+  /**
+   * Who wrote the section's live text, from the signed client bindings (docs/authorship.md,
+   * Attribution): per organisation, and person where known, its characters; most first.
+   */
+  authors: AuthorShare[]
 }
 
 export interface DocView extends DocSummary {

@@ -14,7 +14,10 @@ import { networkService } from '@commonplace/network'
 import type { NetworkRegistry, NetworkService, NetworkServiceInit } from '@commonplace/network'
 import { introduceService } from '@commonplace/directory'
 import type { IntroduceService, IntroduceServiceInit } from '@commonplace/directory'
+import { mayRead } from '@commonplace/core'
 import type { DocumentStore } from '@commonplace/core'
+import { awarenessService } from './awareness-service.ts'
+import type { AwarenessService } from './awareness-service.ts'
 import type { ComponentLogger, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
@@ -25,6 +28,7 @@ export interface NodeServices {
   sync: SyncService
   network: NetworkService
   introduce: IntroduceService
+  awareness: AwarenessService
   [key: string]: unknown
 }
 
@@ -64,7 +68,10 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
     ping: ping(),
     sync: syncService({ store: init.store, name: init.name, membership: init.registry.membership }),
     network: networkService({ registry: init.registry, onDelivered: init.onDelivered }),
-    introduce: introduceService(init.introduce)
+    introduce: introduceService(init.introduce),
+    awareness: awarenessService({
+      mayRead: (doc, peer) => { const acl = init.store.access(doc); return acl != null && mayRead(acl, peer, init.registry.membership) }
+    })
   }
   // relayed member-to-member connections carry whole sessions: no per-connection data or time cap
   if (init.relay === true) services.relay = circuitRelayServer({ reservations: { applyDefaultLimit: false } })

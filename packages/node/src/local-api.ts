@@ -14,6 +14,7 @@ import type { CommonplaceLibp2p } from './libp2p.ts'
 import type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, GrantView, LocalApi, NodeStatus, PeerInfo, ShareRequest
 } from './api-types.ts'
+import { sectionAuthors } from './attribution.ts'
 import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
@@ -66,12 +67,13 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
 
   const view = (id: DocId): DocView => {
     const info = store.info(id) as DocumentInfo
-    const record = store.read(id, doc => readRecord(doc))
+    const attribution = store.attribution(id)
+    const { record, authors } = store.read(id, doc => ({ record: readRecord(doc), authors: sectionAuthors(doc, attribution) }))
     const acl = store.access(id)
     return {
       ...summary(info),
       meta: record.meta as unknown as Record<string, unknown>,
-      sections: record.sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown })),
+      sections: record.sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown, authors: authors[s.id] ?? [] })),
       grants: (acl?.grants ?? []).filter(g => g.role !== 'none').map((g): GrantView => {
         const delivery = acl?.header.owner === self && !isNetworkId(g.to) ? init.deliveryOf?.(id, g.to as OrgId) : undefined
         const issuerName = init.names?.org(g.issuer)

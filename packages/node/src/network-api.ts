@@ -3,11 +3,11 @@
  * approval, removal, leaving, and topics.
  */
 import {
-  ForbiddenError, InvalidInputError, InvitationExpiredError, NotFoundError, deriveNetworkId, parseNetworkId, parseOrgId,
-  randomNonce, signStatement
+  FRONTIER_SEQ, ForbiddenError, InvalidInputError, InvitationExpiredError, NotFoundError, deriveNetworkId, parseNetworkId,
+  parseOrgId, randomNonce, signStatement
 } from '@commonplace/core'
-import type { GenesisStatement, MemberStatement, NetworkRole, OrgId, Statement } from '@commonplace/core'
-import { DEFAULT_INVITATION_TTL_MS, clientsOf, createInvitation, decodeCode, frontierOf } from '@commonplace/network'
+import type { Frontier, GenesisStatement, MemberStatement, NetworkRole, OrgId, Statement } from '@commonplace/core'
+import { DEFAULT_INVITATION_TTL_MS, createInvitation, decodeCode } from '@commonplace/network'
 import type { NetworkRegistry, Roster } from '@commonplace/network'
 import type { Logger, PrivateKey } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
@@ -159,10 +159,11 @@ export function createNetworkApi (init: NetworkApiInit): NetworkApi {
       const member = parseOrgId(org)
       if (member === roster.creator || member === self) throw new ForbiddenError('The network creator and yourself cannot be removed (use leave)')
       if (!roster.members.has(member)) throw new NotFoundError(`${member} is not a member of ${roster.name}`)
-      const frontier: Record<string, Record<string, number>> = {}
+      // per document the member's last envelope held here: later ones are refused everywhere
+      const frontier: Frontier = {}
       for (const doc of manager.documentsOf(roster.network)) {
-        const clients = await init.docs.store.read(doc, async ydoc => await clientsOf(ydoc, doc, member))
-        if (clients.length > 0) frontier[doc] = init.docs.store.read(doc, ydoc => frontierOf(ydoc, clients))
+        const seq = init.docs.store.frontierOf(doc, member)
+        if (seq > 0) frontier[doc] = { [FRONTIER_SEQ]: seq }
       }
       await signMember(roster, member, 'removed', { frontier })
       return members(rosterOf(id))

@@ -1,19 +1,17 @@
 /**
  * What the node does about its learning networks as things happen: publish its addresses, push
  * roster changes to connected members, dial members it is not connected to, close connections
- * the gater would now refuse, offer network documents to new members, claim this organisation's
- * Yjs clients in network documents and apply removals (docs/networks.md).
+ * the gater would now refuse, offer network documents to new members, and apply removals: a removed
+ * organisation's envelopes past its frontier are refused (`removalFrontier`, the store's `mayEdit`)
+ * and those applied before the removal arrived are dropped, the document rebuilt without them
+ * (docs/authorship.md, Removal).
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { networksOf, signStatement } from '@commonplace/core'
-import type { DocId, DocumentStore, NetworkId, OrgId, PresenceStatement } from '@commonplace/core'
-import {
-  claimedClients, clientsOf, deleteBeyondFrontier, exceedsFrontier, signClaim, writeClaims
-} from '@commonplace/network'
+import { FRONTIER_SEQ, isNetworkId, signStatement } from '@commonplace/core'
+import type { AccessList, DocId, DocumentStore, NetworkId, OrgId, PresenceStatement } from '@commonplace/core'
 import type { NetworkRegistry, Removal } from '@commonplace/network'
 import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
-import * as Y from 'yjs'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 
 export interface NetworkManagerInit {
@@ -57,10 +55,6 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
 
   // the store's index of who each access list names (g/ keys): no access list is read for these
   const byGrant = (org: string): boolean => store.documentsNaming(org, 1).length > 0
-  const networksHolding = (id: DocId): NetworkId[] => {
-    const acl = store.access(id)
-    return acl == null ? [] : networksOf(acl)
-  }
   const documentsOf = (network: NetworkId): DocId[] => store.documentsNaming(network)
 
   /** My networks (member or waiting for approval) and whether `org` belongs with me in one. */
@@ -161,41 +155,30 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     const pushes = libp2p.getConnections().map(async conn => {
       await libp2p?.services.network.push(conn, networks).catch(err => { log('roster push to %p failed: %s', conn.remotePeer, (err as Error).message) })
     })
-    for (const network of networks) enforceRemovals(network, documentsOf(network)).catch(err => { log.error('applying a removal failed: %e', err) })
+    for (const network of networks) {
+      try {
+        enforceRemovals(network, documentsOf(network))
+      } catch (err) {
+        log.error('applying a removal failed: %e', err)
+      }
+    }
     Promise.allSettled(pushes).then(() => { closeRefused() }, () => {})
     dialMembers()
   }
 
-  /** Delete the late items of removed organisations in the documents given. */
-  async function enforceRemovals (network: NetworkId, docs: DocId[]): Promise<void> {
+  /** Drop the envelopes removed organisations signed past their frontier in the documents given (a rebuild where any was applied). */
+  function enforceRemovals (network: NetworkId, docs: DocId[]): void {
     const removed = [...(registry.roster(network)?.removed.values() ?? [])]
     if (removed.length === 0) return
     for (const id of docs) {
       if (!store.has(id)) continue
-      for (const removal of removed) await enforceOne(id, removal)
+      for (const removal of removed) enforceOne(id, removal)
     }
   }
 
-  async function enforceOne (id: DocId, removal: Removal): Promise<void> {
-    const clients = await store.read(id, async doc => await clientsOf(doc, id, removal.org))
-    const frontier = removal.frontier[id]
-    if (clients.length === 0 || !store.read(id, doc => exceedsFrontier(doc, clients, frontier))) return
-    let deleted = 0
-    store.edit(id, doc => { deleted = deleteBeyondFrontier(doc, clients, frontier) })
-    store.flush()
-    log('deleted %d item(s) of removed %s in %s', deleted, removal.org, id)
-  }
-
-  /** Claim the clients of this organisation's own edits in network documents. */
-  async function claimLocal (id: DocId, update: Uint8Array): Promise<void> {
-    if (networksHolding(id).length === 0) return
-    const fromUpdate = [...Y.parseUpdateMeta(update).from.keys()]
-    const { claimed, current } = store.read(id, doc => ({ claimed: claimedClients(doc), current: doc.clientID }))
-    const wanted = [...new Set([...fromUpdate, current])].filter(c => !claimed.has(c))
-    if (wanted.length === 0) return
-    const claims = await Promise.all(wanted.map(async client => ({ client, org: self, sig: await signClaim(identity.key, id, client, self) })))
-    if (stopped || !store.has(id)) return
-    store.edit(id, doc => { writeClaims(doc, claims) })
+  function enforceOne (id: DocId, removal: Removal): void {
+    const dropped = store.refuseBeyond(id, removal.org, removal.frontier[id]?.[FRONTIER_SEQ] ?? 0)
+    if (dropped > 0) log('dropped %d envelope(s) removed %s signed after its removal in %s; rebuilt it', dropped, removal.org, id)
   }
 
   return {
@@ -218,14 +201,6 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       }))
       offs.push(store.onChange(change => {
         if (change.accessChanged) scheduleCloseRevoked()
-        if (change.update == null) return
-        if (change.origin.kind === 'local') {
-          claimLocal(change.id, change.update).catch(err => { log.error('claiming clients in %s failed: %e', change.id, err) })
-        } else if (change.origin.kind === 'peer') {
-          for (const network of networksHolding(change.id)) {
-            enforceRemovals(network, [change.id]).catch(err => { log.error('applying a removal failed: %e', err) })
-          }
-        }
       }))
       const onConnect = (evt: CustomEvent<PeerId>): void => { seen.set(evt.detail.toString(), now()) }
       node.addEventListener('peer:connect', onConnect)
@@ -255,6 +230,23 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       dialMembers()
     }
   }
+}
+
+/**
+ * The last envelope seq of `org` that still counts in `doc` when a network the document is shared
+ * with for editing removed it (its frontier): envelopes up to it stay valid whenever they arrive,
+ * so that every node ends with the same set whatever the order. Undefined when no removal names it.
+ */
+export function removalFrontier (registry: NetworkRegistry, acl: AccessList, doc: DocId, org: OrgId): number | undefined {
+  let best: number | undefined
+  for (const grant of acl.grants) {
+    if (grant.role !== 'edit' || !isNetworkId(grant.to)) continue
+    const removal = registry.roster(grant.to as NetworkId)?.removed.get(org)
+    if (removal == null) continue
+    const seq = removal.frontier[doc]?.[FRONTIER_SEQ] ?? 0
+    best = Math.max(best ?? 0, seq)
+  }
+  return best
 }
 
 function same (a: string[], b: string[]): boolean {

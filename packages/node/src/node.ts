@@ -3,8 +3,8 @@ import { defaultLogger } from '@libp2p/logger'
 import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
-import { AddressInUseError, isCommonplaceError } from '@commonplace/core'
-import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
+import { AddressInUseError, isCommonplaceError, mayWrite } from '@commonplace/core'
+import type { DocId, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
 import { loadIdentity, loadIntroSecret, removeNodeInfo, saveName, writeApiToken, writeNodeInfo } from './data-folder.ts'
@@ -21,7 +21,7 @@ import { createCommonplaceLibp2p } from './libp2p.ts'
 import type { CommonplaceLibp2p, Libp2pInit } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
 import { createNetworkApi } from './network-api.ts'
-import { createNetworkManager } from './network-manager.ts'
+import { createNetworkManager, removalFrontier } from './network-manager.ts'
 import type { NetworkManager } from './network-manager.ts'
 import { createNetworkRegistry } from '@commonplace/network'
 import type { NetworkRegistry } from '@commonplace/network'
@@ -101,10 +101,23 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
   let store: DocumentStore | undefined
   try {
     if (init.name != null) identity.name = await saveName(init.dataDir, init.name)
+    // who may edit is decided from grants and rosters, which the registry (made next) holds
+    let mayEdit: (doc: DocId, org: OrgId, seq: number) => boolean | 'removed' = () => false
     store = createDocumentStore({ storage, logger }, {
-      describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) })
+      describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) }),
+      signer: { org: identity.orgId, key: identity.key },
+      mayEdit: (doc, org, seq) => mayEdit(doc, org, seq)
     })
     const registry = createNetworkRegistry({ storage })
+    const held = store
+    mayEdit = (doc, org, seq) => {
+      const acl = held.access(doc)
+      if (acl == null) return false
+      if (mayWrite(acl, org, registry.membership)) return true
+      // a removed member's envelopes up to its frontier count whenever they arrive; later ones are neutralised
+      const frontier = removalFrontier(registry, acl, doc, org)
+      return frontier == null ? false : seq <= frontier ? true : 'removed'
+    }
     const log = logger.forComponent('commonplace:node')
     const introSecret = await loadIntroSecret(init.dataDir)
     const introKey = await introIdOf(introSecret)

@@ -13,7 +13,7 @@ const ORG = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN' as OrgId
 const DOC = 'abcdefghijklmnopqrstuvwxyz' as DocId
 
 const summary: DocSummary = { id: DOC, title: 'Handwashing', owner: ORG, kind: 'practice', updatedAt: '2025-01-01T00:00:00.000Z', access: 'owner' }
-const view: DocView = { ...summary, meta: {}, sections: [{ id: 'aaaaaaaaaaaa', heading: 'Why', markdown: 'Because.' }], grants: [] }
+const view: DocView = { ...summary, meta: {}, sections: [{ id: 'aaaaaaaaaaaa', heading: 'Why', markdown: 'Because.', authors: [{ org: ORG, chars: 11 }] }], grants: [] }
 const peer: PeerInfo = { orgId: ORG, name: 'Other', addresses: ['/ip4/127.0.0.1/tcp/7421'] }
 const status: NodeStatus = { orgId: ORG, name: 'Us', listenAddresses: [], apiUrl: 'http://127.0.0.1:1', peers: [], documentCount: 1 }
 

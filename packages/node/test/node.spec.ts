@@ -80,4 +80,20 @@ describe('createNode', () => {
     const names = (await b.api.peers()).map(p => p.name)
     expect(names).toContain('Canal Street Health Centre')
   })
+  it('says who wrote each section, from the signed changes, on both nodes', async () => {
+    const a = await start('Riverside Surgery')
+    const b = await start('Hillview Medical Practice')
+    const doc = await a.api.createDoc({ title: 'Site induction', sections: [{ heading: 'Checklist', text: 'Boots.' }, { heading: 'Visitors', text: 'Sign in.' }] })
+    await a.api.share(doc.id, { with: b.orgId, role: 'edit' })
+    await b.api.connect(a.listenAddresses()[0])
+    await until([b.store], () => b.store.has(doc.id) && b.store.read(doc.id, d => d.getArray('sections').length) === 2)
+    await b.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'Hard hats on the first floor.' } })
+    const wanted = [{ org: b.orgId, chars: 'Hard hats on the first floor.'.length }, { org: a.orgId, chars: 'Checklist'.length + 'Boots.'.length }]
+    await until([a.store], () => a.store.read(doc.id, d => JSON.stringify(d.toJSON())).includes('Hard hats'))
+    for (const node of [a, b]) {
+      const view = await node.api.getDoc(doc.id)
+      expect(view.sections[0].authors).toEqual(wanted)
+      expect(view.sections[1].authors).toEqual([{ org: a.orgId, chars: 'Visitors'.length + 'Sign in.'.length }])
+    }
+  })
 })

@@ -1,18 +1,22 @@
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import { MalformedMessageError, OversizedMessageError, isCommonplaceError, parseDocId } from '@commonplace/core'
-import type { DocId, OrgId } from '@commonplace/core'
+import type { DocId, EnvelopeVector, OrgId, SignedHoldings } from '@commonplace/core'
 import { readGrant, writeGrant } from '@commonplace/docstore'
 import { MessageType } from './messages.ts'
-import type { Message } from './messages.ts'
+import type { Message, SignedItemsMessage } from './messages.ts'
 import {
-  DEFAULT_MAX_UPDATE_BYTES, DIGEST_BYTES, MAX_GRANTS, MAX_MESSAGES_PER_FRAME, MAX_STATE_VECTOR_BYTES, MAX_STRING
+  CHECKPOINT_ID_BYTES, DEFAULT_MAX_ITEM_BYTES, DIGEST_BYTES, MAX_GRANTS, MAX_ITEMS_PER_MESSAGE, MAX_MESSAGES_PER_FRAME,
+  MAX_ORG_ID_CHARS, MAX_STRING, MAX_VECTOR_SIGNERS
 } from './constants.ts'
 
 export interface CodecLimits {
-  /** Largest Yjs update accepted in one message (bytes). */
-  maxUpdateBytes?: number
+  /** Largest signed item (envelope or checkpoint) accepted in one message (bytes). */
+  maxItemBytes?: number
 }
+
+/** More-flag of ENVELOPES and REPLY: the sender holds more that the receiver lacks. */
+const FLAG_MORE = 1
 
 /** Append one message to an encoder. */
 export function writeMessage (e: encoding.Encoder, m: Message): void {
@@ -33,16 +37,15 @@ export function writeMessage (e: encoding.Encoder, m: Message): void {
     case 'offer':
       encoding.writeVarString(e, m.doc)
       encoding.writeVarUint8Array(e, m.digest)
-      encoding.writeVarUint8Array(e, m.stateVector)
+      writeHoldings(e, m.holdings)
       break
     case 'want':
       encoding.writeVarString(e, m.doc)
-      encoding.writeVarUint8Array(e, m.stateVector)
+      writeHoldings(e, m.holdings)
       break
-    case 'update':
+    case 'envelopes':
     case 'reply':
-      encoding.writeVarString(e, m.doc)
-      encoding.writeVarUint8Array(e, m.update)
+      writeSignedItems(e, m)
       break
     case 'mark':
     case 'ack':
@@ -58,7 +61,7 @@ export function writeMessage (e: encoding.Encoder, m: Message): void {
 
 /** Read one message, checking every field against its bounds. */
 export function readMessage (d: decoding.Decoder, limits: CodecLimits = {}): Message {
-  const maxUpdate = limits.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES
+  const maxItem = limits.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES
   const tag = decoding.readVarUint(d)
   switch (tag) {
     case MessageType.hello:
@@ -77,14 +80,14 @@ export function readMessage (d: decoding.Decoder, limits: CodecLimits = {}): Mes
       const doc = readDoc(d)
       const digest = readBytes(d, DIGEST_BYTES, 'digest')
       if (digest.byteLength !== DIGEST_BYTES) throw new MalformedMessageError('Digest must be 32 bytes')
-      return { type: 'offer', doc, digest, stateVector: readBytes(d, MAX_STATE_VECTOR_BYTES, 'state vector') }
+      return { type: 'offer', doc, digest, holdings: readHoldings(d) }
     }
     case MessageType.want:
-      return { type: 'want', doc: readDoc(d), stateVector: readBytes(d, MAX_STATE_VECTOR_BYTES, 'state vector') }
-    case MessageType.update:
-      return { type: 'update', doc: readDoc(d), update: readBytes(d, maxUpdate, 'update') }
+      return { type: 'want', doc: readDoc(d), holdings: readHoldings(d) }
+    case MessageType.envelopes:
+      return { type: 'envelopes', ...readSignedItems(d, maxItem) }
     case MessageType.reply:
-      return { type: 'reply', doc: readDoc(d), update: readBytes(d, maxUpdate, 'update') }
+      return { type: 'reply', ...readSignedItems(d, maxItem) }
     case MessageType.mark:
       return { type: 'mark', seq: decoding.readVarUint(d) }
     case MessageType.ack:
@@ -94,6 +97,60 @@ export function readMessage (d: decoding.Decoder, limits: CodecLimits = {}): Mes
     default:
       throw new MalformedMessageError(`Unknown message type ${tag}`)
   }
+}
+
+/** `checkpoint:bytes(0 | 32) n:varuint (signer:string seq:varuint){n}`, signers strictly ascending. */
+function writeHoldings (e: encoding.Encoder, h: SignedHoldings): void {
+  encoding.writeVarUint8Array(e, h.checkpoint ?? new Uint8Array(0))
+  const signers = Object.keys(h.vector).sort()
+  encoding.writeVarUint(e, signers.length)
+  for (const signer of signers) {
+    encoding.writeVarString(e, signer)
+    encoding.writeVarUint(e, h.vector[signer as OrgId])
+  }
+}
+
+function readHoldings (d: decoding.Decoder): SignedHoldings {
+  const checkpoint = readBytes(d, CHECKPOINT_ID_BYTES, 'checkpoint id')
+  if (checkpoint.byteLength !== 0 && checkpoint.byteLength !== CHECKPOINT_ID_BYTES) throw new MalformedMessageError('A checkpoint id is 32 bytes')
+  const n = decoding.readVarUint(d)
+  if (n > MAX_VECTOR_SIGNERS) throw new OversizedMessageError(`Envelope vector of ${n} signers (at most ${MAX_VECTOR_SIGNERS})`)
+  // a null prototype: a signer named like an Object member stays a plain entry
+  const vector: EnvelopeVector = Object.create(null)
+  let last = ''
+  for (let i = 0; i < n; i++) {
+    const signer = readOrgId(d)
+    if (signer <= last) throw new MalformedMessageError('Envelope vector signers must be in strictly ascending order')
+    const seq = decoding.readVarUint(d)
+    if (!Number.isSafeInteger(seq)) throw new MalformedMessageError('Envelope seq out of range')
+    vector[signer] = seq
+    last = signer
+  }
+  return checkpoint.byteLength === 0 ? { vector } : { vector, checkpoint }
+}
+
+/** `doc:string flags:varuint n:varuint item:bytes{n}`; flag 1: the sender holds more. */
+function writeSignedItems (e: encoding.Encoder, m: SignedItemsMessage): void {
+  encoding.writeVarString(e, m.doc)
+  const items = m.items
+  encoding.writeVarUint(e, m.more ? FLAG_MORE : 0)
+  encoding.writeVarUint(e, items.length)
+  for (const item of items) encoding.writeVarUint8Array(e, item)
+}
+
+function readSignedItems (d: decoding.Decoder, maxItem: number): { doc: DocId, items: Uint8Array[], more: boolean } {
+  const doc = readDoc(d)
+  const flags = decoding.readVarUint(d)
+  if ((flags & ~FLAG_MORE) !== 0) throw new MalformedMessageError(`Unknown flags ${flags}`)
+  const n = decoding.readVarUint(d)
+  if (n > MAX_ITEMS_PER_MESSAGE) throw new OversizedMessageError(`${n} signed items in one message (at most ${MAX_ITEMS_PER_MESSAGE})`)
+  const items: Uint8Array[] = []
+  for (let i = 0; i < n; i++) {
+    const item = readBytes(d, maxItem, 'signed item')
+    if (item.byteLength === 0) throw new MalformedMessageError('Empty signed item')
+    items.push(item)
+  }
+  return { doc, items, more: flags === FLAG_MORE }
 }
 
 /** A frame is a count and that many messages. */
@@ -132,6 +189,17 @@ function readDoc (d: decoding.Decoder): DocId {
   }
 }
 
+/** An organisation id: base58btc characters (a PeerId string), bounded; the store parses it where it matters. */
+function readOrgId (d: decoding.Decoder): OrgId {
+  const len = peekLength(d)
+  if (len > MAX_ORG_ID_CHARS) throw new OversizedMessageError(`Organisation id of ${len} bytes`)
+  const value = decoding.readVarString(d)
+  if (!BASE58.test(value)) throw new MalformedMessageError('Bad organisation id')
+  return value as OrgId
+}
+
+const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/
+
 function readString (d: decoding.Decoder): string {
   const len = peekLength(d)
   if (len > MAX_STRING * 4) throw new OversizedMessageError(`String of ${len} bytes`)
@@ -139,10 +207,11 @@ function readString (d: decoding.Decoder): string {
 }
 
 function readBytes (d: decoding.Decoder, max: number, what: string): Uint8Array {
-  const len = peekLength(d)
+  const len = decoding.readVarUint(d)
   if (len > max) throw new OversizedMessageError(`${what} of ${len} bytes exceeds ${max}`)
+  // lib0 would read past the end of a view into the buffer behind it
   if (len > d.arr.length - d.pos) throw new MalformedMessageError(`${what} runs past the end of the frame`)
-  return decoding.readVarUint8Array(d)
+  return decoding.readUint8Array(d, len)
 }
 
 function peekLength (d: decoding.Decoder): number {

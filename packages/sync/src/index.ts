@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
- * The `/commonplace/sync/1.0.0` protocol (docs/protocol.md): a codec for its frames, a session
- * that turns messages and local changes into replies with no I/O, and the libp2p service that
+ * The `/commonplace/sync/2.0.0` protocol (docs/protocol.md): a codec for its frames, a session
+ * that turns messages and local changes (signed items, relayed by any reader) into replies with no I/O, and the libp2p service that
  * owns one long-lived, length-prefixed stream per peer.
  *
  * @example

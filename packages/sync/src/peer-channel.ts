@@ -1,11 +1,11 @@
 import { LengthPrefixedDecoder } from '@libp2p/utils'
-import * as Y from 'yjs'
 import * as varint from 'uint8-varint'
 import { MalformedMessageError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
 import type { Logger, Stream } from '@libp2p/interface'
 import { decodeFrame, encodeFrame } from './codec.ts'
 import type { CodecLimits } from './codec.ts'
-import type { Message, UpdateMessage } from './messages.ts'
+import type { EnvelopesMessage, Message } from './messages.ts'
+import { MAX_ITEMS_PER_MESSAGE } from './constants.ts'
 import type { SyncSession } from './session.ts'
 
 export interface PeerChannelInit {
@@ -131,7 +131,7 @@ class Channel implements PeerChannel {
       size += approximateLength(this.queue[n])
       n++
     }
-    return coalesceUpdates(this.queue.splice(0, n))
+    return coalesceEnvelopes(this.queue.splice(0, n))
   }
 
   private async readLoop (): Promise<void> {
@@ -234,43 +234,37 @@ function lengthPrefixed (frame: Uint8Array): Uint8Array {
 }
 
 /**
- * Merge runs of UPDATE messages for the same document into one (Y.mergeUpdates): a burst of
- * keystrokes queued for a peer goes out as one smaller update instead of one message each.
+ * Merge runs of live ENVELOPES messages for the same document into one: a burst of changes queued
+ * for a peer goes out as one message with their signed items in order (never re-encoded: each item
+ * stays as its author signed it). Messages that say `more` (a first meeting's pages) stay apart.
  */
-export function coalesceUpdates (messages: Message[]): Message[] {
+export function coalesceEnvelopes (messages: Message[]): Message[] {
   const out: Message[] = []
-  let run: Uint8Array[] = []
-  const close = (): void => {
-    if (run.length === 0) return
-    const last = out[out.length - 1] as UpdateMessage
-    if (run.length > 1) last.update = Y.mergeUpdates(run)
-    run = []
-  }
   for (const m of messages) {
     const last = out[out.length - 1]
-    if (m.type === 'update' && last?.type === 'update' && last.doc === m.doc && run.length > 0) {
-      run.push(m.update)
-      continue
-    }
-    close()
-    if (m.type === 'update') {
-      out.push({ ...m })
-      run = [m.update]
+    if (mergeable(m) && last != null && mergeable(last) && last.doc === m.doc && last.items.length + m.items.length <= MAX_ITEMS_PER_MESSAGE) {
+      out[out.length - 1] = { ...last, items: [...last.items, ...m.items] }
     } else {
       out.push(m)
     }
   }
-  close()
   return out
+}
+
+/** A live push: plain fields (not a first meeting's page read when sent), nothing more held back. */
+function mergeable (m: Message): m is EnvelopesMessage {
+  if (m.type !== 'envelopes') return false
+  const items = Object.getOwnPropertyDescriptor(m, 'items')
+  return items != null && items.get == null && !m.more
 }
 
 /** Enough to cut frames near their target size without encoding each message twice. */
 function approximateLength (m: Message): number {
   switch (m.type) {
-    case 'update':
-    case 'reply': return m.update.byteLength + 40
+    case 'envelopes':
+    case 'reply': return m.items.reduce((sum, item) => sum + item.byteLength + 4, 40)
     case 'offer':
-    case 'want': return m.stateVector.byteLength + 70
+    case 'want': return Object.keys(m.holdings.vector).length * 56 + 110
     case 'access': return 120 + m.grants.length * 180
     default: return 40
   }

@@ -6,7 +6,7 @@ import { createSyncSession } from './session.ts'
 import { createPeerChannel } from './peer-channel.ts'
 import type { PeerChannel } from './peer-channel.ts'
 import {
-  DEFAULT_MARK_DELAY, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_UPDATE_BYTES, DEFAULT_TARGET_FRAME_BYTES, MAX_STREAMS, PROTOCOL
+  DEFAULT_MARK_DELAY, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_ITEM_BYTES, DEFAULT_TARGET_FRAME_BYTES, MAX_STREAMS, PROTOCOL
 } from './constants.ts'
 
 export interface SyncInit {
@@ -18,8 +18,10 @@ export interface SyncInit {
   maxFrameBytes?: number
   /** Size at which outgoing batches are cut (keeps live edits flowing during catch-up). Default 256 KiB. */
   targetFrameBytes?: number
-  /** Largest Yjs update accepted in a message. Default 8 MiB. */
-  maxUpdateBytes?: number
+  /** Largest signed item (envelope or checkpoint) accepted in a message. Default: the largest envelope (8 MiB update). */
+  maxItemBytes?: number
+  /** Bytes of signed items per REPLY or first-meeting ENVELOPES of one document. Default 1 MiB. */
+  pageBytes?: number
   /**
    * Longest wait (ms) before confirming a landed batch to peers when no frame goes out anyway.
    * Trades how fresh checkpoints are against a MARK/ACK exchange per burst. Default 50.
@@ -61,7 +63,7 @@ export interface SyncService extends TypedEventEmitter<SyncEvents>, Startable {
 }
 
 /**
- * The libp2p service for `/commonplace/sync/1.0.0`: one long-lived stream per peer, opened by
+ * The libp2p service for `/commonplace/sync/2.0.0`: one long-lived stream per peer, opened by
  * the peer whose id sorts first, carrying every shared document.
  *
  * @example
@@ -159,7 +161,8 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
       store: this.init.store,
       onRefused: (r) => { this.safeDispatch('sync:refused', { peer, ...r, by: 'us' }) },
       onAck: (seq) => { this.safeDispatch('sync:ack', { peer, seq }) },
-      membership: this.init.membership
+      membership: this.init.membership,
+      pageBytes: this.init.pageBytes
     })
     const channel = createPeerChannel({
       stream,
@@ -167,7 +170,7 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
       log: this.log,
       maxFrameBytes: this.init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       targetFrameBytes: this.init.targetFrameBytes ?? DEFAULT_TARGET_FRAME_BYTES,
-      limits: { maxUpdateBytes: this.init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES },
+      limits: { maxItemBytes: this.init.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES },
       onBytes: (direction, bytes) => {
         if (direction === 'in') { this.stats.bytesIn += bytes; this.stats.framesIn++ } else { this.stats.bytesOut += bytes; this.stats.framesOut++ }
       }

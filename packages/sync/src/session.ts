@@ -1,10 +1,12 @@
 import {
-  ForbiddenError, ProtocolError, StorageWriteError, accessVersion, mayRead, mayWrite, mergeGrants, verifyGrant, verifyHeader
+  ForbiddenError, ProtocolError, StorageWriteError, accessVersion, isCommonplaceError, mayRead, mergeGrants, verifyGrant, verifyHeader
 } from '@commonplace/core'
-import type { AccessList, DocId, DocumentChange, DocumentStore, Membership, OrgId, UpdateOrigin, VerifiedGrant } from '@commonplace/core'
-import { WIRE_VERSION } from './constants.ts'
 import type {
-  AccessMessage, ErrorMessage, Message, OfferMessage, UpdateMessage, ReplyMessage, WantMessage
+  AccessList, DocId, DocumentChange, DocumentStore, Membership, OrgId, SignedHoldings, UpdateOrigin, VerifiedGrant
+} from '@commonplace/core'
+import { DEFAULT_PAGE_BYTES, MAX_REFUSALS_PER_SESSION, WIRE_VERSION } from './constants.ts'
+import type {
+  AccessMessage, EnvelopesMessage, ErrorMessage, Message, OfferMessage, SignedItemsMessage, WantMessage
 } from './messages.ts'
 
 export interface SyncSessionInit {
@@ -21,11 +23,14 @@ export interface SyncSessionInit {
   onAck?: (seq: number) => void
   /** Who is in which learning network, for documents shared with a network. */
   membership?: Membership
+  /** Bytes of signed items per REPLY or first-meeting ENVELOPES of one document (default 1 MiB). */
+  pageBytes?: number
 }
 
 /**
- * One peer's side of the sync protocol, with no I/O of its own: it is handed decoded messages
- * and local changes and returns the messages to send. It reads and writes the document store.
+ * One peer's side of the sync protocol (version 2, docs/protocol.md), with no I/O of its own: it
+ * is handed decoded messages and local changes and returns the messages to send. It reads and
+ * writes the document store.
  * Messages must be handed over in order, one at a time (await each `receive`).
  */
 export interface SyncSession {
@@ -64,9 +69,12 @@ class Session implements SyncSession {
   private lastMark = -1
   private pendingAck: number | null = null
   private readonly wants = new Set<DocId>()
+  /** The holdings each document was last asked for with: the same WANT twice would get the same answer. */
+  private readonly asked = new Map<DocId, string>()
   private readonly accessSent = new Map<DocId, number>()
   private readonly failuresAtOpen: number
   private readonly membership?: Membership
+  private refusals = 0
 
   constructor (init: SyncSessionInit) {
     this.init = init
@@ -93,8 +101,8 @@ class Session implements SyncSession {
       case 'access': return await this.onAccess(m)
       case 'offer': return this.onOffer(m)
       case 'want': return this.onWant(m)
-      case 'update':
-      case 'reply': return await this.onContent(m)
+      case 'envelopes':
+      case 'reply': return await this.onSigned(m)
       case 'mark': return await this.onMark(m.seq)
       case 'ack':
         if (this.peerStoreId != null) this.store.setCheckpoint(this.peer, this.peerStoreId, m.seq)
@@ -105,14 +113,18 @@ class Session implements SyncSession {
     }
   }
 
+  /**
+   * Any node that may read a document relays its signed items to every peer that may read it: the
+   * receiver checks each author's signature, not ours. An unsigned change is never sent.
+   */
   onChange (change: DocumentChange): Message[] {
     if (!this.scanned) return []
     if (change.origin.kind === 'peer' && change.origin.peer === this.peer) return []
     const acl = this.store.access(change.id)
     if (acl == null || !mayRead(acl, this.peer, this.membership)) return []
     if (change.accessChanged) return [...this.accessFor(acl), this.offer(change.id)]
-    if (change.update == null || !mayWrite(acl, this.self, this.membership)) return []
-    return [...this.accessFor(acl), { type: 'update', doc: change.id, update: change.update }]
+    if (change.signed == null || change.signed.length === 0) return []
+    return [...this.accessFor(acl), { type: 'envelopes', doc: change.id, items: change.signed, more: false }]
   }
 
   reoffer (id: DocId): Message[] {
@@ -143,8 +155,8 @@ class Session implements SyncSession {
       // the peer confirmed everything up to `since`: an access list unchanged since, it has
       if ((this.store.info(id)?.accessSeq ?? Infinity) <= since) this.accessSent.set(id, accessVersion(acl))
       // a peer store that never confirmed anything gets documents whole: no digest, no WANT/REPLY
-      // round trip (if it had one already, from someone else, Yjs drops what it has)
-      const whole = since === 0 && mayWrite(acl, this.self, this.membership) && this.store.has(id)
+      // round trip (if it had one already, from someone else, its store drops the duplicates)
+      const whole = since === 0 && mayRead(acl, this.self, this.membership) && this.store.has(id)
       out.push(...this.accessFor(acl), whole ? this.wholeDocument(id) : this.offer(id))
     }
     this.scanned = true
@@ -183,40 +195,76 @@ class Session implements SyncSession {
     if (acl == null || !mayRead(acl, this.peer, this.membership) || !mayRead(acl, this.self, this.membership)) return []
     const held = this.store.info(m.doc)
     if (held != null && held.changeSeq > 0 && equal(this.store.digest(m.doc), m.digest)) return []
-    const out: Message[] = []
-    if (mayWrite(acl, this.peer, this.membership)) {
-      this.wants.add(m.doc)
-      out.push({ type: 'want', doc: m.doc, stateVector: held?.stateVector ?? new Uint8Array([0]) })
-    }
-    if (held != null && mayWrite(acl, this.self, this.membership)) {
-      const update = this.store.diff(m.doc, m.stateVector)
-      out.push(...this.accessFor(acl), { type: 'update', doc: m.doc, update })
+    const out: Message[] = [...this.want(m.doc, true)]
+    if (this.store.has(m.doc)) {
+      const { items, more } = this.store.signedSince(m.doc, m.holdings, this.pageBytes)
+      if (items.length > 0) out.push(...this.accessFor(acl), { type: 'envelopes', doc: m.doc, items, more })
     }
     return out
   }
 
   private onWant (m: WantMessage): Message[] {
     const acl = this.store.access(m.doc)
-    const allowed = acl != null && this.store.has(m.doc) && mayRead(acl, this.peer, this.membership) && mayWrite(acl, this.self, this.membership)
-    const update = allowed ? this.store.diff(m.doc, m.stateVector) : new Uint8Array(0)
-    return [...(allowed ? this.accessFor(acl) : []), { type: 'reply', doc: m.doc, update }]
+    const allowed = acl != null && this.store.has(m.doc) && mayRead(acl, this.peer, this.membership) && mayRead(acl, this.self, this.membership)
+    if (!allowed) return [{ type: 'reply', doc: m.doc, items: [], more: false }]
+    const { items, more } = this.store.signedSince(m.doc, m.holdings, this.pageBytes)
+    return [...this.accessFor(acl), { type: 'reply', doc: m.doc, items, more }]
   }
 
-  private async onContent (m: UpdateMessage | ReplyMessage): Promise<Message[]> {
+  /**
+   * Apply each signed item through the store, which checks it (signature, the signer may edit,
+   * client ids, order) and refuses it with a typed error, changing nothing; a refusal is answered
+   * with ERROR and counted against the peer. Any peer that may read the document may send it.
+   */
+  private async onSigned (m: SignedItemsMessage): Promise<Message[]> {
     if (m.type === 'reply') this.wants.delete(m.doc)
     const out: Message[] = []
-    if (m.update.byteLength > 0) {
+    if (m.items.length > 0) {
       const acl = this.store.access(m.doc)
       if (acl == null || !mayRead(acl, this.self, this.membership)) {
         out.push(...this.refuse(m.doc, new ForbiddenError(`No access to ${m.doc} here`)))
-      } else if (!mayWrite(acl, this.peer, this.membership)) {
-        out.push(...this.refuse(m.doc, new ForbiddenError(`${this.peer} has read access only to ${m.doc}`)))
+      } else if (!mayRead(acl, this.peer, this.membership)) {
+        out.push(...this.refuse(m.doc, new ForbiddenError(`${this.peer} may not read ${m.doc}`)))
       } else {
-        this.store.applyUpdate(m.doc, m.update, this.origin)
+        out.push(...this.applyItems(m))
       }
     }
     if (this.idle && this.pendingAck != null) out.push(...await this.onMark(this.pendingAck))
     return out
+  }
+
+  private applyItems (m: SignedItemsMessage): Message[] {
+    const out: Message[] = []
+    let gap = false
+    for (const item of m.items) {
+      try {
+        gap = this.store.applySigned(m.doc, item, this.origin) === 'held' || gap
+      } catch (err) {
+        if (!isCommonplaceError(err) || err.name.startsWith('Storage')) throw err
+        out.push(...this.refuse(m.doc, err))
+      }
+    }
+    // the sender holds more, or an envelope waits for an earlier one: ask with what we hold now
+    if (m.more || gap) out.push(...this.want(m.doc, false))
+    return out
+  }
+
+  /**
+   * A WANT with what we hold, unless one is outstanding, or (`again` false) we asked with exactly
+   * these holdings before: the answer would be the same, and asking again could loop for ever.
+   */
+  private want (doc: DocId, again: boolean): WantMessage[] {
+    if (this.wants.has(doc)) return []
+    const holdings = this.holdings(doc)
+    const key = holdingsKey(holdings)
+    if (!again && this.asked.get(doc) === key) return []
+    this.asked.set(doc, key)
+    this.wants.add(doc)
+    return [{ type: 'want', doc, holdings }]
+  }
+
+  private holdings (doc: DocId): SignedHoldings {
+    return this.store.has(doc) ? this.store.envelopeVector(doc) : { vector: {} }
   }
 
   /** Confirm a MARK once nothing we asked for before it is outstanding. */
@@ -233,32 +281,44 @@ class Session implements SyncSession {
     return [{ type: 'ack', seq }]
   }
 
+  /**
+   * Answer a refusal with ERROR and report it (the node counts it against the peer). Input no
+   * honest node sends (a bad signature, a foreign client, a broken chain, a corrupt update) also
+   * counts toward the session's limit, past which the session ends; a refusal for lack of rights
+   * does not, as an honest relay whose grants or rosters are ahead of ours sends such input too.
+   */
   private refuse (doc: string, err: Error & { code?: string }): ErrorMessage[] {
     const refusal = { doc, code: err.code ?? 'ERR_FORBIDDEN', message: err.message }
     this.init.onRefused?.(refusal)
+    if (refusal.code !== ForbiddenError.code && ++this.refusals > MAX_REFUSALS_PER_SESSION) {
+      throw new ProtocolError(`More than ${MAX_REFUSALS_PER_SESSION} refused items from ${this.peer}`)
+    }
     return [{ type: 'error', ...refusal }]
   }
 
   private offer (id: DocId): OfferMessage {
-    const info = this.store.info(id)
+    const has = this.store.has(id)
     return {
       type: 'offer',
       doc: id,
-      digest: this.store.has(id) && (info?.changeSeq ?? 0) > 0 ? this.store.digest(id) : new Uint8Array(32),
-      stateVector: info?.stateVector ?? new Uint8Array([0])
+      digest: has && (this.store.info(id)?.changeSeq ?? 0) > 0 ? this.store.digest(id) : new Uint8Array(32),
+      holdings: this.holdings(id)
     }
   }
 
+  private get pageBytes (): number { return this.init.pageBytes ?? DEFAULT_PAGE_BYTES }
+
   /**
-   * A document whole, as an UPDATE whose bytes are made when the channel encodes its frame: at a
-   * first meeting the first frame goes out once its own documents are encoded, not all of them,
-   * and the peer applies while we encode the rest. (Made later, the update holds at least what the
-   * document held here; the MARK after it stays true.)
+   * A document whole, as ENVELOPES whose items are read when the channel encodes its frame: at a
+   * first meeting the first frame goes out once its own documents are read, not all of them, and
+   * the peer applies while we read the rest. (Read later, the items hold at least what the
+   * document held here; the MARK after it stays true.) `more` makes the peer ask for the rest.
    */
-  private wholeDocument (id: DocId): UpdateMessage {
-    const store = this.store
-    let update: Uint8Array | undefined
-    return { type: 'update', doc: id, get update () { return (update ??= store.diff(id)) } }
+  private wholeDocument (id: DocId): EnvelopesMessage {
+    const { store, pageBytes } = this
+    let page: { items: Uint8Array[], more: boolean } | undefined
+    const read = (): { items: Uint8Array[], more: boolean } => (page ??= store.signedSince(id, { vector: {} }, pageBytes))
+    return { type: 'envelopes', doc: id, get items () { return read().items }, get more () { return read().more } }
   }
 
   /** The access list, unless the peer already has this version of it from us. */
@@ -268,6 +328,12 @@ class Session implements SyncSession {
     this.accessSent.set(acl.header.id, version)
     return [{ type: 'access', header: acl.header, grants: acl.grants }]
   }
+}
+
+/** The same holdings give the same key (signers sorted). */
+function holdingsKey (h: SignedHoldings): string {
+  const signers = Object.keys(h.vector).sort()
+  return `${h.checkpoint == null ? '' : Buffer.from(h.checkpoint).toString('hex')}|${signers.map(s => `${s}:${h.vector[s as OrgId]}`).join(',')}`
 }
 
 function equal (a: Uint8Array, b: Uint8Array): boolean {

@@ -19,18 +19,20 @@ function prng (seed: number): () => number {
 
 const WORDS = ['trench ', 'shoring ', 'Frost ', 'Beton ', 'duty doctor ', 'fridge ', 'log ', 'check ']
 
-describe('convergence under random edits, disconnects and reconnects', () => {
+describe('convergence of signed changes under random edits, disconnects and reconnects, readers relaying', () => {
   const nodes: TestNode[] = []
   afterEach(async () => { await Promise.all(nodes.splice(0).map(async n => { await n.stop() })) })
 
-  for (const seed of (process.env.SEEDS ?? '1,7,42,1234,9001').split(",").map(Number)) {
+  for (const seed of (process.env.SEEDS ?? '1,7,42,1234,9001').split(',').map(Number)) {
     it(`converges to one state on every node (seed ${seed})`, async () => {
       const rand = prng(seed)
       const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]
-      for (const name of ['a', 'b', 'c', 'd']) nodes.push(await testNode(`${name}-${seed}`))
+      // a owns; b and c edit; d and e only read, and relay
+      for (const name of ['a', 'b', 'c', 'd', 'e']) nodes.push(await testNode(`${name}-${seed}`))
       const [a] = nodes
+      const editors = nodes.slice(0, 3)
       const doc = await createDoc(a, 'Shift planning that staff help design. ')
-      for (const n of nodes.slice(1)) await share(a, doc.id, n.id, 'edit')
+      for (const n of nodes.slice(1)) await share(a, doc.id, n.id, editors.includes(n) ? 'edit' : 'read')
       const reference = new Y.Doc()
       Y.applyUpdate(reference, a.store.diff(doc.id))
       const links = new Set<string>()
@@ -39,7 +41,7 @@ describe('convergence under random edits, disconnects and reconnects', () => {
       for (let step = 0; step < 120; step++) {
         const r = rand()
         if (r < 0.55) {
-          const n = pick(nodes)
+          const n = pick(editors)
           if (!n.store.has(doc.id)) continue
           const update = n.store.edit(doc.id, d => {
             const t = d.getText('t')
@@ -61,10 +63,14 @@ describe('convergence under random edits, disconnects and reconnects', () => {
         }
       }
 
-      // heal: a chain over every node
-      for (let i = 0; i + 1 < nodes.length; i++) {
-        if (!links.has(key(nodes[i], nodes[i + 1]))) await connect(nodes[i], nodes[i + 1])
+      // heal: drop every link, then a chain a - b - d - c - e, so that c's edits reach a and b,
+      // and everything reaches e, only through a reader (d)
+      for (const link of [...links]) {
+        const [x, y] = link.split('|').map(id => nodes.find(n => n.id === id)!)
+        await disconnect(x, y)
       }
+      const [, b, c, d, e] = nodes
+      for (const [x, y] of [[a, b], [b, d], [d, c], [d, e]]) await connect(x, y)
       const expected = reference.getText('t').toString()
       await until(nodes.map(n => n.store), () => nodes.every(n => textOf(n, doc.id) === expected))
       const digests = nodes.map(n => Buffer.from(n.store.digest(doc.id)).toString('hex'))

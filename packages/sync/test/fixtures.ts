@@ -7,9 +7,11 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { prefixLogger } from '@libp2p/logger'
 import { memoryStore } from '@commonplace/storage'
+import * as Y from 'yjs'
 import { createDocumentStore } from '@commonplace/docstore'
-import { deriveDocId, nextGrantSeq, randomNonce, signGrant } from '@commonplace/core'
-import type { DocHeader, DocId, DocumentStore, OrgId, Role } from '@commonplace/core'
+import type { DocumentStoreInit } from '@commonplace/docstore'
+import { NO_PREVIOUS, deriveClientId, deriveDocId, mayWrite, nextGrantSeq, randomNonce, signEnvelope, signGrant } from '@commonplace/core'
+import type { DocHeader, DocId, DocumentStore, KeyValueStore, OrgId, Role } from '@commonplace/core'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { syncService } from '../src/index.ts'
 import type { SyncService, SyncEvents } from '../src/index.ts'
@@ -24,10 +26,42 @@ export interface TestNode {
   stop(): Promise<void>
 }
 
-/** A real libp2p node on loopback TCP (port 0) with an in-memory document store. */
+/**
+ * A document store that signs this organisation's changes with `key` and applies another's signed
+ * items when the access list it holds lets their signer edit (as the node wires it, without networks).
+ */
+export function signingStore (key: PrivateKey, storage: KeyValueStore = memoryStore(), init: DocumentStoreInit = {}): DocumentStore {
+  const org = peerIdFromPrivateKey(key).toString() as OrgId
+  const store: DocumentStore = createDocumentStore({ storage }, {
+    ...init,
+    signer: { org, key },
+    mayEdit: (doc, signer) => { const acl = store.access(doc); return acl != null && mayWrite(acl, signer) }
+  })
+  return store
+}
+
+/**
+ * An envelope that `key`'s organisation signs itself, as a hostile peer with its own software
+ * would: `write` runs on a copy of `base` (a Yjs update) whose client id derives from the signer.
+ */
+export async function craftEnvelope (key: PrivateKey, doc: DocId, base: Uint8Array, write: (d: Y.Doc) => void, chain: { seq?: number, prev?: Uint8Array, nonce?: number } = {}): Promise<Uint8Array> {
+  const signer = peerIdFromPrivateKey(key).toString() as OrgId
+  const nonce = chain.nonce ?? 7
+  const client = await deriveClientId(signer, doc, nonce)
+  const ydoc = new Y.Doc()
+  ydoc.clientID = client
+  Y.applyUpdate(ydoc, base)
+  const before = Y.encodeStateVector(ydoc)
+  write(ydoc)
+  const update = Y.encodeStateAsUpdate(ydoc, before)
+  const envelope = await signEnvelope(key, { doc, signer, author: '', seq: chain.seq ?? 1, prev: chain.prev ?? NO_PREVIOUS, clients: [{ client, nonce }], update })
+  return envelope.bytes
+}
+
+/** A real libp2p node on loopback TCP (port 0) with an in-memory document store that signs. */
 export async function testNode (name: string, init: { key?: PrivateKey, store?: DocumentStore, markDelay?: number } = {}): Promise<TestNode> {
   const key = init.key ?? await generateKeyPair('Ed25519')
-  const store = init.store ?? createDocumentStore({ storage: memoryStore() })
+  const store = init.store ?? signingStore(key)
   const libp2p = await createLibp2p({
     privateKey: key,
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },

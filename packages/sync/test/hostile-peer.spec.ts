@@ -1,15 +1,17 @@
 import { describe, it, expect, afterEach } from 'vitest'
-import * as Y from 'yjs'
 import * as varint from 'uint8-varint'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import { PROTOCOL, decodeFrame, encodeFrame } from '../src/index.ts'
 import type { Message } from '../src/index.ts'
-import { connect, createDoc, share, testNode, textOf, until, waitFor } from './fixtures.ts'
+import { NO_PREVIOUS, signEnvelope } from '@commonplace/core'
+import type { OrgId } from '@commonplace/core'
+import { connect, craftEnvelope, createDoc, share, testNode, textOf, until, waitFor } from './fixtures.ts'
 import type { TestNode } from './fixtures.ts'
 
 /** A peer that speaks the wire format by hand, with a real identity and a real connection. */
@@ -50,7 +52,7 @@ describe('a hostile or broken peer', () => {
   const stops: Array<() => Promise<void>> = []
   afterEach(async () => { await Promise.all(stops.splice(0).map(async s => { await s() })) })
 
-  async function setup (role: 'read' | 'edit'): Promise<{ a: TestNode, raw: Libp2p, doc: Awaited<ReturnType<typeof createDoc>>, stream: Stream }> {
+  async function setup (role: 'read' | 'edit'): Promise<{ a: TestNode, raw: Libp2p, doc: Awaited<ReturnType<typeof createDoc>>, stream: Stream, key: PrivateKey }> {
     const a = await testNode('owner')
     const r = await testNode('peer')
     stops.push(async () => { await a.stop() })
@@ -62,18 +64,17 @@ describe('a hostile or broken peer', () => {
     const raw = await rawPeer(r.key)
     stops.push(async () => { await raw.stop() })
     const stream = await raw.dialProtocol(a.libp2p.getMultiaddrs()[0], PROTOCOL)
-    return { a, raw, doc, stream }
+    return { a, raw, doc, stream, key: r.key }
   }
 
-  it('refuses an update from a peer with read access: typed error back, nothing applied or stored', async () => {
-    const { a, doc, stream } = await setup('read')
+  it('refuses a change signed by a peer with read access: typed error back, nothing applied or stored', async () => {
+    const { a, doc, stream, key } = await setup('read')
     const before = a.store.changeSeq
-    const evil = new Y.Doc()
-    evil.getText('t').insert(0, 'INJECTED ')
+    const item = await craftEnvelope(key, doc.id, a.store.diff(doc.id), d => d.getText('t').insert(0, 'INJECTED '))
     const refused = waitFor(a, 'sync:refused', e => e.doc === doc.id)
     stream.send(frame([
-      { type: 'hello', version: 1, storeId: 'rogue', name: 'rogue' },
-      { type: 'update', doc: doc.id, update: Y.encodeStateAsUpdate(evil) }
+      { type: 'hello', version: 2, storeId: 'rogue', name: 'rogue' },
+      { type: 'envelopes', doc: doc.id, items: [item], more: false }
     ]))
     const replies = await firstFrames(stream, 1)
     expect(await refused).toMatchObject({ code: 'ERR_FORBIDDEN', by: 'us' })
@@ -99,17 +100,24 @@ describe('a hostile or broken peer', () => {
     expect((await closed).error?.name).toBe('OversizedMessageError')
   })
 
-  it('resets the stream on a corrupt Yjs update from an editor and changes nothing', async () => {
-    const { a, doc, stream } = await setup('edit')
+  it('refuses a signed change whose Yjs update is corrupt, from an editor, and changes nothing', async () => {
+    const { a, doc, stream, key } = await setup('edit')
     const before = a.store.changeSeq
-    const closed = waitFor(a, 'sync:close', e => e.error != null)
+    const signer = peerIdFromPrivateKey(key).toString() as OrgId
+    const corrupt = await signEnvelope(key, { doc: doc.id, signer, author: '', seq: 1, prev: NO_PREVIOUS, clients: [], update: new Uint8Array([3, 9, 200, 1, 2, 3, 4, 5, 6, 7]) })
+    const refused = waitFor(a, 'sync:refused', e => e.doc === doc.id)
     stream.send(frame([
-      { type: 'hello', version: 1, storeId: 'rogue', name: 'rogue' },
-      { type: 'update', doc: doc.id, update: new Uint8Array([3, 9, 200, 1, 2, 3, 4, 5, 6, 7]) }
+      { type: 'hello', version: 2, storeId: 'rogue', name: 'rogue' },
+      { type: 'envelopes', doc: doc.id, items: [corrupt.bytes], more: false }
     ]))
-    expect((await closed).error?.name).toBe('CorruptUpdateError')
+    expect(await refused).toMatchObject({ code: 'ERR_CORRUPT_UPDATE' })
     expect(a.store.changeSeq).toBe(before)
     expect(textOf(a, doc.id)).toBe('Care navigation scripts for reception')
+  })
+
+  it('gives a peer that speaks only protocol 1 no stream at all: nothing falls back to unsigned updates', async () => {
+    const { a, raw } = await setup('edit')
+    await expect(raw.dialProtocol(a.libp2p.getMultiaddrs()[0], '/commonplace/sync/1.0.0')).rejects.toMatchObject({ name: 'UnsupportedProtocolError' })
   })
 
   it('refuses a grant not signed by the owner', async () => {
@@ -118,7 +126,7 @@ describe('a hostile or broken peer', () => {
     const forged = { ...acl.grants[0], role: 'edit' as const, to: a.id, seq: 99 }
     const refused = waitFor(a, 'sync:refused', e => e.doc === doc.id)
     stream.send(frame([
-      { type: 'hello', version: 1, storeId: 'rogue', name: 'rogue' },
+      { type: 'hello', version: 2, storeId: 'rogue', name: 'rogue' },
       { type: 'access', header: acl.header, grants: [forged] }
     ]))
     expect(await refused).toMatchObject({ code: 'ERR_INVALID_STATEMENT' })

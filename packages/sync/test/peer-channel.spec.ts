@@ -1,33 +1,37 @@
 import { describe, it, expect } from 'vitest'
-import * as Y from 'yjs'
 import type { DocId } from '@commonplace/core'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import * as varint from 'uint8-varint'
-import { coalesceUpdates, lengthOrWait } from '../src/peer-channel.ts'
+import { coalesceEnvelopes, lengthOrWait } from '../src/peer-channel.ts'
 import type { Message } from '../src/index.ts'
 
-describe('coalesceUpdates', () => {
-  it('merges consecutive updates of one document into one that applies to the same state', () => {
-    const doc = new Y.Doc()
-    const updates: Uint8Array[] = []
-    doc.on('update', (u: Uint8Array) => updates.push(u))
-    const text = doc.getText('t')
-    for (const ch of 'Betonieren bei Frost') text.insert(text.length, ch)
+describe('coalesceEnvelopes', () => {
+  it('merges consecutive live ENVELOPES of one document, keeping every item as it was signed and in order', () => {
     const a = 'aaaaaaaaaaaaaaaaaaaaaaaaaa' as DocId
     const b = 'bbbbbbbbbbbbbbbbbbbbbbbbbb' as DocId
+    const item = (n: number): Uint8Array => Uint8Array.of(1, n)
     const queue: Message[] = [
-      ...updates.slice(0, 10).map(update => ({ type: 'update' as const, doc: a, update })),
-      { type: 'update', doc: b, update: updates[0] },
-      ...updates.slice(10).map(update => ({ type: 'update' as const, doc: a, update })),
+      { type: 'envelopes', doc: a, items: [item(1)], more: false },
+      { type: 'envelopes', doc: a, items: [item(2), item(3)], more: false },
+      { type: 'envelopes', doc: b, items: [item(4)], more: false },
+      { type: 'envelopes', doc: a, items: [item(5)], more: false },
+      { type: 'envelopes', doc: a, items: [item(6)], more: true },
       { type: 'mark', seq: 3 }
     ]
-    const out = coalesceUpdates(queue)
-    expect(out.map(m => m.type === 'update' ? m.doc : m.type)).toEqual([a, b, a, 'mark'])
-    const replica = new Y.Doc()
-    for (const m of out) if (m.type === 'update' && m.doc === a) Y.applyUpdate(replica, m.update)
-    expect(replica.getText('t').toString()).toBe('Betonieren bei Frost')
-    const sent = out.filter(m => m.type === 'update' && m.doc === a).reduce((n, m) => n + (m as { update: Uint8Array }).update.byteLength, 0)
-    expect(sent).toBeLessThan(updates.reduce((n, u) => n + u.byteLength, 0))
+    const out = coalesceEnvelopes(queue)
+    expect(out.map(m => m.type === 'envelopes' ? [m.doc, m.items.map(i => i[1])] : m.type)).toEqual([
+      [a, [1, 2, 3]], [b, [4]], [a, [5]], [a, [6]], 'mark'
+    ])
+    expect((out[0] as { items: Uint8Array[] }).items[0]).toBe(queue[0].type === 'envelopes' ? queue[0].items[0] : null)
+  })
+
+  it('leaves a message whose items are read when it is sent (a first meeting) unread and apart', () => {
+    const a = 'aaaaaaaaaaaaaaaaaaaaaaaaaa' as DocId
+    let reads = 0
+    const lazy = { type: 'envelopes' as const, doc: a, get items () { reads++; return [Uint8Array.of(1, 9)] }, get more () { return false } }
+    const out = coalesceEnvelopes([{ type: 'envelopes', doc: a, items: [Uint8Array.of(1, 1)], more: false }, lazy])
+    expect(out).toHaveLength(2)
+    expect(reads).toBe(0)
   })
 })
 

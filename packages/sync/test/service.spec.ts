@@ -78,6 +78,23 @@ describe('sync service over loopback TCP', () => {
     await until([a.store], () => textOf(a, doc.id) === 'Baugrube sichern – Checkliste')
   })
 
+  it('relays through a reader: the owner\'s later edits reach a reader it never meets, as the owner signed them', async () => {
+    const a = await make('a')
+    const b = await make('b')
+    const c = await make('c')
+    const doc = await createDoc(a, 'Sturzprophylaxe')
+    await share(a, doc.id, b.id, 'read')
+    await share(a, doc.id, c.id, 'read')
+    await connect(a, b)
+    await until([b.store], () => textOf(b, doc.id) === 'Sturzprophylaxe')
+    await connect(b, c)
+    await until([c.store], () => textOf(c, doc.id) === 'Sturzprophylaxe')
+    edit(a, doc.id, t => t.insert(t.length, ' im Pflegeheim'))
+    await until([c.store], () => textOf(c, doc.id) === 'Sturzprophylaxe im Pflegeheim')
+    expect(c.store.envelopeVector(doc.id)).toEqual(a.store.envelopeVector(doc.id))
+    expect(a.libp2p.getConnections(c.libp2p.peerId)).toEqual([])
+  })
+
   it('refuses to relay to a peer without a grant', async () => {
     const a = await make('a')
     const b = await make('b')

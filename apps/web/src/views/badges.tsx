@@ -24,11 +24,14 @@ const SAVE_TEXT: Record<DocSession['save'], string> = {
   refused: 'Not on the node: it does not hold this document, or your organisation no longer has access. Edits stay in this browser only.'
 }
 
+/** When the node refused an edit of this page (written with a client id it did not issue). */
+const FOREIGN_CLIENT_TEXT = 'The node refused an edit made in this page, so it cannot sign it as your organisation\'s. Reload the page; what you type now stays in this browser only.'
+
 export function SaveBadge ({ session }: { session: DocSession }) {
   useSubscribe(session.subscribe)
   return (
-    <span role="status" aria-label="Saved" class={`badge ${session.save === 'saved' ? 'ok' : 'warn'}`} data-save={session.save}>
-      {SAVE_TEXT[session.save]}
+    <span role="status" aria-label="Saved" class={`badge ${session.save === 'saved' ? 'ok' : 'warn'}`} data-save={session.save} data-refusal={session.refusal}>
+      {session.save === 'refused' && session.refusal === 'foreign-client' ? FOREIGN_CLIENT_TEXT : SAVE_TEXT[session.save]}
     </span>
   )
 }

@@ -16,6 +16,7 @@ import { wordFor } from '../words.ts'
 import { NeedsNode, SaveBadge, needsNode, useSubscribe } from './badges.tsx'
 import { CopyField } from './copy.tsx'
 import { SharePanel } from './share-panel.tsx'
+import { AuthorsPanel } from './authors-panel.tsx'
 import { Toolbar } from './toolbar.tsx'
 
 interface Props { id: string, me: Me | undefined, status: NodeStatus }
@@ -26,6 +27,7 @@ export function DocPage ({ id, me, status }: Props) {
   const [view, setView] = useState<DocView | undefined>()
   const [error, setError] = useState<string | undefined>()
   const [sharing, setSharing] = useState(false)
+  const [authors, setAuthors] = useState(false)
   const editors = useRef(new Map<string, Editor>())
   const [active, setActive] = useState<Editor | undefined>()
   const activeRef = useRef<Editor | undefined>(undefined)
@@ -35,11 +37,16 @@ export function DocPage ({ id, me, status }: Props) {
   useSubscribe(status.subscribe)
 
   useEffect(() => {
-    const s = openDocSession(id, user)
-    setSession(s)
-    // a change typed in this page (IndexedDB and the node apply theirs as remote transactions)
-    s.doc.on('afterTransaction', (tr: Y.Transaction) => { if (tr.local && tr.changed.size > 0) lastEdit.current = Date.now() })
-    return () => { s.destroy() }
+    let live = true
+    let opened: DocSession | undefined
+    openDocSession(id, user).then(s => {
+      if (!live) { s.destroy(); return }
+      opened = s
+      // a change typed in this page (IndexedDB and the node apply theirs as remote transactions)
+      s.doc.on('afterTransaction', (tr: Y.Transaction) => { if (tr.local && tr.changed.size > 0) lastEdit.current = Date.now() })
+      setSession(s)
+    }, () => { if (live) setError('This document could not be opened in this browser. Reload the page.') })
+    return () => { live = false; opened?.destroy(); setSession(undefined) }
   }, [id])
   useEffect(() => { session?.provider.awareness.setLocalStateField('user', user) }, [session, user])
 
@@ -50,8 +57,8 @@ export function DocPage ({ id, me, status }: Props) {
   useEffect(() => status.onEvent(e => { if ((e.type === 'doc' && e.id === id && e.accessChanged === true) || e.type === 'peer') refresh() }), [status, id])
   useEffect(() => status.subscribe(() => { if (status.reconnected) refresh() }), [status])
 
-  if (session == null) return <p>Loading…</p>
-  const readOnly = view?.access === 'read'
+  if (session == null) return error != null ? <p role="alert" class="error">{error}</p> : <p>Loading…</p>
+  const readOnly = view?.access === 'read' || !session.writable
   const ownerName = view == null ? '' : view.owner === me?.orgId ? me.name : view.ownerName ?? nameOf(view.owner)
   const exportMarkdown = async (): Promise<void> => {
     try {
@@ -76,16 +83,19 @@ export function DocPage ({ id, me, status }: Props) {
       <div class="bar">
         <a href="#/">← All documents</a>
         <SaveBadge session={session} />
-        {readOnly && <span class="badge warn" role="note">Read only: your organisation may read this document, not change it</span>}
+        {view?.access === 'read' && <span class="badge warn" role="note">Read only: your organisation may read this document, not change it</span>}
+        {view?.access !== 'read' && !session.writable && <span class="badge warn" role="note">Read only in this browser until it reaches the node once: edits here need an id from the node</span>}
         <span class="spacer" />
         <button type="button" {...needsNode(status)} onClick={() => { setSharing(!sharing) }} aria-expanded={sharing}>Share</button>
+        <button type="button" {...needsNode(status)} onClick={() => { setAuthors(!authors) }} aria-expanded={authors}>Who wrote what</button>
         <button type="button" {...needsNode(status)} onClick={exportMarkdown}>Export Markdown</button>
         <button type="button" onClick={exportHtml}>Export HTML</button>
       </div>
       <NeedsNode status={status} />
       {error != null && <p role="alert" class="error">{error}</p>}
       {sharing && view != null && !status.offline && <SharePanel view={view} me={me} onChange={setView} status={status} />}
-      {readOnly && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
+      {authors && !status.offline && <AuthorsPanel id={id} me={me} status={status} />}
+      {view?.access === 'read' && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />
       {!readOnly && <Toolbar editor={active} current={() => activeRef.current} disabled={false} />}

@@ -15,11 +15,12 @@ export const SESSION_KEY_FILE = 'web-session.key'
 export const MAX_WS_MESSAGE_BYTES = 8 * 1024 * 1024
 /** Largest awareness update accepted from a browser or a peer (bytes): cursors and names, not documents. */
 export const MAX_AWARENESS_BYTES = 64 * 1024
-/** The node-to-node protocol that carries awareness (cursors, who is here) for shared documents. */
-export const AWARENESS_PROTOCOL = '/commonplace/awareness/1.0.0'
-/** Concurrent inbound awareness streams per connection (each carries one message). */
-export const MAX_AWARENESS_STREAMS = 16
-/** How long reading one awareness message from a peer may take (ms). */
-export const AWARENESS_READ_TIMEOUT = 5_000
 /** Most documents a search answer lists. */
 export const MAX_SEARCH_RESULTS = 200
+/**
+ * Most Yjs client ids a tab names when it connects (`?clients=`): the ids it writes with, kept per
+ * document in the browser, including older ones whose offline edits may not have reached the node.
+ */
+export const MAX_TAB_CLIENTS = 32
+/** Where a tab asks for a client id of its own: `POST /api/web/docs/<id>/clients`. */
+export const TAB_CLIENTS_PATH = '/api/web/docs/([^/]+)/clients'

@@ -2,11 +2,13 @@
  * The node's end of the y-websocket protocol: each browser WebSocket at `/ws/<doc id>` syncs
  * one document with the node's document store (no second copy of the document in memory) and
  * shares awareness (cursors, who is here) with the other browsers on the same document and,
- * through the awareness relay, with peers that may read it.
+ * through the awareness service (`../awareness-service.ts`), with peers that may read it.
  *
- * A browser's edit is this organisation's edit: it is applied with origin `{ kind: 'local' }` and
- * only when the organisation may write; otherwise the browser is told "read only" (y-protocols
- * auth message) and the update is dropped.
+ * A browser's edit is this organisation's edit: it is applied with origin `{ kind: 'local' }`, so
+ * the store signs it, and only when the organisation may write (otherwise the browser is told
+ * "read-only", a y-protocols auth message) and when it writes only with the client ids this node
+ * issued to the tab (`browser-clients.ts`; otherwise "ERR_FOREIGN_CLIENT"). A refused update
+ * changes nothing.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -14,11 +16,12 @@ import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as authProtocol from 'y-protocols/auth'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { mayRead, mayWrite, parseDocId } from '@commonplace/core'
+import { isCommonplaceError, mayRead, mayWrite, parseDocId } from '@commonplace/core'
 import type { DocId, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import type { Logger } from '@libp2p/interface'
 import type { WebSocket } from 'ws'
 import { MAX_AWARENESS_BYTES } from './constants.ts'
+import { checkTabUpdate, tabClients } from './browser-clients.ts'
 
 const MESSAGE_SYNC = 0
 const MESSAGE_AWARENESS = 1
@@ -34,7 +37,10 @@ function isPeerOrigin (origin: unknown): origin is PeerOrigin {
 
 interface Room {
   id: DocId
+  /** Per browser socket, the awareness client ids it controls. */
   conns: Map<WebSocket, Set<number>>
+  /** Per browser socket, the Yjs client ids it may write with. */
+  writers: Map<WebSocket, Set<number>>
   awareness: awarenessProtocol.Awareness
 }
 
@@ -49,8 +55,11 @@ export interface DocRoomsInit {
 }
 
 export interface DocRooms {
-  /** Serve one browser connection for the document named in the path. */
-  attach(ws: WebSocket, docId: string): void
+  /**
+   * Serve one browser connection for the document named in the path; `clients` is the `?clients=`
+   * list of the Yjs client ids the tab writes with.
+   */
+  attach(ws: WebSocket, docId: string, clients: string | null): void
   /** An awareness update a peer sent for `doc`; returns the states of our browsers if the peer showed new clients. */
   peerAwareness(doc: DocId, peer: OrgId, update: Uint8Array): Uint8Array | undefined
   /** Forget a peer's cursors (it disconnected). */
@@ -95,7 +104,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     if (existing != null) return existing
     const awareness = new awarenessProtocol.Awareness(new Y.Doc({ gc: true }))
     awareness.setLocalState(null)
-    const room: Room = { id, conns: new Map(), awareness }
+    const room: Room = { id, conns: new Map(), writers: new Map(), awareness }
     awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
       const changed = [...added, ...updated, ...removed]
       const fromBrowser = browsers.has(origin as object)
@@ -118,6 +127,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
   const closeConn = (room: Room, ws: WebSocket): void => {
     const clients = room.conns.get(ws)
     room.conns.delete(ws)
+    room.writers.delete(ws)
     if (clients != null && clients.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...clients], ws)
     if (room.conns.size === 0) {
       room.awareness.destroy()
@@ -160,18 +170,27 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     if (isEmptyUpdate(update)) return
     const acl = store.access(room.id)
     if (acl == null || !mayWrite(acl, self, membership)) {
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MESSAGE_AUTH)
-      authProtocol.writePermissionDenied(encoder, 'read-only')
-      send(ws, encoding.toUint8Array(encoder))
+      send(ws, deniedMessage('read-only'))
       return
     }
-    store.applyUpdate(room.id, update, { kind: 'local' })
+    let lacking: Uint8Array
+    try {
+      lacking = checkTabUpdate(store, room.id, update, room.writers.get(ws) ?? new Set())
+    } catch (err) {
+      if (!isCommonplaceError(err)) throw err
+      // the tab hears why (its page says its edits are refused); the socket stays for what is valid
+      log('refused a browser update for %s: %s', room.id, err.message)
+      send(ws, deniedMessage(err.code))
+      return
+    }
+    // the organisation signs it; the person behind the session once people exist ('' until then)
+    store.applyUpdate(room.id, lacking, { kind: 'local', author: '' })
   }
 
   return {
-    attach (ws, docIdText) {
+    attach (ws, docIdText, clientList) {
       let id: DocId
+      let writers: Set<number>
       try {
         id = parseDocId(docIdText)
       } catch {
@@ -183,8 +202,15 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
         ws.close(4404, 'no such document here')
         return
       }
+      try {
+        writers = tabClients(store, self, id, clientList)
+      } catch {
+        ws.close(4400, 'bad client list')
+        return
+      }
       const room = openRoom(id)
       room.conns.set(ws, new Set())
+      room.writers.set(ws, writers)
       browsers.add(ws)
       ws.binaryType = 'nodebuffer'
       ws.on('message', (data: Buffer) => {
@@ -245,6 +271,14 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
 }
 
 interface AwarenessChanges { added: number[], updated: number[], removed: number[] }
+
+/** A y-protocols auth message refusing what the browser sent, with the reason. */
+function deniedMessage (reason: string): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_AUTH)
+  authProtocol.writePermissionDenied(encoder, reason)
+  return encoding.toUint8Array(encoder)
+}
 
 function awarenessMessage (awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
   const encoder = encoding.createEncoder()

@@ -1,26 +1,27 @@
 /**
  * The web app's side of the node: the built app's files, the login link (one-time token →
- * session cookie), the WebSocket each open document syncs over (y-websocket protocol), the
- * awareness relay to peers, and the few JSON routes only the browser needs. Plugged into the
+ * session cookie), the WebSocket each open document syncs over (y-websocket protocol), its
+ * browsers' awareness to and from peers (the awareness service), and the few JSON routes only the
+ * browser needs. Plugged into the
  * local HTTP server as its {@link HttpWebHook}.
  */
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import * as Y from 'yjs'
-import { CommonplaceError, InvalidInputError, NotFoundError, parseDocId } from '@commonplace/core'
+import { CommonplaceError, InvalidInputError, NotFoundError, mayRead, parseDocId } from '@commonplace/core'
 import type { DocumentStore, Membership, OrgId } from '@commonplace/core'
-import type { ComponentLogger, Libp2p } from '@libp2p/interface'
+import type { ComponentLogger, PeerId } from '@libp2p/interface'
 import type { IncomingMessage } from 'node:http'
 import type { HttpWebHook } from '../http-api.ts'
-import { LOGIN_PATH, MAX_WS_MESSAGE_BYTES, WS_PATH_PREFIX } from './constants.ts'
+import type { CommonplaceLibp2p } from '../libp2p.ts'
+import type { AwarenessMessage } from '../awareness-service.ts'
+import { LOGIN_PATH, MAX_WS_MESSAGE_BYTES, TAB_CLIENTS_PATH, WS_PATH_PREFIX } from './constants.ts'
 import { createSessions } from './session.ts'
 import type { Sessions } from './session.ts'
 import { staticFiles } from './static-files.ts'
 import { createDocRooms } from './doc-rooms.ts'
 import type { DocRooms } from './doc-rooms.ts'
-import { awarenessRelay } from './awareness-relay.ts'
-import type { AwarenessRelay } from './awareness-relay.ts'
 import { searchIndex } from './search.ts'
 
 /**
@@ -32,7 +33,7 @@ export const DEFAULT_WEB_ROOT = join(dirname(createRequire(import.meta.url).reso
 export interface WebAppInit {
   dataDir: string
   store: DocumentStore
-  libp2p: Libp2p
+  libp2p: CommonplaceLibp2p
   self: OrgId
   name: string
   /** Network rosters: a grant to a network covers its members. */
@@ -50,18 +51,24 @@ export interface WebApp extends HttpWebHook {
   stop(): Promise<void>
 }
 
-/** Load the session key, register the awareness protocol, and return the HTTP hook. */
+/** Load the session key, listen to the awareness service, and return the HTTP hook. */
 export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const log = init.logger.forComponent('commonplace:web')
   const sessions: Sessions = await createSessions({ dataDir: init.dataDir })
   const files = staticFiles(init.root ?? DEFAULT_WEB_ROOT)
   const search = searchIndex(init.store, init.self, init.membership)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
+  const awareness = init.libp2p.services.awareness
   const rooms: DocRooms = createDocRooms({
-    store: init.store, self: init.self, membership: init.membership, log, onLocalAwareness: (doc, update) => { relay.send(doc, update) }
+    store: init.store, self: init.self, membership: init.membership, log, onLocalAwareness: (doc, update) => { awareness.send(doc, update) }
   })
-  const relay: AwarenessRelay = awarenessRelay({ libp2p: init.libp2p, store: init.store, membership: init.membership, rooms: () => rooms, log })
-  await relay.start()
+  const onPeerAwareness = ({ detail: { doc, peer, update } }: CustomEvent<AwarenessMessage>): void => {
+    const reply = rooms.peerAwareness(doc, peer, update)
+    if (reply != null) awareness.send(doc, reply, [peer])
+  }
+  const onDisconnect = ({ detail }: CustomEvent<PeerId>): void => { rooms.peerGone(detail.toString() as OrgId) }
+  awareness.addEventListener('awareness:message', onPeerAwareness)
+  init.libp2p.addEventListener('peer:disconnect', onDisconnect)
   let origin = ''
   let port = 0
 
@@ -122,26 +129,42 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
           return { stateVector: Buffer.from(stateVector).toString('base64') }
         }
       },
+      {
+        // a Yjs client id for a tab to write this document with, kept by the tab (docs/web.md, "Signed edits")
+        method: 'POST',
+        path: TAB_CLIENTS_PATH,
+        async handle ({ params, signal }) {
+          const id = parseDocId(params[0])
+          const acl = init.store.access(id)
+          if (!init.store.has(id) || acl == null || !mayRead(acl, init.self, init.membership)) throw new NotFoundError(`No document ${id} here`)
+          const { client } = init.store.issueClient(id)
+          // the binding is what lets the node sign the tab's edits, after a restart too
+          await init.store.whenDurable({ signal })
+          return { client }
+        }
+      },
       // a fresh one-time link for a local client holding the API token (e.g. to open another browser)
       { method: 'POST', path: '/api/web/login-links', handle: async () => ({ url: loginLink() }) },
       { method: 'GET', path: '/api/web/me', handle: async () => ({ orgId: init.self, name: init.name }) }
     ],
 
     upgrade (req, socket, head) {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const path = url.pathname
       if (!path.startsWith(WS_PATH_PREFIX)) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
         return
       }
       wss.handleUpgrade(req as IncomingMessage, socket, head, ws => {
-        rooms.attach(ws, path.slice(WS_PATH_PREFIX.length))
+        rooms.attach(ws, path.slice(WS_PATH_PREFIX.length), url.searchParams.get('clients'))
       })
     },
 
     async stop () {
+      awareness.removeEventListener('awareness:message', onPeerAwareness)
+      init.libp2p.removeEventListener('peer:disconnect', onDisconnect)
       rooms.close()
       wss.close()
-      await relay.stop().catch(() => {})
     }
   }
 }

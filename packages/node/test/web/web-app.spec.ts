@@ -1,7 +1,8 @@
 /**
  * The node's side of the web app, in process: the login link, the session cookie and the Origin
- * rule, the y-websocket endpoint on the document store (and its refusal of a reader's edits), and
- * awareness between two nodes over /commonplace/awareness/1.0.0.
+ * rule, the y-websocket endpoint on the document store (its refusal of a reader's edits and of edits
+ * written with a client id the node did not issue to the tab; a tab's edits signed, after a restart
+ * too), and awareness between two nodes over /commonplace/awareness/2.0.0.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -23,8 +24,7 @@ const dataDirs = new Map<CommonplaceNode, string>()
 const dataDirOf = (node: CommonplaceNode): string => dataDirs.get(node)!
 const sockets: WebSocket[] = []
 
-async function start (name: string): Promise<CommonplaceNode> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cp-web-'))
+async function start (name: string, dataDir = mkdtempSync(join(tmpdir(), 'cp-web-'))): Promise<CommonplaceNode> {
   const root = mkdtempSync(join(tmpdir(), 'cp-web-root-'))
   dirs.push(dataDir, root)
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>Commonplace</title>')
@@ -58,8 +58,8 @@ async function until (store: DocumentStore, check: () => boolean): Promise<void>
 }
 
 /** A browser's socket on `doc`: every message it receives, and a way to wait for one. */
-function socket (node: CommonplaceNode, doc: string, headers: Record<string, string>): { ws: WebSocket, next: (match: (m: Uint8Array) => boolean) => Promise<Uint8Array>, opened: Promise<void> } {
-  const ws = new WebSocket(`${node.apiUrl.replace('http', 'ws')}/ws/${doc}`, { headers })
+function socket (node: CommonplaceNode, doc: string, headers: Record<string, string>, clients: number[] = []): { ws: WebSocket, next: (match: (m: Uint8Array) => boolean) => Promise<Uint8Array>, opened: Promise<void> } {
+  const ws = new WebSocket(`${node.apiUrl.replace('http', 'ws')}/ws/${doc}?clients=${clients.join(',')}`, { headers })
   sockets.push(ws)
   ws.on('error', () => {}) // a refused upgrade is what some tests expect
   const seen: Uint8Array[] = []
@@ -88,10 +88,18 @@ function updateMessage (update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
-/** An update that retitles the document, made on a copy of what the node holds. */
-function retitle (node: CommonplaceNode, doc: DocId, title: string): Uint8Array {
+/** A client id the node issues to a tab of `doc` (the page's request, with its cookie). */
+async function issue (node: CommonplaceNode, doc: DocId, cookie: string): Promise<number> {
+  const res = await fetch(`${node.apiUrl}/api/web/docs/${doc}/clients`, { method: 'POST', headers: { cookie, origin: node.apiUrl } })
+  expect(res.status).toBe(200)
+  return (await res.json() as { client: number }).client
+}
+
+/** An update that retitles the document, made on a copy of what the node holds, written as `client` (random when absent). */
+function retitle (node: CommonplaceNode, doc: DocId, title: string, client?: number): Uint8Array {
   const copy = new Y.Doc({ guid: doc })
   Y.applyUpdate(copy, node.store.diff(doc))
+  if (client != null) copy.clientID = client
   const before = Y.encodeStateVector(copy)
   copy.getMap('meta').set('title', title)
   return Y.encodeStateAsUpdate(copy, before)
@@ -143,14 +151,59 @@ describe('web app on the node', () => {
     const doc = (await a.api.createDoc({ title: 'Care navigation scripts for reception' })).id
     await expect(socket(a, doc, { cookie, origin: 'http://127.0.0.1:1' }).opened).rejects.toThrow('HTTP 403')
     await expect(socket(a, doc, { origin: a.apiUrl }).opened).rejects.toThrow('HTTP 401')
-    const browser = socket(a, doc, { cookie, origin: a.apiUrl })
+    const client = await issue(a, doc, cookie)
+    const browser = socket(a, doc, { cookie, origin: a.apiUrl }, [client])
     await browser.opened
     await browser.next(m => messageType(m) === 0)
-    const origins: string[] = []
-    a.store.onChange(change => { origins.push(change.origin.kind) })
-    browser.ws.send(updateMessage(retitle(a, doc, 'Care navigation scripts (reception)')))
+    const changes: Array<{ origin: string, signed: number }> = []
+    a.store.onChange(change => { changes.push({ origin: change.origin.kind, signed: change.signed?.length ?? 0 }) })
+    browser.ws.send(updateMessage(retitle(a, doc, 'Care navigation scripts (reception)', client)))
     await until(a.store, () => (titleOf(a, doc)) === 'Care navigation scripts (reception)')
-    expect(origins).toContain('local')
+    // the tab's edit is the organisation's, signed into one envelope like the node's own edits
+    expect(changes).toContainEqual({ origin: 'local', signed: 1 })
+  })
+
+  it('refuses a browser update written with a client id the node did not issue to the tab, and changes nothing', async () => {
+    const a = await start('Riverside Surgery')
+    const cookie = await login(a)
+    const doc = (await a.api.createDoc({ title: 'Two-week-wait referrals' })).id
+    const client = await issue(a, doc, cookie)
+    // a tab naming an id the node never issued gets no right to write with it
+    const browser = socket(a, doc, { cookie, origin: a.apiUrl }, [client, 12345])
+    await browser.opened
+    await browser.next(m => messageType(m) === 0)
+    const changes: string[] = []
+    a.store.onChange(change => { changes.push(change.origin.kind) })
+    for (const forged of [12345, Math.floor(Math.random() * 2 ** 32)]) {
+      browser.ws.send(updateMessage(retitle(a, doc, 'Forged title', forged)))
+      const denied = await browser.next(m => messageType(m) === 2 && new TextDecoder().decode(m).includes('ERR_FOREIGN_CLIENT'))
+      expect(denied.byteLength).toBeGreaterThan(0)
+    }
+    // the socket stays for what is valid: the tab's own edit still lands, and nothing of the forged ones
+    browser.ws.send(updateMessage(retitle(a, doc, 'Two-week-wait referrals (2WW)', client)))
+    await until(a.store, () => titleOf(a, doc) === 'Two-week-wait referrals (2WW)')
+    expect(changes).toEqual(['local'])
+    expect(a.store.read(doc, d => [...d.store.clients.keys()])).not.toContain(12345)
+  })
+
+  it('accepts, after a restart, an edit written offline with an id issued before it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cp-web-'))
+    const a = await start('Riverside Surgery', dataDir)
+    const cookie = await login(a)
+    const doc = (await a.api.createDoc({ title: 'Cold chain incidents' })).id
+    const client = await issue(a, doc, cookie)
+    const offline = retitle(a, doc, 'Cold chain incidents (offline edit)', client)
+    await a.stop()
+    running.splice(running.indexOf(a), 1)
+    const again = await start('Riverside Surgery', dataDir)
+    const signed: number[] = []
+    again.store.onChange(change => { if (change.origin.kind === 'local') signed.push(change.signed?.length ?? 0) })
+    // the cookie's name carries the port, and the restarted node listens on another one
+    const browser = socket(again, doc, { cookie: await login(again), origin: again.apiUrl }, [client])
+    await browser.opened
+    browser.ws.send(updateMessage(offline))
+    await until(again.store, () => titleOf(again, doc) === 'Cold chain incidents (offline edit)')
+    expect(signed).toEqual([1])
   })
 
   it('refuses the edits of a browser whose organisation may only read; awareness reaches a peer that may read', async () => {

@@ -1,0 +1,83 @@
+/**
+ * The cost of signed changes (docs/authorship.md, Cost), the unsigned store of today side by side:
+ * per envelope, signing and verifying alone; per edit, a one-character local edit written and
+ * signed at A, and the same change checked and applied at B (`applySigned`) against `applyUpdate`.
+ */
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { memoryStore } from '@commonplace/storage'
+import { createDocumentStore, createSigner, verifyBy } from '@commonplace/docstore'
+import { deriveDocId, envelopeSigningBytes, randomNonce } from '@commonplace/core'
+import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
+import { WorkloadId } from '../../types.ts'
+import type { BenchConfig, Metrics, Scenario } from '../../types.ts'
+
+const SYSTEM = 'commonplace'
+const VERSION = 'commonplace 0.1.0 (Ed25519 through node:crypto)'
+
+export function signingScenarios (config: BenchConfig): Scenario[] {
+  const n = config.quick ? 300 : 3000
+  return [
+    { workload: WorkloadId.signing, variant: 'per envelope, 100 B and 10 KB updates', system: SYSTEM, version: VERSION, run: async () => await perEnvelope(n) },
+    { workload: WorkloadId.signing, variant: 'per edit, signed', system: SYSTEM, version: VERSION, run: async () => await perEdit(n, true) },
+    { workload: WorkloadId.signing, variant: 'per edit, unsigned (today)', system: SYSTEM, version: VERSION, run: async () => await perEdit(n, false) }
+  ]
+}
+
+async function org (): Promise<{ id: OrgId, key: Awaited<ReturnType<typeof generateKeyPair>> }> {
+  const key = await generateKeyPair('Ed25519')
+  return { id: peerIdFromPrivateKey(key).toString() as OrgId, key }
+}
+
+/** Microseconds per call of `fn`, over `n` calls. */
+function timed (n: number, fn: (i: number) => void): number {
+  const start = performance.now()
+  for (let i = 0; i < n; i++) fn(i)
+  return (performance.now() - start) * 1000 / n
+}
+
+async function perEnvelope (n: number): Promise<Metrics> {
+  const a = await org()
+  const signer = createSigner(a.id, a.key)
+  const out: Metrics = {}
+  for (const [name, size] of [['100B', 100], ['10KB', 10_000]] as const) {
+    const body = envelopeSigningBytes(crypto.getRandomValues(new Uint8Array(size + 190)))
+    const sigs: Uint8Array[] = []
+    out[`sign${name}Us`] = timed(n, () => { sigs.push(signer.sign(body)) })
+    out[`verify${name}Us`] = timed(n, i => { if (!verifyBy(a.id, body, sigs[i])) throw new Error('does not verify') })
+  }
+  return out
+}
+
+async function perEdit (n: number, signed: boolean): Promise<Metrics> {
+  const a = await org()
+  const b = await org()
+  const A = createDocumentStore({ storage: memoryStore() }, signed ? { signer: { org: a.id, key: a.key } } : {})
+  const B = createDocumentStore({ storage: memoryStore() }, signed ? { signer: { org: b.id, key: b.key } } : {})
+  const nonce = randomNonce()
+  const header = { id: await deriveDocId(a.id, nonce) as DocId, owner: a.id, nonce }
+  const items: Uint8Array[] = []
+  A.onChange(c => { items.push(...(signed ? c.signed ?? [] : c.update != null ? [c.update] : [])) })
+  A.create(header, d => d.getText('t').insert(0, 'start'))
+  A.flush()
+  B.mergeAccess(header, [], { kind: 'peer', peer: a.id })
+  deliver(B, header.id, items.splice(0), signed, a.id)
+  const editUs = timed(n, i => {
+    A.edit(header.id, d => d.getText('t').insert(i % 5, 'x'))
+    A.flush()
+  })
+  const received = items.splice(0)
+  const applyUs = timed(received.length, i => { deliver(B, header.id, [received[i]], signed, a.id) })
+  B.flush()
+  if (B.read(header.id, d => d.getText('t').toString()) !== A.read(header.id, d => d.getText('t').toString())) throw new Error('B differs from A')
+  A.close()
+  B.close()
+  return { editUs, applyUs, items: received.length }
+}
+
+function deliver (store: DocumentStore, id: DocId, items: Uint8Array[], signed: boolean, from: OrgId): void {
+  for (const item of items) {
+    if (signed) store.applySigned(id, item, { kind: 'peer', peer: from })
+    else store.applyUpdate(id, item, { kind: 'peer', peer: from })
+  }
+}

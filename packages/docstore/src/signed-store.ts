@@ -1,0 +1,219 @@
+/**
+ * The document store's signed side (docs/authorship.md): applying signed items with every check,
+ * signing local bursts once as they are announced, the owner's checkpoints and migration, catch-up
+ * by envelope vector, attribution. The store owns the batch and the Yjs documents; this asks it
+ * through {@link SignedHost}.
+ */
+import * as Y from 'yjs'
+import {
+  CHECKPOINT_KIND, ENVELOPE_KIND, EnvelopeInvalidError, InvalidInputError, MalformedMessageError, signedItemKind
+} from '@commonplace/core'
+import type {
+  Attribution, DocId, DocumentChange, KeyValueStore, OrgId, SignedHoldings, SignedOutcome, UpdateOrigin, WriteOp
+} from '@commonplace/core'
+import type { Logger, PrivateKey } from '@libp2p/interface'
+import type { InfoRecord } from './codec.ts'
+import { SignedDocs } from './signed-docs.ts'
+import type { CheckedEnvelope, StagedOps } from './signed-docs.ts'
+import { LocalSigner } from './local-signing.ts'
+import { createSigner } from './signing.ts'
+import { checkCheckpoint, checkpointDue, signCheckpoint, signedSince, take } from './checkpoints.ts'
+import { attributionOf, migrationCheckpoint } from './signed-extras.ts'
+import { rebuildWithout } from './rebuild.ts'
+import { DEFAULT_SIGNED_BATCH_BYTES } from './constants.ts'
+import { SIGNED_MIGRATION_KEY } from './keys.ts'
+
+/** What the signed side needs of the store. */
+export interface SignedHost {
+  storage: KeyValueStore
+  log?: Logger
+  /** The write operations of signed items staged in the current batch (made when there is none). */
+  ops: () => StagedOps
+  /** The staged operations, without making a batch. */
+  staged: () => StagedOps | undefined
+  info: (id: DocId) => InfoRecord | undefined
+  all: () => InfoRecord[]
+  /** The loaded document, if loaded. */
+  loaded: (id: DocId) => Y.Doc | undefined
+  load: (id: DocId) => Y.Doc
+  /** Apply an update that passed its checks and stage it with `signed`, announced with it. */
+  apply: (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed: Uint8Array) => void
+  /** Write operations now, in one batch. */
+  write: (ops: WriteOp[]) => void
+  /** Put `doc` in the place of the document's state (after what is staged is written), with `ops`, in one write. */
+  replace: (id: DocId, doc: Y.Doc, ops: WriteOp[]) => void
+}
+
+/** The store's signing options. */
+export interface SignedInit {
+  /**
+   * This organisation and its key: local changes are signed into envelopes, the documents it owns
+   * checkpointed (and migrated on first open). Without it nothing local is signed (envelopes of
+   * others are still checked and applied).
+   */
+  signer?: { org: OrgId, key: PrivateKey }
+  /**
+   * Whether `org` may edit `doc` now, for its envelope `seq` (grants, rosters, and a removal's
+   * frontier: docs/authorship.md, Removal). 'removed': `org` was removed and this envelope is past
+   * its frontier: it is kept and relayed, but applied neutralised (its items deleted, its
+   * deletions dropped). The node supplies it; default: anyone.
+   */
+  mayEdit?: (doc: DocId, org: OrgId, seq: number) => boolean | 'removed'
+}
+
+export class SignedSide {
+  private readonly host: SignedHost
+  private readonly signed: SignedDocs
+  private readonly local?: LocalSigner
+
+  constructor (host: SignedHost, init: SignedInit) {
+    this.host = host
+    this.signed = new SignedDocs({ storage: host.storage, staged: host.staged, mayEdit: init.mayEdit ?? (() => true) })
+    if (init.signer != null) this.local = new LocalSigner(createSigner(init.signer.org, init.signer.key), this.signed, host.storage)
+  }
+
+  /** The client id the store's own Y.Doc of `id` writes with (undefined: Yjs's random one, nothing is signed). */
+  newClient (id: DocId): number | undefined {
+    return this.local?.newClient(id)
+  }
+
+  /** Forget memory of `id` (its batch failed). */
+  evict (id: DocId): void {
+    this.signed.evict(id)
+  }
+
+  envelopeVector (id: DocId): SignedHoldings {
+    const record = this.signed.state(id).record
+    const vector: SignedHoldings['vector'] = {}
+    for (const [org, head] of record.heads) vector[org] = head.seq
+    const latest = record.checkpoints.at(-1)
+    return latest == null ? { vector } : { vector, checkpoint: latest.hash }
+  }
+
+  signedSince (id: DocId, have: SignedHoldings, maxBytes = DEFAULT_SIGNED_BATCH_BYTES): { items: Uint8Array[], more: boolean } {
+    if (have == null || typeof have.vector !== 'object' || have.vector == null || (have.checkpoint != null && !(have.checkpoint instanceof Uint8Array))) {
+      throw new MalformedMessageError('An envelope vector is an object of seqs and an optional checkpoint hash')
+    }
+    return signedSince(this.signed.state(id), this.signed.storage, have, maxBytes)
+  }
+
+  applySigned (info: InfoRecord, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome {
+    const kind = signedItemKind(bytes)
+    if (kind === CHECKPOINT_KIND) return this.applyCheckpoint(info, bytes, origin)
+    if (kind !== ENVELOPE_KIND) throw new EnvelopeInvalidError(`Unknown signed item kind ${kind}`)
+    const verdict = this.signed.check(info.id, bytes)
+    if (verdict.kind !== 'apply') {
+      // evidence of equivocation is kept on its own: it is not a change of the document
+      if (verdict.ops != null) this.host.write(verdict.ops)
+      return verdict.kind
+    }
+    this.applyChecked(info, verdict.checked, origin)
+    this.applyHeld(info, origin)
+    return 'applied'
+  }
+
+  issueClient (id: DocId): { client: number, nonce: number } {
+    if (this.local == null) throw new InvalidInputError('This store signs nothing: it has no signer')
+    return this.local.issueClient(id)
+  }
+
+  attribution (id: DocId): Attribution {
+    return attributionOf(this.signed.state(id), this.signed.storage)
+  }
+
+  /**
+   * Neutralise `org`'s envelopes of `id` past `upTo` (a removal's frontier) that were applied in full:
+   * the document is rebuilt with them neutralised (rebuild.ts). Returns how many there were.
+   */
+  refuseBeyond (id: DocId, org: OrgId, upTo: number): number {
+    const state = this.signed.state(id)
+    const rebuilt = rebuildWithout(state, this.signed.storage, org, upTo)
+    if (rebuilt == null) return 0
+    const ops: StagedOps = new Map()
+    this.signed.saveRecord(state, ops)
+    try {
+      this.host.replace(id, rebuilt.doc, [...ops.values()])
+    } catch (err) {
+      this.signed.evict(id)
+      throw err
+    }
+    return rebuilt.refused
+  }
+
+  /**
+   * After a batch failed to be written (memory is back to the disk): apply again the envelopes it
+   * held, in order. They were announced already, so this organisation's chain must go on from them
+   * rather than sign another envelope with the same seq (which peers would take for equivocation).
+   */
+  replay (failed: StagedOps): void {
+    for (const [key, op] of failed) {
+      if (op.type !== 'put' || !key.startsWith('e/')) continue
+      const info = this.host.info(key.split('/')[1] as DocId)
+      if (info == null) continue
+      try {
+        this.applySigned(info, op.value, { kind: 'storage' })
+      } catch (err) {
+        this.host.log?.error('an envelope of %s announced before a failed write could not be staged again: %e', info.id, err)
+      }
+    }
+  }
+
+  /** Apply a checked envelope's update, stage it and the signer's new head with it (one batch). */
+  private applyChecked (info: InfoRecord, checked: CheckedEnvelope, origin: UpdateOrigin): void {
+    this.host.apply(info, checked.apply, origin, checked.envelope.bytes)
+    this.signed.accept(this.signed.state(info.id), checked, this.host.ops())
+  }
+
+  /** Envelopes held past a gap that now follow their signer's head (checked again: rights may have changed). */
+  private applyHeld (info: InfoRecord, origin: UpdateOrigin): void {
+    const state = this.signed.state(info.id)
+    for (let next = this.signed.nextHeld(state); next != null; next = this.signed.nextHeld(state)) {
+      try {
+        const verdict = this.signed.checkVerified(state, next)
+        if (verdict.kind === 'apply') this.applyChecked(info, verdict.checked, origin)
+      } catch (err) {
+        this.host.log?.('held envelope %d of %s for %s refused: %e', next.seq, next.signer, info.id, err)
+      }
+    }
+  }
+
+  private applyCheckpoint (info: InfoRecord, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome {
+    const state = this.signed.state(info.id)
+    const checkpoint = checkCheckpoint(state, bytes, info.owner)
+    if (checkpoint === 'duplicate') return 'duplicate'
+    this.host.apply(info, checkpoint.update, origin, bytes)
+    take(this.signed, state, checkpoint, this.signed.storage, this.host.ops())
+    this.applyHeld(info, origin)
+    return 'applied'
+  }
+
+  /**
+   * Before a change is announced: sign a local burst into this organisation's next envelope, and,
+   * for a document this organisation owns, checkpoint it when its envelopes outweigh the last one.
+   * Both are staged in the batch the change is in.
+   */
+  seal (change: DocumentChange): void {
+    if (this.local == null) return
+    if (change.origin.kind === 'local' && change.update != null) {
+      const signed = this.local.sign(change.id, change.update, change.origin.author ?? '', this.host.ops())
+      if (typeof signed === 'string') this.host.log?.error('a local change of %s is not signed (%s): peers get it only unsigned', change.id, signed)
+      else (change.signed ??= []).push(signed)
+    }
+    const doc = this.host.loaded(change.id)
+    if (change.signed == null || this.host.info(change.id)?.owner !== this.local.org || doc == null) return
+    const state = this.signed.state(change.id)
+    if (checkpointDue(state)) change.signed.push(signCheckpoint(this.signed, state, doc, this.local.signer, this.signed.storage, this.host.ops()))
+  }
+
+  /** Once per store: the owner signs a migration checkpoint of each document it owns that holds content from before envelopes. */
+  migrateOwned (): void {
+    if (this.local == null || this.host.storage.get(SIGNED_MIGRATION_KEY) != null) return
+    for (const info of this.host.all()) {
+      if (info.owner !== this.local.org) continue
+      const ops = new Map<string, WriteOp>()
+      migrationCheckpoint(this.signed, info.id, this.host.load(info.id), this.local.signer, ops)
+      if (ops.size > 0) this.host.write([...ops.values()])
+    }
+    this.host.write([{ type: 'put', key: SIGNED_MIGRATION_KEY, value: new Uint8Array([1]) }])
+  }
+}
