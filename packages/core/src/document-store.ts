@@ -91,6 +91,14 @@ export interface DocumentStore {
   /** A local edit; returns the update, or null when nothing changed. */
   edit(id: DocId, fn: (doc: Y.Doc) => void): Uint8Array | null
   /** Read the loaded document; `fn` must not modify it. */
+  /** The document's updates as stored, and staged, without loading it (for work off the event loop). */
+  storedUpdates(id: DocId): Uint8Array[]
+  /**
+   * Store a local change made off the event loop on the updates `storedUpdates` gave, without
+   * loading the document: `change` is the state vector it reached (and the title and kind when it
+   * set them). A document loaded with changes not yet written takes the update in memory instead.
+   */
+  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string }): void
   read<T>(id: DocId, fn: (doc: Y.Doc) => T): T
   /** Everything the holder of `stateVector` lacks (the whole document without one). */
   diff(id: DocId, stateVector?: Uint8Array): Uint8Array

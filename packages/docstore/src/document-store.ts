@@ -27,6 +27,8 @@ import {
   DEFAULT_MAX_WAITING_BYTES, DEFAULT_BURST_GAP_MS, DEFAULT_BURST_HOLD_MS
 } from './constants.ts'
 import { groupCommit } from './group-commit.ts'
+import { mergeStateVectors } from './prepared.ts'
+import type { PreparedChange } from './prepared.ts'
 import type { GroupCommit } from './group-commit.ts'
 import {
   ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
@@ -277,6 +279,30 @@ class Store implements DocumentStore {
     return update
   }
 
+  storedUpdates (id: DocId): Uint8Array[] {
+    const info = this.requireInfo(id)
+    const rows = info.logNext === info.logFirst ? [] : this.storage.range(logRange(id))
+    return [...rows.flatMap(([, row]) => decodeLogRow(id, row)), ...this.batch?.updates.get(id) ?? []]
+  }
+
+  appendPrepared (id: DocId, update: Uint8Array, change: PreparedChange): void {
+    const info = this.requireInfo(id)
+    if (this.batch?.updates.has(id) === true) {
+      // loaded with changes not yet written (pinned in memory): apply it there
+      this.applyUpdate(id, update, LOCAL_ORIGIN)
+      return
+    }
+    // the next read loads the document from disk and the staged batch (see load)
+    this.cache.evict(id)
+    this.commit(info, { update, origin: LOCAL_ORIGIN })
+    const staged = this.infos.get(id) as InfoRecord
+    Object.assign(staged, {
+      stateVector: mergeStateVectors(staged.stateVector, change.stateVector),
+      ...(change.title !== undefined ? { title: change.title } : {}),
+      ...(change.kind !== undefined ? { kind: change.kind } : {})
+    })
+  }
+
   read<T> (id: DocId, fn: (doc: Y.Doc) => T): T {
     this.requireInfo(id)
     return fn(this.load(id))
@@ -368,6 +394,8 @@ class Store implements DocumentStore {
       const rows = info != null && info.logNext === info.logFirst ? [] : this.storage.range(logRange(id))
       doc.transact(() => {
         for (const [, value] of rows) for (const update of decodeLogRow(id, value)) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
+        // a prepared update staged while the document was not loaded (appendPrepared)
+        for (const update of this.batch?.updates.get(id) ?? []) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
       }, STORAGE_ORIGIN)
     } catch (err) {
       doc.destroy()
@@ -384,7 +412,7 @@ class Store implements DocumentStore {
    * tick, or, while a disk sync runs, when that sync lands (group commit).
    */
   private commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin }): void {
-    const { doc, update, acl, origin } = change
+    const { update, acl, origin } = change
     const batch = this.batch ??= createWriteBatch()
     // the first change of a document in a batch copies its index entry; later ones update the copy
     let next = this.infos.get(prev.id)
@@ -395,7 +423,7 @@ class Store implements DocumentStore {
     }
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
-    if (doc != null && update != null) {
+    if (update != null) {
       batch.bytes += update.byteLength
       const updates = batch.updates.get(prev.id)
       if (updates == null) batch.updates.set(prev.id, [update])

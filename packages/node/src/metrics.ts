@@ -35,6 +35,8 @@ export interface MetricsSources {
   /** Messages waiting to be written to peers, over every sync session. */
   syncQueueDepth(): number
   connections(): number
+  /** Requests being built off the event loop (large Markdown imports and edits). */
+  requestsOffLoop(): number
 }
 
 export interface NodeMetricsInit {
@@ -136,6 +138,7 @@ function ownMetrics (m: {
     ...gauge('commonplace_documents_open', 'Documents loaded in memory', docs.open),
     ...gauge('commonplace_sync_queue_depth', 'Sync messages waiting to be written to peers', m.sources?.syncQueueDepth() ?? 0),
     ...gauge('commonplace_peer_connections', 'Open libp2p connections', m.sources?.connections() ?? 0),
+    ...gauge('commonplace_requests_off_loop', 'Requests being built off the event loop (large Markdown)', m.sources?.requestsOffLoop() ?? 0),
     ...gauge('commonplace_degraded', 'Degraded states (1 each: see commonplace status)', m.health.degraded().length),
     '# HELP commonplace_refused_inputs_total Peer input refused, by protocol and reason (error code)',
     '# TYPE commonplace_refused_inputs_total counter',

@@ -20,6 +20,8 @@ import type { NodeEvent } from './api-types.ts'
 import { createCommonplaceLibp2p } from './libp2p.ts'
 import type { CommonplaceLibp2p, Libp2pInit } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
+import { createOffLoop } from './off-loop.ts'
+import type { OffLoop } from './off-loop.ts'
 import { createNetworkApi } from './network-api.ts'
 import { createNetworkManager } from './network-manager.ts'
 import type { NetworkManager } from './network-manager.ts'
@@ -141,8 +143,9 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ])]
     })
     const dirApi = createDirectoryApi({ libp2p, store, registry, directory, contacts, manager: networks, names, self: identity.orgId, now: Date.now })
+    const offLoop = createOffLoop()
     const docApi = createLocalApi({
-      libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership, names, resolve: dirApi.resolve, deliveryOf: delivery.deliveryOf
+      libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership, names, resolve: dirApi.resolve, deliveryOf: delivery.deliveryOf, offLoop
     })
     const networkApi = createNetworkApi({
       libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
@@ -161,7 +164,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, offLoop, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -181,6 +184,7 @@ interface NodeParts {
   networks: NetworkManager
   registry: NetworkRegistry
   metrics: NodeMetrics
+  offLoop?: OffLoop
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -273,7 +277,8 @@ class Node implements CommonplaceNode {
     metrics.start({
       documents: () => ({ held: store.list().length, open: store.loadedCount }),
       syncQueueDepth: () => sync.queueDepth(),
-      connections: () => this.libp2p.getConnections().length
+      connections: () => this.libp2p.getConnections().length,
+      requestsOffLoop: () => this.parts.offLoop?.pending ?? 0
     })
     sync.addEventListener('sync:refused', ({ detail }) => { if (detail.by === 'us') metrics.refused('sync', detail.code) })
     // a session that ended on a typed error ended on bad input (a reset or a closed connection is untyped)
@@ -292,6 +297,7 @@ class Node implements CommonplaceNode {
     this.parts.directory.delivery.stop()
     this.stopWatching?.()
     this.parts.metrics.stop()
+    await this.parts.offLoop?.close()
     await this.web?.stop().catch(() => {})
     await this.http?.stop().catch(() => {})
     await this.libp2p.stop()
