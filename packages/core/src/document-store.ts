@@ -49,6 +49,15 @@ export type DocumentChangeListener = (change: DocumentChange) => void
  * batch when it lands. A failed write puts memory back to what is on disk. Acknowledge nothing
  * (an API call, a peer's MARK) before `whenDurable()` resolved.
  */
+/** A document whose stored updates cannot be read: refused on read until a peer's copy restores it. */
+export interface QuarantinedDocument {
+  id: DocId
+  /** When it was found (ISO 8601). */
+  since: string
+  /** What was wrong, as the storage or decoder said it. */
+  reason: string
+}
+
 export interface DocumentStore {
   /** A random id for this store's lifetime; a peer's checkpoints are kept per store id. */
   readonly storeId: string
@@ -91,6 +100,13 @@ export interface DocumentStore {
   /** A local edit; returns the update, or null when nothing changed. */
   edit(id: DocId, fn: (doc: Y.Doc) => void): Uint8Array | null
   /** Read the loaded document; `fn` must not modify it. */
+  /**
+   * Documents quarantined: their stored updates cannot be read. Reading one throws
+   * StorageCorruptError; a peer's whole copy (an update that needs nothing else) restores it.
+   */
+  quarantined(): QuarantinedDocument[]
+  /** Called when a document is quarantined. */
+  onQuarantine(listener: (doc: QuarantinedDocument) => void): () => void
   /** The document's updates as stored, and staged, without loading it (for work off the event loop). */
   storedUpdates(id: DocId): Uint8Array[]
   /**

@@ -3,13 +3,13 @@ import * as Y from 'yjs'
 import { fromString as u8FromString, toString as u8ToString } from 'uint8arrays'
 import {
   CorruptUpdateError, InvalidInputError, InvalidStatementError, MalformedMessageError, NotFoundError,
-  OversizedMessageError, StorageCorruptError, StorageWriteError, isCommonplaceError, mergeGrants
+  OversizedMessageError, StorageWriteError, isCommonplaceError, mergeGrants
 } from '@commonplace/core'
 import type {
   AccessList, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore,
-  KeyValueStore, OrgId, UpdateOrigin, VerifiedGrant, WriteOp
+  KeyValueStore, OrgId, QuarantinedDocument, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
-import type { ComponentLogger, Logger } from '@libp2p/interface'
+import type { Logger } from '@libp2p/interface'
 import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, encodeInfo, encodeLogRow } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
@@ -27,55 +27,19 @@ import {
   DEFAULT_MAX_WAITING_BYTES, DEFAULT_BURST_GAP_MS, DEFAULT_BURST_HOLD_MS
 } from './constants.ts'
 import { groupCommit } from './group-commit.ts'
-import { mergeStateVectors } from './prepared.ts'
+import { EMPTY_SV, defaultDescribe, emptyInfo } from './store-init.ts'
+import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts'
+import { EMPTY_UPDATE, QUARANTINED_DIGEST, createQuarantine, logRowsFrom, restoredDoc, withQuarantined } from './quarantine.ts'
+import type { Quarantine } from './quarantine.ts'
+import { preparedFields } from './prepared.ts'
 import type { PreparedChange } from './prepared.ts'
 import type { GroupCommit } from './group-commit.ts'
 import {
-  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey, logRange
+  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, infoKey, logKey
 } from './keys.ts'
-
-export interface DocumentStoreInit {
-  /** Loaded Y.Docs kept in memory (protects memory). Default 256. */
-  maxLoaded?: number
-  /** Index entries and access lists kept decoded in memory (the rest are read from disk). Default 1024. */
-  maxIndexed?: number
-  /** Log rows per document before compaction (protects disk and load time). Default 200. */
-  compactAfter?: number
-  /** Largest update accepted in bytes (protects memory). Default 8 MiB. */
-  maxUpdateBytes?: number
-  /**
-   * Update bytes a batch may gather in memory while it waits for the running disk sync (group
-   * commit); past this it is written at once (protects memory when the disk is slow). Default 1 MiB.
-   */
-  maxWaitingBytes?: number
-  /**
-   * Turns with changes closer than this (ms) are a burst, whose batch waits `burstHoldMs` after
-   * its first change before it is written (fewer writes in a catch-up; acknowledgements wait as
-   * long). 0: no hold. Defaults 0.5 and 5.
-   */
-  burstGapMs?: number
-  burstHoldMs?: number
-  /** Title and kind of a document for the index; default reads the `meta` map. */
-  describe?: (doc: Y.Doc) => { title: string, kind: string }
-  now?: () => number
-}
-
-export interface DocumentStoreComponents {
-  storage: KeyValueStore
-  logger?: ComponentLogger
-}
 
 const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })
 const LOCAL_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'local' })
-const EMPTY_SV = Y.encodeStateVector(new Y.Doc())
-
-function defaultDescribe (doc: Y.Doc): { title: string, kind: string } {
-  const meta = doc.getMap('meta')
-  const title = meta.get('title')
-  const kind = meta.get('kind')
-  return { title: typeof title === 'string' ? title : '', kind: typeof kind === 'string' ? kind : '' }
-}
-
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
  *
@@ -110,6 +74,7 @@ class Store implements DocumentStore {
   private readonly maxUpdateBytes: number
   private readonly describe: (doc: Y.Doc) => { title: string, kind: string }
   private readonly now: () => number
+  private readonly quarantine: Quarantine
 
   constructor (components: DocumentStoreComponents, init: DocumentStoreInit) {
     this.storage = components.storage
@@ -121,6 +86,7 @@ class Store implements DocumentStore {
     this.describe = init.describe ?? defaultDescribe
     this.now = init.now ?? Date.now
     this.storeId = this.openStoreId()
+    this.quarantine = createQuarantine(this.storage, this.now, this.log)
     this.seq = decodeUint(this.storage.get(SEQ_KEY))
     this.commits = groupCommit({
       seq: this.seq,
@@ -197,7 +163,15 @@ class Store implements DocumentStore {
 
   has (id: DocId): boolean { return this.infos.has(id) }
 
-  info (id: DocId): DocumentInfo | undefined { return this.infos.get(id) }
+  info (id: DocId): DocumentInfo | undefined {
+    const info = this.infos.get(id)
+    // a quarantined document asks peers for everything: its state vector is that of nothing
+    return info != null && this.quarantine.has(id) ? { ...info, stateVector: EMPTY_SV } : info
+  }
+
+  quarantined (): QuarantinedDocument[] { return this.quarantine.list() }
+
+  onQuarantine (listener: (doc: QuarantinedDocument) => void): () => void { return this.quarantine.on(listener) }
 
   list (): DocumentInfo[] { return this.infos.all() }
 
@@ -242,6 +216,7 @@ class Store implements DocumentStore {
       throw new OversizedMessageError(`Update of ${update.byteLength} bytes exceeds ${this.maxUpdateBytes}`)
     }
     const info = this.requireInfo(id)
+    if (this.quarantine.has(id)) return this.restore(info, update, origin)
     try {
       Y.decodeUpdate(update)
     } catch (err) {
@@ -281,7 +256,8 @@ class Store implements DocumentStore {
 
   storedUpdates (id: DocId): Uint8Array[] {
     const info = this.requireInfo(id)
-    const rows = info.logNext === info.logFirst ? [] : this.storage.range(logRange(id))
+    if (this.quarantine.has(id)) throw this.quarantine.refusal(id)
+    const rows = info.logNext === info.logFirst ? [] : this.storage.range(logRowsFrom(id, info.logFirst))
     return [...rows.flatMap(([, row]) => decodeLogRow(id, row)), ...this.batch?.updates.get(id) ?? []]
   }
 
@@ -296,11 +272,7 @@ class Store implements DocumentStore {
     this.cache.evict(id)
     this.commit(info, { update, origin: LOCAL_ORIGIN })
     const staged = this.infos.get(id) as InfoRecord
-    Object.assign(staged, {
-      stateVector: mergeStateVectors(staged.stateVector, change.stateVector),
-      ...(change.title !== undefined ? { title: change.title } : {}),
-      ...(change.kind !== undefined ? { kind: change.kind } : {})
-    })
+    Object.assign(staged, preparedFields(staged, change))
   }
 
   read<T> (id: DocId, fn: (doc: Y.Doc) => T): T {
@@ -317,11 +289,14 @@ class Store implements DocumentStore {
         throw new MalformedMessageError('State vector does not decode', { cause: err })
       }
     }
+    // nothing to give from a quarantined document (a peer asking must not end the session)
+    if (this.quarantine.has(id)) return EMPTY_UPDATE
     return Y.encodeStateAsUpdate(this.load(id), stateVector)
   }
 
   digest (id: DocId): Uint8Array {
     const info = this.requireInfo(id)
+    if (this.quarantine.has(id)) return QUARANTINED_DIGEST
     const cached = this.digests.get(id)
     if (cached?.seq === info.changeSeq) return cached.digest
     const snapshot = Y.encodeSnapshot(Y.snapshot(this.load(id)))
@@ -331,8 +306,9 @@ class Store implements DocumentStore {
   }
 
   changesSince (since: number, limit?: number): Array<{ id: DocId, changeSeq: number }> {
-    return this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
+    const changes = this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
       .map(([key, value]) => ({ id: u8ToString(value) as DocId, changeSeq: Number(key.slice(2)) }))
+    return withQuarantined(changes, this.quarantine, id => this.infos.get(id)?.changeSeq)
   }
 
   checkpoint (peer: OrgId, peerStoreId: string): number {
@@ -387,11 +363,12 @@ class Store implements DocumentStore {
   private load (id: DocId): Y.Doc {
     const cached = this.cache.get(id)
     if (cached != null) return cached
+    if (this.quarantine.has(id)) throw this.quarantine.refusal(id)
     // the document id as guid spares Yjs a random uuid per load
     const doc = new Y.Doc({ guid: id })
     const info = this.infos.get(id)
     try {
-      const rows = info != null && info.logNext === info.logFirst ? [] : this.storage.range(logRange(id))
+      const rows = info == null || info.logNext === info.logFirst ? [] : this.storage.range(logRowsFrom(id, info.logFirst))
       doc.transact(() => {
         for (const [, value] of rows) for (const update of decodeLogRow(id, value)) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
         // a prepared update staged while the document was not loaded (appendPrepared)
@@ -399,11 +376,24 @@ class Store implements DocumentStore {
       }, STORAGE_ORIGIN)
     } catch (err) {
       doc.destroy()
-      if (isCommonplaceError(err)) throw err
-      throw new StorageCorruptError(`Stored updates of ${id} are corrupt`, { cause: err })
+      if (isCommonplaceError(err) && err.code !== 'ERR_STORAGE_CORRUPT') throw err
+      throw this.quarantine.add(id, err)
     }
     this.cache.set(id, doc)
     return doc
+  }
+
+  /** A peer's whole copy restores a quarantined document (quarantine.ts); the unreadable rows stay on disk, unread. */
+  private restore (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin): boolean {
+    const id = info.id
+    const doc = restoredDoc(id, update, () => this.storage.range(logRowsFrom(id, info.logFirst)))
+    if (doc == null) return false
+    this.quarantine.release(id)
+    this.cache.set(id, doc)
+    this.commit(info, { update: Y.encodeStateAsUpdate(doc), origin })
+    ;(this.infos.get(id) as InfoRecord).logFirst = info.logNext
+    this.log?.('document %s restored from a peer\'s copy', id)
+    return true
   }
 
   /**
@@ -504,12 +494,5 @@ class Store implements DocumentStore {
     const id = randomBytes(16).toString('hex')
     this.write([{ type: 'put', key: STORE_ID_KEY, value: u8FromString(id) }])
     return id
-  }
-}
-
-function emptyInfo (header: DocHeader): InfoRecord {
-  return {
-    id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0, accessSeq: 0,
-    stateVector: EMPTY_SV, storedBytes: 0, logFirst: 0, logNext: 0
   }
 }

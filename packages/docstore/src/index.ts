@@ -14,6 +14,6 @@
  * ```
  */
 export { createDocumentStore } from './document-store.ts'
-export type { DocumentStoreInit, DocumentStoreComponents } from './document-store.ts'
+export type { DocumentStoreInit, DocumentStoreComponents } from './store-init.ts'
 export { writeGrant, readGrant } from './codec.ts'
 export * from './constants.ts'

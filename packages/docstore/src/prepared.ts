@@ -28,3 +28,12 @@ export function mergeStateVectors (a: Uint8Array, b: Uint8Array): Uint8Array {
   }
   return encoding.toUint8Array(e)
 }
+
+/** The index entry's fields after a prepared update: the state vectors merged, the title and kind it set. */
+export function preparedFields (info: { stateVector: Uint8Array }, change: PreparedChange): Partial<PreparedChange> {
+  return {
+    stateVector: mergeStateVectors(info.stateVector, change.stateVector),
+    ...(change.title !== undefined ? { title: change.title } : {}),
+    ...(change.kind !== undefined ? { kind: change.kind } : {})
+  }
+}

@@ -31,7 +31,7 @@ export interface EventLoopDelay {
 
 /** What the metrics read from the rest of the node when rendered. */
 export interface MetricsSources {
-  documents(): { held: number, open: number }
+  documents(): { held: number, open: number, quarantined: number }
   /** Messages waiting to be written to peers, over every sync session. */
   syncQueueDepth(): number
   connections(): number
@@ -132,10 +132,11 @@ function ownMetrics (m: {
   health: NodeHealth
   enabled: boolean
 }): string[] {
-  const docs = m.sources?.documents() ?? { held: 0, open: 0 }
+  const docs = m.sources?.documents() ?? { held: 0, open: 0, quarantined: 0 }
   const out = [
     ...gauge('commonplace_documents_held', 'Documents this node holds', docs.held),
     ...gauge('commonplace_documents_open', 'Documents loaded in memory', docs.open),
+    ...gauge('commonplace_documents_quarantined', 'Documents whose stored updates cannot be read (refused until a peer restores them)', docs.quarantined),
     ...gauge('commonplace_sync_queue_depth', 'Sync messages waiting to be written to peers', m.sources?.syncQueueDepth() ?? 0),
     ...gauge('commonplace_peer_connections', 'Open libp2p connections', m.sources?.connections() ?? 0),
     ...gauge('commonplace_requests_off_loop', 'Requests being built off the event loop (large Markdown)', m.sources?.requestsOffLoop() ?? 0),

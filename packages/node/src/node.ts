@@ -206,6 +206,7 @@ class Node implements CommonplaceNode {
   private url = ''
   private eventSource?: NodeEventSource
   private stopWatching?: () => void
+  private stopQuarantine?: () => void
 
   constructor (parts: NodeParts) {
     this.parts = parts
@@ -275,7 +276,7 @@ class Node implements CommonplaceNode {
     const { metrics, store } = this.parts
     const { sync, network } = this.libp2p.services
     metrics.start({
-      documents: () => ({ held: store.list().length, open: store.loadedCount }),
+      documents: () => ({ held: store.list().length, open: store.loadedCount, quarantined: store.quarantined().length }),
       syncQueueDepth: () => sync.queueDepth(),
       connections: () => this.libp2p.getConnections().length,
       requestsOffLoop: () => this.parts.offLoop?.pending ?? 0
@@ -284,6 +285,9 @@ class Node implements CommonplaceNode {
     // a session that ended on a typed error ended on bad input (a reset or a closed connection is untyped)
     sync.addEventListener('sync:close', ({ detail }) => { if (isCommonplaceError(detail.error)) metrics.refused('sync', detail.error.code) })
     network.addEventListener('network:refused', () => { metrics.refused('network', 'ERR_INVALID_STATEMENT') })
+    metrics.health.watchQuarantine(() => store.quarantined())
+    // a document found unreadable is offered to the peers here now: one that may edit it sends its copy
+    this.stopQuarantine = store.onQuarantine(doc => { queueMicrotask(() => { sync.refresh([doc.id]) }) })
   }
 
   async stop (): Promise<void> {
@@ -296,6 +300,7 @@ class Node implements CommonplaceNode {
     this.parts.directory.contacts.stop()
     this.parts.directory.delivery.stop()
     this.stopWatching?.()
+    this.stopQuarantine?.()
     this.parts.metrics.stop()
     await this.parts.offLoop?.close()
     await this.web?.stop().catch(() => {})
