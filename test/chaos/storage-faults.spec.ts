@@ -8,7 +8,8 @@
  * Quick mode: each fault once. Full mode (CHAOS_FULL=1): each fault at 8 random places.
  */
 import { describe, it, expect, afterEach } from 'vitest'
-import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -231,4 +232,45 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
       }
     }, FULL ? 600_000 : 60_000)
   }
+})
+
+/**
+ * Make `dir` read-only for this process: a read-only bind mount when running as root (root
+ * ignores file modes), file modes otherwise. Returns the function that undoes it.
+ */
+function makeReadOnly (dir: string): () => void {
+  if (process.getuid?.() === 0) {
+    execFileSync('mount', ['--bind', dir, dir])
+    execFileSync('mount', ['-o', 'remount,ro,bind', dir])
+    return () => { execFileSync('umount', [dir]) }
+  }
+  const files = readdirSync(dir).map(name => join(dir, name))
+  for (const file of files) chmodSync(file, 0o400)
+  chmodSync(dir, 0o500)
+  return () => {
+    chmodSync(dir, 0o700)
+    for (const file of files) chmodSync(file, 0o600)
+  }
+}
+
+describe('a read-only data folder', () => {
+  it('refuses to start with a typed error saying what to do, and changes nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cp-faults-ro-'))
+    dirs.push(dataDir)
+    const node = await start('Riverside Surgery', dataDir)
+    const doc = await node.api.createDoc({ title: 'Repeat prescriptions', sections: [{ heading: 'Practice', text: 'Two working days.' }] })
+    await stop(node)
+    const before = readFileSync(join(dataDir, FILES.database))
+    const undo = makeReadOnly(dataDir)
+    try {
+      await expect(start('Riverside Surgery', dataDir)).rejects.toMatchObject({
+        code: 'ERR_STORAGE_WRITE', message: expect.stringMatching(/is read-only.*Make the folder writable/)
+      })
+    } finally {
+      undo()
+    }
+    expect(readFileSync(join(dataDir, FILES.database)).equals(before)).toBe(true)
+    const again = await start('Riverside Surgery', dataDir)
+    expect((await again.api.getDoc(doc.id)).sections[0].markdown).toBe('Two working days.')
+  })
 })
