@@ -14,7 +14,9 @@ import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prefixLogger } from '@libp2p/logger'
-import type { DocId, DocumentStore } from '@commonplace/core'
+import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
+import { createDocumentStore } from '@commonplace/docstore'
+import { sqliteStore } from '@commonplace/storage'
 import { createNode, FILES } from '@commonplace/node'
 import type { CommonplaceNode } from '@commonplace/node'
 import { FULL, SEED } from './generated.ts'
@@ -22,6 +24,7 @@ import { FULL, SEED } from './generated.ts'
 /** Places each fault is tried at. */
 const PLACES = FULL ? 8 : 1
 const PAGE = 4096
+const OWNER = '12D3KooWNhgnBjTuHEk6LRcFGtBM2EwU1j25QyKoWbVjvpUp3Gej' as OrgId
 /** Documents beside the damaged one, shared with the peer like it. */
 const OTHERS = 12
 
@@ -273,4 +276,68 @@ describe('a read-only data folder', () => {
     const again = await start('Riverside Surgery', dataDir)
     expect((await again.api.getDoc(doc.id)).sections[0].markdown).toBe('Two working days.')
   })
+})
+
+describe('a full disk during compaction', () => {
+  /** Log rows after which a document is compacted, small so that compactions come often. */
+  const COMPACT_AFTER = 20
+  const EDIT = 'Fridge log checked. '.repeat(10)
+
+  it('keeps the log and every acknowledged edit, serves the other documents, and compacts once there is room', async () => {
+    // a real full disk: a small tmpfs (mounting needs root); which size makes a compaction (the
+    // largest write) meet the full disk rather than an ordinary write is found by trying
+    let found = false
+    for (let kb = 600; kb <= 2000 && !found; kb += 40) {
+      const dir = mkdtempSync(join(tmpdir(), 'cp-faults-full-'))
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'none', dir])
+      let storage = sqliteStore({ path: join(dir, FILES.database) })
+      let store = createDocumentStore({ storage }, { compactAfter: COMPACT_AFTER })
+      try {
+        const other = 'o'.repeat(26) as DocId
+        const victim = 'v'.repeat(26) as DocId
+        store.create({ id: other, owner: OWNER, nonce: 'n1' }, doc => { doc.getText('body').insert(0, 'Two working days.') })
+        store.create({ id: victim, owner: OWNER, nonce: 'n2' })
+        let acknowledged = 0
+        for (;;) {
+          try {
+            store.edit(victim, doc => { doc.getText('body').insert(doc.getText('body').length, EDIT) })
+            store.flush()
+            await store.whenDurable()
+          } catch (err) {
+            expect((err as { code?: string }).code).toBe('ERR_STORAGE_FULL')
+            break // an ordinary write met the full disk first: try another size
+          }
+          acknowledged++
+          if (store.storedUpdates(victim).length > COMPACT_AFTER) {
+            found = true // the compaction after this write met the full disk
+            break
+          }
+        }
+        if (!found) continue
+        const text = (s: typeof store, id: DocId): string => s.read(id, doc => doc.getText('body').toString())
+        expect(text(store, victim)).toBe(EDIT.repeat(acknowledged))
+        expect(text(store, other)).toBe('Two working days.')
+        // as it is on the full disk: opened again, the same
+        store.close()
+        storage.close()
+        storage = sqliteStore({ path: join(dir, FILES.database) })
+        store = createDocumentStore({ storage }, { compactAfter: COMPACT_AFTER })
+        expect(text(store, victim)).toBe(EDIT.repeat(acknowledged))
+        expect(text(store, other)).toBe('Two working days.')
+        // room again: the next write lands, and the log is compacted
+        execFileSync('mount', ['-o', 'remount,size=16m', dir])
+        store.edit(victim, doc => { doc.getText('body').insert(doc.getText('body').length, EDIT) })
+        store.flush()
+        await store.whenDurable()
+        expect(store.storedUpdates(victim)).toHaveLength(1)
+        expect(text(store, victim)).toBe(EDIT.repeat(acknowledged + 1))
+      } finally {
+        store.close()
+        storage.close()
+        execFileSync('umount', [dir])
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    expect(found).toBe(true)
+  }, 120_000)
 })
