@@ -163,11 +163,8 @@ class Store implements DocumentStore {
 
   has (id: DocId): boolean { return this.infos.has(id) }
 
-  info (id: DocId): DocumentInfo | undefined {
-    const info = this.infos.get(id)
-    // a quarantined document asks peers for everything: its state vector is that of nothing
-    return info != null && this.quarantine.has(id) ? { ...info, stateVector: EMPTY_SV } : info
-  }
+  // a quarantined document asks peers for everything: its state vector is that of nothing
+  info (id: DocId): DocumentInfo | undefined { return this.quarantine.has(id) ? { ...this.infos.get(id), stateVector: EMPTY_SV } as InfoRecord : this.infos.get(id) }
 
   quarantined (): QuarantinedDocument[] { return this.quarantine.list() }
 
@@ -216,13 +213,14 @@ class Store implements DocumentStore {
       throw new OversizedMessageError(`Update of ${update.byteLength} bytes exceeds ${this.maxUpdateBytes}`)
     }
     const info = this.requireInfo(id)
-    if (this.quarantine.has(id)) return this.restore(info, update, origin)
     try {
       Y.decodeUpdate(update)
     } catch (err) {
       throw new CorruptUpdateError(`Update for ${id} does not decode`, { cause: err })
     }
-    const doc = this.load(id)
+    const doc = this.loadHealthy(id)
+    // found damaged now: a peer's whole copy restores it, anything less is dropped (the session goes on)
+    if (doc == null) return this.restore(info, update, origin)
     this.noteStateBefore(id, doc)
     const pendingBefore = pendingOf(doc)
     let effective: Uint8Array | null
@@ -271,8 +269,7 @@ class Store implements DocumentStore {
     // the next read loads the document from disk and the staged batch (see load)
     this.cache.evict(id)
     this.commit(info, { update, origin: LOCAL_ORIGIN })
-    const staged = this.infos.get(id) as InfoRecord
-    Object.assign(staged, preparedFields(staged, change))
+    Object.assign(this.infos.get(id) as InfoRecord, preparedFields(this.infos.get(id) as InfoRecord, change))
   }
 
   read<T> (id: DocId, fn: (doc: Y.Doc) => T): T {
@@ -290,16 +287,17 @@ class Store implements DocumentStore {
       }
     }
     // nothing to give from a quarantined document (a peer asking must not end the session)
-    if (this.quarantine.has(id)) return EMPTY_UPDATE
-    return Y.encodeStateAsUpdate(this.load(id), stateVector)
+    const doc = this.loadHealthy(id)
+    return doc == null ? EMPTY_UPDATE : Y.encodeStateAsUpdate(doc, stateVector)
   }
 
   digest (id: DocId): Uint8Array {
     const info = this.requireInfo(id)
-    if (this.quarantine.has(id)) return QUARANTINED_DIGEST
     const cached = this.digests.get(id)
-    if (cached?.seq === info.changeSeq) return cached.digest
-    const snapshot = Y.encodeSnapshot(Y.snapshot(this.load(id)))
+    if (cached?.seq === info.changeSeq && !this.quarantine.has(id)) return cached.digest
+    const doc = this.loadHealthy(id)
+    if (doc == null) return QUARANTINED_DIGEST
+    const snapshot = Y.encodeSnapshot(Y.snapshot(doc))
     const digest = new Uint8Array(createHash('sha256').update(snapshot).digest())
     this.digests.set(id, { seq: info.changeSeq, digest })
     return digest
@@ -383,16 +381,19 @@ class Store implements DocumentStore {
     return doc
   }
 
+  /** The document, or undefined when it is (or is found now to be) quarantined. */
+  private loadHealthy (id: DocId): Y.Doc | undefined {
+    try { return this.load(id) } catch (err) { if (this.quarantine.has(id)) return undefined; throw err }
+  }
+
   /** A peer's whole copy restores a quarantined document (quarantine.ts); the unreadable rows stay on disk, unread. */
   private restore (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin): boolean {
-    const id = info.id
-    const doc = restoredDoc(id, update, () => this.storage.range(logRowsFrom(id, info.logFirst)))
+    const doc = restoredDoc(info.id, update, () => this.storage.range(logRowsFrom(info.id, info.logFirst)))
     if (doc == null) return false
-    this.quarantine.release(id)
-    this.cache.set(id, doc)
+    this.quarantine.release(info.id)
+    this.cache.set(info.id, doc)
     this.commit(info, { update: Y.encodeStateAsUpdate(doc), origin })
-    ;(this.infos.get(id) as InfoRecord).logFirst = info.logNext
-    this.log?.('document %s restored from a peer\'s copy', id)
+    ;(this.infos.get(info.id) as InfoRecord).logFirst = info.logNext
     return true
   }
 

@@ -65,6 +65,7 @@ export function createQuarantine (storage: KeyValueStore, now: () => number, log
     refusal,
     release (id) {
       docs.delete(id)
+      log?.('document %s restored from a peer\'s copy', id)
       try {
         storage.write([{ type: 'del', key: PREFIX + id }])
       } catch (err) {
