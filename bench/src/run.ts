@@ -16,6 +16,7 @@ import type { BenchConfig, Metrics, RunContext, Scenario } from './types.ts'
 import { commonplaceScenarios } from './systems/commonplace/scenarios.ts'
 import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
+import { practiceScenarios } from './practice.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -59,7 +60,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
   if (values.runs != null) config.runs = Number(values.runs)
   const only = values.only?.split(',')
   const systems = values.systems?.split(',')
-  const all = [...commonplaceScenarios(config), ...yjsLimitScenarios(config), ...await peerScenarios(config), ...webLoadScenarios(config)]
+  const all = [...commonplaceScenarios(config), ...yjsLimitScenarios(config), ...await peerScenarios(config), ...webLoadScenarios(config), ...practiceScenarios(config)]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
     (variant == null || s.variant.includes(variant) || s.versus?.includes(variant) === true))

@@ -17,6 +17,7 @@ import type {
 import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
+import { CARRIER_KINDS } from './practice/context.ts'
 
 export interface LocalApiInit {
   libp2p: CommonplaceLibp2p
@@ -155,7 +156,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     async peers () { return peers() },
 
     async listDocs () {
-      return store.list().map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
+      return store.list().filter(info => !CARRIER_KINDS.has(info.kind)).map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
     },
 
     async createDoc (request: CreateDocRequest) {

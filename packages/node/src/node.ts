@@ -3,6 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
+import { carrierOf } from '@commonplace/practice'
 import { AddressInUseError, isCommonplaceError } from '@commonplace/core'
 import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
@@ -31,6 +32,8 @@ import type { HttpApiServer } from './http-api.ts'
 import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
 import { createNodeMetrics } from './metrics.ts'
+import { createPractice } from './practice/practice.ts'
+import type { Practice } from './practice/practice.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 
@@ -102,7 +105,11 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
   try {
     if (init.name != null) identity.name = await saveName(init.dataDir, init.name)
     store = createDocumentStore({ storage, logger }, {
-      describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) })
+      describe: doc => {
+        // practice carriers (proposals, adoption logs) are no records: their kind keeps them out of lists
+        const carrier = carrierOf(doc)
+        return carrier !== undefined ? { title: '', kind: carrier.type } : { title: recordTitle(doc), kind: recordKind(doc) }
+      }
     })
     const registry = createNetworkRegistry({ storage })
     const log = logger.forComponent('commonplace:node')
@@ -147,11 +154,16 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     const networkApi = createNetworkApi({
       libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
     })
+    const practice = createPractice({
+      store, registry, membership: registry.membership, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
+      log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) }
+    })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
       ...networkApi,
       ...directoryApi,
+      ...practice.api,
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -161,7 +173,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, practice, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -181,6 +193,7 @@ interface NodeParts {
   networks: NetworkManager
   registry: NetworkRegistry
   metrics: NodeMetrics
+  practice: Practice
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -243,6 +256,7 @@ class Node implements CommonplaceNode {
       this.parts.directory.contacts.start(this.libp2p)
       this.parts.directory.delivery.start(this.libp2p)
       this.stopWatching = this.parts.directory.watch()
+      this.parts.practice.start()
       this.watchRefusals()
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
@@ -287,6 +301,7 @@ class Node implements CommonplaceNode {
   }
 
   private async closeAll (): Promise<void> {
+    await this.parts.practice.stop().catch(() => {})
     this.parts.networks.stop()
     this.parts.directory.contacts.stop()
     this.parts.directory.delivery.stop()
