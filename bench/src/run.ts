@@ -18,6 +18,7 @@ import { commonplaceScenarios } from './systems/commonplace/scenarios.ts'
 import { metricsOffScenarios } from './systems/commonplace/metrics-off.ts'
 import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
+import { practiceScenarios } from './practice.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -62,7 +63,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const only = values.only?.split(',')
   const systems = values.systems?.split(',')
   const ours = commonplaceScenarios(config)
-  const all = [...ours, ...metricsOffScenarios(ours), ...yjsLimitScenarios(config), ...await peerScenarios(config), ...webLoadScenarios(config)]
+  const all = [...ours, ...metricsOffScenarios(ours), ...yjsLimitScenarios(config), ...await peerScenarios(config), ...webLoadScenarios(config), ...practiceScenarios(config)]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
     (variant == null || s.variant.includes(variant) || s.versus?.includes(variant) === true))

@@ -8,7 +8,8 @@ export const WorkloadId = {
   footprint: 'footprint',
   selective: 'selective',
   manyNodes: 'many-nodes',
-  webLoad: 'web-load'
+  webLoad: 'web-load',
+  practice: 'practice'
 } as const
 export type WorkloadId = typeof WorkloadId[keyof typeof WorkloadId]
 

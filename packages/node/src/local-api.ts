@@ -16,6 +16,7 @@ import { compareCodeUnits } from './order.ts'
 import { OFF_LOOP_MIN_CHARS } from './off-loop.ts'
 import type { OffLoop } from './off-loop.ts'
 import { applyEdit, checkEdit, textSize, toRecordInit } from './record-requests.ts'
+import { CARRIER_KINDS } from './practice/context.ts'
 
 export interface LocalApiInit {
   libp2p: CommonplaceLibp2p
@@ -156,7 +157,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     async peers () { return peers() },
 
     async listDocs () {
-      return store.list().map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
+      return store.list().filter(info => !CARRIER_KINDS.has(info.kind)).map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
     },
 
     async createDoc (request: CreateDocRequest) {

@@ -3,6 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
+import { carrierOf } from '@commonplace/practice'
 import { AddressInUseError, isCommonplaceError } from '@commonplace/core'
 import type { DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
@@ -33,6 +34,8 @@ import type { HttpApiServer } from './http-api.ts'
 import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
 import { createNodeMetrics } from './metrics.ts'
+import { createPractice } from './practice/practice.ts'
+import type { Practice } from './practice/practice.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 
@@ -104,7 +107,11 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
   try {
     if (init.name != null) identity.name = await saveName(init.dataDir, init.name)
     store = createDocumentStore({ storage, logger }, {
-      describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) })
+      describe: doc => {
+        // practice carriers (proposals, adoption logs) are no records: their kind keeps them out of lists
+        const carrier = carrierOf(doc)
+        return carrier !== undefined ? { title: '', kind: carrier.type } : { title: recordTitle(doc), kind: recordKind(doc) }
+      }
     })
     const registry = createNetworkRegistry({ storage })
     const log = logger.forComponent('commonplace:node')
@@ -150,11 +157,16 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     const networkApi = createNetworkApi({
       libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
     })
+    const practice = createPractice({
+      store, registry, membership: registry.membership, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
+      log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) }
+    })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
       ...networkApi,
       ...directoryApi,
+      ...practice.api,
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -164,7 +176,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, offLoop, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, offLoop, practice, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -185,6 +197,7 @@ interface NodeParts {
   registry: NetworkRegistry
   metrics: NodeMetrics
   offLoop?: OffLoop
+  practice: Practice
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -248,6 +261,7 @@ class Node implements CommonplaceNode {
       this.parts.directory.contacts.start(this.libp2p)
       this.parts.directory.delivery.start(this.libp2p)
       this.stopWatching = this.parts.directory.watch()
+      this.parts.practice.start()
       this.watchRefusals()
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
@@ -296,6 +310,7 @@ class Node implements CommonplaceNode {
   }
 
   private async closeAll (): Promise<void> {
+    await this.parts.practice.stop().catch(() => {})
     this.parts.networks.stop()
     this.parts.directory.contacts.stop()
     this.parts.directory.delivery.stop()
