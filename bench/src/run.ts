@@ -2,6 +2,7 @@
  * `npm run bench [-- --quick] [--out FILE] [--only WORKLOAD,…] [--systems NAME,…] [--variant TEXT] [--runs N]`
  *
  * Runs every workload for every system, alternating systems within each repetition, prints a
+ * (`commonplace-metrics-off` repeats the edit-latency and trace workloads with metrics off),
  * Markdown table and writes the full results as JSON (default bench/results/latest.json).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,9 +15,11 @@ import { machine, summarise, table } from './report.ts'
 import type { BenchReport, ScenarioResult } from './report.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from './types.ts'
 import { commonplaceScenarios } from './systems/commonplace/scenarios.ts'
+import { metricsOffScenarios } from './systems/commonplace/metrics-off.ts'
 import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
 import { signingScenarios } from './systems/commonplace/signing.ts'
+import { practiceScenarios } from './practice.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -60,7 +63,11 @@ export async function main (argv: string[]): Promise<BenchReport> {
   if (values.runs != null) config.runs = Number(values.runs)
   const only = values.only?.split(',')
   const systems = values.systems?.split(',')
-  const all = [...commonplaceScenarios(config), ...yjsLimitScenarios(config), ...await peerScenarios(config), ...webLoadScenarios(config), ...signingScenarios(config)]
+  const ours = commonplaceScenarios(config)
+  const all = [
+    ...ours, ...metricsOffScenarios(ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
+    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config)
+  ]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
     (variant == null || s.variant.includes(variant) || s.versus?.includes(variant) === true))

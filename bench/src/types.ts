@@ -9,7 +9,8 @@ export const WorkloadId = {
   selective: 'selective',
   manyNodes: 'many-nodes',
   webLoad: 'web-load',
-  signing: 'signing'
+  signing: 'signing',
+  practice: 'practice'
 } as const
 export type WorkloadId = typeof WorkloadId[keyof typeof WorkloadId]
 

@@ -2,7 +2,8 @@
  * Accessibility of every view, checked by axe-core in Chromium against WCAG 2.0, 2.1 and 2.2 A
  * and AA, at 1280 px and at 360 px wide, with content in each view: the document list, a
  * document to edit, a document shared read-only by another organisation, the learning networks, a
- * network with a topic, our organisation's card, the directory and the notices. At 360 px no view
+ * network with a topic, our organisation's card, the directory, the notices, the proposals and
+ * a network's diffusion view. At 360 px no view
  * scrolls sideways. Screenshots of the narrow document list and document go to docs/screenshots.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -148,7 +149,9 @@ describe('accessibility: axe-core finds no WCAG 2.2 A/AA violation on any view, 
       { name: 'network', hash: `#/network/${encodeURIComponent(network.id)}`, ready: async p => { await p.getByRole('link', { name: TOPIC }).waitFor() } },
       { name: 'our organisation', hash: '#/organisation', ready: async p => { await p.getByRole('button', { name: 'Copy' }).waitFor() } },
       { name: 'directory', hash: '#/directory', ready: heading('Directory') },
-      { name: 'notices', hash: '#/notices', ready: heading('Notices') }
+      { name: 'notices', hash: '#/notices', ready: heading('Notices') },
+      { name: 'proposals', hash: '#/proposals', ready: heading('Proposals') },
+      { name: 'diffusion view', hash: `#/network/${encodeURIComponent(network.id)}/diffusion`, ready: heading(`How practices spread in ${NETWORK}`) }
     )
   })
 

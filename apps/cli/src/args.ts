@@ -18,7 +18,7 @@ export const OPTIONS = {
   append: { type: 'string' },
   with: { type: 'string' },
   role: { type: 'string' },
-  network: { type: 'string' },
+  network: { type: 'string', multiple: true },
   visibility: { type: 'string' },
   expires: { type: 'string' },
   uses: { type: 'string' },
@@ -28,7 +28,19 @@ export const OPTIONS = {
   maturity: { type: 'string' },
   status: { type: 'string' },
   owner: { type: 'string' },
-  read: { type: 'boolean' }
+  read: { type: 'boolean' },
+  why: { type: 'string' },
+  reasons: { type: 'string' },
+  message: { type: 'string' },
+  reply: { type: 'string' },
+  state: { type: 'string' },
+  note: { type: 'string' },
+  variant: { type: 'string' },
+  reason: { type: 'string' },
+  diff: { type: 'boolean' },
+  take: { type: 'string', multiple: true },
+  dismiss: { type: 'string', multiple: true },
+  weeks: { type: 'string' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -52,7 +64,8 @@ export interface CliOptions {
   append?: string
   with?: string
   role?: string
-  network?: string
+  /** Repeatable (`adoption set`); `share` takes exactly one. */
+  network?: string[]
   visibility?: string
   expires?: string
   uses?: string
@@ -63,6 +76,18 @@ export interface CliOptions {
   status?: string
   owner?: string
   read?: boolean
+  why?: string
+  reasons?: string
+  message?: string
+  reply?: string
+  state?: string
+  note?: string
+  variant?: string
+  reason?: string
+  diff?: boolean
+  take?: string[]
+  dismiss?: string[]
+  weeks?: string
 }
 
 export interface ParsedArgs {

@@ -91,6 +91,22 @@ export function createApiClient (init: ApiClientInit): CliApi {
     notices: async () => request('GET', '/api/notices'),
     readNotices: async (ids) => request('POST', '/api/notices/read', { body: ids == null ? {} : { ids } }),
 
+    adapt: async (id, body) => request('POST', `${doc(id)}/adapt`, { body }),
+    family: async (id) => request('GET', `${doc(id)}/family`),
+    adaptation: async (id) => request('GET', `${doc(id)}/adaptation`),
+    editAdaptation: async (id, body) => request('PATCH', `${doc(id)}/adaptation`, { body }),
+    upstream: async (id) => request('GET', `${doc(id)}/upstream`),
+    takeUpstream: async (id, body) => request('POST', `${doc(id)}/upstream/take`, { body }),
+    dismissUpstream: async (id, body) => request('POST', `${doc(id)}/upstream/dismiss`, { body }),
+    propose: async (id, body) => request('POST', `${doc(id)}/proposals`, { body }),
+    proposals: async (docId) => request('GET', docId == null ? '/api/proposals' : `/api/proposals?doc=${encodeURIComponent(docId)}`),
+    proposal: async (id) => request('GET', `/api/proposals/${encodeURIComponent(id)}`),
+    acceptProposal: async (id, body) => request('POST', `/api/proposals/${encodeURIComponent(id)}/accept`, { body }),
+    declineProposal: async (id, body) => request('POST', `/api/proposals/${encodeURIComponent(id)}/decline`, { body }),
+    setAdoption: async (body) => request('POST', '/api/adoption', { body }),
+    adoption: async (id) => request('GET', `${doc(id)}/adoption`),
+    diffusion: async (id, options) => request('GET', `${net(id)}/diffusion${options?.quietWeeks == null ? '' : `?quietWeeks=${options.quietWeeks}`}`),
+
     search: async (query) => {
       try {
         return await request('GET', `/api/search?${searchParams(query)}`)

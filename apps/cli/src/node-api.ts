@@ -9,7 +9,8 @@ export type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
   CreateNetworkRequest, InvitationView, InviteRequest, JoinRequestView, JoinResult, MemberView, NetworkRole,
   NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest,
-  OutstandingInvitation, SearchHit, SearchQuery
+  OutstandingInvitation, SearchHit, SearchQuery, AdaptationView, DiffusionView, FamilyNode, FamilyView, ProposalView,
+  SectionChangeView, UpstreamView, AdoptionView, AdoptionStateName, AdaptationReason
 } from '@commonplace/node'
 
 /**
@@ -52,6 +53,10 @@ export interface RunningNode {
   listenAddresses(): string[]
   readonly apiUrl: string
   readonly api: LocalApi
+  /** A fresh one-time login link for the web app; undefined without it. */
+  loginLink?(): string | undefined
+  /** What happens at the node (documents, peers, rosters); returns the unsubscribe function. */
+  events?: (listener: (event: { type: string }) => void) => () => void
 }
 
 /** The two entry points of '@commonplace/node' the CLI calls. */

@@ -77,7 +77,7 @@ describe('usage errors', () => {
   const cases: Array<[string[], RegExp]> = [
     [[], /^commonplace: Missing command \(see 'commonplace help'\)\n$/],
     [['frobnicate'], /^commonplace: Unknown command 'frobnicate' \(see 'commonplace help'\)\n$/],
-    [['doc'], /^commonplace: 'doc' needs a subcommand: create, list, show, edit \(see 'commonplace help doc'\)\n$/],
+    [['doc'], /^commonplace: 'doc' needs a subcommand: create, list, show, edit, adapt, family, upstream, propose \(see 'commonplace help doc'\)\n$/],
     [['doc', 'burn'], /^commonplace: Unknown command 'doc burn': create, list, show, edit/],
     [['status', '--frobnicate'], /^commonplace: Unknown option --frobnicate \(see 'commonplace help'\)\n$/],
     [['status', '--role', 'edit'], /^commonplace: Option --role does not apply to 'status' \(see 'commonplace help status'\)\n$/],

@@ -5,6 +5,7 @@ import { runCli } from '../src/index.ts'
 import type { CliDeps, CliIo } from '../src/index.ts'
 import type { CardView, ContactView, DocSummary, DocView, IntroductionView, InvitationView, NoticeView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, OutstandingInvitation, PeerInfo, SearchHit, TopicView } from '../src/node-api.ts'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
+import type { PracticeApi } from '@commonplace/node'
 
 type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
 type NodeEventSource = import('@commonplace/node').NodeEventSource
@@ -121,9 +122,16 @@ export function fakeApi (): FakeApi {
     removeContact: answer('removeContact', contacts.slice(1)),
     notices: answer('notices', notices),
     readNotices: answer('readNotices', notices.map(n => ({ ...n, read: true }))),
-    search: answer('search', hits)
+    search: answer('search', hits),
+    // the practice commands are exercised against real nodes (test/e2e/practice.spec.ts)
+    ...Object.fromEntries(PRACTICE_METHODS.map(name => [name, answer(name, {})])) as unknown as PracticeApi
   })
 }
+
+const PRACTICE_METHODS = [
+  'adapt', 'family', 'adaptation', 'editAdaptation', 'upstream', 'takeUpstream', 'dismissUpstream', 'propose', 'proposals', 'proposal',
+  'acceptProposal', 'declineProposal', 'setAdoption', 'adoption', 'diffusion'
+] as const
 
 export const TOKEN = 'cli-test-token-0123456789abcdef'
 

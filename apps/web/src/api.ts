@@ -93,7 +93,15 @@ const FRIENDLY: Record<string, string> = {
   ERR_CONNECTION_FAILED: 'No member of that network could be reached. Try again when one of them is online.',
   ERR_CARD_INVALID: 'This is not a valid organisation card, or it was changed. Ask the organisation to copy its card again, whole.',
   ERR_CARD_SELF: 'This is your own organisation\'s card. Paste the card of the organisation you want to add.',
-  ERR_CONTACT_EXISTS: 'That organisation is already in your directory.'
+  ERR_CONTACT_EXISTS: 'That organisation is already in your directory.',
+  ERR_NOT_A_VARIANT: 'This document is not adapted from another one.',
+  ERR_SOURCE_UNAVAILABLE: 'This node does not hold the source this document was adapted from (it is not shared with your organisation, or has not arrived yet).',
+  ERR_NOTHING_TO_PROPOSE: 'No section of your version differs from the source now: there is nothing to propose.',
+  ERR_PROPOSAL_CLOSED: 'This proposal was already accepted or declined.',
+  ERR_ADOPTION_STATE_UNKNOWN: 'Choose one of the adoption states offered.',
+  ERR_TEXT_TOO_LONG: 'That text is too long (at most 4,000 characters). Shorten it and try again.',
+  ERR_NOT_SHARED: 'This practice is not shared with that network, so its members may not read it: share the document with the network first, or choose another network.',
+  ERR_TOO_MANY: 'This practice has too many recorded changes for your organisation.'
 }
 
 /**
@@ -103,7 +111,8 @@ const FRIENDLY: Record<string, string> = {
  */
 const askedNow = new Map<string, Promise<unknown>>()
 
-async function request<T> (method: string, path: string, body?: unknown): Promise<T> {
+/** A JSON request to the node; a failure is an {@link ApiError} a person can act on. */
+export async function request<T> (method: string, path: string, body?: unknown): Promise<T> {
   if (method !== 'GET') return await send<T>(method, path, body)
   const pending = askedNow.get(path) as Promise<T> | undefined
   if (pending != null) return await pending

@@ -9,7 +9,7 @@ import type { Me } from './api.ts'
 import { watchNode } from './node-status.ts'
 import type { NodeStatus } from './node-status.ts'
 import { DocList } from './views/doc-list.tsx'
-import { DocPage } from './views/doc-page-lazy.tsx'
+import { DiffusionPage, DocPage, ProposalsPage } from './views/doc-page-lazy.tsx'
 import { ConnectionBadge } from './views/badges.tsx'
 import { NetworkPage, NetworksPage } from './views/networks.tsx'
 import { DirectoryNav, directoryRoute } from './views/directory-routes.tsx'
@@ -49,11 +49,12 @@ function App ({ status }: { status: NodeStatus }) {
   const me = useMe(status)
   const docMatch = /^#\/doc\/([^/]+)$/.exec(route)
   const networkMatch = /^#\/network\/([^/]+)$/.exec(route)
+  const diffusionMatch = /^#\/network\/([^/]+)\/diffusion$/.exec(route)
   return (
     <>
       <header class="top">
         <a class="brand" href="#/">Commonplace</a>
-        <nav aria-label="Main"><a href="#/" aria-current={route === '' || route === '#/' ? 'page' : undefined}>Documents</a> <a href="#/networks" aria-current={route === '#/networks' ? 'page' : undefined}>Networks</a> <DirectoryNav route={route} status={status} /></nav>
+        <nav aria-label="Main"><a href="#/" aria-current={route === '' || route === '#/' ? 'page' : undefined}>Documents</a> <a href="#/networks" aria-current={route === '#/networks' ? 'page' : undefined}>Networks</a> <a href="#/proposals" aria-current={route === '#/proposals' ? 'page' : undefined}>Proposals</a> <DirectoryNav route={route} status={status} /></nav>
         <span class="org">{me?.name ?? ''}</span>
         <ConnectionBadge status={status} />
       </header>
@@ -62,7 +63,11 @@ function App ({ status }: { status: NodeStatus }) {
           ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} me={me} status={status} />
           : networkMatch != null
             ? <NetworkPage key={networkMatch[1]} id={decodeURIComponent(networkMatch[1])} me={me} status={status} />
-            : directoryRoute(route, status) ?? (route === '#/networks' ? <NetworksPage status={status} /> : <DocList status={status} me={me} />)}
+            : diffusionMatch != null
+              ? <DiffusionPage key={diffusionMatch[1]} id={decodeURIComponent(diffusionMatch[1])} status={status} />
+              : route === '#/proposals'
+                ? <ProposalsPage status={status} />
+                : directoryRoute(route, status) ?? (route === '#/networks' ? <NetworksPage status={status} /> : <DocList status={status} me={me} />)}
       </main>
     </>
   )

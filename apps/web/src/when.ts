@@ -16,3 +16,12 @@ export function seenText (online: boolean, lastSeen?: string): string {
   if (online) return 'online'
   return lastSeen != null ? `last seen ${whenText(lastSeen)}` : 'not seen yet'
 }
+
+/** One formatter for every date of a large view (a matrix has up to tens of thousands). */
+const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
+
+/** "3 Mar 2026": a date without the time. */
+export function dayText (iso: string): string {
+  const at = new Date(iso)
+  return Number.isNaN(at.getTime()) ? '' : DAY.format(at)
+}

@@ -87,6 +87,15 @@ export type DocumentChangeListener = (change: DocumentChange) => void
  * batch when it lands. A failed write puts memory back to what is on disk. Acknowledge nothing
  * (an API call, a peer's MARK) before `whenDurable()` resolved.
  */
+/** A document whose stored updates cannot be read: refused on read until a peer's copy restores it. */
+export interface QuarantinedDocument {
+  id: DocId
+  /** When it was found (ISO 8601). */
+  since: string
+  /** What was wrong, as the storage or decoder said it. */
+  reason: string
+}
+
 export interface DocumentStore {
   /** A random id for this store's lifetime; a peer's checkpoints are kept per store id. */
   readonly storeId: string
@@ -131,6 +140,28 @@ export interface DocumentStore {
    * the organisation who made it, when known (it is signed into the change's envelope).
    */
   edit(id: DocId, fn: (doc: Y.Doc) => void, author?: string): Uint8Array | null
+  /**
+   * Documents quarantined: their stored updates cannot be read. Reading one throws
+   * StorageCorruptError; a peer's whole copy (an update that needs nothing else) restores it.
+   */
+  quarantined(): QuarantinedDocument[]
+  /** Called when a document is quarantined. */
+  onQuarantine(listener: (doc: QuarantinedDocument) => void): () => void
+  /** The document's updates as stored, and staged, without loading it (for work off the event loop). */
+  storedUpdates(id: DocId): Uint8Array[]
+  /**
+   * A Yjs client id derived for this organisation and document (kept in memory only), for a change
+   * built off the event loop and handed back to `appendPrepared` in this run: the store can then
+   * sign it like every local edit. Needs no document yet (a create request is built before it exists).
+   */
+  preparedClient(id: DocId): number
+  /**
+   * Store a local change made off the event loop on the updates `storedUpdates` gave, without
+   * loading the document: `change` is the state vector it reached (and the title and kind when it
+   * set them). A document loaded with changes not yet written takes the update in memory instead.
+   * Written with a client from `preparedClient`, it is signed like every local edit.
+   */
+  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string }): void
   /** Read the loaded document; `fn` must not modify it. */
   read<T>(id: DocId, fn: (doc: Y.Doc) => T): T
   /** Everything the holder of `stateVector` lacks (the whole document without one). */

@@ -108,3 +108,20 @@ export const EnvelopeInvalidError = define('EnvelopeInvalidError', 'ERR_ENVELOPE
 export const EnvelopeSignatureError = define('EnvelopeSignatureError', 'ERR_ENVELOPE_SIGNATURE', 'The change envelope\'s signature does not verify')
 /** An update that writes with a Yjs client id not bound to its signer, or a binding that another organisation holds. */
 export const ForeignClientError = define('ForeignClientError', 'ERR_FOREIGN_CLIENT', 'The change writes with a client id bound to another organisation')
+
+/** A practice operation on a document that is no variant (it has no `derivedFrom`; docs/practice.md). */
+export const NotAVariantError = define('NotAVariantError', 'ERR_NOT_A_VARIANT', 'The document is not adapted from another')
+/** A variant's source is not held by this node (not shared with it, or not arrived yet). */
+export const SourceUnavailableError = define('SourceUnavailableError', 'ERR_SOURCE_UNAVAILABLE', 'The source document is not held here')
+/** A proposal with no section that differs from the source. */
+export const NothingToProposeError = define('NothingToProposeError', 'ERR_NOTHING_TO_PROPOSE', 'No section differs from the source')
+/** A proposal that was already accepted or declined. */
+export const ProposalClosedError = define('ProposalClosedError', 'ERR_PROPOSAL_CLOSED', 'The proposal was already decided')
+/** An adoption state outside aware, considering, trialling, adopted, adapted, discontinued. */
+export const AdoptionStateUnknownError = define('AdoptionStateUnknownError', 'ERR_ADOPTION_STATE_UNKNOWN', 'Unknown adoption state')
+/** A note, message or reply longer than its bound; nothing was written. */
+export const TextTooLongError = define('TextTooLongError', 'ERR_TEXT_TOO_LONG', 'The text is too long')
+/** An adoption state for a network the practice is not shared with (its members may not read it). */
+export const NotSharedError = define('NotSharedError', 'ERR_NOT_SHARED', 'The document is not shared with that network')
+/** More items than the bound allows (adoption changes of one practice, say); nothing was written. */
+export const TooManyError = define('TooManyError', 'ERR_TOO_MANY', 'Too many items')

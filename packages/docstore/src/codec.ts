@@ -1,8 +1,8 @@
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import { StorageCorruptError } from '@commonplace/core'
-import * as Y from 'yjs'
-import type { AccessList, DocHeader, DocId, DocumentInfo, Grant, OrgId, Role, VerifiedGrant } from '@commonplace/core'
+import type { AccessList, DocId, DocumentInfo, Grant, OrgId, Role, VerifiedGrant } from '@commonplace/core'
+import { ROW_HEADER, openRow, seal } from './row-check.ts'
 
 /** The index entry as stored: the public info plus the bounds of the update log. */
 export interface InfoRecord extends DocumentInfo {
@@ -105,20 +105,20 @@ export function decodeAcl (id: DocId, bytes: Uint8Array): AccessList {
 
 /**
  * A log row: a count, then that many Yjs updates (each a varuint length and its bytes), applied in
- * order when the document loads. Sized first and written into one buffer: a row of a thousand
+ * order when the document loads, sealed with a checksum (row-check.ts). Sized first and written into one buffer: a row of a thousand
  * keystroke updates is one allocation, not a growing chain of encoder buffers.
  */
 export function encodeLogRow (updates: Uint8Array[]): Uint8Array {
   let size = varUintLength(updates.length)
   for (const u of updates) size += varUintLength(u.byteLength) + u.byteLength
-  const row = new Uint8Array(size)
-  let pos = writeVarUint(row, 0, updates.length)
+  const row = new Uint8Array(ROW_HEADER + size)
+  let pos = writeVarUint(row, ROW_HEADER, updates.length)
   for (const u of updates) {
     pos = writeVarUint(row, pos, u.byteLength)
     row.set(u, pos)
     pos += u.byteLength
   }
-  return row
+  return seal(row)
 }
 
 function varUintLength (n: number): number {
@@ -142,7 +142,7 @@ function writeVarUint (into: Uint8Array, pos: number, n: number): number {
 
 export function decodeLogRow (id: DocId, row: Uint8Array): Uint8Array[] {
   return guard(`update log of ${id}`, () => {
-    const d = decoding.createDecoder(row)
+    const d = decoding.createDecoder(openRow(row))
     const n = decoding.readVarUint(d)
     const updates: Uint8Array[] = []
     for (let i = 0; i < n; i++) updates.push(decoding.readVarUint8Array(d))
@@ -168,15 +168,5 @@ export function guard<T> (what: string, fn: () => T): T {
     return fn()
   } catch (err) {
     throw new StorageCorruptError(`Stored ${what} is corrupt`, { cause: err })
-  }
-}
-
-const EMPTY_SV = Y.encodeStateVector(new Y.Doc())
-
-/** The index entry of a document that holds nothing yet. */
-export function emptyInfo (header: DocHeader): InfoRecord {
-  return {
-    id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0, accessSeq: 0,
-    stateVector: EMPTY_SV, storedBytes: 0, logFirst: 0, logNext: 0
   }
 }

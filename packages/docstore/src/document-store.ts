@@ -3,17 +3,15 @@ import * as Y from 'yjs'
 import { fromString as u8FromString, toString as u8ToString } from 'uint8arrays'
 import {
   CorruptUpdateError, InvalidInputError, InvalidStatementError, MalformedMessageError, NotFoundError,
-  OversizedMessageError, StorageCorruptError, StorageWriteError, isCommonplaceError, mergeGrants
+  OversizedMessageError, StorageWriteError, isCommonplaceError, mergeGrants
 } from '@commonplace/core'
 import type {
   AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore,
-  KeyValueStore, OrgId, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant, WriteOp
+  KeyValueStore, OrgId, QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import type { Logger } from '@libp2p/interface'
 import { SignedSide } from './signed-store.ts'
-import { defaultDescribe } from './store-init.ts'
-import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts'
-import { decodeAcl, decodeInfo, decodeLogRow, decodeUint, emptyInfo } from './codec.ts'
+import { decodeAcl, decodeInfo, decodeLogRow, decodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
 import { indexedRecords } from './indexed-records.ts'
@@ -30,9 +28,15 @@ import {
   DEFAULT_MAX_WAITING_BYTES, DEFAULT_BURST_GAP_MS, DEFAULT_BURST_HOLD_MS
 } from './constants.ts'
 import { groupCommit } from './group-commit.ts'
+import { EMPTY_SV, defaultDescribe, emptyInfo } from './store-init.ts'
+import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts'
+import { EMPTY_UPDATE, QUARANTINED_DIGEST, createQuarantine, logRowsFrom, restoredDoc, withQuarantined } from './quarantine.ts'
+import type { Quarantine } from './quarantine.ts'
+import { preparedFields } from './prepared.ts'
+import type { PreparedChange } from './prepared.ts'
 import type { GroupCommit } from './group-commit.ts'
 import {
-  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey, logRange
+  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey
 } from './keys.ts'
 
 const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })
@@ -73,6 +77,7 @@ class Store implements DocumentStore {
   private readonly describe: (doc: Y.Doc) => { title: string, kind: string }
   private readonly now: () => number
   private readonly signedSide: SignedSide
+  private readonly quarantine: Quarantine
 
   constructor (components: DocumentStoreComponents, init: DocumentStoreInit) {
     this.storage = components.storage
@@ -87,6 +92,7 @@ class Store implements DocumentStore {
       all: () => this.infos.all(),
       loaded: id => this.cache.get(id),
       load: id => this.load(id),
+      quarantined: id => this.quarantine.has(id),
       apply: (info, update, origin, signed) => { this.integrate(info, update, origin, signed) },
       write: ops => { this.write(ops) },
       replace: (id, doc, ops) => { this.replace(id, doc, ops) }
@@ -97,6 +103,7 @@ class Store implements DocumentStore {
     this.describe = init.describe ?? defaultDescribe
     this.now = init.now ?? Date.now
     this.storeId = this.openStoreId()
+    this.quarantine = createQuarantine(this.storage, this.now, this.log)
     this.seq = decodeUint(this.storage.get(SEQ_KEY))
     this.commits = groupCommit({
       seq: this.seq,
@@ -180,7 +187,12 @@ class Store implements DocumentStore {
 
   has (id: DocId): boolean { return this.infos.has(id) }
 
-  info (id: DocId): DocumentInfo | undefined { return this.infos.get(id) }
+  // a quarantined document asks peers for everything: its state vector is that of nothing
+  info (id: DocId): DocumentInfo | undefined { return this.quarantine.has(id) ? { ...this.infos.get(id), stateVector: EMPTY_SV } as InfoRecord : this.infos.get(id) }
+
+  quarantined (): QuarantinedDocument[] { return this.quarantine.list() }
+
+  onQuarantine (listener: (doc: QuarantinedDocument) => void): () => void { return this.quarantine.on(listener) }
 
   list (): DocumentInfo[] { return this.infos.all() }
 
@@ -251,6 +263,29 @@ class Store implements DocumentStore {
     return update
   }
 
+  storedUpdates (id: DocId): Uint8Array[] {
+    const info = this.requireInfo(id)
+    if (this.quarantine.has(id)) throw this.quarantine.refusal(id)
+    const rows = info.logNext === info.logFirst ? [] : this.storage.range(logRowsFrom(id, info.logFirst))
+    return [...rows.flatMap(([, row]) => decodeLogRow(id, row)), ...this.batch?.updates.get(id) ?? []]
+  }
+
+  // without a signer nothing is signed: any client will do
+  preparedClient (id: DocId): number { return this.signedSide.newClient(id) ?? new Y.Doc().clientID }
+
+  appendPrepared (id: DocId, update: Uint8Array, change: PreparedChange): void {
+    const info = this.requireInfo(id)
+    if (this.batch?.updates.has(id) === true) {
+      // loaded with changes not yet written (pinned in memory): apply it there
+      this.applyUpdate(id, update, LOCAL_ORIGIN)
+      return
+    }
+    // the next read loads the document from disk and the staged batch (see load)
+    this.cache.evict(id)
+    this.commit(info, { update, origin: LOCAL_ORIGIN })
+    Object.assign(this.infos.get(id) as InfoRecord, preparedFields(this.infos.get(id) as InfoRecord, change))
+  }
+
   read<T> (id: DocId, fn: (doc: Y.Doc) => T): T {
     this.requireInfo(id)
     return fn(this.load(id))
@@ -265,21 +300,27 @@ class Store implements DocumentStore {
         throw new MalformedMessageError('State vector does not decode', { cause: err })
       }
     }
-    return Y.encodeStateAsUpdate(this.load(id), stateVector)
+    // nothing to give from a quarantined document (a peer asking must not end the session)
+    const doc = this.loadHealthy(id)
+    return doc == null ? EMPTY_UPDATE : Y.encodeStateAsUpdate(doc, stateVector)
   }
 
   digest (id: DocId): Uint8Array {
     const info = this.requireInfo(id)
     const cached = this.digests.get(id)
-    if (cached?.seq === info.changeSeq) return cached.digest
-    const digest = new Uint8Array(createHash('sha256').update(Y.encodeSnapshot(Y.snapshot(this.load(id)))).digest())
+    if (cached?.seq === info.changeSeq && !this.quarantine.has(id)) return cached.digest
+    const doc = this.loadHealthy(id)
+    if (doc == null) return QUARANTINED_DIGEST
+    const snapshot = Y.encodeSnapshot(Y.snapshot(doc))
+    const digest = new Uint8Array(createHash('sha256').update(snapshot).digest())
     this.digests.set(id, { seq: info.changeSeq, digest })
     return digest
   }
 
   changesSince (since: number, limit?: number): Array<{ id: DocId, changeSeq: number }> {
-    return this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
+    const changes = this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
       .map(([key, value]) => ({ id: u8ToString(value) as DocId, changeSeq: Number(key.slice(2)) }))
+    return withQuarantined(changes, this.quarantine, id => this.infos.get(id)?.changeSeq)
   }
 
   checkpoint (peer: OrgId, peerStoreId: string): number {
@@ -311,7 +352,19 @@ class Store implements DocumentStore {
     return this.signedSide.signedSince(this.requireInfo(id).id, have, maxBytes)
   }
 
-  applySigned (id: DocId, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome { return this.signedSide.applySigned(this.requireInfo(id), bytes, origin) }
+  applySigned (id: DocId, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome {
+    const info = this.requireInfo(id)
+    try {
+      if (!this.quarantine.has(id)) return this.signedSide.applySigned(info, bytes, origin)
+    } catch (err) {
+      if (!this.quarantine.has(id)) throw err
+    }
+    // quarantined (or found damaged now): nothing signed is applied or stored over it, and the
+    // peer's session goes on; the item is offered again once the document is restored
+    this.log?.('a signed item of quarantined %s was left unapplied', id)
+    return 'duplicate'
+  }
+
   issueClient (id: DocId): { client: number, nonce: number } { return this.signedSide.issueClient(this.requireInfo(id).id) }
   attribution (id: DocId): Attribution { return this.signedSide.attribution(this.requireInfo(id).id) }
   frontierOf (id: DocId, org: OrgId): number { return this.signedSide.envelopeVector(this.requireInfo(id).id).vector[org] ?? 0 }
@@ -343,23 +396,42 @@ class Store implements DocumentStore {
   private load (id: DocId): Y.Doc {
     const cached = this.cache.get(id)
     if (cached != null) return cached
+    if (this.quarantine.has(id)) throw this.quarantine.refusal(id)
     // the document id as guid spares Yjs a random uuid per load
     const doc = new Y.Doc({ guid: id })
     const info = this.infos.get(id)
     try {
-      const rows = info != null && info.logNext === info.logFirst ? [] : this.storage.range(logRange(id))
+      const rows = info == null || info.logNext === info.logFirst ? [] : this.storage.range(logRowsFrom(id, info.logFirst))
       doc.transact(() => {
         for (const [, value] of rows) for (const update of decodeLogRow(id, value)) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
+        // a prepared update staged while the document was not loaded (appendPrepared)
+        for (const update of this.batch?.updates.get(id) ?? []) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
       }, STORAGE_ORIGIN)
     } catch (err) {
       doc.destroy()
-      if (isCommonplaceError(err)) throw err
-      throw new StorageCorruptError(`Stored updates of ${id} are corrupt`, { cause: err })
+      if (isCommonplaceError(err) && err.code !== 'ERR_STORAGE_CORRUPT') throw err
+      throw this.quarantine.add(id, err)
     }
     // a fresh derived client per load: the same one never writes from two sessions
     doc.clientID = this.signedSide.newClient(id) ?? doc.clientID
     this.cache.set(id, doc)
     return doc
+  }
+
+  /** The document, or undefined when it is (or is found now to be) quarantined. */
+  private loadHealthy (id: DocId): Y.Doc | undefined {
+    try { return this.load(id) } catch (err) { if (this.quarantine.has(id)) return undefined; throw err }
+  }
+
+  /** A peer's whole copy restores a quarantined document (quarantine.ts); the unreadable rows stay on disk, unread. */
+  private restore (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin): boolean {
+    const doc = restoredDoc(info.id, update, () => this.storage.range(logRowsFrom(info.id, info.logFirst)))
+    if (doc == null) return false
+    this.quarantine.release(info.id)
+    this.cache.set(info.id, doc)
+    this.commit(info, { update: Y.encodeStateAsUpdate(doc), origin })
+    ;(this.infos.get(info.id) as InfoRecord).logFirst = info.logNext
+    return true
   }
 
   /**
@@ -368,7 +440,7 @@ class Store implements DocumentStore {
    * tick, or, while a disk sync runs, when that sync lands (group commit).
    */
   private commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array }): void {
-    const { doc, update, acl, origin } = change
+    const { update, acl, origin } = change
     const batch = this.batch ??= createWriteBatch()
     // the first change of a document in a batch copies its index entry; later ones update the copy
     let next = this.infos.get(prev.id)
@@ -379,7 +451,7 @@ class Store implements DocumentStore {
     }
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
-    if (doc != null && update != null) {
+    if (update != null) {
       batch.bytes += update.byteLength
       const updates = batch.updates.get(prev.id)
       if (updates == null) batch.updates.set(prev.id, [update])
@@ -396,15 +468,22 @@ class Store implements DocumentStore {
     this.scheduleFlush()
   }
 
-  /** Apply an update that passed its checks; nothing is applied when Yjs cannot (CorruptUpdateError). */
   /**
    * Apply an update that passed its checks and stage it (with the signed item it came in, which is
    * announced with it). Returns whether the document changed; an update that changes nothing and
    * leaves nothing pending is not staged unless it came signed (its envelope is still kept).
+   * A quarantined document takes only a peer's whole unsigned copy (restore); envelope code never
+   * writes over it (the rows kept for inspection stay as they are).
    * @throws CorruptUpdateError when Yjs cannot apply it (nothing applied)
+   * @throws StorageCorruptError for a signed item of a quarantined document (nothing applied or stored)
    */
   private integrate (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed?: Uint8Array): boolean {
-    const doc = this.load(info.id)
+    const doc = this.loadHealthy(info.id)
+    if (doc == null) {
+      if (signed != null) throw this.quarantine.refusal(info.id)
+      // found damaged now: a peer's whole copy restores it, anything less is dropped (the session goes on)
+      return this.restore(info, update, origin)
+    }
     this.noteStateBefore(info.id, doc)
     const pendingBefore = pendingOf(doc)
     let effective: Uint8Array | null

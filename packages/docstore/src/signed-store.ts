@@ -36,6 +36,8 @@ export interface SignedHost {
   /** The loaded document, if loaded. */
   loaded: (id: DocId) => Y.Doc | undefined
   load: (id: DocId) => Y.Doc
+  /** Whether the document is quarantined (quarantine.ts): then nothing here rebuilds or migrates it. */
+  quarantined: (id: DocId) => boolean
   /** Apply an update that passed its checks and stage it with `signed`, announced with it. */
   apply: (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed: Uint8Array) => void
   /** Write operations now, in one batch. */
@@ -126,6 +128,7 @@ export class SignedSide {
    * the document is rebuilt with them neutralised (rebuild.ts). Returns how many there were.
    */
   refuseBeyond (id: DocId, org: OrgId, upTo: number): number {
+    if (this.host.quarantined(id)) return 0
     const state = this.signed.state(id)
     const rebuilt = rebuildWithout(state, this.signed.storage, org, upTo)
     if (rebuilt == null) return 0
@@ -209,9 +212,17 @@ export class SignedSide {
   migrateOwned (): void {
     if (this.local == null || this.host.storage.get(SIGNED_MIGRATION_KEY) != null) return
     for (const info of this.host.all()) {
-      if (info.owner !== this.local.org) continue
+      if (info.owner !== this.local.org || this.host.quarantined(info.id)) continue
+      let doc: Y.Doc
+      try {
+        doc = this.host.load(info.id)
+      } catch (err) {
+        // found damaged now: it stays quarantined as it is; a restored copy is checkpointed when it next changes
+        if (this.host.quarantined(info.id)) continue
+        throw err
+      }
       const ops = new Map<string, WriteOp>()
-      migrationCheckpoint(this.signed, info.id, this.host.load(info.id), this.local.signer, ops)
+      migrationCheckpoint(this.signed, info.id, doc, this.local.signer, ops)
       if (ops.size > 0) this.host.write([...ops.values()])
     }
     this.host.write([{ type: 'put', key: SIGNED_MIGRATION_KEY, value: new Uint8Array([1]) }])

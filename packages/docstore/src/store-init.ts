@@ -1,6 +1,8 @@
-import type * as Y from 'yjs'
-import type { KeyValueStore } from '@commonplace/core'
+/** The document store's options and parts, and the index entry of a document with nothing yet. */
+import * as Y from 'yjs'
+import type { DocHeader, KeyValueStore } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
+import type { InfoRecord } from './codec.ts'
 import type { SignedInit } from './signed-store.ts'
 
 /** The options of `createDocumentStore`. */
@@ -35,10 +37,21 @@ export interface DocumentStoreComponents {
   logger?: ComponentLogger
 }
 
+/** The state vector of a document that holds nothing. */
+export const EMPTY_SV = Y.encodeStateVector(new Y.Doc())
+
 /** Title and kind from the document's `meta` map. */
 export function defaultDescribe (doc: Y.Doc): { title: string, kind: string } {
   const meta = doc.getMap('meta')
   const title = meta.get('title')
   const kind = meta.get('kind')
   return { title: typeof title === 'string' ? title : '', kind: typeof kind === 'string' ? kind : '' }
+}
+
+/** The index entry of a document that holds nothing yet. */
+export function emptyInfo (header: DocHeader): InfoRecord {
+  return {
+    id: header.id, owner: header.owner, title: '', kind: '', updatedAt: 0, changeSeq: 0, accessSeq: 0,
+    stateVector: EMPTY_SV, storedBytes: 0, logFirst: 0, logNext: 0
+  }
 }

@@ -6,6 +6,10 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidInputError, NotFoundError } from '@commonplace/core'
 import type { CreateDocRequest, EditDocRequest, InviteRequest, LocalApi, NetworkVisibility, ShareRequest } from './api-types.ts'
+import { practiceRoutes } from './practice-routes.ts'
+import { object, route, string } from './request-body.ts'
+
+export { route } from './request-body.ts'
 
 /** What a route answers: JSON, or Markdown text (a document's export). */
 export type Reply = { status?: number, json: unknown } | { status?: number, markdown: string } | { status?: number, text: string, contentType: string }
@@ -64,7 +68,8 @@ export function createRoutes (api: LocalApi): Route[] {
     route('POST', `/api/docs/${doc}/share`, async ({ params, body }) => ({ json: await api.share(params[0], shareRequest(await body())) })),
     route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) })),
     ...networkRoutes(api),
-    ...directoryRoutes(api)
+    ...directoryRoutes(api),
+    ...practiceRoutes(api)
   ]
 }
 
@@ -137,11 +142,6 @@ function networkRoutes (api: LocalApi): Route[] {
   ]
 }
 
-/** A route whose `path` (a regular expression source) must match the whole path. */
-export function route (method: string, path: string, handle: Route['handle']): Route {
-  return { method, path: new RegExp(`^${path}$`), handle }
-}
-
 // --- request bodies -------------------------------------------------------------------------
 
 function connectRequest (body: unknown): { multiaddr: string } {
@@ -192,18 +192,4 @@ function sections (value: unknown, name: string): Array<{ heading: string, text:
     const section = object(item, ['heading', 'text'], `${name}[${i}]`)
     return { heading: string(section.heading, `${name}[${i}].heading`), text: string(section.text, `${name}[${i}].text`) }
   })
-}
-
-function object (value: unknown, allowed: string[], name = 'The request body'): Record<string, unknown> {
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidInputError(`${name === 'The request body' ? name : `"${name}"`} must be a JSON object`)
-  }
-  const unknown = Object.keys(value).filter(key => !allowed.includes(key))
-  if (unknown.length > 0) throw new InvalidInputError(`Unknown field(s) ${unknown.map(k => `"${k}"`).join(', ')}`)
-  return value as Record<string, unknown>
-}
-
-function string (value: unknown, name: string): string {
-  if (typeof value !== 'string') throw new InvalidInputError(`"${name}" must be a string`)
-  return value
 }

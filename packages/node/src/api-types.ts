@@ -1,4 +1,5 @@
 import type { AccessLevel, AuthorShare, DocId, NetworkId, OrgId, Role } from '@commonplace/core'
+import type { PracticeApi } from './practice-api-types.ts'
 
 /**
  * What the local API (HTTP on 127.0.0.1) offers. The node implements it; the HTTP server
@@ -256,8 +257,11 @@ export interface NoticeView {
   read: boolean
 }
 
-/** The operations behind the local API. Every failure is a CommonplaceError with a stable code. */
-export interface LocalApi {
+/**
+ * The operations behind the local API. Every failure is a CommonplaceError with a stable code.
+ * The practice operations (adapt, families, proposals, adoption, diffusion) are in practice-api-types.ts.
+ */
+export interface LocalApi extends PracticeApi {
   status(): Promise<NodeStatus>
   /** The metrics in the Prometheus text format (docs/reliability.md); absent: no /api/metrics. */
   metrics?(): Promise<string>

@@ -4,6 +4,7 @@
  * for the directory).
  */
 import { recordTitle } from '@commonplace/record'
+import { carrierOf } from '@commonplace/practice'
 import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
 import type { Directory } from '@commonplace/directory'
 import type { PeerId } from '@libp2p/interface'
@@ -30,6 +31,8 @@ export function watchArrivals (init: ArrivalsInit, libp2p: CommonplaceLibp2p): (
     const info = store.info(change.id)
     if (info == null || info.owner === self) return
     known.add(change.id)
+    // proposals and adoption logs are shown where they belong (the inbox, the diffusion view)
+    if (store.read(change.id, doc => carrierOf(doc)) !== undefined) return
     const orgName = names.org(info.owner) ?? libp2p.services.sync.peers().find(p => p.orgId === origin.peer)?.name ?? 'Another organisation'
     // the index's title may lag the update just applied: read it from the document
     const docTitle = store.read(change.id, doc => recordTitle(doc)) || info.title

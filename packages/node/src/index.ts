@@ -19,5 +19,6 @@ export { decodeAwarenessFrame as decodeAwarenessMessage, encodeAwarenessFrame as
 export type { AwarenessService, AwarenessServiceInit, AwarenessEvents, AwarenessMessage } from './awareness-service.ts'
 export type { HttpApiInit, HttpApiServer } from './http-api.ts'
 export type * from './api-types.ts'
+export type * from './practice-api-types.ts'
 export type { SearchHit, SearchQuery } from './web/search.ts'
 export { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'

@@ -1,14 +1,10 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import type * as Y from 'yjs'
 import {
   ConnectionFailedError, ForbiddenError, InvalidInputError, NotFoundError, ReadOnlyError,
   accessOf, deriveDocId, isNetworkId, mayWrite, nextGrantSeq, parseDocId, parseOrgId, randomNonce, signGrant
 } from '@commonplace/core'
 import type { DocId, DocumentInfo, DocumentStore, Membership, NetworkId, OrgId, Role } from '@commonplace/core'
-import {
-  appendSection, appendToSection, initRecord, markdownToRecordInit, readRecord, recordToMarkdown, setTitle
-} from '@commonplace/record'
-import type { RecordInit } from '@commonplace/record'
+import { initRecord, readRecord, recordToMarkdown } from '@commonplace/record'
 import type { PrivateKey } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type {
@@ -18,6 +14,10 @@ import { sectionAuthors } from './attribution.ts'
 import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
+import { OFF_LOOP_MIN_CHARS } from './off-loop.ts'
+import type { OffLoop } from './off-loop.ts'
+import { applyEdit, checkEdit, textSize, toRecordInit } from './record-requests.ts'
+import { CARRIER_KINDS } from './practice/context.ts'
 
 export interface LocalApiInit {
   libp2p: CommonplaceLibp2p
@@ -33,6 +33,8 @@ export interface LocalApiInit {
   resolve?: (text: string) => OrgId | NetworkId
   /** Where a document stands at an organisation it is shared with (the owner's node). */
   deliveryOf?: (doc: DocId, org: OrgId) => DeliveryView
+  /** Where large create and edit requests are built (docs/reliability.md, "Event-loop bound"); without it, on this thread. */
+  offLoop?: OffLoop
 }
 
 /** The local API's document and peer operations (the network ones are in network-api.ts). */
@@ -157,12 +159,21 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     async peers () { return peers() },
 
     async listDocs () {
-      return store.list().map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
+      return store.list().filter(info => !CARRIER_KINDS.has(info.kind)).map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
     },
 
     async createDoc (request: CreateDocRequest) {
-      const recordInit = toRecordInit(request, self)
       const nonce = randomNonce()
+      if (init.offLoop != null && textSize(request) >= OFF_LOOP_MIN_CHARS) {
+        const id = await deriveDocId(self, nonce)
+        // written with a client derived for this document, so the store signs it like any local edit
+        const built = await init.offLoop.create(request, self, now(), store.preparedClient(id))
+        store.create({ id, owner: self, nonce })
+        if (built.update != null) store.appendPrepared(id, built.update, built)
+        store.flush()
+        return summary(store.info(id) as DocumentInfo)
+      }
+      const recordInit = toRecordInit(request, self)
       const id = await deriveDocId(self, nonce)
       const info = store.create({ id, owner: self, nonce }, doc => { initRecord(doc, { ...recordInit, now: now() }) })
       store.flush()
@@ -176,11 +187,22 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     },
 
     async editDoc (id, request: EditDocRequest) {
-      const doc = requireDoc(id)
-      const acl = store.access(doc)
-      if (acl == null || !mayWrite(acl, self, membership)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
+      const requireWrite = (): DocId => {
+        const doc = requireDoc(id)
+        const acl = store.access(doc)
+        if (acl == null || !mayWrite(acl, self, membership)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
+        return doc
+      }
+      const doc = requireWrite()
       checkEdit(request)
-      store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) })
+      if (init.offLoop != null && textSize(request) >= OFF_LOOP_MIN_CHARS) {
+        const built = await init.offLoop.edit(request, store.storedUpdates(doc), now(), store.preparedClient(doc))
+        // asked again: the grant may have been revoked while the worker ran
+        requireWrite()
+        if (built.update != null) store.appendPrepared(doc, built.update, { stateVector: built.stateVector, ...(request.title != null ? { title: built.title } : {}) })
+      } else {
+        store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) })
+      }
       store.flush()
       return summary(store.info(doc) as DocumentInfo)
     },
@@ -195,34 +217,6 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       return await grant(id, init.resolve != null && typeof org === 'string' ? init.resolve(org) : org, 'none')
     }
   }
-}
-
-function toRecordInit (request: CreateDocRequest, owner: OrgId): RecordInit {
-  if (request == null || typeof request !== 'object') throw new InvalidInputError('Expected a document')
-  const base: RecordInit = typeof request.markdown === 'string'
-    ? markdownToRecordInit(request.markdown, owner)
-    : { title: '', owner }
-  const sections = [...(base.sections ?? []), ...(request.sections ?? []).map(s => ({ heading: s.heading, markdown: s.text }))]
-  return {
-    ...base,
-    owner,
-    title: request.title ?? base.title,
-    ...(request.kind != null ? { kind: request.kind as RecordInit['kind'] } : {}),
-    sections
-  }
-}
-
-function checkEdit (request: EditDocRequest): void {
-  if (request == null || typeof request !== 'object') throw new InvalidInputError('Expected an edit')
-  if (request.title == null && request.appendSections == null && request.append == null) {
-    throw new InvalidInputError('Nothing to change: give a title, sections to append or text to append')
-  }
-}
-
-function applyEdit (doc: Y.Doc, request: EditDocRequest, now: number): void {
-  if (request.title != null) setTitle(doc, request.title, now)
-  for (const s of request.appendSections ?? []) appendSection(doc, s.heading, s.text, now)
-  if (request.append != null) appendToSection(doc, request.append.section, request.append.text, now)
 }
 
 /** A dial failure in words: libp2p's errors do not always carry a message. */

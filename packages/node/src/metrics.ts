@@ -31,10 +31,12 @@ export interface EventLoopDelay {
 
 /** What the metrics read from the rest of the node when rendered. */
 export interface MetricsSources {
-  documents(): { held: number, open: number }
+  documents(): { held: number, open: number, quarantined: number }
   /** Messages waiting to be written to peers, over every sync session. */
   syncQueueDepth(): number
   connections(): number
+  /** Requests being built off the event loop (large Markdown imports and edits). */
+  requestsOffLoop(): number
 }
 
 export interface NodeMetricsInit {
@@ -130,12 +132,14 @@ function ownMetrics (m: {
   health: NodeHealth
   enabled: boolean
 }): string[] {
-  const docs = m.sources?.documents() ?? { held: 0, open: 0 }
+  const docs = m.sources?.documents() ?? { held: 0, open: 0, quarantined: 0 }
   const out = [
     ...gauge('commonplace_documents_held', 'Documents this node holds', docs.held),
     ...gauge('commonplace_documents_open', 'Documents loaded in memory', docs.open),
+    ...gauge('commonplace_documents_quarantined', 'Documents whose stored updates cannot be read (refused until a peer restores them)', docs.quarantined),
     ...gauge('commonplace_sync_queue_depth', 'Sync messages waiting to be written to peers', m.sources?.syncQueueDepth() ?? 0),
     ...gauge('commonplace_peer_connections', 'Open libp2p connections', m.sources?.connections() ?? 0),
+    ...gauge('commonplace_requests_off_loop', 'Requests being built off the event loop (large Markdown)', m.sources?.requestsOffLoop() ?? 0),
     ...gauge('commonplace_degraded', 'Degraded states (1 each: see commonplace status)', m.health.degraded().length),
     '# HELP commonplace_refused_inputs_total Peer input refused, by protocol and reason (error code)',
     '# TYPE commonplace_refused_inputs_total counter',

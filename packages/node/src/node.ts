@@ -3,6 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
+import { carrierOf } from '@commonplace/practice'
 import { AddressInUseError, isCommonplaceError, mayWrite } from '@commonplace/core'
 import type { DocId, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
@@ -20,6 +21,8 @@ import type { NodeEvent } from './api-types.ts'
 import { createCommonplaceLibp2p } from './libp2p.ts'
 import type { CommonplaceLibp2p, Libp2pInit } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
+import { createOffLoop } from './off-loop.ts'
+import type { OffLoop } from './off-loop.ts'
 import { createNetworkApi } from './network-api.ts'
 import { createNetworkManager, removalFrontier } from './network-manager.ts'
 import type { NetworkManager } from './network-manager.ts'
@@ -31,6 +34,8 @@ import type { HttpApiServer } from './http-api.ts'
 import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
 import { createNodeMetrics } from './metrics.ts'
+import { createPractice } from './practice/practice.ts'
+import type { Practice } from './practice/practice.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 
@@ -104,7 +109,11 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     // who may edit is decided from grants and rosters, which the registry (made next) holds
     let mayEdit: (doc: DocId, org: OrgId, seq: number) => boolean | 'removed' = () => false
     store = createDocumentStore({ storage, logger }, {
-      describe: doc => ({ title: recordTitle(doc), kind: recordKind(doc) }),
+      describe: doc => {
+        // practice carriers (proposals, adoption logs) are no records: their kind keeps them out of lists
+        const carrier = carrierOf(doc)
+        return carrier !== undefined ? { title: '', kind: carrier.type } : { title: recordTitle(doc), kind: recordKind(doc) }
+      },
       signer: { org: identity.orgId, key: identity.key },
       mayEdit: (doc, org, seq) => mayEdit(doc, org, seq)
     })
@@ -154,17 +163,23 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ])]
     })
     const dirApi = createDirectoryApi({ libp2p, store, registry, directory, contacts, manager: networks, names, self: identity.orgId, now: Date.now })
+    const offLoop = createOffLoop()
     const docApi = createLocalApi({
-      libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership, names, resolve: dirApi.resolve, deliveryOf: delivery.deliveryOf
+      libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership, names, resolve: dirApi.resolve, deliveryOf: delivery.deliveryOf, offLoop
     })
     const networkApi = createNetworkApi({
       libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
+    })
+    const practice = createPractice({
+      store, registry, membership: registry.membership, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
+      log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) }
     })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
       ...networkApi,
       ...directoryApi,
+      ...practice.api,
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -174,7 +189,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, offLoop, practice, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -194,6 +209,8 @@ interface NodeParts {
   networks: NetworkManager
   registry: NetworkRegistry
   metrics: NodeMetrics
+  offLoop?: OffLoop
+  practice: Practice
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -215,6 +232,7 @@ class Node implements CommonplaceNode {
   private url = ''
   private eventSource?: NodeEventSource
   private stopWatching?: () => void
+  private stopQuarantine?: () => void
 
   constructor (parts: NodeParts) {
     this.parts = parts
@@ -256,6 +274,7 @@ class Node implements CommonplaceNode {
       this.parts.directory.contacts.start(this.libp2p)
       this.parts.directory.delivery.start(this.libp2p)
       this.stopWatching = this.parts.directory.watch()
+      this.parts.practice.start()
       this.watchRefusals()
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
@@ -284,14 +303,18 @@ class Node implements CommonplaceNode {
     const { metrics, store } = this.parts
     const { sync, network } = this.libp2p.services
     metrics.start({
-      documents: () => ({ held: store.list().length, open: store.loadedCount }),
+      documents: () => ({ held: store.list().length, open: store.loadedCount, quarantined: store.quarantined().length }),
       syncQueueDepth: () => sync.queueDepth(),
-      connections: () => this.libp2p.getConnections().length
+      connections: () => this.libp2p.getConnections().length,
+      requestsOffLoop: () => this.parts.offLoop?.pending ?? 0
     })
     sync.addEventListener('sync:refused', ({ detail }) => { if (detail.by === 'us') metrics.refused('sync', detail.code) })
     // a session that ended on a typed error ended on bad input (a reset or a closed connection is untyped)
     sync.addEventListener('sync:close', ({ detail }) => { if (isCommonplaceError(detail.error)) metrics.refused('sync', detail.error.code) })
     network.addEventListener('network:refused', () => { metrics.refused('network', 'ERR_INVALID_STATEMENT') })
+    metrics.health.watchQuarantine(() => store.quarantined())
+    // a document found unreadable is offered to the peers here now: one that may edit it sends its copy
+    this.stopQuarantine = store.onQuarantine(doc => { queueMicrotask(() => { sync.refresh([doc.id]) }) })
   }
 
   async stop (): Promise<void> {
@@ -300,11 +323,14 @@ class Node implements CommonplaceNode {
   }
 
   private async closeAll (): Promise<void> {
+    await this.parts.practice.stop().catch(() => {})
     this.parts.networks.stop()
     this.parts.directory.contacts.stop()
     this.parts.directory.delivery.stop()
     this.stopWatching?.()
+    this.stopQuarantine?.()
     this.parts.metrics.stop()
+    await this.parts.offLoop?.close()
     await this.web?.stop().catch(() => {})
     await this.http?.stop().catch(() => {})
     await this.libp2p.stop()

@@ -6,6 +6,7 @@ import { createHttpApi, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_CHARS } from '
 import type { HttpApiServer } from '../src/http-api.ts'
 import type { CardView, ContactView, DocSummary, DocView, LocalApi, NoticeView, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '../src/api-types.ts'
 import type { AddressInfo } from 'node:net'
+import type { PracticeApi } from '../src/practice-api-types.ts'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 const TOKEN = 'test-token-0123456789abcdef'
@@ -69,8 +70,15 @@ function fakeApi (): LocalApi & { calls: Call[], failWith?: unknown } {
     acceptContact: answer('acceptContact', contact),
     removeContact: answer('removeContact', []),
     notices: answer('notices', [notice]),
-    readNotices: answer('readNotices', [{ ...notice, read: true }])
+    readNotices: answer('readNotices', [{ ...notice, read: true }]),
+    ...practiceFakes(answer)
   })
+}
+
+/** The practice operations, answering empty values (their routes have their own spec with a real node). */
+function practiceFakes (answer: <T>(method: string, value: T) => (...args: unknown[]) => Promise<T>): PracticeApi {
+  const names = ['adapt', 'family', 'adaptation', 'editAdaptation', 'upstream', 'takeUpstream', 'dismissUpstream', 'propose', 'proposals', 'proposal', 'acceptProposal', 'declineProposal', 'setAdoption', 'adoption', 'diffusion'] as const
+  return Object.fromEntries(names.map(name => [name, answer(name, {})])) as unknown as PracticeApi
 }
 
 interface Answer { status: number, headers: Record<string, string | string[] | undefined>, text: string, json: any }

@@ -27,8 +27,8 @@
 export * from './constants.ts'
 export type * from './types.ts'
 export {
-  initRecord, setTitle, setMeta, appendSection, appendToSection, setSectionLocked,
-  findSection, listSections, readRecord, recordTitle, recordKind
+  initRecord, setTitle, setMeta, appendSection, appendToSection, setSectionLocked, setSectionBody, appendSectionWithId, removeSection,
+  findSection, listSections, readRecord, readRecordMeta, recordTitle, recordKind
 } from './record.ts'
 export { markdownToBlocks, appendMarkdown } from './markdown/from-markdown.ts'
 export type { BlockNode, NodeAttrs } from './markdown/from-markdown.ts'

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '@commonplace/core'
-import type { OrgId } from '@commonplace/core'
+import { InvalidInputError, parseSectionId } from '@commonplace/core'
+import type { OrgId, SectionId } from '@commonplace/core'
 import { RECORD_DEFAULTS } from './constants.ts'
 import { validatePatch } from './meta.ts'
 import type { MetaPatch, RecordInit, SectionInit } from './types.ts'
@@ -13,6 +13,8 @@ export interface ValidInit {
 }
 
 export interface ValidSection {
+  /** Set when the init names the id (a variant keeps its source's section ids). */
+  id?: SectionId
   heading: string
   markdown?: string
   locked: boolean
@@ -33,7 +35,7 @@ export function validateInit (init: RecordInit): ValidInit {
   return { meta, tags: writes.tags ?? [], sections: validateSections(sections) }
 }
 
-const SECTION_KEYS = new Set(['heading', 'markdown', 'locked'])
+const SECTION_KEYS = new Set(['id', 'heading', 'markdown', 'locked'])
 
 function validateSections (sections: unknown): ValidSection[] {
   if (sections === undefined) return []
@@ -46,6 +48,7 @@ function validateSections (sections: unknown): ValidSection[] {
       throw new InvalidInputError(`sections[${i}].locked must be a boolean`)
     }
     return {
+      ...(section.id !== undefined ? { id: parseSectionId(section.id) } : {}),
       heading: shortText(section.heading, `sections[${i}].heading`),
       markdown: markdownText(section.markdown, `sections[${i}].markdown`),
       locked: section.locked === true

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs'
-import { InvalidInputError, NotFoundError, randomSectionId } from '@commonplace/core'
+import { InvalidInputError, NotFoundError, parseSectionId, randomSectionId } from '@commonplace/core'
 import type { SectionId } from '@commonplace/core'
 import { RECORD_DEFAULTS, RecordKind } from './constants.ts'
 import { validateInit } from './init.ts'
@@ -7,7 +7,7 @@ import { markdownToBlocks } from './markdown/from-markdown.ts'
 import { fragmentToMarkdown } from './markdown/to-markdown.ts'
 import { applyMetaWrites, isEmptyWrite, metaMap, readMeta, setTags, validatePatch } from './meta.ts'
 import { findEntry, insertSection, sectionEntries, sectionsArray } from './sections.ts'
-import type { MetaPatch, RecordInit, RecordView, SectionRef } from './types.ts'
+import type { MetaPatch, RecordInit, RecordMeta, RecordView, SectionRef } from './types.ts'
 import { markdownText, shortText, timestamp } from './validate.ts'
 
 /**
@@ -23,7 +23,7 @@ export function initRecord (doc: Y.Doc, init: RecordInit): void {
   doc.transact(() => {
     for (const [key, value] of Object.entries(valid.meta)) meta.set(key, value)
     setTags(meta, valid.tags)
-    for (const section of valid.sections) insertSection(sections, { ...section, id: randomSectionId() })
+    for (const section of valid.sections) insertSection(sections, { ...section, id: section.id ?? randomSectionId() })
   })
 }
 
@@ -78,6 +78,51 @@ export function appendToSection (doc: Y.Doc, sectionIdOrHeading: string, markdow
   return entry.ref.id
 }
 
+/**
+ * Replace a section's body with Markdown (by id, else heading), in one transaction. Returns its id.
+ * @throws NotFoundError when no section matches, InvalidInputError
+ */
+export function setSectionBody (doc: Y.Doc, sectionIdOrHeading: string, markdown: string, now?: number): SectionId {
+  const text = markdownText(markdown)
+  if (text === undefined) throw new InvalidInputError('markdown must be a string')
+  const time = timestamp(now)
+  const entry = findEntry(doc, sectionIdOrHeading)
+  if (entry === undefined) throw new NotFoundError(`No section ${JSON.stringify(sectionIdOrHeading)}`)
+  const blocks = markdownToBlocks(text)
+  doc.transact(() => {
+    const body = entry.ref.body
+    if (body.length > 0) body.delete(0, body.length)
+    if (blocks.length > 0) body.insert(0, blocks)
+    metaMap(doc).set('updated', time)
+  })
+  return entry.ref.id
+}
+
+/**
+ * Add a section with a given id (a section taken from a source keeps the source's id) at the end.
+ * @throws InvalidInputError
+ */
+export function appendSectionWithId (doc: Y.Doc, id: string, heading: string, markdown?: string, now?: number): SectionId {
+  const section = { id: parseSectionId(id), heading: shortText(heading, 'heading'), locked: false, markdown: markdownText(markdown) }
+  const time = timestamp(now)
+  doc.transact(() => {
+    insertSection(sectionsArray(doc), section)
+    metaMap(doc).set('updated', time)
+  })
+  return section.id
+}
+
+/** Remove a section (by id, else heading). @throws NotFoundError */
+export function removeSection (doc: Y.Doc, sectionIdOrHeading: string, now?: number): void {
+  const time = timestamp(now)
+  const entry = findEntry(doc, sectionIdOrHeading)
+  if (entry === undefined) throw new NotFoundError(`No section ${JSON.stringify(sectionIdOrHeading)}`)
+  doc.transact(() => {
+    sectionsArray(doc).delete(entry.ref.index, 1)
+    metaMap(doc).set('updated', time)
+  })
+}
+
 /** Lock or unlock a section (by id or heading). @throws NotFoundError, InvalidInputError */
 export function setSectionLocked (doc: Y.Doc, sectionIdOrHeading: string, locked: boolean, now?: number): void {
   if (typeof locked !== 'boolean') throw new InvalidInputError('locked must be a boolean')
@@ -109,6 +154,11 @@ export function readRecord (doc: Y.Doc): RecordView {
     meta: readMeta(metaMap(doc)),
     sections: listSections(doc).map(({ id, heading, locked, body }) => ({ id, heading, locked, markdown: fragmentToMarkdown(body) }))
   }
+}
+
+/** The metadata alone (no section is rendered), as plain JSON values. */
+export function readRecordMeta (doc: Y.Doc): RecordMeta {
+  return readMeta(metaMap(doc))
 }
 
 /** The title, '' when unset. */

@@ -36,6 +36,8 @@ export interface RecordMeta {
 
 /** A section to create: a heading and an optional Markdown body. */
 export interface SectionInit {
+  /** The section's stable id; a fresh one when left out (a variant keeps its source's ids). */
+  id?: string
   heading: string
   markdown?: string
   locked?: boolean

@@ -1,5 +1,6 @@
 import { DataFolderInUseError, StorageCorruptError, StorageFullError, StorageWriteError } from '@commonplace/core'
 import type { CommonplaceError } from '@commonplace/core'
+import { accessSync, constants } from 'node:fs'
 import { dirname } from 'node:path'
 import { SqliteCode } from './constants.ts'
 
@@ -25,7 +26,21 @@ export function openError (path: string, err: unknown): CommonplaceError {
     case SqliteCode.full:
       return new StorageFullError(`Cannot open ${path}: the disk is full. Free some space on that disk (or move the data folder to another one) and start the node again.`, { cause: err })
     default:
+      if (!writable(dirname(path))) {
+        return new StorageWriteError(`The data folder ${dirname(path)} is read-only, so the node cannot open ${path} (${reason(err)}). ` +
+          'Make the folder writable (or start with another data folder) and start the node again.', { cause: err })
+      }
       return new StorageWriteError(`Cannot open ${path}: ${reason(err)}`, { cause: err })
+  }
+}
+
+/** Whether this process may create and write files in `folder` (false on a read-only mount too). */
+function writable (folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK)
+    return true
+  } catch {
+    return false
   }
 }
 

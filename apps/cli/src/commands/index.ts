@@ -2,6 +2,9 @@ import { UsageError } from '../errors.ts'
 import { CONTACT_COMMANDS } from './contact.ts'
 import { docCreateCommand, docEditCommand, docListCommand, docShowCommand } from './doc.ts'
 import { helpCommand } from './help.ts'
+import { LINEAGE_COMMANDS } from './lineage.ts'
+import { ADOPTION_COMMANDS } from './adoption.ts'
+import { demoCommand } from './demo.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
 import { NETWORK_COMMANDS } from './networks.ts'
 import { initCommand, startCommand } from './node.ts'
@@ -21,12 +24,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   docListCommand,
   docShowCommand,
   docEditCommand,
+  ...LINEAGE_COMMANDS,
   searchCommand,
   shareCommand,
   unshareCommand,
   ...NETWORK_COMMANDS,
   ...TOPIC_COMMANDS,
   ...CONTACT_COMMANDS,
+  ...ADOPTION_COMMANDS,
+  demoCommand,
   watchCommand,
   helpCommand
 ]

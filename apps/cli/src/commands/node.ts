@@ -64,7 +64,7 @@ export const startCommand: CommandSpec = {
     }
     const listen = node.listenAddresses()
     // the web app's one-time login link (a node built without the web app has none)
-    const login = (node as typeof node & { loginLink?: () => string | undefined }).loginLink?.()
+    const login = node.loginLink?.()
     out.result({ orgId: node.orgId, name: node.name, listen, api: node.apiUrl, dataDir, ...(login != null ? { login } : {}) }, () => [
       'Commonplace node running',
       `Organisation: ${node.orgId}`,
@@ -88,10 +88,10 @@ export const startCommand: CommandSpec = {
 }
 
 /** How long a stop may take after SIGINT/SIGTERM before the process exits anyway (ms). */
-const STOP_DEADLINE_MS = 5_000
+export const STOP_DEADLINE_MS = 5_000
 
 /** Whether `node.stop()` settled within `ms` (its failure is reported as usual). */
-async function stopWithin (node: { stop(): Promise<void> }, ms: number): Promise<boolean> {
+export async function stopWithin (node: { stop(): Promise<void> }, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const late = new Promise<false>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
   try {
@@ -101,7 +101,7 @@ async function stopWithin (node: { stop(): Promise<void> }, ms: number): Promise
   }
 }
 
-async function loadNode (load: (() => Promise<NodeModule>) | undefined): Promise<NodeModule> {
+export async function loadNode (load: (() => Promise<NodeModule>) | undefined): Promise<NodeModule> {
   return (load ?? loadNodeModule)()
 }
 
@@ -109,7 +109,7 @@ async function loadNode (load: (() => Promise<NodeModule>) | undefined): Promise
  * Resolves when the node should stop: the io signal aborts, or else SIGINT/SIGTERM. After the
  * first signal the handlers are removed, so a second Ctrl+C ends the process the usual way.
  */
-function stopRequest ({ io }: CommandContext): { requested: Promise<string>, dispose(): void } {
+export function stopRequest ({ io }: CommandContext): { requested: Promise<string>, dispose(): void } {
   const { promise, resolve } = Promise.withResolvers<string>()
   if (io.signal != null) {
     const signal = io.signal

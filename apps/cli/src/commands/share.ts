@@ -58,7 +58,11 @@ function shareTarget (options: CliOptions, command: string): { id: string, label
   if (options.with != null && options.network != null) {
     throw new UsageError(`'${command}' takes --with ORGID or --network NETID, not both`, command)
   }
-  if (options.network != null) return { id: required(options.network, '--network NETID', command), label: `network ${options.network}` }
+  if (options.network != null) {
+    if (options.network.length !== 1) throw new UsageError(`'${command}' takes one --network NETID`, command)
+    const network = required(options.network[0], '--network NETID', command)
+    return { id: network, label: `network ${network}` }
+  }
   const org = required(options.with, '--with ORGID or --network NETID', command)
   return { id: org, label: org }
 }

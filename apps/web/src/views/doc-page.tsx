@@ -15,6 +15,7 @@ import { rememberDoc } from '../recent.ts'
 import { wordFor } from '../words.ts'
 import { NeedsNode, SaveBadge, needsNode, useSubscribe } from './badges.tsx'
 import { CopyField } from './copy.tsx'
+import { PracticeBottom, PracticeTop } from './practice-panels.tsx'
 import { SharePanel } from './share-panel.tsx'
 import { AuthorsPanel } from './authors-panel.tsx'
 import { Toolbar } from './toolbar.tsx'
@@ -95,11 +96,13 @@ export function DocPage ({ id, me, status }: Props) {
       {error != null && <p role="alert" class="error">{error}</p>}
       {sharing && view != null && !status.offline && <SharePanel view={view} me={me} onChange={setView} status={status} />}
       {authors && !status.offline && <AuthorsPanel id={id} me={me} status={status} />}
-      {view?.access === 'read' && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
+      {readOnly && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
+      <PracticeTop id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />
       {!readOnly && <Toolbar editor={active} current={() => activeRef.current} disabled={false} />}
       <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} />
+      <PracticeBottom id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
     </article>
   )
 }
@@ -118,7 +121,7 @@ function DocTitle ({ doc, visible }: { doc: Y.Doc, visible: boolean }) {
 
 /**
  * What a reader can do instead of editing: ask the owner for edit access, with a message ready
- * to send. "Adapt for our organisation" (a variant of one's own) will go here once it exists.
+ * to send, or make a version of one's own with **Adapt for our organisation** (just below).
  */
 function ReadOnlyHelp ({ doc, owner, me }: { doc: Y.Doc, owner: string, me: Me | undefined }) {
   const [open, setOpen] = useState(false)
@@ -127,7 +130,7 @@ function ReadOnlyHelp ({ doc, owner, me }: { doc: Y.Doc, owner: string, me: Me |
     'You can share it with us by name from the document\'s Share panel. Thank you.'
   return (
     <section class="card instead" aria-label="What you can do">
-      <p>To change this document, ask <strong>{who}</strong>, who owns it, for edit access.</p>
+      <p>To change this document, ask <strong>{who}</strong>, who owns it, for edit access. Or make your organisation's own version of it: <strong>Adapt for our organisation</strong>.</p>
       <div class="actions"><button type="button" aria-expanded={open} onClick={() => { setOpen(!open) }}>Ask for edit access</button></div>
       {open && <CopyField label={`A request to send to ${who}`} text={message} rows={4} buttonLabel="Copy the request" />}
     </section>

@@ -107,7 +107,7 @@ export function NetworkPage ({ id, me, status }: { id: string, me: Me | undefine
   }
   return (
     <section aria-labelledby="network-heading">
-      <div class="bar"><a href="#/networks">← Networks</a><h1 id="network-heading">{network?.name ?? 'Network'}</h1></div>
+      <div class="bar"><a href="#/networks">← Networks</a><h1 id="network-heading">{network?.name ?? 'Network'}</h1><a href={`#/network/${encodeURIComponent(id)}/diffusion`}>How practices spread</a></div>
       <NeedsNode status={status} />
       {error != null && <p role="alert" class="error">{error}</p>}
       <h2>Members</h2>

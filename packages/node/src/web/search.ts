@@ -10,6 +10,7 @@ import { accessOf } from '@commonplace/core'
 import type { DocId, DocumentInfo, DocumentStore, Membership, OrgId } from '@commonplace/core'
 import { MAX_SEARCH_RESULTS } from './constants.ts'
 import { compareCodeUnits } from '../order.ts'
+import { CARRIER_KINDS } from '../practice/context.ts'
 import { matchesAll, plainText, queryStems, snippet, stemIndex } from './search-text.ts'
 
 /** One document in a search answer. */
@@ -84,6 +85,8 @@ export function searchIndex (store: DocumentStore, self: OrgId, membership?: Mem
       const stems = queryStems(query.q ?? '')
       const hits: SearchHit[] = []
       for (const info of store.list()) {
+        // proposals and adoption logs are no records (docs/practice.md)
+        if (CARRIER_KINDS.has(info.kind)) continue
         const acl = store.access(info.id)
         const access = acl != null ? accessOf(acl, self, membership) : null
         if (access == null) continue

@@ -1,0 +1,68 @@
+/**
+ * The node's practice routes as the page calls them (docs/practice.md): adapting, families,
+ * upstream changes, proposals, adoption states and the diffusion view. The types are the node's
+ * own (a type-only import: nothing of the node's code reaches the page).
+ */
+import { request } from './api.ts'
+import type {
+  AdaptRequest, AdaptationReason, AdaptationView, AdoptionStateName, AdoptionView, DerivedFromView, DiffusionView,
+  EditAdaptationRequest, FamilyView, ProposalView, ProposeRequest, SectionChangeView, SetAdoptionRequest, UpstreamView
+} from '../../../packages/node/src/practice-api-types.ts'
+
+export type {
+  AdaptationReason, AdaptationView, AdoptionChangeView, AdoptionStateName, AdoptionView, DerivedFromView, DiffusionCell,
+  DiffusionView, FamilyNode, FamilyView, LineDiffView, ProposalView, SectionChangeView, UpstreamView
+} from '../../../packages/node/src/practice-api-types.ts'
+
+const doc = (id: string): string => `/api/docs/${encodeURIComponent(id)}`
+
+export const practiceApi = {
+  adapt: async (id: string, body: AdaptRequest) =>
+    await request<{ id: string, title: string, derivedFrom: DerivedFromView }>('POST', `${doc(id)}/adapt`, body),
+  family: async (id: string) => await request<FamilyView>('GET', `${doc(id)}/family`),
+  adaptation: async (id: string) => await request<AdaptationView>('GET', `${doc(id)}/adaptation`),
+  editAdaptation: async (id: string, body: EditAdaptationRequest) => await request<AdaptationView>('PATCH', `${doc(id)}/adaptation`, body),
+  upstream: async (id: string) => await request<UpstreamView>('GET', `${doc(id)}/upstream`),
+  take: async (id: string, sections: string[]) => await request<UpstreamView>('POST', `${doc(id)}/upstream/take`, { sections }),
+  dismiss: async (id: string, sections: string[]) => await request<UpstreamView>('POST', `${doc(id)}/upstream/dismiss`, { sections }),
+  /** What a proposal of these sections (default: every one that differs) would send, against the source now. */
+  preview: async (variant: string, sections: string[] = []) => {
+    const params = new URLSearchParams(sections.map(s => ['section', s]))
+    const query = params.size > 0 ? `?${params.toString()}` : ''
+    return await request<SectionChangeView[]>('GET', `${doc(variant)}/proposals/preview${query}`)
+  },
+  propose: async (variant: string, body: ProposeRequest) => await request<ProposalView>('POST', `${doc(variant)}/proposals`, body),
+  proposals: async (forDoc?: string) => await request<ProposalView[]>('GET', `/api/proposals${forDoc != null ? `?doc=${encodeURIComponent(forDoc)}` : ''}`),
+  accept: async (id: string, reply: string) => await request<ProposalView>('POST', `/api/proposals/${encodeURIComponent(id)}/accept`, reply === '' ? {} : { reply }),
+  decline: async (id: string, reply: string) => await request<ProposalView>('POST', `/api/proposals/${encodeURIComponent(id)}/decline`, reply === '' ? {} : { reply }),
+  setAdoption: async (body: SetAdoptionRequest) => await request<AdoptionView>('POST', '/api/adoption', body),
+  adoption: async (id: string) => await request<AdoptionView>('GET', `${doc(id)}/adoption`),
+  diffusion: async (network: string, quietWeeks?: number) =>
+    await request<DiffusionView>('GET', `/api/networks/${encodeURIComponent(network)}/diffusion${quietWeeks != null ? `?quietWeeks=${quietWeeks}` : ''}`)
+}
+
+/** Adaptation reasons in words, in the order the form offers them. */
+export const REASONS: Record<AdaptationReason, string> = {
+  'local-context': 'Local context',
+  staffing: 'Staffing',
+  resources: 'Resources',
+  population: 'Population served',
+  regulation: 'Regulation',
+  other: 'Other'
+}
+
+/** Adoption states in words, in the order a practice usually goes through them. */
+export const STATES: Record<AdoptionStateName, string> = {
+  aware: 'Aware',
+  considering: 'Considering',
+  trialling: 'Trialling',
+  adopted: 'Adopted',
+  adapted: 'Adapted',
+  discontinued: 'Discontinued'
+}
+
+/** "Local context, staffing" for a list of reasons. */
+export function reasonsText (reasons: readonly AdaptationReason[] | undefined): string {
+  const words = (reasons ?? []).map(r => REASONS[r] ?? r)
+  return words.map((w, i) => i === 0 ? w : w.toLowerCase()).join(', ')
+}

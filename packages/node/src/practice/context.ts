@@ -1,0 +1,104 @@
+/**
+ * What the practice operations share (docs/practice.md): the node's parts they use and the checks
+ * every operation starts with.
+ */
+import {
+  ForbiddenError, InvalidInputError, NotFoundError, ReadOnlyError, accessOf, deriveDocId, mayWrite, parseDocId, randomNonce
+} from '@commonplace/core'
+import type { AccessLevel, DocId, DocumentStore, Membership, NetworkId, OrgId } from '@commonplace/core'
+import { CarrierKind, carrierOf, markCarrier } from '@commonplace/practice'
+import type { Marker } from '@commonplace/practice'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Logger } from '@libp2p/interface'
+import type { NetworkRegistry } from '@commonplace/network'
+import type * as Y from 'yjs'
+import type { Names } from '../names.ts'
+import type { LocalApi } from '../api-types.ts'
+
+/** The kinds of carrier documents: they are not records, and document lists leave them out. */
+export const CARRIER_KINDS: ReadonlySet<string> = new Set(Object.values(CarrierKind))
+
+export interface PracticeContext {
+  store: DocumentStore
+  registry: NetworkRegistry
+  membership: Membership
+  identity: { key: PrivateKey, orgId: OrgId, name: string }
+  names?: Names
+  /** An organisation id, a network id or a name in the directory. */
+  resolve: (text: string) => OrgId | NetworkId
+  share: LocalApi['share']
+  now: () => number
+  log: Logger
+}
+
+/** A held document, by id. @throws InvalidIdError, NotFoundError */
+export function requireDoc (ctx: PracticeContext, id: string): DocId {
+  const doc = parseDocId(id)
+  if (!ctx.store.has(doc)) throw new NotFoundError(`No document ${doc} here`)
+  return doc
+}
+
+/** This organisation's access to a held document. @throws ForbiddenError when none (a grant was revoked) */
+export function requireRead (ctx: PracticeContext, doc: DocId): AccessLevel {
+  const acl = ctx.store.access(doc)
+  const level = acl == null ? null : accessOf(acl, ctx.identity.orgId, ctx.membership)
+  if (level == null) throw new ForbiddenError(`This organisation may not read ${doc}`)
+  return level
+}
+
+/** @throws ReadOnlyError unless this organisation may edit the document */
+export function requireWrite (ctx: PracticeContext, doc: DocId): void {
+  const acl = ctx.store.access(doc)
+  if (acl == null || !mayWrite(acl, ctx.identity.orgId, ctx.membership)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
+}
+
+/** A held record (not a carrier document), readable by this organisation. */
+export function requireRecord (ctx: PracticeContext, id: string): DocId {
+  const doc = requireDoc(ctx, id)
+  requireRead(ctx, doc)
+  if (isCarrier(ctx, doc)) throw new InvalidInputError(`${doc} is not a good-practice record`)
+  return doc
+}
+
+export function isCarrier (ctx: PracticeContext, doc: DocId): boolean {
+  return ctx.store.read(doc, ydoc => carrierOf(ydoc)) !== undefined
+}
+
+/** The owner of a held document. */
+export function ownerOf (ctx: PracticeContext, doc: DocId): OrgId {
+  return ctx.store.access(doc)?.header.owner ?? ctx.store.info(doc)?.owner as OrgId
+}
+
+/** A short label of a document's version: the first 16 bytes of its snapshot digest, in hex. */
+export function versionOf (ctx: PracticeContext, doc: DocId): string {
+  return Buffer.from(ctx.store.digest(doc).subarray(0, 16)).toString('hex')
+}
+
+/** Create a carrier document owned by this organisation, `fill` writing its content in the same first edit. */
+export async function createCarrier (ctx: PracticeContext, marker: Marker, fill: (doc: Y.Doc, id: DocId) => void, header?: { id: DocId, nonce: string }): Promise<DocId> {
+  const { id, nonce } = header ?? await newDocId(ctx)
+  ctx.store.create({ id, owner: ctx.identity.orgId, nonce }, doc => {
+    doc.transact(() => {
+      markCarrier(doc, marker)
+      fill(doc, id)
+    })
+  })
+  return id
+}
+
+/** The id of a new document whose id is needed before its content is signed. */
+export async function newDocId (ctx: PracticeContext): Promise<{ id: DocId, nonce: string }> {
+  const nonce = randomNonce()
+  return { id: await deriveDocId(ctx.identity.orgId, nonce), nonce }
+}
+
+/** A name to show for an organisation, when known. */
+export function nameOf (ctx: PracticeContext, org: string): { orgName?: string } {
+  const name = org === ctx.identity.orgId ? ctx.identity.name : ctx.names?.org(org as OrgId)
+  return name == null ? {} : { orgName: name }
+}
+
+/** ISO 8601 of a time in ms. */
+export function iso (ms: number): string {
+  return new Date(ms).toISOString()
+}

@@ -1,0 +1,123 @@
+import { describe, it, expect, afterEach } from 'vitest'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { adoptionKey, putLogEntries, signAdoption } from '@commonplace/practice'
+import type { CommonplaceNode } from '../src/index.ts'
+import { startNode, stopAll, stopNode, until } from './directory-nodes.ts'
+
+afterEach(stopAll)
+
+/** A facilitator and three practices in one network; every member's documents reach the others. */
+async function network (): Promise<{ f: CommonplaceNode, river: CommonplaceNode, hill: CommonplaceNode, canal: CommonplaceNode, net: string }> {
+  const f = await startNode('Northfield & Canal PCN')
+  const river = await startNode('Riverside Surgery')
+  const hill = await startNode('Hillview Medical Practice')
+  const canal = await startNode('Canal Street Health Centre')
+  const net = (await f.api.createNetwork({ name: 'Northfield & Canal PCN' })).id
+  for (const n of [river, hill, canal]) await n.api.join((await f.api.invite(net, {})).code)
+  await until([f, river, hill, canal], async () => (await canal.api.members(net)).length === 4 && (await river.api.members(net)).length === 4 && (await hill.api.members(net)).length === 4, 'rosters of four')
+  return { f, river, hill, canal, net }
+}
+
+const SECTIONS = [
+  { heading: 'Problem', text: 'Abnormal results sit in the inbox.' },
+  { heading: 'Practice', text: 'The duty doctor reviews by 4 pm.' },
+  { heading: 'Resources', text: 'One duty doctor.' }
+]
+
+describe('adapt and adopt (nodes in one process)', () => {
+  it('adapts with lineage, takes an upstream section, proposes back, and shows the diffusion view with the source offline', async () => {
+    const { f, river, hill, canal, net } = await network()
+    const source = await river.api.createDoc({ title: 'Handling abnormal blood results: who acts, by when', sections: SECTIONS })
+    await river.api.share(source.id, { with: net, role: 'read' })
+    await until([hill], () => hill.store.info(source.id)?.title === source.title, 'Hillview holds the protocol')
+
+    const variant = await hill.api.adapt(source.id, { why: 'Two duty doctors on Mondays', reasons: ['staffing'] })
+    expect(variant.derivedFrom).toMatchObject({ doc: source.id, org: river.orgId, held: true })
+    await hill.api.editDoc(variant.id, { append: { section: 'Practice', text: 'On Mondays two duty doctors share the results.' } })
+    const adaptation = await hill.api.adaptation(variant.id)
+    expect(adaptation).toMatchObject({ note: 'Two duty doctors on Mondays', reasons: ['staffing'] })
+    expect(adaptation.changes.map(c => [c.heading, c.status])).toEqual([['Practice', 'changed']])
+    await hill.api.share(variant.id, { with: net, role: 'read' })
+    expect((await hill.api.listDocs()).map(d => d.id).sort()).toEqual([source.id, variant.id].sort())
+
+    // Riverside changes two sections; Hillview sees both and takes one
+    expect((await hill.api.upstream(variant.id)).changed).toBe(false)
+    await river.api.editDoc(source.id, { append: { section: 'Problem', text: 'Results arrive after 6 pm too.' } })
+    await river.api.editDoc(source.id, { append: { section: 'Resources', text: 'A results template.' } })
+    await until([hill], async () => (await hill.api.upstream(variant.id)).sections.length === 2, 'Hillview sees two upstream changes')
+    const after = await hill.api.takeUpstream(variant.id, { sections: ['Resources'] })
+    expect(after.sections.map(s => s.heading)).toEqual(['Problem'])
+    expect((await hill.api.getDoc(variant.id)).sections.find(s => s.heading === 'Resources')?.markdown).toContain('A results template.')
+    expect((await hill.api.dismissUpstream(variant.id, {})).changed).toBe(false)
+
+    // the family, seen from the source's owner once the variant arrived
+    await until([river], () => river.store.info(variant.id)?.title === source.title, 'Riverside holds the variant')
+    const family = await river.api.family(source.id)
+    expect(family.root.id).toBe(source.id)
+    expect(family.root.children).toMatchObject([{ id: variant.id, org: hill.orgId, why: 'Two duty doctors on Mondays', reasons: ['staffing'] }])
+
+    // propose back; Riverside accepts; Hillview sees the outcome
+    const proposal = await hill.api.propose(variant.id, { message: 'Mondays need two of us', sections: ['Practice'] })
+    expect(proposal).toMatchObject({ direction: 'out', status: 'open', source: source.id })
+    await until([river], async () => (await river.api.proposals()).length === 1, 'Riverside sees the proposal')
+    const incoming = (await river.api.proposals(source.id))[0]
+    expect(incoming).toMatchObject({ direction: 'in', proposer: hill.orgId, message: 'Mondays need two of us' })
+    expect(incoming.sections[0].diff?.lines.some(l => l.op === 'added' && l.text.includes('two duty doctors'))).toBe(true)
+    await expect(hill.api.acceptProposal(proposal.id, {})).rejects.toMatchObject({ code: 'ERR_FORBIDDEN' })
+    await river.api.acceptProposal(incoming.id, { reply: 'Thank you' })
+    expect((await river.api.getDoc(source.id)).sections.find(s => s.heading === 'Practice')?.markdown).toContain('two duty doctors')
+    await expect(river.api.declineProposal(incoming.id, {})).rejects.toMatchObject({ code: 'ERR_PROPOSAL_CLOSED' })
+    await until([hill], async () => (await hill.api.proposal(proposal.id)).status === 'accepted', 'Hillview sees the acceptance')
+    expect(canal.store.has(proposal.id)).toBe(false)
+
+    // adoption states, shared with the network
+    await river.api.setAdoption({ doc: source.id, state: 'adopted', networks: [net] })
+    await hill.api.setAdoption({ doc: source.id, state: 'adapted', note: 'Mondays covered', networks: [net] })
+    await canal.api.setAdoption({ doc: source.id, state: 'trialling', networks: [net] })
+    await until([f], async () => (await f.api.diffusion(net)).matrix.length === 3, 'the facilitator sees three states')
+    await stopNode(river)
+    const view = await f.api.diffusion(net)
+    expect(Object.fromEntries(view.matrix.map(c => [c.org, c.state]))).toEqual({ [river.orgId]: 'adopted', [hill.orgId]: 'adapted', [canal.orgId]: 'trialling' })
+    expect(view.matrix.find(c => c.org === hill.orgId)?.variant).toBe(variant.id)
+    expect(view.families[0].tree.children.map(c => c.id)).toEqual([variant.id])
+    expect(view.curve[view.curve.length - 1].total).toBe(3)
+    expect(view.orgs.length).toBe(4)
+  })
+
+  it('refuses bad input and changes nothing', async () => {
+    const { river, hill, net } = await network()
+    const source = await river.api.createDoc({ title: 'Repeat prescriptions', sections: SECTIONS })
+    const unshared = await river.api.createDoc({ title: 'Private', sections: SECTIONS })
+    await river.api.share(source.id, { with: net, role: 'read' })
+    await until([hill], () => hill.store.info(source.id)?.title === source.title, 'Hillview holds it')
+    await expect(hill.api.adapt(unshared.id, { why: 'x' })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' })
+    await expect(hill.api.adapt(source.id, { why: 'x'.repeat(4001) })).rejects.toMatchObject({ code: 'ERR_TEXT_TOO_LONG' })
+    await expect(hill.api.adapt(source.id, { why: 'x', reasons: ['whim' as never] })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+    await expect(hill.api.upstream(source.id)).rejects.toMatchObject({ code: 'ERR_NOT_A_VARIANT' })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'sort-of' as never })).rejects.toMatchObject({ code: 'ERR_ADOPTION_STATE_UNKNOWN' })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'aware', note: 'x'.repeat(4001) })).rejects.toMatchObject({ code: 'ERR_TEXT_TOO_LONG' })
+    await expect(river.api.setAdoption({ doc: unshared.id, state: 'adopted', networks: [net] })).rejects.toMatchObject({ code: 'ERR_NOT_SHARED' })
+    const variant = await hill.api.adapt(source.id, { why: 'Local' })
+    await expect(hill.api.propose(variant.id, { message: 'Nothing yet' })).rejects.toMatchObject({ code: 'ERR_NOTHING_TO_PROPOSE' })
+    expect((await hill.api.adoption(source.id)).history).toEqual([])
+    expect((await hill.api.proposals()).length).toBe(0)
+  })
+
+  it('ignores an adoption state in a member\'s log that its organisation did not sign, and counts it as refused', async () => {
+    const { f, river, hill, canal, net } = await network()
+    const source = await river.api.createDoc({ title: 'Vaccine fridge cold-chain breach', sections: SECTIONS })
+    await river.api.share(source.id, { with: net, role: 'read' })
+    await until([hill, canal], () => hill.store.info(source.id)?.title === source.title && canal.store.info(source.id)?.title === source.title, 'both hold it')
+    await hill.api.setAdoption({ doc: source.id, state: 'trialling', networks: [net] })
+    await until([f, canal], async () => (await f.api.diffusion(net)).matrix.length === 1 && (await canal.api.diffusion(net)).matrix.length === 1, 'everyone sees Hillview trialling')
+    // Canal Street, an editor of Hillview's log like every member, writes states in Hillview's name
+    const log = canal.store.list().find(info => info.kind === 'adoption-log' && info.owner === hill.orgId)?.id
+    expect(log).toBeDefined()
+    const byCanal = await signAdoption(await generateKeyPair('Ed25519'), {
+      type: 'adoption', org: hill.orgId, network: net, practice: source.id, seq: 2, state: 'discontinued', at: Date.now(), reason: 'forged'
+    })
+    canal.store.edit(log as never, doc => { putLogEntries(doc, [[adoptionKey(byCanal), byCanal]]) })
+    await until([f], async () => (await f.api.metrics?.() ?? '').includes('protocol="practice"'), 'the facilitator refused the forged state')
+    expect((await f.api.diffusion(net)).matrix).toMatchObject([{ org: hill.orgId, state: 'trialling' }])
+  })
+})
