@@ -158,15 +158,19 @@ describe('learning networks (in one process)', () => {
     await stop(f)
     // D, still believing it is a member, edits
     const d2 = await start('Northgate Pharmacy', dDir)
-    await d2.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'After removal.' } })
-    // B comes back knowing nothing of the removal and meets only D
+    await d2.api.editDoc(doc.id, { append: { section: 'Checklist', text: 'After removal.' }, appendSections: [{ heading: 'Northgate', text: 'Late section.' }] })
+    // B comes back knowing nothing of the removal and meets only D; it appends a section after D's late one
     const b2 = await start('Hillview Medical Practice', bDir)
-    await until([b2], () => text(b2, doc.id).includes('After removal'), "D's late edit reaches B")
+    await until([b2], () => text(b2, doc.id).includes('Late section'), "D's late edit reaches B")
     expect(b2.libp2p.getConnections(d2.libp2p.peerId).length).toBeGreaterThan(0)
+    await b2.api.editDoc(doc.id, { appendSections: [{ heading: 'Hillview', text: 'A logger in every fridge.' }] })
     // A comes back; B learns of the removal from A
     const a2 = await start('Riverside Surgery', aDir)
-    await until([a2, b2], () => text(b2, doc.id) === text(a2, doc.id) && !text(b2, doc.id).includes('After removal') && b2.libp2p.getConnections(d2.libp2p.peerId).length === 0, 'A and B converge without the late edit, B cut D off')
+    const late = (n: CommonplaceNode): boolean => text(n, doc.id).includes('After removal') || text(n, doc.id).includes('Late section')
+    await until([a2, b2], () => text(b2, doc.id) === text(a2, doc.id) && !late(b2) && b2.libp2p.getConnections(d2.libp2p.peerId).length === 0, 'A and B converge without the late edit, B cut D off')
     expect(text(a2, doc.id)).toContain('Before removal')
+    // B's section, built on D's late one while B had not heard of the removal, is kept everywhere
+    expect(text(a2, doc.id)).toContain('A logger in every fridge.')
     expect((await b2.api.members(net.id)).map(m => m.orgId)).not.toContain(d.orgId)
   })
 
