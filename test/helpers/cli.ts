@@ -2,6 +2,8 @@
  * The `commonplace` CLI as a person runs it: one short-lived process per command, against a data
  * folder, its --json output parsed.
  */
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { collect, killAndWait, spawnNode } from './processes.ts'
 
@@ -13,6 +15,28 @@ export const CLI_BIN = fileURLToPath(new URL('../../apps/cli/src/bin.ts', import
  * (`npm run build:cli`) before the tests. Every test that starts a node process starts it from it.
  */
 export const CLI_BUNDLE = fileURLToPath(new URL('../../apps/cli/dist/commonplace.mjs', import.meta.url))
+
+let bundleChecked = false
+
+/**
+ * The bundle's path, once it is known to be built after every source file it bundles was last
+ * changed. Node processes run the bundle while short commands run the sources: a stale bundle
+ * makes a test exercise yesterday's node against today's CLI (a removal test once failed for
+ * hours on a bundle built before the change it tested), so it is refused with what to run.
+ */
+export function freshCliBundle (): string {
+  if (bundleChecked) return CLI_BUNDLE
+  const root = fileURLToPath(new URL('../../', import.meta.url))
+  const built = existsSync(CLI_BUNDLE) ? statSync(CLI_BUNDLE).mtimeMs : 0
+  const sources = ['apps/cli/src', ...readdirSync(join(root, 'packages')).map(p => `packages/${p}/src`)]
+  for (const dir of sources.map(d => join(root, d)).filter(d => existsSync(d))) {
+    const newer = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .find(file => file.endsWith('.ts') && statSync(join(dir, file)).mtimeMs > built)
+    if (newer != null) throw new Error(`${CLI_BUNDLE} is older than ${join(dir, newer)}: run \`npm run build:cli\` first`)
+  }
+  bundleChecked = true
+  return CLI_BUNDLE
+}
 
 /** Longest a short command may take before it is killed and the call fails. */
 export const CLI_TIMEOUT_MS = 20_000

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { CLI_BUNDLE } from './cli.ts'
+import { freshCliBundle } from './cli.ts'
 import { tempDataDir } from './data-folder.ts'
 import { collect, exited, exitedWithin, isRunning, killAndWait, spawnNode } from './processes.ts'
 import type { ExitInfo } from './processes.ts'
@@ -64,7 +64,7 @@ export class NodeProc {
   async start (options: StartOptions = {}): Promise<this> {
     if (this.running) throw new Error(`${this.name} is running already`)
     const port = options.samePort === true ? this.tcpPort() : 0
-    const args = [CLI_BUNDLE, 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
+    const args = [freshCliBundle(), 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
     if (this.starts === 0) args.push('--name', this.name)
     const child = spawnNode(args)
     this.child = child

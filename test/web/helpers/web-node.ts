@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { rmSync } from 'node:fs'
-import { CLI_BUNDLE } from '../../helpers/cli.ts'
+import { freshCliBundle } from '../../helpers/cli.ts'
 import { tempDataDir } from '../../helpers/data-folder.ts'
 import { runningNodes } from '../../helpers/node-process.ts'
 import type { NodeProc } from '../../helpers/node-process.ts'
@@ -55,7 +55,7 @@ export class WebNode {
       this.httpPort = await freePort()
       this.p2pPort = await freePort()
     }
-    const args = [CLI_BUNDLE, 'start', '--data', this.dataDir, '--name', this.name,
+    const args = [freshCliBundle(), 'start', '--data', this.dataDir, '--name', this.name,
       '--listen', `/ip4/127.0.0.1/tcp/${this.p2pPort}`, '--http', `127.0.0.1:${this.httpPort}`, '--json']
     const child = spawnNode(args)
     this.child = child
