@@ -27,6 +27,8 @@ export interface ReadyJson {
 export interface StartOptions {
   /** Listen on the TCP port of the previous run (default: a new port chosen by the OS). */
   samePort?: boolean
+  /** More `start` options (e.g. `--no-mdns`, `--announce`), on this start only. */
+  args?: string[]
 }
 
 /** Nodes started by the tests and not yet stopped: `eventually` listens to their events. */
@@ -66,6 +68,7 @@ export class NodeProc {
     const port = options.samePort === true ? this.tcpPort() : 0
     const args = [CLI_BUNDLE, 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
     if (this.starts === 0) args.push('--name', this.name)
+    args.push(...options.args ?? [])
     const child = spawnNode(args)
     this.child = child
     this.stderr = collect(child.stderr, 20_000)
@@ -179,6 +182,8 @@ export async function startNode (name: string): Promise<NodeProc> {
  */
 export interface NodeGroup {
   start(...names: string[]): Promise<NodeProc[]>
+  /** `start` with the same options for each node's first start. */
+  startWith(options: StartOptions, ...names: string[]): Promise<NodeProc[]>
   destroyAll(): Promise<void>
 }
 
@@ -186,9 +191,12 @@ export function nodeGroup (): NodeGroup {
   const nodes: NodeProc[] = []
   return {
     async start (...names) {
+      return await this.startWith({}, ...names)
+    },
+    async startWith (options, ...names) {
       const created = names.map(name => new NodeProc(name, tempDataDir(name)))
       nodes.push(...created)
-      const results = await Promise.allSettled(created.map(async node => await node.start()))
+      const results = await Promise.allSettled(created.map(async node => await node.start(options)))
       const failed = results.find(r => r.status === 'rejected')
       if (failed != null) throw (failed as PromiseRejectedResult).reason
       return created
