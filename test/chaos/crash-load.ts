@@ -6,7 +6,8 @@
  * it to disk).
  */
 import type { CliApi } from '@commonplace/cli'
-import { appendEdit, EditLedger } from '../helpers/ledger.ts'
+import { appendEdit } from '../helpers/ledger.ts'
+import type { EditLedger } from '../helpers/ledger.ts'
 import type { Random } from '../helpers/random.ts'
 
 export interface CrashLoad {
@@ -14,6 +15,8 @@ export interface CrashLoad {
   local: EditLedger
   /** Edits the peer made that the victim confirmed to it. */
   peer: EditLedger
+  /** Every edit the peer's own API acknowledged (confirmed by the victim or not). */
+  peerLocal: EditLedger
 }
 
 export interface LoadTargets {
@@ -35,9 +38,8 @@ export async function runLoad (t: LoadTargets, load: CrashLoad, random: Random, 
   }
   const peerLoop = async (): Promise<void> => {
     const sent: string[] = []
-    const scratch = new EditLedger()
     while (!stop.aborted) {
-      const token = await appendEdit(t.peer, t.peerDoc, scratch, 'p')
+      const token = await appendEdit(t.peer, t.peerDoc, load.peerLocal, 'p')
       if (token != null) sent.push(token)
       // every edit whose answer came back before this read is covered by what it says
       const covered = sent.length

@@ -60,7 +60,7 @@ describe('crash: kill -9 at random moments under local and peer edits', () => {
 
   it(`loses no acknowledged edit over ${CYCLES} kill -9 cycles`, async () => {
     const random = seededRandom(SEED)
-    const load: CrashLoad = { local: new EditLedger(), peer: new EditLedger() }
+    const load: CrashLoad = { local: new EditLedger(), peer: new EditLedger(), peerLocal: new EditLedger() }
     const lost: string[] = []
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const stop = new AbortController()

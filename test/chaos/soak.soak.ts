@@ -5,7 +5,7 @@
  * again. Every node's resident memory, open descriptors and event-loop delay are sampled; at the
  * end every node must hold every acknowledged edit. Full mode only (`npm run chaos`), not in CI.
  */
-import { writeFileSync } from 'node:fs'
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -46,7 +46,13 @@ describe(`soak: 6 nodes, 300 documents, steady edits and churn for ${MINUTES} mi
     const ledger = new EditLedger()
     const samples: Sample[] = []
     const churns: string[] = []
+    const failedStarts: string[] = []
     const began = Date.now()
+    // every sample and event goes to disk as it comes: a run that fails still leaves its figures
+    const out = process.env.SOAK_OUT ?? join(tmpdir(), `commonplace-soak-${new Date(began).toISOString().replace(/[:.]/g, '-')}.json`)
+    const journal = `${out}.jsonl`
+    writeFileSync(journal, '')
+    const note = (entry: object): void => { appendFileSync(journal, JSON.stringify(entry) + '\n') }
     const minute = (): number => (Date.now() - began) / 60_000
     const end = began + MINUTES * 60_000
     const running = (): NodeProc[] => nodes.filter(n => n.running)
@@ -66,13 +72,25 @@ describe(`soak: 6 nodes, 300 documents, steady edits and churn for ${MINUTES} mi
         const node = nodes[STEADY + random.int(0, nodes.length - STEADY - 1)]
         const how = turn++ % 2 === 0 ? 'SIGKILL' : 'SIGTERM'
         await (how === 'SIGKILL' ? node.kill() : node.stop())
-        await node.restart({ samePort: true, args: ['--no-mdns'] })
         churns.push(`${minute().toFixed(1)} min: ${node.name} ${how}`)
+        note({ minute: minute(), churn: node.name, how })
+        // a start that does not come up is a finding: recorded, and the node is started again
+        for (let attempt = 1; !node.running; attempt++) {
+          try {
+            await node.restart({ samePort: true, args: ['--no-mdns'] })
+          } catch (err) {
+            failedStarts.push(`${minute().toFixed(1)} min: ${node.name}: ${(err as Error).message}`)
+            note({ minute: minute(), failedStart: node.name, error: (err as Error).message })
+            if (attempt >= 3) throw err
+          }
+        }
       }
     })()
     const sampler = (async () => {
       while (Date.now() < end) {
-        samples.push(...await sampleNodes(nodes, minute()))
+        const round = await sampleNodes(nodes, minute())
+        samples.push(...round)
+        for (const sample of round) note(sample)
         await pause(SAMPLE_EVERY_MS)
       }
     })()
@@ -92,8 +110,7 @@ describe(`soak: 6 nodes, 300 documents, steady edits and churn for ${MINUTES} mi
     }, { what: 'every node holds every acknowledged edit', timeoutMs: 120_000 })
     const convergedAfter = minute() - MINUTES
 
-    const report = { seed: SEED, minutes: MINUTES, documents: docs.length, edits: { sent: ledger.sent, acknowledged: ledger.acked, lost: 0 }, convergedAfterMinutes: Math.round(convergedAfter * 100) / 100, churns, trends: trends(samples), samples }
-    const out = process.env.SOAK_OUT ?? join(tmpdir(), `commonplace-soak-${new Date(began).toISOString().replace(/[:.]/g, '-')}.json`)
+    const report = { seed: SEED, minutes: MINUTES, documents: docs.length, edits: { sent: ledger.sent, acknowledged: ledger.acked, lost: 0 }, convergedAfterMinutes: Math.round(convergedAfter * 100) / 100, churns, failedStarts, trends: trends(samples), samples }
     writeFileSync(out, JSON.stringify(report, null, 2))
     console.log(`soak: ${ledger.acked} of ${ledger.sent} edits acknowledged, none lost; ${churns.length} restarts; figures in ${out}`)
     console.table(report.trends)

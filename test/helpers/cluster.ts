@@ -14,8 +14,14 @@ import type { NodeGroup, NodeProc, StartOptions } from './node-process.ts'
 const NETWORK_NAME = 'Cold Chain Practice Network'
 
 /** Start `names` as nodes, the first the facilitator of a network every other joins; all connected. */
-export async function networkCluster (group: NodeGroup, names: string[], options: StartOptions = {}): Promise<{ nodes: NodeProc[], network: string }> {
+export async function networkCluster (
+  group: NodeGroup,
+  names: string[],
+  options: StartOptions | ((name: string) => StartOptions) = {},
+  onStarted: (node: NodeProc) => void = () => {}
+): Promise<{ nodes: NodeProc[], network: string }> {
   const nodes = await group.startWith(options, ...names)
+  nodes.forEach(onStarted)
   const [facilitator, ...others] = nodes
   const network = (await createNetwork(facilitator, NETWORK_NAME)).id
   await inviteAndJoin(facilitator, network, others)

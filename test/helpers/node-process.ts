@@ -27,6 +27,8 @@ export interface ReadyJson {
 export interface StartOptions {
   /** Listen on the TCP port of the previous run (default: a new port chosen by the OS). */
   samePort?: boolean
+  /** Listen on this TCP port (default: a new port chosen by the OS, or the previous one with `samePort`). */
+  port?: number
   /** More `start` options (e.g. `--no-mdns`, `--announce`), on this start only. */
   args?: string[]
 }
@@ -65,7 +67,7 @@ export class NodeProc {
    */
   async start (options: StartOptions = {}): Promise<this> {
     if (this.running) throw new Error(`${this.name} is running already`)
-    const port = options.samePort === true ? this.tcpPort() : 0
+    const port = options.port ?? (options.samePort === true ? this.tcpPort() : 0)
     const args = [CLI_BUNDLE, 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
     if (this.starts === 0) args.push('--name', this.name)
     args.push(...options.args ?? [])
@@ -182,8 +184,8 @@ export async function startNode (name: string): Promise<NodeProc> {
  */
 export interface NodeGroup {
   start(...names: string[]): Promise<NodeProc[]>
-  /** `start` with the same options for each node's first start. */
-  startWith(options: StartOptions, ...names: string[]): Promise<NodeProc[]>
+  /** `start` with options for each node's first start (the same for all, or per name). */
+  startWith(options: StartOptions | ((name: string) => StartOptions), ...names: string[]): Promise<NodeProc[]>
   destroyAll(): Promise<void>
 }
 
@@ -196,7 +198,7 @@ export function nodeGroup (): NodeGroup {
     async startWith (options, ...names) {
       const created = names.map(name => new NodeProc(name, tempDataDir(name)))
       nodes.push(...created)
-      const results = await Promise.allSettled(created.map(async node => await node.start(options)))
+      const results = await Promise.allSettled(created.map(async node => await node.start(typeof options === 'function' ? options(node.name) : options)))
       const failed = results.find(r => r.status === 'rejected')
       if (failed != null) throw (failed as PromiseRejectedResult).reason
       return created

@@ -8,6 +8,7 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   name: { type: 'string' },
   listen: { type: 'string', multiple: true },
+  announce: { type: 'string', multiple: true },
   http: { type: 'string' },
   title: { type: 'string' },
   kind: { type: 'string' },

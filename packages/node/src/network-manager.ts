@@ -15,6 +15,7 @@ import type { NetworkRegistry, Removal } from '@commonplace/network'
 import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
 import * as Y from 'yjs'
 import type { CommonplaceLibp2p } from './libp2p.ts'
+import { createRetries } from './retries.ts'
 
 export interface NetworkManagerInit {
   store: DocumentStore
@@ -24,6 +25,10 @@ export interface NetworkManagerInit {
   now?: () => number
   /** Organisations the directory lets connect (contacts, awaiting, our introduction identity). */
   admits?: (org: string) => boolean
+  /** First delay (ms) before dialling again a member whose connection dropped. Default 1 s. */
+  redialFirstDelay?: number
+  /** Longest delay (ms) between those dials: bounds how late a healed partition reconnects. Default 8 s. */
+  redialMaxDelay?: number
 }
 
 export interface NetworkManager {
@@ -77,12 +82,34 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     return false
   }
 
+  /** `org` was removed from one of my networks: it may connect only to be told so (then closed). */
+  const removedFromMine = (org: string): boolean => registry.networks().some(network => {
+    const roster = registry.roster(network)
+    return roster != null && roster.members.has(self) && roster.removed.has(org as OrgId)
+  })
+
+  // a member whose connection dropped (a restart, a partition, a reset) is dialled again, with
+  // backoff, until connected or no longer a member; either side may succeed first
+  const redials = createRetries({
+    log,
+    firstDelay: init.redialFirstDelay ?? 1_000,
+    maxDelay: init.redialMaxDelay ?? 8_000,
+    attempt: async key => {
+      const org = key as OrgId
+      if (libp2p == null || stopped || !sharesNetwork(org) || libp2p.getConnections(peerIdFromString(org)).length > 0) {
+        redials.done(org)
+        return
+      }
+      await dialNow(libp2p, org, registry.presence(org)?.addresses ?? [])
+    }
+  })
+
   /** Who may be connected: a fellow member, a party of a grant, or whom the directory admits. */
   const allowed = (org: string): boolean => sharesNetwork(org) || byGrant(org) || init.admits?.(org) === true
 
   const denyInbound = (peer: PeerId): boolean => {
     const org = peer.toString()
-    if (allowed(org)) return false
+    if (allowed(org) || removedFromMine(org)) return false
     log('refusing a connection from %s: no common network, grant or directory entry', org)
     return true
   }
@@ -117,12 +144,26 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     const node = libp2p
     if (node == null || dialing.has(org)) return
     dialing.add(org)
-    const peer = peerIdFromString(org)
-    const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
-    node.peerStore.merge(peer, { multiaddrs: addrs })
-      .then(async () => await node.dial(peer, { signal: AbortSignal.timeout(10_000) }))
+    dialNow(node, org, addresses)
       .then(() => { log('dialled member %s', org) }, err => { log('could not reach member %s: %s', org, (err as Error).message) })
       .finally(() => { dialing.delete(org) })
+  }
+
+  /** Dial `org` at `addresses` (and where the peer store knows it); rejects when it cannot. */
+  async function dialNow (node: CommonplaceLibp2p, org: OrgId, addresses: string[]): Promise<void> {
+    const peer = peerIdFromString(org)
+    const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
+    await node.peerStore.merge(peer, { multiaddrs: addrs })
+    await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
+  }
+
+  /** A removed member connected (it does not know yet): tell it its networks' rosters, then close. */
+  function tellRemoved (org: string): void {
+    for (const conn of libp2p?.getConnections(peerIdFromString(org)) ?? []) {
+      libp2p?.services.network.push(conn)
+        .catch(err => { log('telling removed %s failed: %s', org, (err as Error).message) })
+        .finally(() => { if (!allowed(org)) conn.close().catch(() => {}) })
+    }
   }
 
   /**
@@ -227,9 +268,19 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
           }
         }
       }))
-      const onConnect = (evt: CustomEvent<PeerId>): void => { seen.set(evt.detail.toString(), now()) }
+      const onConnect = (evt: CustomEvent<PeerId>): void => {
+        const org = evt.detail.toString()
+        seen.set(org, now())
+        redials.done(org)
+        if (!allowed(org) && removedFromMine(org)) tellRemoved(org)
+      }
+      const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+        const org = evt.detail.toString()
+        seen.set(org, now())
+        if (!stopped && sharesNetwork(org) && node.getConnections(evt.detail).length === 0) redials.schedule(org)
+      }
       node.addEventListener('peer:connect', onConnect)
-      node.addEventListener('peer:disconnect', onConnect)
+      node.addEventListener('peer:disconnect', onDisconnect)
       // mDNS (or another discovery) found a peer on the LAN: dial it if it is a fellow member
       const onDiscovery = (evt: CustomEvent<{ id: PeerId }>): void => {
         const org = evt.detail.id.toString() as OrgId
@@ -240,7 +291,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       node.addEventListener('self:peer:update', onSelf)
       offs.push(() => {
         node.removeEventListener('peer:connect', onConnect)
-        node.removeEventListener('peer:disconnect', onConnect)
+        node.removeEventListener('peer:disconnect', onDisconnect)
         node.removeEventListener('peer:discovery', onDiscovery)
         node.removeEventListener('self:peer:update', onSelf)
       })
@@ -248,6 +299,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     },
     stop () {
       stopped = true
+      redials.stop()
       for (const off of offs.splice(0)) off()
     },
     async reachOut () {
