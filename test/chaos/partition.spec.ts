@@ -47,7 +47,7 @@ describe('partition and heal: 6 nodes behind fault-injecting proxies', () => {
     }
     try {
       for (let round = 0; round < ROUNDS; round++) {
-        const removal = round === ROUNDS - 1 && process.env.NO_REMOVAL == null
+        const removal = round === ROUNDS - 1
         const shuffled = [...live].sort(() => random.next() - 0.5)
         const cutAt = random.int(2, shuffled.length - 2)
         let sideA = shuffled.slice(0, cutAt)

@@ -29,6 +29,8 @@ const EDIT_EVERY_MS = 250
 const CHURN_EVERY_MS = 90_000
 const SAMPLE_EVERY_MS = 30_000
 const NAMES = ['Riverside Surgery', 'Hillview Medical Practice', 'Canal Street Health Centre', 'Ausbildungszentrum Nordheide', 'Holzbau Meyer GmbH', 'Brunnenbau Janssen KG']
+/** Loopback only; a loaded machine (the soak runs niced beside other work) may start a node slowly. */
+const START = { args: ['--no-mdns'], readyTimeoutMs: 120_000 }
 /** The first two are never restarted: their samples span the whole run. */
 const STEADY = 2
 
@@ -41,7 +43,7 @@ describe(`soak: 6 nodes, 300 documents, steady edits and churn for ${MINUTES} mi
 
   it('keeps every acknowledged edit, and memory, descriptors and event-loop delay are sampled', async () => {
     const random = seededRandom(SEED)
-    const { nodes, network } = await networkCluster(group, NAMES, { args: ['--no-mdns'] })
+    const { nodes, network } = await networkCluster(group, NAMES, START, () => {}, 300_000)
     const docs = [...(await sharedDocuments(nodes, network, DOCS_PER_NODE, 300_000)).values()].flat()
     const ledger = new EditLedger()
     const samples: Sample[] = []
@@ -77,7 +79,7 @@ describe(`soak: 6 nodes, 300 documents, steady edits and churn for ${MINUTES} mi
         // a start that does not come up is a finding: recorded, and the node is started again
         for (let attempt = 1; !node.running; attempt++) {
           try {
-            await node.restart({ samePort: true, args: ['--no-mdns'] })
+            await node.restart({ ...START, samePort: true })
           } catch (err) {
             failedStarts.push(`${minute().toFixed(1)} min: ${node.name}: ${(err as Error).message}`)
             note({ minute: minute(), failedStart: node.name, error: (err as Error).message })

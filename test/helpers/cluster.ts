@@ -6,27 +6,41 @@
 import { expect } from 'vitest'
 import { LOG_SECTION } from './ledger.ts'
 import { apiOf } from './node-api.ts'
-import { createNetwork, fullyConnected, inviteAndJoin, rosterConverged } from './networks.ts'
 import { eventually } from './eventually.ts'
 import type { NodeGroup, NodeProc, StartOptions } from './node-process.ts'
 
 /** The network's name (sample data, /work/shared/DOMAIN.md). */
 const NETWORK_NAME = 'Cold Chain Practice Network'
 
-/** Start `names` as nodes, the first the facilitator of a network every other joins; all connected. */
+/**
+ * Start `names` as nodes, the first the facilitator of a network every other joins; resolves once
+ * every roster lists all and each node is connected to every other. Through the API, not the CLI:
+ * on a loaded machine a CLI process per step costs seconds.
+ */
 export async function networkCluster (
   group: NodeGroup,
   names: string[],
   options: StartOptions | ((name: string) => StartOptions) = {},
-  onStarted: (node: NodeProc) => void = () => {}
+  onStarted: (node: NodeProc) => void = () => {},
+  timeoutMs = 60_000
 ): Promise<{ nodes: NodeProc[], network: string }> {
   const nodes = await group.startWith(options, ...names)
   nodes.forEach(onStarted)
   const [facilitator, ...others] = nodes
-  const network = (await createNetwork(facilitator, NETWORK_NAME)).id
-  await inviteAndJoin(facilitator, network, others)
-  await rosterConverged(nodes, network, nodes, 'every member holds the whole roster')
-  await fullyConnected(nodes, `all ${nodes.length} nodes are connected to each other`)
+  const admin = await apiOf(facilitator, timeoutMs)
+  const network = (await admin.createNetwork({ name: NETWORK_NAME })).id
+  for (const node of others) {
+    const { code } = await admin.invite(network, {})
+    expect((await (await apiOf(node, timeoutMs)).join(code)).status, node.name).toBe('joined')
+  }
+  const ids = nodes.map(n => n.orgId).sort()
+  await eventually(async () => {
+    for (const node of nodes) {
+      const api = await apiOf(node, timeoutMs)
+      expect((await api.members(network)).map(m => m.orgId).sort(), `${node.name}'s roster`).toEqual(ids)
+      expect((await api.peers()).map(p => p.orgId).sort(), `${node.name}'s peers`).toEqual(ids.filter(id => id !== node.orgId))
+    }
+  }, { what: `all ${nodes.length} nodes hold the whole roster and are connected to each other`, timeoutMs })
   return { nodes, network }
 }
 
@@ -37,7 +51,7 @@ export async function networkCluster (
 export async function sharedDocuments (nodes: NodeProc[], network: string, perNode: number, timeoutMs = 120_000): Promise<Map<NodeProc, string[]>> {
   const byOwner = new Map<NodeProc, string[]>()
   await Promise.all(nodes.map(async node => {
-    const api = await apiOf(node)
+    const api = await apiOf(node, 60_000)
     const ids: string[] = []
     for (let i = 0; i < perNode; i++) {
       const { id } = await api.createDoc({ title: `${node.name}: cold-chain log ${i + 1}`, sections: [{ heading: LOG_SECTION, text: 'Readings twice a day.' }] })
@@ -48,7 +62,7 @@ export async function sharedDocuments (nodes: NodeProc[], network: string, perNo
   }))
   const total = nodes.length * perNode
   await eventually(async () => {
-    for (const node of nodes) expect((await (await apiOf(node)).listDocs()).length, `${node.name}'s documents`).toBe(total)
+    for (const node of nodes) expect((await (await apiOf(node, 60_000)).listDocs()).length, `${node.name}'s documents`).toBe(total)
   }, { what: `every node holds all ${total} documents`, timeoutMs })
   return byOwner
 }

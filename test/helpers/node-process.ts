@@ -29,6 +29,8 @@ export interface StartOptions {
   samePort?: boolean
   /** Listen on this TCP port (default: a new port chosen by the OS, or the previous one with `samePort`). */
   port?: number
+  /** How long the start may take to print its ready line (default 30 s). */
+  readyTimeoutMs?: number
   /** More `start` options (e.g. `--no-mdns`, `--announce`), on this start only. */
   args?: string[]
 }
@@ -74,7 +76,7 @@ export class NodeProc {
     const child = spawnNode(args)
     this.child = child
     this.stderr = collect(child.stderr, 20_000)
-    const ready = await readyJson(child, this.name, () => this.stderr.text())
+    const ready = await readyJson(child, this.name, () => this.stderr.text(), options.readyTimeoutMs ?? READY_TIMEOUT_MS)
     if (this.orgId !== '' && ready.orgId !== this.orgId) {
       throw new Error(`${this.name} came back as ${ready.orgId}, not ${this.orgId}`)
     }
@@ -131,15 +133,15 @@ export class NodeProc {
 }
 
 /** Read stdout until it holds the one JSON document `start --json` prints. */
-async function readyJson (child: ChildProcess, name: string, stderr: () => string): Promise<ReadyJson> {
+async function readyJson (child: ChildProcess, name: string, stderr: () => string, timeoutMs: number): Promise<ReadyJson> {
   let stdout = ''
   let timer: NodeJS.Timeout | undefined
   child.stdout?.setEncoding('utf8')
   try {
     return await new Promise<ReadyJson>((resolve, reject) => {
       timer = setTimeout(() => {
-        reject(new Error(`${name} printed no ready JSON within ${READY_TIMEOUT_MS / 1000} s\nstdout: ${stdout}\nstderr: ${stderr()}`))
-      }, READY_TIMEOUT_MS)
+        reject(new Error(`${name} printed no ready JSON within ${timeoutMs / 1000} s\nstdout: ${stdout}\nstderr: ${stderr()}`))
+      }, timeoutMs)
       child.stdout?.on('data', (chunk: string) => {
         stdout += chunk
         let value: Partial<ReadyJson> | undefined

@@ -43,6 +43,7 @@ export interface CliOptions {
   help?: boolean
   name?: string
   listen?: string[]
+  announce?: string[]
   http?: string
   title?: string
   kind?: string
