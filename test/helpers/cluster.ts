@@ -60,9 +60,12 @@ export async function sharedDocuments (nodes: NodeProc[], network: string, perNo
     }
     byOwner.set(node, ids)
   }))
-  const total = nodes.length * perNode
+  const all = [...byOwner.values()].flat()
   await eventually(async () => {
-    for (const node of nodes) expect((await (await apiOf(node, 60_000)).listDocs()).length, `${node.name}'s documents`).toBe(total)
-  }, { what: `every node holds all ${total} documents`, timeoutMs })
+    for (const node of nodes) {
+      const held = new Set<string>((await (await apiOf(node, 60_000)).listDocs()).map(d => d.id))
+      expect(all.filter(id => !held.has(id)), `documents ${node.name} lacks`).toEqual([])
+    }
+  }, { what: `every node holds all ${all.length} documents`, timeoutMs })
   return byOwner
 }

@@ -11,7 +11,21 @@ import type { NodeProc } from './node-process.ts'
 /** The API of the node's current run (its url and token change with every start). */
 export async function apiOf (node: NodeProc, timeoutMs = 15_000): Promise<CliApi> {
   const { url, token } = await readConnection(node.dataDir)
-  return createApiClient({ url, token, timeoutMs })
+  return createApiClient({ url, token, timeoutMs, fetch: fetchOnce })
+}
+
+/**
+ * `fetch`, sent again once when the connection it reused was reset before an answer: the server
+ * closed the idle keep-alive connection as the request went out (seen on a loaded machine), so the
+ * request was not read. A node killed under the request resets it too; the second try then fails.
+ */
+async function fetchOnce (input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init)
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET' || init?.signal?.aborted === true) throw err
+    return await fetch(input, init)
+  }
 }
 
 /** What /proc says about a running process. */

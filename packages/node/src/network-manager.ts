@@ -17,6 +17,9 @@ import * as Y from 'yjs'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import { createRetries } from './retries.ts'
 
+/** How long after a removal a facilitator still tries to tell the removed member (1 day). */
+const TELL_REMOVED_FOR_MS = 86_400_000
+
 export interface NetworkManagerInit {
   store: DocumentStore
   registry: NetworkRegistry
@@ -82,10 +85,34 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     return false
   }
 
-  /** `org` was removed from one of my networks: it may connect only to be told so (then closed). */
-  const removedFromMine = (org: string): boolean => registry.networks().some(network => {
-    const roster = registry.roster(network)
-    return roster != null && roster.members.has(self) && roster.removed.has(org as OrgId)
+  /** Removed members told of their removal (this run). */
+  const told = new Set<string>()
+  /** Organisations removed from a network I facilitate that may not know it yet (recent removals). */
+  const toTell = (): OrgId[] => {
+    const out: OrgId[] = []
+    for (const network of registry.networks()) {
+      const roster = registry.roster(network)
+      if (roster?.members.get(self)?.role !== 'facilitator') continue
+      for (const removal of roster.removed.values()) if (removal.at > now() - TELL_REMOVED_FOR_MS && !told.has(removal.org)) out.push(removal.org)
+    }
+    return out
+  }
+
+  // a removed member that was not connected when the removal was issued (a partition, offline)
+  // still thinks it is a member: a facilitator dials it, tells it (the roster push), and closes
+  const tellings = createRetries({
+    log,
+    firstDelay: init.redialFirstDelay ?? 1_000,
+    maxDelay: init.redialMaxDelay ?? 8_000,
+    attempt: async org => {
+      if (libp2p == null || stopped || told.has(org) || !toTell().includes(org as OrgId)) {
+        tellings.done(org)
+        return
+      }
+      await tellRemoved(libp2p, org as OrgId)
+      told.add(org)
+      tellings.done(org)
+    }
   })
 
   // a member whose connection dropped (a restart, a partition, a reset) is dialled again, with
@@ -109,7 +136,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
 
   const denyInbound = (peer: PeerId): boolean => {
     const org = peer.toString()
-    if (allowed(org) || removedFromMine(org)) return false
+    if (allowed(org)) return false
     log('refusing a connection from %s: no common network, grant or directory entry', org)
     return true
   }
@@ -157,12 +184,17 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
   }
 
-  /** A removed member connected (it does not know yet): tell it its networks' rosters, then close. */
-  function tellRemoved (org: string): void {
-    for (const conn of libp2p?.getConnections(peerIdFromString(org)) ?? []) {
-      libp2p?.services.network.push(conn)
-        .catch(err => { log('telling removed %s failed: %s', org, (err as Error).message) })
-        .finally(() => { if (!allowed(org)) conn.close().catch(() => {}) })
+  /** Dial a removed member, send it the rosters that say so, and close (it is refused inbound). */
+  async function tellRemoved (node: CommonplaceLibp2p, org: OrgId): Promise<void> {
+    const peer = peerIdFromString(org)
+    const addrs = (registry.presence(org)?.addresses ?? []).map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
+    await node.peerStore.merge(peer, { multiaddrs: addrs })
+    const conn = await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
+    try {
+      await node.services.network.push(conn)
+      log('told %s of its removal', org)
+    } finally {
+      if (!allowed(org)) await conn.close().catch(() => {})
     }
   }
 
@@ -205,6 +237,12 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     for (const network of networks) enforceRemovals(network, documentsOf(network)).catch(err => { log.error('applying a removal failed: %e', err) })
     Promise.allSettled(pushes).then(() => { closeRefused() }, () => {})
     dialMembers()
+    const connected = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
+    for (const org of toTell()) {
+      // a connected one was told by the push above
+      if (connected.has(org)) told.add(org)
+      else tellings.schedule(org)
+    }
   }
 
   /** Delete the late items of removed organisations in the documents given. */
@@ -272,7 +310,6 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
         const org = evt.detail.toString()
         seen.set(org, now())
         redials.done(org)
-        if (!allowed(org) && removedFromMine(org)) tellRemoved(org)
       }
       const onDisconnect = (evt: CustomEvent<PeerId>): void => {
         const org = evt.detail.toString()
@@ -300,6 +337,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     stop () {
       stopped = true
       redials.stop()
+      tellings.stop()
       for (const off of offs.splice(0)) off()
     },
     async reachOut () {
