@@ -85,6 +85,12 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     return false
   }
 
+  /** `org` is on the roster of a network I am a member of (not a join key, not a request). */
+  const isFellowMember = (org: string): boolean => registry.networks().some(network => {
+    const roster = registry.roster(network)
+    return roster != null && roster.members.has(self) && roster.members.has(org as OrgId)
+  })
+
   /** Removed members told of their removal (this run). */
   const told = new Set<string>()
   /** Organisations removed from a network I facilitate that may not know it yet (recent removals). */
@@ -123,7 +129,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     maxDelay: init.redialMaxDelay ?? 8_000,
     attempt: async key => {
       const org = key as OrgId
-      if (libp2p == null || stopped || !sharesNetwork(org) || libp2p.getConnections(peerIdFromString(org)).length > 0) {
+      if (libp2p == null || stopped || !isFellowMember(org) || libp2p.getConnections(peerIdFromString(org)).length > 0) {
         redials.done(org)
         return
       }
@@ -237,12 +243,8 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     for (const network of networks) enforceRemovals(network, documentsOf(network)).catch(err => { log.error('applying a removal failed: %e', err) })
     Promise.allSettled(pushes).then(() => { closeRefused() }, () => {})
     dialMembers()
-    const connected = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
-    for (const org of toTell()) {
-      // a connected one was told by the push above
-      if (connected.has(org)) told.add(org)
-      else tellings.schedule(org)
-    }
+    // a connected one is being told by the push above; telling it again costs one more push
+    for (const org of toTell()) tellings.schedule(org)
   }
 
   /** Delete the late items of removed organisations in the documents given. */
@@ -314,7 +316,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       const onDisconnect = (evt: CustomEvent<PeerId>): void => {
         const org = evt.detail.toString()
         seen.set(org, now())
-        if (!stopped && sharesNetwork(org) && node.getConnections(evt.detail).length === 0) redials.schedule(org)
+        if (!stopped && isFellowMember(org) && node.getConnections(evt.detail).length === 0) redials.schedule(org)
       }
       node.addEventListener('peer:connect', onConnect)
       node.addEventListener('peer:disconnect', onDisconnect)
