@@ -32,7 +32,8 @@ describe('crash: kill -9 at random moments under local and peer edits', () => {
 
   /** Start the victim again and connect it to the peer (the test's, not the node's, job here). */
   async function restartVictim (): Promise<void> {
-    await victim.restart({ samePort: true, args: START })
+    // a loaded machine may start a node slowly: a start is given 2 minutes
+    await victim.restart({ samePort: true, args: START, readyTimeoutMs: 120_000 })
     await (await apiOf(victim)).connect(peer.addresses[0])
   }
 
@@ -74,6 +75,7 @@ describe('crash: kill -9 at random moments under local and peer edits', () => {
         for (const token of [...load.local.missing(doc, held.markdown), ...load.peer.missing(doc, held.markdown)]) lost.push(`cycle ${cycle}: ${token} of ${doc}`)
       }
       await restartVictim()
+      if ((cycle + 1) % 50 === 0) console.log(`crash: ${cycle + 1} cycles, ${load.local.acked} local and ${load.peer.acked} peer edits acknowledged, ${lost.length} lost`)
     }
     const summary = `${CYCLES} cycles, ${load.local.acked} local and ${load.peer.acked} peer edits acknowledged (${load.local.sent} local sent), seed ${SEED}`
     console.log(`crash: ${summary}, ${lost.length} lost`)

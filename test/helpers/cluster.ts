@@ -30,8 +30,16 @@ export async function networkCluster (
   const admin = await apiOf(facilitator, timeoutMs)
   const network = (await admin.createNetwork({ name: NETWORK_NAME })).id
   for (const node of others) {
-    const { code } = await admin.invite(network, {})
-    expect((await (await apiOf(node, timeoutMs)).join(code)).status, node.name).toBe('joined')
+    // a join dials a member; on a loaded machine one may time out: a new code, and again
+    for (let attempt = 1; ; attempt++) {
+      const { code } = await admin.invite(network, {})
+      try {
+        expect((await (await apiOf(node, timeoutMs)).join(code)).status, node.name).toBe('joined')
+        break
+      } catch (err) {
+        if (attempt >= 3) throw err
+      }
+    }
   }
   const ids = nodes.map(n => n.orgId).sort()
   await eventually(async () => {
