@@ -12,7 +12,7 @@ import {
   claimedClients, clientsOf, deleteBeyondFrontier, exceedsFrontier, signClaim, writeClaims
 } from '@commonplace/network'
 import type { NetworkRegistry, Removal } from '@commonplace/network'
-import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Connection, Logger, PeerId, PrivateKey } from '@libp2p/interface'
 import * as Y from 'yjs'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import { createRetries } from './retries.ts'
@@ -183,19 +183,16 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
   }
 
   /** Dial `org` at `addresses` (and where the peer store knows it); rejects when it cannot. */
-  async function dialNow (node: CommonplaceLibp2p, org: OrgId, addresses: string[]): Promise<void> {
+  async function dialNow (node: CommonplaceLibp2p, org: OrgId, addresses: string[]): Promise<Connection> {
     const peer = peerIdFromString(org)
     const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
     await node.peerStore.merge(peer, { multiaddrs: addrs })
-    await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
+    return await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
   }
 
   /** Dial a removed member, send it the rosters that say so, and close (it is refused inbound). */
   async function tellRemoved (node: CommonplaceLibp2p, org: OrgId): Promise<void> {
-    const peer = peerIdFromString(org)
-    const addrs = (registry.presence(org)?.addresses ?? []).map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
-    await node.peerStore.merge(peer, { multiaddrs: addrs })
-    const conn = await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
+    const conn = await dialNow(node, org, registry.presence(org)?.addresses ?? [])
     try {
       await node.services.network.push(conn)
       log('told %s of its removal', org)
