@@ -14,6 +14,8 @@ import { networkService } from '@commonplace/network'
 import type { NetworkRegistry, NetworkService, NetworkServiceInit } from '@commonplace/network'
 import { introduceService } from '@commonplace/directory'
 import type { IntroduceService, IntroduceServiceInit } from '@commonplace/directory'
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidInputError } from '@commonplace/core'
 import type { DocumentStore } from '@commonplace/core'
 import type { ComponentLogger, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
@@ -33,6 +35,8 @@ export type CommonplaceLibp2p = Libp2p<NodeServices>
 export interface Libp2pInit {
   privateKey: PrivateKey
   listen: string[]
+  /** Addresses announced to peers instead of the listen addresses (none: the listen addresses). */
+  announce?: string[]
   store: DocumentStore
   name: string
   logger?: ComponentLogger
@@ -71,7 +75,7 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
   return await createLibp2p({
     privateKey: init.privateKey,
     start: false,
-    addresses: { listen: init.listen },
+    addresses: { listen: init.listen, announce: (init.announce ?? []).map(announceAddress) },
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -84,4 +88,13 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
     ...(init.metrics != null ? { metrics: init.metrics } : {}),
     services: services as Libp2pOptions<NodeServices>['services']
   }) as CommonplaceLibp2p
+}
+
+/** An announce address, checked: a malformed one is the caller's mistake, not an internal error. */
+function announceAddress (address: string): string {
+  try {
+    return multiaddr(address).toString()
+  } catch (err) {
+    throw new InvalidInputError(`--announce: not a multiaddr: ${address}`, { cause: err })
+  }
 }
