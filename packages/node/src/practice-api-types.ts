@@ -223,6 +223,11 @@ export interface PracticeApi {
   dismissUpstream(id: string, request: UpstreamDecisionRequest): Promise<UpstreamView>
   /** `POST /api/docs/:id/proposals` (201), `:id` the variant. ERR_NOTHING_TO_PROPOSE, ERR_FORBIDDEN. */
   propose(variant: string, request: ProposeRequest): Promise<ProposalView>
+  /**
+   * `GET /api/docs/:id/proposals/preview[?section=ID…]`: exactly the sections `propose` would send
+   * (the variant's text against the source's current text), as a diff; `[]` when nothing differs.
+   */
+  previewProposal(variant: string, request?: { sections?: string[] }): Promise<SectionChangeView[]>
   /** `GET /api/proposals[?doc=ID]`: in and out, newest first; `doc` a source or a variant. */
   proposals(doc?: string): Promise<ProposalView[]>
   /** `GET /api/proposals/:id`. */

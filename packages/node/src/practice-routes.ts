@@ -49,6 +49,11 @@ export function practiceRoutes (api: PracticeApi): Route[] {
         })
       }
     }),
+    route('GET', `${doc}/proposals/preview`, async ({ params, query }) => {
+      const sections = query.getAll('section')
+      if (sections.length > MAX_LIST) throw new InvalidInputError(`At most ${MAX_LIST} "section" parameters`)
+      return { json: await api.previewProposal(params[0], sections.length > 0 ? { sections } : {}) }
+    }),
     route('GET', '/api/proposals', async ({ query }) => ({ json: await api.proposals(query.get('doc') ?? undefined) })),
     route('GET', proposal, async ({ params }) => ({ json: await api.proposal(params[0]) })),
     route('POST', `${proposal}/accept`, async ({ params, body }) => ({ json: await api.acceptProposal(params[0], replyBody(await body())) })),
