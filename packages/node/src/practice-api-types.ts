@@ -155,6 +155,11 @@ export interface SetAdoptionRequest {
   reason?: string
   /** Networks to share this practice's states with from now on (ids or names); remembered. */
   networks?: string[]
+  /**
+   * When the change happened, ISO 8601 (a change recorded afterwards); default now. Not in the
+   * future, not before this practice's previous change. ERR_INVALID_INPUT.
+   */
+  at?: string
 }
 
 export interface AdoptionChangeView {

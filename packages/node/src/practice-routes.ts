@@ -59,7 +59,7 @@ export function practiceRoutes (api: PracticeApi): Route[] {
     route('POST', `${proposal}/accept`, async ({ params, body }) => ({ json: await api.acceptProposal(params[0], replyBody(await body())) })),
     route('POST', `${proposal}/decline`, async ({ params, body }) => ({ json: await api.declineProposal(params[0], replyBody(await body())) })),
     route('POST', '/api/adoption', async ({ body }) => {
-      const value = object(await body(), ['doc', 'state', 'note', 'variant', 'reason', 'networks'])
+      const value = object(await body(), ['doc', 'state', 'note', 'variant', 'reason', 'networks', 'at'])
       return {
         json: await api.setAdoption({
           doc: string(value.doc, 'doc'),
@@ -67,6 +67,7 @@ export function practiceRoutes (api: PracticeApi): Route[] {
           ...optionalString(value.note, 'note'),
           ...optionalString(value.variant, 'variant'),
           ...optionalString(value.reason, 'reason'),
+          ...optionalString(value.at, 'at'),
           ...(value.networks !== undefined ? { networks: stringList(value.networks, 'networks', MAX_LIST) } : {})
         })
       }

@@ -109,12 +109,19 @@ describe('adapt and adopt (nodes in one process)', () => {
     await expect(hill.api.setAdoption({ doc: source.id, state: 'sort-of' as never })).rejects.toMatchObject({ code: 'ERR_ADOPTION_STATE_UNKNOWN' })
     await expect(hill.api.setAdoption({ doc: source.id, state: 'aware', note: 'x'.repeat(4001) })).rejects.toMatchObject({ code: 'ERR_TEXT_TOO_LONG' })
     await expect(river.api.setAdoption({ doc: unshared.id, state: 'adopted', networks: [net] })).rejects.toMatchObject({ code: 'ERR_NOT_SHARED' })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'aware', at: 'last spring' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'aware', at: new Date(Date.now() + 86_400_000).toISOString() })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
     const variant = await hill.api.adapt(source.id, { why: 'Local' })
     await expect(hill.api.propose(variant.id, { message: 'Nothing yet' })).rejects.toMatchObject({ code: 'ERR_NOTHING_TO_PROPOSE' })
     expect(await hill.api.previewProposal(variant.id)).toEqual([])
     await expect(hill.api.previewProposal(variant.id, { sections: ['Practice'] })).rejects.toMatchObject({ code: 'ERR_NOTHING_TO_PROPOSE' })
     await expect(hill.api.previewProposal(source.id)).rejects.toMatchObject({ code: 'ERR_NOT_A_VARIANT' })
     expect((await hill.api.adoption(source.id)).history).toEqual([])
+    // a change recorded afterwards keeps its date; one before it is refused
+    const march = '2026-03-02T09:00:00.000Z'
+    expect((await hill.api.setAdoption({ doc: source.id, state: 'trialling', at: march })).current).toMatchObject({ state: 'trialling', at: march })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'adopted', at: '2026-02-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+    expect((await hill.api.adoption(source.id)).history.length).toBe(1)
     expect((await hill.api.proposals()).length).toBe(0)
   })
 
