@@ -203,7 +203,8 @@ export interface DiffusionView {
   /** Only cells with a state; the rest of the matrix is "no state shared". */
   matrix: DiffusionCell[]
   /** By month (`YYYY-MM`), the cumulative number of organisations trialling, adopted or adapted. */
-  curve: Array<{ month: string, total: number, byFamily: Record<string, number> }>
+  /** By month: organisation-family pairs trialling, adopted or adapted at the month's end, in all, per family and per state. */
+  curve: Array<{ month: string, total: number, byFamily: Record<string, number>, byState: { trialling: number, adopted: number, adapted: number } }>
   activity: Array<{ org: OrgId, month: string, adoptionChanges: number, edits: number, adaptations: number, proposals: number, comments: number }>
   quietWeeks: number
   /** Members with no activity and no adoption change in the last `quietWeeks` weeks. */

@@ -44,9 +44,21 @@ export interface ActivityRow {
 export interface Diffusion {
   families: Array<{ id: string, title: string, owner: string, tree: FamilyNode }>
   matrix: Cell[]
-  curve: Array<{ month: string, total: number, byFamily: Record<string, number> }>
+  curve: CurvePoint[]
   activity: ActivityRow[]
   quiet: Array<{ org: string, name: string, lastActive?: number }>
+}
+
+/** The states a curve counts: an organisation is spreading a practice while in one of them. */
+type SpreadState = 'trialling' | 'adopted' | 'adapted'
+
+/** One month of the curve, counted at the month's end (organisation-family pairs). */
+export interface CurvePoint {
+  month: string
+  total: number
+  byFamily: Record<string, number>
+  /** Over all families, by the state the organisation was in. */
+  byState: Record<SpreadState, number>
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000
@@ -69,6 +81,7 @@ export interface DiffusionCore {
   matrix: Cell[]
   activity: ActivityRow[]
   deltas: Walk['deltas']
+  stateDeltas: Walk['stateDeltas']
   first: number
   /** organisation → its latest adoption change or shared activity */
   lastActive: Map<string, number>
@@ -90,6 +103,7 @@ export function diffusionCore (input: Omit<DiffusionInput, 'now' | 'quietWeeks'>
     matrix,
     activity: activityRows(walk.changes, shared),
     deltas: walk.deltas,
+    stateDeltas: walk.stateDeltas,
     first: walk.first,
     lastActive: lastActive(walk.last, shared)
   }
@@ -100,7 +114,7 @@ export function finishDiffusion (core: DiffusionCore, now: number, quietWeeks: n
   return {
     families: core.families,
     matrix: core.matrix,
-    curve: diffusionCurve(core.deltas, core.first, now),
+    curve: diffusionCurve(core, now),
     activity: core.activity,
     quiet: quietMembers(core.members, core.lastActive, now - quietWeeks * WEEK_MS)
   }
@@ -114,6 +128,8 @@ interface Walk {
   matrix: Cell[]
   /** month index → family → change in the number of organisations spreading it */
   deltas: Map<number, Map<string, number>>
+  /** month index → state → change in the number of (organisation, family) pairs in that state */
+  stateDeltas: Map<number, Record<SpreadState, number>>
   first: number
   /** organisation → month index → adoption changes */
   changes: Map<string, Map<number, number>>
@@ -123,7 +139,7 @@ interface Walk {
 
 /** One walk over every timeline: its cell, curve deltas (the state at a month's end is that month's last change), activity counts, last change. */
 function walkTimelines (timelines: Timeline[]): Walk {
-  const walk: Walk = { matrix: [], deltas: new Map(), first: Infinity, changes: new Map(), last: new Map() }
+  const walk: Walk = { matrix: [], deltas: new Map(), stateDeltas: new Map(), first: Infinity, changes: new Map(), last: new Map() }
   for (const { family, changes } of timelines) {
     const org = changes[0].org
     let byMonth = walk.changes.get(org)
@@ -131,15 +147,17 @@ function walkTimelines (timelines: Timeline[]): Walk {
     const latest = changes[changes.length - 1]
     walk.matrix.push(cellOf(family, latest))
     if (latest.at > (walk.last.get(org) ?? -1)) walk.last.set(org, latest.at)
-    let spreading = false
+    let spreading: SpreadState | undefined
     let month = monthIndex(changes[0].at)
     if (month < walk.first) walk.first = month
     for (let i = 0; i < changes.length; i++) {
       const next = i + 1 < changes.length ? monthIndex(changes[i + 1].at) : Infinity
       byMonth.set(month, (byMonth.get(month) ?? 0) + 1)
       if (next !== month) {
-        const spread = SPREAD_STATES.has(changes[i].state)
-        if (spread !== spreading) addDelta(walk.deltas, month, family, spread ? 1 : -1)
+        const state = changes[i].state
+        const spread = SPREAD_STATES.has(state) ? state as SpreadState : undefined
+        if ((spread === undefined) !== (spreading === undefined)) addDelta(walk.deltas, month, family, spread !== undefined ? 1 : -1)
+        if (spread !== spreading) addStateDelta(walk.stateDeltas, month, spreading, spread)
         spreading = spread
       }
       month = next
@@ -206,20 +224,33 @@ function firstTitle (node: FamilyNode): string | undefined {
  * By month from the first change to `now`: how many organisations were, at the month's end,
  * trialling, adopted or adapted, per family and in total (organisation-family pairs).
  */
-function diffusionCurve (deltas: Walk['deltas'], first: number, now: number): Diffusion['curve'] {
+function diffusionCurve (core: DiffusionCore, now: number): CurvePoint[] {
+  const { deltas, stateDeltas, first } = core
   if (first === Infinity) return []
   const counts: Record<string, number> = {}
+  const byState: Record<SpreadState, number> = { trialling: 0, adopted: 0, adapted: 0 }
   let total = 0
-  const out: Diffusion['curve'] = []
+  const out: CurvePoint[] = []
   const last = Math.max(monthIndex(now), first)
   for (let month = first; month <= last && out.length < MAX_MONTHS; month++) {
     for (const [family, delta] of deltas.get(month) ?? []) {
       counts[family] = (counts[family] ?? 0) + delta
       total += delta
     }
-    out.push({ month: monthLabel(month), total, byFamily: { ...counts } })
+    const states = stateDeltas.get(month)
+    if (states !== undefined) for (const state of SPREAD_LIST) byState[state] += states[state]
+    out.push({ month: monthLabel(month), total, byFamily: { ...counts }, byState: { ...byState } })
   }
   return out
+}
+
+const SPREAD_LIST: readonly SpreadState[] = ['trialling', 'adopted', 'adapted']
+
+function addStateDelta (deltas: Walk['stateDeltas'], month: number, from: SpreadState | undefined, to: SpreadState | undefined): void {
+  let byState = deltas.get(month)
+  if (byState === undefined) { byState = { trialling: 0, adopted: 0, adapted: 0 }; deltas.set(month, byState) }
+  if (from !== undefined) byState[from]--
+  if (to !== undefined) byState[to]++
 }
 
 /** Most months a curve covers (fifty years). */

@@ -29,7 +29,7 @@ export type { ActivityStatement, AdoptionChange, AdoptionStatement, Unsigned } f
 export { signProposal, signOutcome, verifyProposal, verifyOutcome, proposalChars } from './proposal.ts'
 export type { OutcomeStatement, ProposalStatement, ProposedSection } from './proposal.ts'
 export { diffusionCore, diffusionView, finishDiffusion, monthsFrom } from './diffusion.ts'
-export type { ActivityRow, Cell, Diffusion, DiffusionCore, DiffusionInput } from './diffusion.ts'
+export type { ActivityRow, Cell, CurvePoint, Diffusion, DiffusionCore, DiffusionInput } from './diffusion.ts'
 export { validateAdaptation, validateReasons, writeAdaptation, readAdaptation, updateAdaptation, alignBase } from './variant.ts'
 export type { Adaptation } from './variant.ts'
 export { carrierOf, markCarrier, readProposalDoc, writeProposalStatement, writeOutcome, logEntries, logSize, putLogEntries } from './carriers.ts'
