@@ -27,6 +27,12 @@ export interface ReadyJson {
 export interface StartOptions {
   /** Listen on the TCP port of the previous run (default: a new port chosen by the OS). */
   samePort?: boolean
+  /** Listen on this TCP port (default: a new port chosen by the OS, or the previous one with `samePort`). */
+  port?: number
+  /** How long the start may take to print its ready line (default 30 s). */
+  readyTimeoutMs?: number
+  /** More `start` options (e.g. `--no-mdns`, `--announce`), on this start only. */
+  args?: string[]
 }
 
 /** Nodes started by the tests and not yet stopped: `eventually` listens to their events. */
@@ -63,13 +69,14 @@ export class NodeProc {
    */
   async start (options: StartOptions = {}): Promise<this> {
     if (this.running) throw new Error(`${this.name} is running already`)
-    const port = options.samePort === true ? this.tcpPort() : 0
+    const port = options.port ?? (options.samePort === true ? this.tcpPort() : 0)
     const args = [freshCliBundle(), 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
     if (this.starts === 0) args.push('--name', this.name)
+    args.push(...options.args ?? [])
     const child = spawnNode(args)
     this.child = child
     this.stderr = collect(child.stderr, 20_000)
-    const ready = await readyJson(child, this.name, () => this.stderr.text())
+    const ready = await readyJson(child, this.name, () => this.stderr.text(), options.readyTimeoutMs ?? READY_TIMEOUT_MS)
     if (this.orgId !== '' && ready.orgId !== this.orgId) {
       throw new Error(`${this.name} came back as ${ready.orgId}, not ${this.orgId}`)
     }
@@ -126,15 +133,15 @@ export class NodeProc {
 }
 
 /** Read stdout until it holds the one JSON document `start --json` prints. */
-async function readyJson (child: ChildProcess, name: string, stderr: () => string): Promise<ReadyJson> {
+async function readyJson (child: ChildProcess, name: string, stderr: () => string, timeoutMs: number): Promise<ReadyJson> {
   let stdout = ''
   let timer: NodeJS.Timeout | undefined
   child.stdout?.setEncoding('utf8')
   try {
     return await new Promise<ReadyJson>((resolve, reject) => {
       timer = setTimeout(() => {
-        reject(new Error(`${name} printed no ready JSON within ${READY_TIMEOUT_MS / 1000} s\nstdout: ${stdout}\nstderr: ${stderr()}`))
-      }, READY_TIMEOUT_MS)
+        reject(new Error(`${name} printed no ready JSON within ${timeoutMs / 1000} s\nstdout: ${stdout}\nstderr: ${stderr()}`))
+      }, timeoutMs)
       child.stdout?.on('data', (chunk: string) => {
         stdout += chunk
         let value: Partial<ReadyJson> | undefined
@@ -179,6 +186,8 @@ export async function startNode (name: string): Promise<NodeProc> {
  */
 export interface NodeGroup {
   start(...names: string[]): Promise<NodeProc[]>
+  /** `start` with options for each node's first start (the same for all, or per name). */
+  startWith(options: StartOptions | ((name: string) => StartOptions), ...names: string[]): Promise<NodeProc[]>
   destroyAll(): Promise<void>
 }
 
@@ -186,9 +195,12 @@ export function nodeGroup (): NodeGroup {
   const nodes: NodeProc[] = []
   return {
     async start (...names) {
+      return await this.startWith({}, ...names)
+    },
+    async startWith (options, ...names) {
       const created = names.map(name => new NodeProc(name, tempDataDir(name)))
       nodes.push(...created)
-      const results = await Promise.allSettled(created.map(async node => await node.start()))
+      const results = await Promise.allSettled(created.map(async node => await node.start(typeof options === 'function' ? options(node.name) : options)))
       const failed = results.find(r => r.status === 'rejected')
       if (failed != null) throw (failed as PromiseRejectedResult).reason
       return created

@@ -8,6 +8,7 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   name: { type: 'string' },
   listen: { type: 'string', multiple: true },
+  announce: { type: 'string', multiple: true },
   http: { type: 'string' },
   title: { type: 'string' },
   kind: { type: 'string' },
@@ -54,6 +55,7 @@ export interface CliOptions {
   help?: boolean
   name?: string
   listen?: string[]
+  announce?: string[]
   http?: string
   title?: string
   kind?: string

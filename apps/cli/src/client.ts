@@ -99,6 +99,7 @@ export function createApiClient (init: ApiClientInit): CliApi {
     takeUpstream: async (id, body) => request('POST', `${doc(id)}/upstream/take`, { body }),
     dismissUpstream: async (id, body) => request('POST', `${doc(id)}/upstream/dismiss`, { body }),
     propose: async (id, body) => request('POST', `${doc(id)}/proposals`, { body }),
+    previewProposal: async (id, body) => request('GET', `${doc(id)}/proposals/preview${(body?.sections ?? []).map((s, i) => `${i === 0 ? '?' : '&'}section=${encodeURIComponent(s)}`).join('')}`),
     proposals: async (docId) => request('GET', docId == null ? '/api/proposals' : `/api/proposals?doc=${encodeURIComponent(docId)}`),
     proposal: async (id) => request('GET', `/api/proposals/${encodeURIComponent(id)}`),
     acceptProposal: async (id, body) => request('POST', `/api/proposals/${encodeURIComponent(id)}/accept`, { body }),

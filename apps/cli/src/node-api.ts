@@ -37,6 +37,8 @@ export interface CreateNodeOptions {
   dataDir: string
   name?: string
   listen?: string[]
+  /** Addresses peers are told instead of the listen addresses. */
+  announce?: string[]
   http?: { host: string, port: number }
   /** Find members on the local network with mDNS (default true). */
   mdns?: boolean

@@ -103,7 +103,16 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_CARD_SELF: 400,
   ERR_CONTACT_EXISTS: 409,
   /** The other node refused an acceptance: the request was fine, the upstream said no. */
-  ERR_INTRODUCTION_REFUSED: 502
+  ERR_INTRODUCTION_REFUSED: 502,
+  // adapt and adopt (docs/practice.md): the request is well formed, the document's state says no
+  ERR_NOT_A_VARIANT: 409,
+  ERR_SOURCE_UNAVAILABLE: 409,
+  ERR_NOTHING_TO_PROPOSE: 409,
+  ERR_PROPOSAL_CLOSED: 409,
+  ERR_NOT_SHARED: 409,
+  ERR_ADOPTION_STATE_UNKNOWN: 400,
+  ERR_TEXT_TOO_LONG: 400,
+  ERR_TOO_MANY: 400
 }
 
 export function createHttpApi (init: HttpApiInit): HttpApiServer {

@@ -14,7 +14,8 @@ import { networkService } from '@commonplace/network'
 import type { NetworkRegistry, NetworkService, NetworkServiceInit } from '@commonplace/network'
 import { introduceService } from '@commonplace/directory'
 import type { IntroduceService, IntroduceServiceInit } from '@commonplace/directory'
-import { mayRead } from '@commonplace/core'
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidInputError, mayRead } from '@commonplace/core'
 import type { DocumentStore } from '@commonplace/core'
 import { awarenessService } from './awareness-service.ts'
 import type { AwarenessService } from './awareness-service.ts'
@@ -37,6 +38,8 @@ export type CommonplaceLibp2p = Libp2p<NodeServices>
 export interface Libp2pInit {
   privateKey: PrivateKey
   listen: string[]
+  /** Addresses announced to peers instead of the listen addresses (none: the listen addresses). */
+  announce?: string[]
   store: DocumentStore
   name: string
   logger?: ComponentLogger
@@ -78,7 +81,7 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
   return await createLibp2p({
     privateKey: init.privateKey,
     start: false,
-    addresses: { listen: init.listen },
+    addresses: { listen: init.listen, announce: (init.announce ?? []).map(announceAddress) },
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -91,4 +94,13 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
     ...(init.metrics != null ? { metrics: init.metrics } : {}),
     services: services as Libp2pOptions<NodeServices>['services']
   }) as CommonplaceLibp2p
+}
+
+/** An announce address, checked: a malformed one is the caller's mistake, not an internal error. */
+function announceAddress (address: string): string {
+  try {
+    return multiaddr(address).toString()
+  } catch (err) {
+    throw new InvalidInputError(`--announce: not a multiaddr: ${address}`, { cause: err })
+  }
 }

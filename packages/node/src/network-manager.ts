@@ -11,8 +11,12 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { FRONTIER_SEQ, isNetworkId, signStatement } from '@commonplace/core'
 import type { AccessList, DocId, DocumentStore, NetworkId, OrgId, PresenceStatement } from '@commonplace/core'
 import type { NetworkRegistry, Removal } from '@commonplace/network'
-import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Connection, Logger, PeerId, PrivateKey } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
+import { createRetries } from './retries.ts'
+
+/** How long after a removal a facilitator still tries to tell the removed member (1 day). */
+const TELL_REMOVED_FOR_MS = 86_400_000
 
 export interface NetworkManagerInit {
   store: DocumentStore
@@ -22,6 +26,10 @@ export interface NetworkManagerInit {
   now?: () => number
   /** Organisations the directory lets connect (contacts, awaiting, our introduction identity). */
   admits?: (org: string) => boolean
+  /** First delay (ms) before dialling again a member whose connection dropped. Default 1 s. */
+  redialFirstDelay?: number
+  /** Longest delay (ms) between those dials: bounds how late a healed partition reconnects. Default 8 s. */
+  redialMaxDelay?: number
 }
 
 export interface NetworkManager {
@@ -71,6 +79,58 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     return false
   }
 
+  /** `org` is on the roster of a network I am a member of (not a join key, not a request). */
+  const isFellowMember = (org: string): boolean => registry.networks().some(network => {
+    const roster = registry.roster(network)
+    return roster != null && roster.members.has(self) && roster.members.has(org as OrgId)
+  })
+
+  /** Removed members told of their removal (this run). */
+  const told = new Set<string>()
+  /** Organisations removed from a network I facilitate that may not know it yet (recent removals). */
+  const toTell = (): OrgId[] => {
+    const out: OrgId[] = []
+    for (const network of registry.networks()) {
+      const roster = registry.roster(network)
+      if (roster?.members.get(self)?.role !== 'facilitator') continue
+      for (const removal of roster.removed.values()) if (removal.at > now() - TELL_REMOVED_FOR_MS && !told.has(removal.org)) out.push(removal.org)
+    }
+    return out
+  }
+
+  // a removed member that was not connected when the removal was issued (a partition, offline)
+  // still thinks it is a member: a facilitator dials it, tells it (the roster push), and closes
+  const tellings = createRetries({
+    log,
+    firstDelay: init.redialFirstDelay ?? 1_000,
+    maxDelay: init.redialMaxDelay ?? 8_000,
+    attempt: async org => {
+      if (libp2p == null || stopped || told.has(org) || !toTell().includes(org as OrgId)) {
+        tellings.done(org)
+        return
+      }
+      await tellRemoved(libp2p, org as OrgId)
+      told.add(org)
+      tellings.done(org)
+    }
+  })
+
+  // a member whose connection dropped (a restart, a partition, a reset) is dialled again, with
+  // backoff, until connected or no longer a member; either side may succeed first
+  const redials = createRetries({
+    log,
+    firstDelay: init.redialFirstDelay ?? 1_000,
+    maxDelay: init.redialMaxDelay ?? 8_000,
+    attempt: async key => {
+      const org = key as OrgId
+      if (libp2p == null || stopped || !isFellowMember(org) || libp2p.getConnections(peerIdFromString(org)).length > 0) {
+        redials.done(org)
+        return
+      }
+      await dialNow(libp2p, org, registry.presence(org)?.addresses ?? [])
+    }
+  })
+
   /** Who may be connected: a fellow member, a party of a grant, or whom the directory admits. */
   const allowed = (org: string): boolean => sharesNetwork(org) || byGrant(org) || init.admits?.(org) === true
 
@@ -111,12 +171,28 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     const node = libp2p
     if (node == null || dialing.has(org)) return
     dialing.add(org)
-    const peer = peerIdFromString(org)
-    const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
-    node.peerStore.merge(peer, { multiaddrs: addrs })
-      .then(async () => await node.dial(peer, { signal: AbortSignal.timeout(10_000) }))
+    dialNow(node, org, addresses)
       .then(() => { log('dialled member %s', org) }, err => { log('could not reach member %s: %s', org, (err as Error).message) })
       .finally(() => { dialing.delete(org) })
+  }
+
+  /** Dial `org` at `addresses` (and where the peer store knows it); rejects when it cannot. */
+  async function dialNow (node: CommonplaceLibp2p, org: OrgId, addresses: string[]): Promise<Connection> {
+    const peer = peerIdFromString(org)
+    const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${org}`).decapsulateCode(421))
+    await node.peerStore.merge(peer, { multiaddrs: addrs })
+    return await node.dial(peer, { signal: AbortSignal.timeout(10_000) })
+  }
+
+  /** Dial a removed member, send it the rosters that say so, and close (it is refused inbound). */
+  async function tellRemoved (node: CommonplaceLibp2p, org: OrgId): Promise<void> {
+    const conn = await dialNow(node, org, registry.presence(org)?.addresses ?? [])
+    try {
+      await node.services.network.push(conn)
+      log('told %s of its removal', org)
+    } finally {
+      if (!allowed(org)) await conn.close().catch(() => {})
+    }
   }
 
   /**
@@ -164,6 +240,8 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     }
     Promise.allSettled(pushes).then(() => { closeRefused() }, () => {})
     dialMembers()
+    // a connected one is being told by the push above; telling it again costs one more push
+    for (const org of toTell()) tellings.schedule(org)
   }
 
   /** Drop the envelopes removed organisations signed past their frontier in the documents given (a rebuild where any was applied). */
@@ -202,9 +280,18 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       offs.push(store.onChange(change => {
         if (change.accessChanged) scheduleCloseRevoked()
       }))
-      const onConnect = (evt: CustomEvent<PeerId>): void => { seen.set(evt.detail.toString(), now()) }
+      const onConnect = (evt: CustomEvent<PeerId>): void => {
+        const org = evt.detail.toString()
+        seen.set(org, now())
+        redials.done(org)
+      }
+      const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+        const org = evt.detail.toString()
+        seen.set(org, now())
+        if (!stopped && isFellowMember(org) && node.getConnections(evt.detail).length === 0) redials.schedule(org)
+      }
       node.addEventListener('peer:connect', onConnect)
-      node.addEventListener('peer:disconnect', onConnect)
+      node.addEventListener('peer:disconnect', onDisconnect)
       // mDNS (or another discovery) found a peer on the LAN: dial it if it is a fellow member
       const onDiscovery = (evt: CustomEvent<{ id: PeerId }>): void => {
         const org = evt.detail.id.toString() as OrgId
@@ -215,7 +302,7 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
       node.addEventListener('self:peer:update', onSelf)
       offs.push(() => {
         node.removeEventListener('peer:connect', onConnect)
-        node.removeEventListener('peer:disconnect', onConnect)
+        node.removeEventListener('peer:disconnect', onDisconnect)
         node.removeEventListener('peer:discovery', onDiscovery)
         node.removeEventListener('self:peer:update', onSelf)
       })
@@ -223,6 +310,8 @@ export function createNetworkManager (init: NetworkManagerInit): NetworkManager 
     },
     stop () {
       stopped = true
+      redials.stop()
+      tellings.stop()
       for (const off of offs.splice(0)) off()
     },
     async reachOut () {

@@ -46,6 +46,11 @@ export interface NodeInit {
   name?: string
   /** libp2p listen multiaddrs. Default: TCP 7421 and WebSockets 7422 on all interfaces. */
   listen?: string[]
+  /**
+   * Addresses peers are told (identify, presence statements) instead of the listen addresses: a
+   * port forwarded to this node, or a proxy in front of it. Default: the listen addresses.
+   */
+  announce?: string[]
   /** Where the local API listens. Default 127.0.0.1:7420; port 0 picks a free port. */
   http?: { host: string, port: number }
   logger?: ComponentLogger
@@ -138,6 +143,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     const libp2p = await createCommonplaceLibp2p({
       privateKey: identity.key,
       listen: init.listen ?? DEFAULT_LISTEN,
+      announce: init.announce,
       store,
       name: identity.name,
       logger,

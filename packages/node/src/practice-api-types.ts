@@ -155,6 +155,11 @@ export interface SetAdoptionRequest {
   reason?: string
   /** Networks to share this practice's states with from now on (ids or names); remembered. */
   networks?: string[]
+  /**
+   * When the change happened, ISO 8601 (a change recorded afterwards); default now. Not in the
+   * future, not before this practice's previous change. ERR_INVALID_INPUT.
+   */
+  at?: string
 }
 
 export interface AdoptionChangeView {
@@ -198,7 +203,8 @@ export interface DiffusionView {
   /** Only cells with a state; the rest of the matrix is "no state shared". */
   matrix: DiffusionCell[]
   /** By month (`YYYY-MM`), the cumulative number of organisations trialling, adopted or adapted. */
-  curve: Array<{ month: string, total: number, byFamily: Record<string, number> }>
+  /** By month: organisation-family pairs trialling, adopted or adapted at the month's end, in all, per family and per state. */
+  curve: Array<{ month: string, total: number, byFamily: Record<string, number>, byState: { trialling: number, adopted: number, adapted: number } }>
   activity: Array<{ org: OrgId, month: string, adoptionChanges: number, edits: number, adaptations: number, proposals: number, comments: number }>
   quietWeeks: number
   /** Members with no activity and no adoption change in the last `quietWeeks` weeks. */
@@ -223,6 +229,11 @@ export interface PracticeApi {
   dismissUpstream(id: string, request: UpstreamDecisionRequest): Promise<UpstreamView>
   /** `POST /api/docs/:id/proposals` (201), `:id` the variant. ERR_NOTHING_TO_PROPOSE, ERR_FORBIDDEN. */
   propose(variant: string, request: ProposeRequest): Promise<ProposalView>
+  /**
+   * `GET /api/docs/:id/proposals/preview[?section=ID…]`: exactly the sections `propose` would send
+   * (the variant's text against the source's current text), as a diff; `[]` when nothing differs.
+   */
+  previewProposal(variant: string, request?: { sections?: string[] }): Promise<SectionChangeView[]>
   /** `GET /api/proposals[?doc=ID]`: in and out, newest first; `doc` a source or a variant. */
   proposals(doc?: string): Promise<ProposalView[]>
   /** `GET /api/proposals/:id`. */

@@ -49,12 +49,17 @@ export function practiceRoutes (api: PracticeApi): Route[] {
         })
       }
     }),
+    route('GET', `${doc}/proposals/preview`, async ({ params, query }) => {
+      const sections = query.getAll('section')
+      if (sections.length > MAX_LIST) throw new InvalidInputError(`At most ${MAX_LIST} "section" parameters`)
+      return { json: await api.previewProposal(params[0], sections.length > 0 ? { sections } : {}) }
+    }),
     route('GET', '/api/proposals', async ({ query }) => ({ json: await api.proposals(query.get('doc') ?? undefined) })),
     route('GET', proposal, async ({ params }) => ({ json: await api.proposal(params[0]) })),
     route('POST', `${proposal}/accept`, async ({ params, body }) => ({ json: await api.acceptProposal(params[0], replyBody(await body())) })),
     route('POST', `${proposal}/decline`, async ({ params, body }) => ({ json: await api.declineProposal(params[0], replyBody(await body())) })),
     route('POST', '/api/adoption', async ({ body }) => {
-      const value = object(await body(), ['doc', 'state', 'note', 'variant', 'reason', 'networks'])
+      const value = object(await body(), ['doc', 'state', 'note', 'variant', 'reason', 'networks', 'at'])
       return {
         json: await api.setAdoption({
           doc: string(value.doc, 'doc'),
@@ -62,6 +67,7 @@ export function practiceRoutes (api: PracticeApi): Route[] {
           ...optionalString(value.note, 'note'),
           ...optionalString(value.variant, 'variant'),
           ...optionalString(value.reason, 'reason'),
+          ...optionalString(value.at, 'at'),
           ...(value.networks !== undefined ? { networks: stringList(value.networks, 'networks', MAX_LIST) } : {})
         })
       }

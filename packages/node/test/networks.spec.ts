@@ -134,6 +134,38 @@ describe('learning networks (in one process)', () => {
     expect(text(a, doc.id)).not.toContain('After removal')
   })
 
+  it('dials a member again when its connection drops, with nobody asking', async () => {
+    const f = await start('Facilitator')
+    const a = await start('Riverside Surgery')
+    const net = await f.api.createNetwork({ name: 'Cluster' })
+    await a.api.join((await f.api.invite(net.id, {})).code)
+    const connected = (): boolean => f.libp2p.getConnections(a.libp2p.peerId).length > 0
+    await until([a, f], connected, 'A and F connected')
+    // a reset: the connection closes on both sides, no roster changes, no discovery
+    await f.libp2p.hangUp(a.libp2p.peerId)
+    expect(connected()).toBe(false)
+    await until([a, f], connected, 'A and F connected again')
+  })
+
+  it('tells a member removed while it was offline, once it is back, and it then stops dialling', async () => {
+    const f = await start('Facilitator')
+    const a = await start('Riverside Surgery')
+    let d = await start('Northgate Pharmacy')
+    const dDir = dirs[dirs.length - 1]
+    const net = await f.api.createNetwork({ name: 'Cluster' })
+    await a.api.join((await f.api.invite(net.id, {})).code)
+    await d.api.join((await f.api.invite(net.id, {})).code)
+    await until([a, d, f], async () => (await d.api.members(net.id)).length === 3, "D's roster of three")
+    // F knows where D is (its presence): that is where F looks for it after the removal
+    await until([d, f], async () => ((await f.api.members(net.id)).find(m => m.orgId === d.orgId)?.addresses.length ?? 0) > 0, "F holds D's presence")
+    await stop(d)
+    await f.api.removeMember(net.id, d.orgId)
+    d = await start('Northgate Pharmacy', dDir)
+    expect((await d.api.listNetworks())[0]?.role).toBe('member')
+    await until([d, f], async () => (await d.api.listNetworks())[0]?.role === 'removed', 'D learns it was removed')
+    await until([a, d, f], () => d.libp2p.getConnections().length === 0, 'D holds no connection')
+  })
+
   it("undoes a removed member's late edits everywhere, even when they reach a member that has not heard of the removal first", async () => {
     const f = await start('Facilitator')
     const a = await start('Riverside Surgery')

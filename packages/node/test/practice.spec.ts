@@ -57,7 +57,16 @@ describe('adapt and adopt (nodes in one process)', () => {
     expect(family.root.children).toMatchObject([{ id: variant.id, org: hill.orgId, why: 'Two duty doctors on Mondays', reasons: ['staffing'] }])
 
     // propose back; Riverside accepts; Hillview sees the outcome
+    // the preview is exactly what propose sends: against the source's current text, which moved on
+    await river.api.editDoc(source.id, { append: { section: 'Practice', text: 'Escalate to the partner on call.' } })
+    await until([hill], async () => (await hill.api.getDoc(source.id)).sections.some(s => s.markdown.includes('partner on call')), 'Hillview holds the new source')
+    const preview = await hill.api.previewProposal(variant.id, { sections: ['Practice'] })
+    expect(preview.map(s => [s.heading, s.status])).toEqual([['Practice', 'changed']])
+    expect(preview[0].before).toContain('partner on call')
+    // by default every section that differs from the source now: Problem too (Hillview dismissed that change)
+    expect((await hill.api.previewProposal(variant.id)).map(s => s.heading)).toEqual(['Problem', 'Practice'])
     const proposal = await hill.api.propose(variant.id, { message: 'Mondays need two of us', sections: ['Practice'] })
+    expect(proposal.sections).toEqual(preview)
     expect(proposal).toMatchObject({ direction: 'out', status: 'open', source: source.id })
     await until([river], async () => (await river.api.proposals()).length === 1, 'Riverside sees the proposal')
     const incoming = (await river.api.proposals(source.id))[0]
@@ -68,6 +77,9 @@ describe('adapt and adopt (nodes in one process)', () => {
     expect((await river.api.getDoc(source.id)).sections.find(s => s.heading === 'Practice')?.markdown).toContain('two duty doctors')
     await expect(river.api.declineProposal(incoming.id, {})).rejects.toMatchObject({ code: 'ERR_PROPOSAL_CLOSED' })
     await until([hill], async () => (await hill.api.proposal(proposal.id)).status === 'accepted', 'Hillview sees the acceptance')
+    // the accepted text is Hillview's own: not "the source changed since you adapted it"
+    await until([hill], async () => (await hill.api.getDoc(source.id)).sections.some(s => s.markdown.includes('two duty doctors')), 'Hillview holds the accepted source')
+    expect(await hill.api.upstream(variant.id)).toMatchObject({ changed: false, sections: [] })
     expect(canal.store.has(proposal.id)).toBe(false)
 
     // adoption states, shared with the network
@@ -97,9 +109,19 @@ describe('adapt and adopt (nodes in one process)', () => {
     await expect(hill.api.setAdoption({ doc: source.id, state: 'sort-of' as never })).rejects.toMatchObject({ code: 'ERR_ADOPTION_STATE_UNKNOWN' })
     await expect(hill.api.setAdoption({ doc: source.id, state: 'aware', note: 'x'.repeat(4001) })).rejects.toMatchObject({ code: 'ERR_TEXT_TOO_LONG' })
     await expect(river.api.setAdoption({ doc: unshared.id, state: 'adopted', networks: [net] })).rejects.toMatchObject({ code: 'ERR_NOT_SHARED' })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'aware', at: 'last spring' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'aware', at: new Date(Date.now() + 86_400_000).toISOString() })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
     const variant = await hill.api.adapt(source.id, { why: 'Local' })
     await expect(hill.api.propose(variant.id, { message: 'Nothing yet' })).rejects.toMatchObject({ code: 'ERR_NOTHING_TO_PROPOSE' })
+    expect(await hill.api.previewProposal(variant.id)).toEqual([])
+    await expect(hill.api.previewProposal(variant.id, { sections: ['Practice'] })).rejects.toMatchObject({ code: 'ERR_NOTHING_TO_PROPOSE' })
+    await expect(hill.api.previewProposal(source.id)).rejects.toMatchObject({ code: 'ERR_NOT_A_VARIANT' })
     expect((await hill.api.adoption(source.id)).history).toEqual([])
+    // a change recorded afterwards keeps its date; one before it is refused
+    const march = '2026-03-02T09:00:00.000Z'
+    expect((await hill.api.setAdoption({ doc: source.id, state: 'trialling', at: march })).current).toMatchObject({ state: 'trialling', at: march })
+    await expect(hill.api.setAdoption({ doc: source.id, state: 'adopted', at: '2026-02-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' })
+    expect((await hill.api.adoption(source.id)).history.length).toBe(1)
     expect((await hill.api.proposals()).length).toBe(0)
   })
 

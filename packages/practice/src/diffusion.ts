@@ -44,30 +44,126 @@ export interface ActivityRow {
 export interface Diffusion {
   families: Array<{ id: string, title: string, owner: string, tree: FamilyNode }>
   matrix: Cell[]
-  curve: Array<{ month: string, total: number, byFamily: Record<string, number> }>
+  curve: CurvePoint[]
   activity: ActivityRow[]
   quiet: Array<{ org: string, name: string, lastActive?: number }>
 }
 
+/** The states a curve counts: an organisation is spreading a practice while in one of them. */
+type SpreadState = 'trialling' | 'adopted' | 'adapted'
+
+/** One month of the curve, counted at the month's end (organisation-family pairs). */
+export interface CurvePoint {
+  month: string
+  total: number
+  byFamily: Record<string, number>
+  /** Over all families, by the state the organisation was in. */
+  byState: Record<SpreadState, number>
+}
+
 const WEEK_MS = 7 * 24 * 3600 * 1000
 
-/** Compute the view. Linear in the statements and records, plus sorting. */
+/**
+ * Compute the view. Linear in the statements and records, plus sorting: the statements are grouped
+ * once, and one walk over each (organisation, family) timeline yields its cell, its part of the
+ * curve, the activity counts and the organisation's last change (each statement's month computed
+ * once). `diffusionCore` then `finishDiffusion`, so a caller may keep the core while its inputs
+ * stay the same and only finish it for a later `now`.
+ */
 export function diffusionView (input: DiffusionInput): Diffusion {
+  return finishDiffusion(diffusionCore(input), input.now, input.quietWeeks)
+}
+
+/** What the view is, apart from the clock: everything but the curve's last months and the quiet members. */
+export interface DiffusionCore {
+  members: DiffusionInput['members']
+  families: Diffusion['families']
+  matrix: Cell[]
+  activity: ActivityRow[]
+  deltas: Walk['deltas']
+  stateDeltas: Walk['stateDeltas']
+  first: number
+  /** organisation → its latest adoption change or shared activity */
+  lastActive: Map<string, number>
+}
+
+/** The part of the view that does not depend on `now` or the quiet period (`input.now` is not read). */
+export function diffusionCore (input: Omit<DiffusionInput, 'now' | 'quietWeeks'>): DiffusionCore {
   const members = new Set(input.members.map(m => m.org))
-  const statements = [...input.adoption].filter(s => members.has(s.org) && input.lineage.docs.has(s.practice))
-  const histories = adoptionHistories(statements)
-  const familyOf = memoRoot(input.lineage)
-  const timelines = familyTimelines(histories, familyOf)
-  const matrix = timelines.map(t => cellOf(t.family, t.changes[t.changes.length - 1])).sort(byOrgFamily)
+  const docs = input.lineage.docs
+  const histories = adoptionHistories(filtered(input.adoption, s => members.has(s.org) && docs.has(s.practice)))
+  const timelines = familyTimelines(histories, memoRoot(input.lineage))
+  const walk = walkTimelines(timelines)
+  const matrix = walk.matrix.sort(byOrgFamily)
   const familyIds = [...new Set(matrix.map(c => c.family))].sort()
-  const shared = latestActivity([...input.activity].filter(s => members.has(s.org)))
+  const shared = latestActivity(filtered(input.activity, s => members.has(s.org)))
   return {
+    members: input.members,
     families: familyIds.map(id => familyEntry(input.lineage, id)),
     matrix,
-    curve: diffusionCurve(timelines, input.now),
-    activity: activityRows(histories, shared),
-    quiet: quietMembers(input, histories, shared)
+    activity: activityRows(walk.changes, shared),
+    deltas: walk.deltas,
+    stateDeltas: walk.stateDeltas,
+    first: walk.first,
+    lastActive: lastActive(walk.last, shared)
   }
+}
+
+/** The view at `now`: the core with the curve up to now's month and the members quiet for `quietWeeks`. */
+export function finishDiffusion (core: DiffusionCore, now: number, quietWeeks: number): Diffusion {
+  return {
+    families: core.families,
+    matrix: core.matrix,
+    curve: diffusionCurve(core, now),
+    activity: core.activity,
+    quiet: quietMembers(core.members, core.lastActive, now - quietWeeks * WEEK_MS)
+  }
+}
+
+function * filtered<T> (items: Iterable<T>, keep: (item: T) => boolean): Iterable<T> {
+  for (const item of items) if (keep(item)) yield item
+}
+
+interface Walk {
+  matrix: Cell[]
+  /** month index → family → change in the number of organisations spreading it */
+  deltas: Map<number, Map<string, number>>
+  /** month index → state → change in the number of (organisation, family) pairs in that state */
+  stateDeltas: Map<number, Record<SpreadState, number>>
+  first: number
+  /** organisation → month index → adoption changes */
+  changes: Map<string, Map<number, number>>
+  /** organisation → its latest change */
+  last: Map<string, number>
+}
+
+/** One walk over every timeline: its cell, curve deltas (the state at a month's end is that month's last change), activity counts, last change. */
+function walkTimelines (timelines: Timeline[]): Walk {
+  const walk: Walk = { matrix: [], deltas: new Map(), stateDeltas: new Map(), first: Infinity, changes: new Map(), last: new Map() }
+  for (const { family, changes } of timelines) {
+    const org = changes[0].org
+    let byMonth = walk.changes.get(org)
+    if (byMonth === undefined) { byMonth = new Map(); walk.changes.set(org, byMonth) }
+    const latest = changes[changes.length - 1]
+    walk.matrix.push(cellOf(family, latest))
+    if (latest.at > (walk.last.get(org) ?? -1)) walk.last.set(org, latest.at)
+    let spreading: SpreadState | undefined
+    let month = monthIndex(changes[0].at)
+    if (month < walk.first) walk.first = month
+    for (let i = 0; i < changes.length; i++) {
+      const next = i + 1 < changes.length ? monthIndex(changes[i + 1].at) : Infinity
+      byMonth.set(month, (byMonth.get(month) ?? 0) + 1)
+      if (next !== month) {
+        const state = changes[i].state
+        const spread = SPREAD_STATES.has(state) ? state as SpreadState : undefined
+        if ((spread === undefined) !== (spreading === undefined)) addDelta(walk.deltas, month, family, spread !== undefined ? 1 : -1)
+        if (spread !== spreading) addStateDelta(walk.stateDeltas, month, spreading, spread)
+        spreading = spread
+      }
+      month = next
+    }
+  }
+  return walk
 }
 
 function memoRoot (lineage: LineageIndex): (practice: string) => string {
@@ -128,34 +224,33 @@ function firstTitle (node: FamilyNode): string | undefined {
  * By month from the first change to `now`: how many organisations were, at the month's end,
  * trialling, adopted or adapted, per family and in total (organisation-family pairs).
  */
-function diffusionCurve (timelines: Timeline[], now: number): Diffusion['curve'] {
-  const deltas = new Map<number, Map<string, number>>() // month index → family → change in count
-  let first = Infinity
-  for (const { family, changes } of timelines) {
-    let spreading = false
-    for (let i = 0; i < changes.length; i++) {
-      const month = monthIndex(changes[i].at)
-      if (month < first) first = month
-      // the state at the month's end is the last change of that month
-      if (i + 1 < changes.length && monthIndex(changes[i + 1].at) === month) continue
-      const spread = SPREAD_STATES.has(changes[i].state)
-      if (spread !== spreading) addDelta(deltas, month, family, spread ? 1 : -1)
-      spreading = spread
-    }
-  }
+function diffusionCurve (core: DiffusionCore, now: number): CurvePoint[] {
+  const { deltas, stateDeltas, first } = core
   if (first === Infinity) return []
   const counts: Record<string, number> = {}
+  const byState: Record<SpreadState, number> = { trialling: 0, adopted: 0, adapted: 0 }
   let total = 0
-  const out: Diffusion['curve'] = []
+  const out: CurvePoint[] = []
   const last = Math.max(monthIndex(now), first)
   for (let month = first; month <= last && out.length < MAX_MONTHS; month++) {
     for (const [family, delta] of deltas.get(month) ?? []) {
       counts[family] = (counts[family] ?? 0) + delta
       total += delta
     }
-    out.push({ month: monthLabel(month), total, byFamily: { ...counts } })
+    const states = stateDeltas.get(month)
+    if (states !== undefined) for (const state of SPREAD_LIST) byState[state] += states[state]
+    out.push({ month: monthLabel(month), total, byFamily: { ...counts }, byState: { ...byState } })
   }
   return out
+}
+
+const SPREAD_LIST: readonly SpreadState[] = ['trialling', 'adopted', 'adapted']
+
+function addStateDelta (deltas: Walk['stateDeltas'], month: number, from: SpreadState | undefined, to: SpreadState | undefined): void {
+  let byState = deltas.get(month)
+  if (byState === undefined) { byState = { trialling: 0, adopted: 0, adapted: 0 }; deltas.set(month, byState) }
+  if (from !== undefined) byState[from]--
+  if (to !== undefined) byState[to]++
 }
 
 /** Most months a curve covers (fifty years). */
@@ -186,23 +281,13 @@ export function monthsFrom (first: string, last: string): string[] {
   return out
 }
 
-function activityRows (histories: Map<string, AdoptionStatement[]>, activity: ActivityStatement[]): ActivityRow[] {
+function activityRows (changes: Walk['changes'], activity: ActivityStatement[]): ActivityRow[] {
   const rows = new Map<string, ActivityRow>()
   const row = (org: string, month: string): ActivityRow => {
     const key = `${org} ${month}`
     let r = rows.get(key)
     if (r === undefined) { r = { org, month, adoptionChanges: 0, edits: 0, adaptations: 0, proposals: 0, comments: 0 }; rows.set(key, r) }
     return r
-  }
-  // adoption changes counted by month index first: no string per statement
-  const changes = new Map<string, Map<number, number>>()
-  for (const history of histories.values()) {
-    let byMonth = changes.get(history[0].org)
-    if (byMonth === undefined) { byMonth = new Map(); changes.set(history[0].org, byMonth) }
-    for (const s of history) {
-      const month = monthIndex(s.at)
-      byMonth.set(month, (byMonth.get(month) ?? 0) + 1)
-    }
   }
   for (const [org, byMonth] of changes) for (const [month, n] of byMonth) row(org, monthLabel(month)).adoptionChanges += n
   for (const s of activity) {
@@ -214,13 +299,14 @@ function activityRows (histories: Map<string, AdoptionStatement[]>, activity: Ac
   return [...rows.values()].sort((a, b) => (a.org < b.org ? -1 : a.org > b.org ? 1 : 0) || (a.month < b.month ? -1 : a.month > b.month ? 1 : 0))
 }
 
-function quietMembers (input: DiffusionInput, histories: Map<string, AdoptionStatement[]>, activity: ActivityStatement[]): Diffusion['quiet'] {
-  const last = new Map<string, number>()
-  const seen = (org: string, at: number): void => { if (at > (last.get(org) ?? -1)) last.set(org, at) }
-  for (const history of histories.values()) for (const s of history) seen(s.org, s.at)
-  for (const s of activity) if (s.edits + s.adaptations + s.proposals > 0) seen(s.org, s.lastAt)
-  const since = input.now - input.quietWeeks * WEEK_MS
-  return input.members
+function lastActive (lastChange: Walk['last'], activity: ActivityStatement[]): Map<string, number> {
+  const last = new Map(lastChange)
+  for (const s of activity) if (s.edits + s.adaptations + s.proposals > 0 && s.lastAt > (last.get(s.org) ?? -1)) last.set(s.org, s.lastAt)
+  return last
+}
+
+function quietMembers (members: DiffusionInput['members'], last: Map<string, number>, since: number): Diffusion['quiet'] {
+  return members
     .filter(m => (last.get(m.org) ?? -1) < since)
     .map(m => ({ org: m.org, name: m.name, ...(last.has(m.org) ? { lastActive: last.get(m.org) } : {}) }))
     .sort((a, b) => (a.org < b.org ? -1 : a.org > b.org ? 1 : 0))

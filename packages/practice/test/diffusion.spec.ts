@@ -45,6 +45,11 @@ describe('diffusionView', async () => {
     const withoutDrop = diffusionView({ ...input, adoption: adoptionStatements.slice(0, 5) }).curve
     expect(withoutDrop.map(p => p.total)).toEqual([2, 2, 3, 3])
     expect(withoutDrop[3].byFamily[protocol]).toBe(3)
+    // per state: Hillview trialling in September, adapted from October; Canal Street's trial ends within November
+    expect(curve.map(p => p.byState)).toEqual([
+      { trialling: 1, adopted: 1, adapted: 0 }, { trialling: 0, adopted: 1, adapted: 1 }, { trialling: 0, adopted: 1, adapted: 1 }, { trialling: 0, adopted: 1, adapted: 1 }
+    ])
+    expect(withoutDrop[2].byState).toEqual({ trialling: 1, adopted: 1, adapted: 1 })
   })
 
   it('lists quiet members and counts activity', async () => {

@@ -10,12 +10,15 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { CommandContext, CommandSpec } from '../command.ts'
 import type { RunningNode } from '../node-api.ts'
+import type { SetAdoptionRequest } from '@commonplace/node'
 import { DEMO_NETWORK, DEMO_ORGS, BLOOD_RESULTS, FRIDGE_BREACH, HILLVIEW_MONDAYS, REPEAT_PRESCRIPTIONS, RIVERSIDE_EVENINGS } from './demo-data.ts'
 import type { DemoOrg } from './demo-data.ts'
 import { STOP_DEADLINE_MS, loadNode, stopRequest, stopWithin } from './node.ts'
 
 /** The first TCP port of the demo's nodes (the local APIs are 10 above). */
 const BASE_PORT = 7450
+/** About a month (ms): the demo's adoption changes are dated this many before now. */
+const MONTH_MS = 30 * 24 * 3600 * 1000
 /** Longest wait for the network to settle while seeding (ms). */
 const SETTLE_MS = 60_000
 
@@ -90,12 +93,17 @@ async function seed (ctx: CommandContext, nodes: Nodes): Promise<string> {
   await settle(nodes, async () => (await hillview.api.upstream(variant.id)).changed, 'Hillview sees the upstream change')
   await hillview.api.propose(variant.id, { message: 'Mondays need two duty doctors: this worked for us for a term.', sections: ['Practice'] })
 
-  await riverside.api.setAdoption({ doc: blood.id, state: 'adopted', note: 'Our own protocol', networks: [network] })
-  await hillview.api.setAdoption({ doc: blood.id, state: 'adapted', note: 'Mondays covered since September', networks: [network] })
-  await hillview.api.setAdoption({ doc: repeat.id, state: 'adopted', networks: [network] })
-  await canal.api.setAdoption({ doc: blood.id, state: 'trialling', note: 'Trial until the end of the quarter', networks: [network] })
-  await canal.api.setAdoption({ doc: repeat.id, state: 'considering', networks: [network] })
-  await riverside.api.setAdoption({ doc: fridge.id, state: 'aware', networks: [network] })
+  // the states over the past half year, so that the diffusion curve shows the practices spreading
+  const states: Array<[RunningNode, string, SetAdoptionRequest['state'], number, string?]> = [
+    [riverside, blood.id, 'trialling', 6], [riverside, blood.id, 'adopted', 5, 'Our own protocol'],
+    [hillview, blood.id, 'aware', 5], [hillview, blood.id, 'trialling', 4], [hillview, blood.id, 'adapted', 3, 'Mondays covered since the start of term'],
+    [hillview, repeat.id, 'trialling', 4], [hillview, repeat.id, 'adopted', 2],
+    [canal, blood.id, 'considering', 2], [canal, blood.id, 'trialling', 1, 'Trial until the end of the quarter'],
+    [canal, repeat.id, 'considering', 1], [riverside, fridge.id, 'aware', 0.5]
+  ]
+  for (const [node, doc, state, months, note] of states) {
+    await node.api.setAdoption({ doc, state, networks: [network], at: new Date(Date.now() - months * MONTH_MS).toISOString(), ...(note !== undefined ? { note } : {}) })
+  }
   await settle(nodes, async () => (await pcn.api.diffusion(network)).matrix.length >= 5, 'the facilitator sees the adoption states')
   return network
 }

@@ -28,13 +28,15 @@ export const initCommand: CommandSpec = {
 export const startCommand: CommandSpec = {
   name: 'start',
   args: [],
-  options: ['name', 'listen', 'http', 'relay', 'no-mdns'],
-  usage: 'start [--name NAME] [--listen MULTIADDR ...] [--http HOST:PORT] [--relay] [--no-mdns]',
+  options: ['name', 'listen', 'announce', 'http', 'relay', 'no-mdns'],
+  usage: 'start [--name NAME] [--listen MULTIADDR ...] [--announce MULTIADDR ...] [--http HOST:PORT] [--relay] [--no-mdns]',
   summary: 'Run the node until Ctrl+C (SIGINT) or SIGTERM',
   details: [
     '--name NAME           the organisation\'s display name (first run)',
     '--listen MULTIADDR    where peers reach this node; repeat for several',
     '                      (default /ip4/0.0.0.0/tcp/7421 and /ip4/0.0.0.0/tcp/7422/ws)',
+    '--announce MULTIADDR  tell peers to reach this node here instead of at its listen addresses',
+    '                      (a port forwarded to it, a proxy); repeat for several',
     '--http HOST:PORT      the local API (default 127.0.0.1:7420)',
     '--relay               relay connections (circuit relay v2) for members behind NAT;',
     '                      a member behind NAT then listens with --listen /p2p/<relay org id>/p2p-circuit',
@@ -50,6 +52,7 @@ export const startCommand: CommandSpec = {
     const nodeOptions: CreateNodeOptions = { dataDir }
     if (options.name != null) nodeOptions.name = options.name
     if (options.listen != null) nodeOptions.listen = options.listen
+    if (options.announce != null) nodeOptions.announce = options.announce
     if (options.http != null) nodeOptions.http = parseHttpAddress(options.http, 'start')
     if (options.relay === true) nodeOptions.relay = true
     if (options['no-mdns'] === true) nodeOptions.mdns = false

@@ -6,7 +6,13 @@
  */
 
 /** One line of the chart: its label and a value per month (the same months for every line). */
-export interface Series { key: string, label: string, values: number[] }
+export interface Series {
+  key: string
+  label: string
+  /** Printed at the line's end instead of `label` when that is too long for the chart's margin. */
+  short?: string
+  values: number[]
+}
 
 interface Props {
   /** `YYYY-MM`, oldest first. */
@@ -102,7 +108,7 @@ export function AdoptionChart ({ months: shared, series: given, title }: Props) 
             <g key={s.key} aria-hidden="true">
               <polyline points={points} fill="none" stroke={style.colour} stroke-width="2.5" stroke-dasharray={style.dash} />
               {s.values.map((v, i) => <circle key={i} cx={x(i)} cy={y(v)} r="3" fill={style.colour} />)}
-              <text x={x(last) + 8} y={labels[n]} fill={style.colour} class="series-label">{s.label}</text>
+              <text x={x(last) + 8} y={labels[n]} fill={style.colour} class="series-label">{s.short ?? s.label}</text>
             </g>
           )
         })}

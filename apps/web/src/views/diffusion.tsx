@@ -67,11 +67,8 @@ function Curve ({ view }: { view: DiffusionView }) {
   const months = view.curve.map(c => c.month)
   const series: Series[] = []
   if (family === '') {
-    series.push({ key: 'total', label: 'Trialling, adopted or adapted', values: view.curve.map(c => c.total) })
-    const byState = view.curve.map(c => (c as { byState?: Partial<Record<'trialling' | 'adopted' | 'adapted', number>> }).byState)
-    if (byState.every(b => b != null)) {
-      for (const s of ['trialling', 'adopted', 'adapted'] as const) series.push({ key: s, label: STATES[s], values: byState.map(b => b?.[s] ?? 0) })
-    }
+    series.push({ key: 'total', label: 'Trialling, adopted or adapted', short: 'In all', values: view.curve.map(c => c.total) })
+    for (const s of ['trialling', 'adopted', 'adapted'] as const) series.push({ key: s, label: STATES[s], values: view.curve.map(c => c.byState[s]) })
   } else {
     series.push({ key: family, label: 'Trialling, adopted or adapted', values: view.curve.map(c => c.byFamily[family] ?? 0) })
   }

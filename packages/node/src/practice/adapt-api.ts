@@ -18,6 +18,17 @@ import { derivedFromView, familyNodeView, sectionChangeView } from './views.ts'
 
 export type AdaptApi = Pick<PracticeApi, 'adapt' | 'family' | 'adaptation' | 'editAdaptation' | 'upstream' | 'takeUpstream' | 'dismissUpstream'>
 
+/**
+ * Whether the variant already reads as the source does for this change: a proposal of ours the
+ * owner accepted, or the same edit made on both sides. Such a change is not "the source changed
+ * since you adapted it", whenever the base moves.
+ */
+function alreadyHas (variant: readonly SectionText[], change: SectionChange): boolean {
+  const ours = variant.find(s => s.id === change.id)
+  if (change.status === 'removed') return ours === undefined
+  return ours !== undefined && ours.heading === change.heading && ours.markdown === change.after
+}
+
 export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, counted: (what: 'adaptations', doc: DocId) => void): AdaptApi {
   const { store } = ctx
   const self = ctx.identity.orgId
@@ -38,9 +49,9 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
   }
 
   const upstreamOf = (id: string): { view: UpstreamView, changes: SectionChange[], source: SectionText[], doc: DocId } => {
-    const { doc, from, base } = variantOf(id)
+    const { doc, from, base, record } = variantOf(id)
     const source = sourceSections(from)
-    const changes = compareSections(base, source).filter(c => c.status !== 'unchanged')
+    const changes = compareSections(base, source).filter(c => c.status !== 'unchanged' && !alreadyHas(record.sections, c))
     return { doc, source, changes, view: { variant: doc, source: derivedFromView(ctx, from), changed: changes.length > 0, sections: changes.map(sectionChangeView) } }
   }
 

@@ -72,8 +72,9 @@ export function createAdoptionApi (ctx: PracticeContext, index: PracticeIndex, l
       const networks = networksFor(practice, request.networks)
       const history = await logs.history(practice)
       if (history.length >= 10_000) throw new TooManyError('This practice has too many recorded changes')
+      const at = changeTime(request.at, history[history.length - 1]?.at ?? 0, ctx.now())
       const signed: AdoptionStatement = await signAdoption(ctx.identity.key, {
-        type: 'adoption', org: self, practice, seq: (history[history.length - 1]?.seq ?? 0) + 1, state: change.state, at: ctx.now(),
+        type: 'adoption', org: self, practice, seq: (history[history.length - 1]?.seq ?? 0) + 1, state: change.state, at,
         ...(change.note !== undefined && change.note !== '' ? { note: change.note } : {}),
         ...(change.variant !== undefined ? { variant: change.variant } : {}),
         ...(change.reason !== undefined && change.reason !== '' ? { reason: change.reason } : {})
@@ -102,4 +103,18 @@ function changeView (s: AdoptionStatement): AdoptionChangeView {
     ...(s.variant !== undefined ? { variant: s.variant as DocId } : {}),
     ...(s.reason !== undefined ? { reason: s.reason } : {})
   }
+}
+
+/**
+ * When a change happened: `at` (ISO 8601) or now. A past date lets an organisation record a change
+ * afterwards; it may not be in the future nor before the previous change, so every history stays
+ * in time order. @throws InvalidInputError
+ */
+function changeTime (at: unknown, previous: number, now: number): number {
+  if (at === undefined) return Math.max(now, previous)
+  const ms = typeof at === 'string' && at.length <= 40 ? Date.parse(at) : NaN
+  if (!Number.isFinite(ms)) throw new InvalidInputError('"at" must be a date and time in ISO 8601')
+  if (ms > now) throw new InvalidInputError('"at" is in the future')
+  if (ms < previous) throw new InvalidInputError(`"at" is before this practice's previous change (${new Date(previous).toISOString()})`)
+  return ms
 }

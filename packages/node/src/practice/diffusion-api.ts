@@ -4,7 +4,8 @@
  */
 import { ForbiddenError, InvalidInputError, NotFoundError, parseNetworkId } from '@commonplace/core'
 import type { DocId, OrgId } from '@commonplace/core'
-import { DEFAULT_QUIET_WEEKS, diffusionView } from '@commonplace/practice'
+import { DEFAULT_QUIET_WEEKS, diffusionCore, finishDiffusion } from '@commonplace/practice'
+import type { DiffusionCore, LineageIndex } from '@commonplace/practice'
 import type { DiffusionView, PracticeApi } from '../practice-api-types.ts'
 import type { PracticeContext } from './context.ts'
 import { iso } from './context.ts'
@@ -13,7 +14,20 @@ import { familyNodeView } from './views.ts'
 
 export type DiffusionApi = Pick<PracticeApi, 'diffusion'>
 
+/**
+ * The core of a network's view, kept while its inputs stay the same: the same lineage index (the
+ * index makes a new one when a record changes), the same members and names, the same logs at the
+ * same change numbers. A request then only finishes it for its `now` (the curve's end, the quiet).
+ */
+interface Cached {
+  lineage: LineageIndex
+  key: string
+  core: DiffusionCore
+  matrix: DiffusionView['matrix']
+}
+
 export function createDiffusionApi (ctx: PracticeContext, index: PracticeIndex): DiffusionApi {
+  const cache = new Map<string, Cached>()
   return {
     async diffusion (id, options = {}) {
       const network = parseNetworkId(id)
@@ -25,25 +39,45 @@ export function createDiffusionApi (ctx: PracticeContext, index: PracticeIndex):
       const members = [...roster.members.values()].map(m => ({ org: m.org as string, name: ctx.names?.org(m.org) ?? m.name, role: m.role }))
         .sort((a, b) => (a.org < b.org ? -1 : 1))
       const logs = (await index.logs(network)).filter(log => roster.members.has(log.owner))
+      const lineage = index.lineage()
+      const key = JSON.stringify([members, logs.map(log => [log.id, log.seq])])
+      let held = cache.get(network)
+      if (held === undefined || held.lineage !== lineage || held.key !== key) {
+        const core = diffusionCore({ members, adoption: logs.flatMap(log => log.adoption), activity: logs.flatMap(log => log.activity), lineage })
+        held = { lineage, key, core, matrix: matrixView(core) }
+        cache.set(network, held)
+      }
       const now = ctx.now()
-      const view = diffusionView({
-        members,
-        adoption: logs.flatMap(log => log.adoption),
-        activity: logs.flatMap(log => log.activity),
-        lineage: index.lineage(),
-        now,
-        quietWeeks
-      })
-      return toView(ctx, { network, name: roster.name, members, view, now, quietWeeks })
+      return toView({ families: familiesView(ctx, held.core), network, name: roster.name, members, view: finishDiffusion(held.core, now, quietWeeks), held, now, quietWeeks })
     }
   }
 }
 
-function toView (ctx: PracticeContext, input: {
+function familiesView (ctx: PracticeContext, core: DiffusionCore): DiffusionView['families'] {
+  return core.families.map(f => ({ id: f.id as DocId, title: f.title, owner: f.owner as OrgId, tree: familyNodeView(ctx, f.tree) }))
+}
+
+function matrixView (core: DiffusionCore): DiffusionView['matrix'] {
+  return core.matrix.map(c => ({
+    org: c.org as OrgId,
+    family: c.family as DocId,
+    state: c.state,
+    at: iso(c.at),
+    practice: c.practice as DocId,
+    ...(c.note !== undefined ? { note: c.note } : {}),
+    ...(c.variant !== undefined ? { variant: c.variant as DocId } : {}),
+    ...(c.reason !== undefined ? { reason: c.reason } : {})
+  }))
+}
+
+function toView (input: {
+  /** Made per request: the trees carry organisation names, which may change without any log changing. */
+  families: DiffusionView['families']
   network: DiffusionView['network']
   name: string
   members: Array<{ org: string, name: string, role: 'facilitator' | 'member' }>
-  view: ReturnType<typeof diffusionView>
+  view: ReturnType<typeof finishDiffusion>
+  held: Cached
   now: number
   quietWeeks: number
 }): DiffusionView {
@@ -53,17 +87,8 @@ function toView (ctx: PracticeContext, input: {
     name: input.name,
     at: iso(input.now),
     orgs: input.members.map(m => ({ org: m.org as OrgId, name: m.name, role: m.role })),
-    families: view.families.map(f => ({ id: f.id as DocId, title: f.title, owner: f.owner as OrgId, tree: familyNodeView(ctx, f.tree) })),
-    matrix: view.matrix.map(c => ({
-      org: c.org as OrgId,
-      family: c.family as DocId,
-      state: c.state,
-      at: iso(c.at),
-      practice: c.practice as DocId,
-      ...(c.note !== undefined ? { note: c.note } : {}),
-      ...(c.variant !== undefined ? { variant: c.variant as DocId } : {}),
-      ...(c.reason !== undefined ? { reason: c.reason } : {})
-    })),
+    families: input.families,
+    matrix: input.held.matrix,
     curve: view.curve,
     activity: view.activity.map(a => ({ ...a, org: a.org as OrgId })),
     quietWeeks: input.quietWeeks,

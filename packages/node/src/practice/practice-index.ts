@@ -15,6 +15,8 @@ export interface VerifiedLog {
   owner: OrgId
   /** Absent for the owner's private log. */
   network?: NetworkId
+  /** The log's change number these entries were read at: same number, same entries. */
+  seq: number
   adoption: AdoptionStatement[]
   activity: ActivityStatement[]
 }
@@ -34,7 +36,14 @@ export interface PracticeIndex {
  * never sees stale data whatever order change listeners run in).
  */
 interface Cached<T> { seq: number, value: T }
-interface LogState { seq: number, entries: Map<string, AdoptionStatement | ActivityStatement>, verifying?: Promise<void> }
+interface LogState {
+  seq: number
+  entries: Map<string, AdoptionStatement | ActivityStatement>
+  /** The entries split by type, kept until the log changes: a view reads them without copying. */
+  adoption: AdoptionStatement[]
+  activity: ActivityStatement[]
+  verifying?: Promise<void>
+}
 
 export function createPracticeIndex (store: DocumentStore, options: { onRefused?: (code: string, doc: DocId, message: string) => void } = {}): PracticeIndex {
   const records = new Map<DocId, Cached<LineageDoc | null>>()
@@ -91,6 +100,9 @@ export function createPracticeIndex (store: DocumentStore, options: { onRefused?
       }
     }
     state.entries = next
+    const values = [...next.values()]
+    state.adoption = values.filter((v): v is AdoptionStatement => v.type === 'adoption')
+    state.activity = values.filter((v): v is ActivityStatement => v.type === 'activity')
   }
 
   return {
@@ -106,7 +118,7 @@ export function createPracticeIndex (store: DocumentStore, options: { onRefused?
         if (network !== null && !networksOf(store.access(info.id) ?? { header: { id: info.id, owner: info.owner, nonce: '' }, grants: [] }).includes(network)) continue
         if (logNetwork !== undefined && !isNetworkId(logNetwork)) continue
         let state = logStates.get(info.id)
-        if (state === undefined) { state = { seq: -1, entries: new Map() }; logStates.set(info.id, state) }
+        if (state === undefined) { state = { seq: -1, entries: new Map(), adoption: [], activity: [] }; logStates.set(info.id, state) }
         if (state.seq !== info.changeSeq) {
           // a second reader meanwhile waits for the same verification instead of reading the old entries
           state.seq = info.changeSeq
@@ -114,13 +126,13 @@ export function createPracticeIndex (store: DocumentStore, options: { onRefused?
           state.verifying = previous.then(async () => { await verifyLog(info.id, state as LogState, info.owner, logNetwork as NetworkId | undefined) })
         }
         await state.verifying
-        const values = [...state.entries.values()]
         out.push({
           id: info.id,
           owner: info.owner,
           ...(logNetwork !== undefined ? { network: logNetwork as NetworkId } : {}),
-          adoption: values.filter((v): v is AdoptionStatement => v.type === 'adoption'),
-          activity: values.filter((v): v is ActivityStatement => v.type === 'activity')
+          seq: state.seq,
+          adoption: state.adoption,
+          activity: state.activity
         })
       }
       return out

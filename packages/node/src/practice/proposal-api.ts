@@ -3,7 +3,7 @@
  * is a small document the proposer owns, granted `edit` to the source's owner only.
  */
 import {
-  ForbiddenError, InvalidInputError, NotFoundError, NothingToProposeError, ProposalClosedError, SourceUnavailableError, TextTooLongError,
+  ForbiddenError, InvalidInputError, NotAVariantError, NotFoundError, NothingToProposeError, ProposalClosedError, SourceUnavailableError, TextTooLongError,
   accessOf, parseDocId
 } from '@commonplace/core'
 import type { DocId, OrgId } from '@commonplace/core'
@@ -13,12 +13,13 @@ import {
 } from '@commonplace/practice'
 import type { OutcomeStatement, ProposalStatement, ProposedSection } from '@commonplace/practice'
 import { appendSectionWithId, findSection, readRecord, setSectionBody } from '@commonplace/record'
+import type { DerivedFrom } from '@commonplace/record'
 import type { PracticeApi, ProposalView } from '../practice-api-types.ts'
 import type { PracticeContext } from './context.ts'
 import { createCarrier, iso, nameOf, newDocId, requireDoc, requireRead, requireRecord, requireWrite, versionOf } from './context.ts'
 import { sectionChangeView } from './views.ts'
 
-export type ProposalApi = Pick<PracticeApi, 'propose' | 'proposals' | 'proposal' | 'acceptProposal' | 'declineProposal'>
+export type ProposalApi = Pick<PracticeApi, 'propose' | 'previewProposal' | 'proposals' | 'proposal' | 'acceptProposal' | 'declineProposal'>
 
 interface Verified { statement: ProposalStatement, outcome?: OutcomeStatement }
 
@@ -129,21 +130,44 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
     return view({ statement: p, outcome })
   }
 
+  /**
+   * What a proposal from this variant sends: its sections (those named, or every one that differs)
+   * against the source's current text. Shared by propose and its preview, so the preview is exact.
+   * @throws NotAVariantError, SourceUnavailableError, ForbiddenError, NothingToProposeError
+   */
+  const planOf = (variantId: string, names: unknown): { variant: DocId, from: DerivedFrom, sourceOwner: OrgId, sections: ProposedSection[] } => {
+    const variant = requireRecord(ctx, variantId)
+    const record = store.read(variant, doc => readRecord(doc))
+    const from = record.meta.derivedFrom
+    if (from === undefined) throw new NotAVariantError(`${variant} is not adapted from another document: there is no source to propose to`)
+    if (!store.has(from.doc)) throw new SourceUnavailableError(`The source ${from.doc} is not held here`)
+    requireRead(ctx, from.doc)
+    const source = store.read(from.doc, doc => readRecord(doc))
+    const sourceOwner = store.access(from.doc)?.header.owner as OrgId
+    if (sourceOwner === self) throw new InvalidInputError('This organisation owns the source: edit it directly')
+    return { variant, from, sourceOwner, sections: proposedSections(source.sections, record.sections, names) }
+  }
+
   return {
+    async previewProposal (variantId, request) {
+      try {
+        const { sections } = planOf(variantId, request?.sections)
+        return compareSections(
+          sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.base })),
+          sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.proposed }))
+        ).map(sectionChangeView)
+      } catch (err) {
+        // Nothing differing at all is an empty preview; a named section that does not differ stays an error.
+        if (err instanceof NothingToProposeError && request?.sections === undefined) return []
+        throw err
+      }
+    },
+
     async propose (variantId, request) {
-      const variant = requireRecord(ctx, variantId)
       const message = request?.message
       if (typeof message !== 'string' || message.trim() === '') throw new InvalidInputError('A proposal needs a message')
       if (message.length > MAX_NOTE_CHARS) throw new TextTooLongError(`The message is longer than ${MAX_NOTE_CHARS} characters`)
-      const record = store.read(variant, doc => readRecord(doc))
-      const from = record.meta.derivedFrom
-      if (from === undefined) throw new InvalidInputError(`${variant} is not adapted from another document: there is no source to propose to`)
-      if (!store.has(from.doc)) throw new SourceUnavailableError(`The source ${from.doc} is not held here`)
-      requireRead(ctx, from.doc)
-      const source = store.read(from.doc, doc => readRecord(doc))
-      const sourceOwner = store.access(from.doc)?.header.owner as OrgId
-      if (sourceOwner === self) throw new InvalidInputError('This organisation owns the source: edit it directly')
-      const sections = proposedSections(source.sections, record.sections, request.sections)
+      const { variant, from, sourceOwner, sections } = planOf(variantId, request.sections)
       const { id, nonce } = await newDocId(ctx)
       const statement = await signProposal(ctx.identity.key, {
         type: 'proposal', id, source: from.doc, sourceOwner, sourceVersion: versionOf(ctx, from.doc), variant, proposer: self, message, sections, at: ctx.now()
