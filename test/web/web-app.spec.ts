@@ -183,7 +183,7 @@ describe('web app: write, share, co-edit and work offline from a browser', () =>
   })
 
   it('formats with the toolbar from the keyboard: a checklist and a table reach the record as Markdown', async () => {
-    await pageA.getByRole('textbox', { name: 'Outcomes' }).click()
+    await pageA.getByRole('textbox', { name: 'Outcomes', exact: true }).click()
     await pageA.getByRole('button', { name: 'Checklist' }).focus()
     await pageA.keyboard.press('Enter')
     await editorFocused(pageA, 'Outcomes') // the tool gives the focus back to the editor
