@@ -9,7 +9,7 @@
 // The npm packages and the workspace packages go into chunks of at most CHUNK_BYTES each, not one
 // file: V8 parses a module's top level in one go, and the parser's scratch memory (malloc'd zone
 // segments) for one 1.4 MB file peaked at 9 MB, which glibc kept after it was freed (idle RSS
-// 3.6 MB higher; docs/benchmarks.md, "Issue 5, fifth round"). Chunks need rolldown's strict
+// 3.6 MB higher; docs/dependencies.md, rolldown). Chunks need rolldown's strict
 // execution order (without it the chunks import each other in a cycle and the node does not
 // start): modules then run in the order they are imported, as in the sources.
 import { builtinsAsRequired, isBuiltin } from './builtins-plugin.mjs'

@@ -12,7 +12,7 @@ import { tempDataDir } from '../helpers/data-folder.ts'
 import { collect, exitedWithin, killAllChildren, spawnNode } from '../helpers/processes.ts'
 
 /** Starting four nodes and seeding them on a shared two-core machine takes a while. */
-const START_MS = 180_000
+const START_MS = 200_000
 const STOP_MS = 60_000
 const LOGIN_LINK = /http:\/\/127\.0\.0\.1:\d+\/login\?token=\S+/g
 
@@ -39,7 +39,7 @@ describe('commonplace demo', { timeout: START_MS + STOP_MS }, () => {
     const child = spawnNode([CLI_BIN, 'demo', '--data', dir])
     const stderr = collect(child.stderr, 4000)
     const out = await Promise.race([
-      outputMatching(child, LOGIN_LINK, 4),
+      outputMatching(child, LOGIN_LINK, 4).catch(err => { throw new Error(`${(err as Error).message}\n${stderr.text()}`) }),
       new Promise<never>((_resolve, reject) => { setTimeout(() => { reject(new Error(`no login links within ${START_MS / 1000} s\n${stderr.text()}`)) }, START_MS - 10_000).unref() })
     ])
     expect(out).toContain('Hillview Medical Practice')

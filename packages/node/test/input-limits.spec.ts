@@ -3,7 +3,7 @@
  * and a full disk at start (simulated with /dev/full, which answers every write with ENOSPC).
  */
 import { describe, it, expect, afterEach } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prefixLogger } from '@libp2p/logger'
@@ -11,6 +11,7 @@ import { StorageFullError } from '@commonplace/core'
 import { MAX_MARKDOWN_NESTING } from '@commonplace/record'
 import { createNode, FILES } from '../src/index.ts'
 import type { CommonplaceNode } from '../src/index.ts'
+import { apiRequest } from './api-request.ts'
 
 const dirs: string[] = []
 const running: CommonplaceNode[] = []
@@ -35,15 +36,7 @@ afterEach(async () => {
 })
 
 /** A request to the node's API with its token. */
-async function api (node: CommonplaceNode, dataDir: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
-  const token = readFileSync(join(dataDir, FILES.token), 'utf8').trim()
-  const res = await fetch(`${node.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {})
-  })
-  return { status: res.status, json: await res.json() }
-}
+const api = apiRequest
 
 describe('deeply nested Markdown through the local API', () => {
   const deep = '> '.repeat(MAX_MARKDOWN_NESTING + 1) + 'zu tief'

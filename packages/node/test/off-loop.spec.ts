@@ -5,16 +5,17 @@
  * document, it reaches a peer whole, and the API answers other requests while it is built.
  */
 import { describe, it, expect, afterEach } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { prefixLogger } from '@libp2p/logger'
 import { MAX_MARKDOWN_NESTING } from '@commonplace/record'
 import type { DocId, DocumentStore } from '@commonplace/core'
-import { createNode, FILES } from '../src/index.ts'
+import { createNode } from '../src/index.ts'
 import type { CommonplaceNode } from '../src/index.ts'
 import { OFF_LOOP_MIN_CHARS } from '../src/off-loop.ts'
+import { apiRequest } from './api-request.ts'
 
 const dirs: string[] = []
 const running: CommonplaceNode[] = []
@@ -33,14 +34,7 @@ afterEach(async () => {
 })
 
 async function api (node: CommonplaceNode, method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
-  const dataDir = dirs[running.indexOf(node)]
-  const token = readFileSync(join(dataDir, FILES.token), 'utf8').trim()
-  const res = await fetch(`${node.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {})
-  })
-  return { status: res.status, json: method === 'GET' && path === '/api/metrics' ? await res.text() : await res.json() }
+  return await apiRequest(node, dirs[running.indexOf(node)], method, path, body)
 }
 
 /** Markdown of tables and nested task lists, the slowest kind to build, of at least `chars` characters. */

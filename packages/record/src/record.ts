@@ -4,9 +4,11 @@ import type { SectionId } from '@commonplace/core'
 import { RECORD_DEFAULTS, RecordKind } from './constants.ts'
 import { validateInit } from './init.ts'
 import { markdownToBlocks } from './markdown/from-markdown.ts'
+import type { BlockNode } from './markdown/from-markdown.ts'
 import { fragmentToMarkdown } from './markdown/to-markdown.ts'
 import { applyMetaWrites, isEmptyWrite, metaMap, readMeta, setTags, validatePatch } from './meta.ts'
 import { findEntry, insertSection, sectionEntries, sectionsArray } from './sections.ts'
+import type { SectionEntry } from './sections.ts'
 import type { MetaPatch, RecordInit, RecordMeta, RecordView, SectionRef } from './types.ts'
 import { markdownText, shortText, timestamp } from './validate.ts'
 
@@ -64,12 +66,7 @@ export function appendSection (doc: Y.Doc, heading: string, markdown?: string, n
  * @throws NotFoundError when no section matches, InvalidInputError
  */
 export function appendToSection (doc: Y.Doc, sectionIdOrHeading: string, markdown: string, now?: number): SectionId {
-  const text = markdownText(markdown)
-  if (text === undefined) throw new InvalidInputError('markdown must be a string')
-  const time = timestamp(now)
-  const entry = findEntry(doc, sectionIdOrHeading)
-  if (entry === undefined) throw new NotFoundError(`No section ${JSON.stringify(sectionIdOrHeading)}`)
-  const blocks = markdownToBlocks(text)
+  const { entry, blocks, time } = sectionWrite(doc, sectionIdOrHeading, markdown, now)
   if (blocks.length === 0) return entry.ref.id
   doc.transact(() => {
     entry.ref.body.insert(entry.ref.body.length, blocks)
@@ -79,16 +76,25 @@ export function appendToSection (doc: Y.Doc, sectionIdOrHeading: string, markdow
 }
 
 /**
- * Replace a section's body with Markdown (by id, else heading), in one transaction. Returns its id.
+ * What a write of Markdown into a section needs, checked before anything is written: the section
+ * (by id, else heading), the Markdown as blocks and the time.
  * @throws NotFoundError when no section matches, InvalidInputError
  */
-export function setSectionBody (doc: Y.Doc, sectionIdOrHeading: string, markdown: string, now?: number): SectionId {
+function sectionWrite (doc: Y.Doc, sectionIdOrHeading: string, markdown: string, now?: number): { entry: SectionEntry, blocks: BlockNode[], time: number } {
   const text = markdownText(markdown)
   if (text === undefined) throw new InvalidInputError('markdown must be a string')
   const time = timestamp(now)
   const entry = findEntry(doc, sectionIdOrHeading)
   if (entry === undefined) throw new NotFoundError(`No section ${JSON.stringify(sectionIdOrHeading)}`)
-  const blocks = markdownToBlocks(text)
+  return { entry, blocks: markdownToBlocks(text), time }
+}
+
+/**
+ * Replace a section's body with Markdown (by id, else heading), in one transaction. Returns its id.
+ * @throws NotFoundError when no section matches, InvalidInputError
+ */
+export function setSectionBody (doc: Y.Doc, sectionIdOrHeading: string, markdown: string, now?: number): SectionId {
+  const { entry, blocks, time } = sectionWrite(doc, sectionIdOrHeading, markdown, now)
   doc.transact(() => {
     const body = entry.ref.body
     if (body.length > 0) body.delete(0, body.length)

@@ -19,8 +19,8 @@ import { STOP_DEADLINE_MS, loadNode, stopRequest, stopWithin } from './node.ts'
 const BASE_PORT = 7450
 /** About a month (ms): the demo's adoption changes are dated this many before now. */
 const MONTH_MS = 30 * 24 * 3600 * 1000
-/** Longest wait for the network to settle while seeding (ms). */
-const SETTLE_MS = 60_000
+/** Longest wait for the network to settle while seeding (ms): four nodes on a busy two-core machine need minutes. */
+const SETTLE_MS = 150_000
 
 type Nodes = Record<DemoOrg['key'], RunningNode>
 

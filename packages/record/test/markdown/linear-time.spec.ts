@@ -41,9 +41,9 @@ function growth<T> (n: number, make: (size: number) => T, work: (input: T) => un
 
 function expectLinear<T> (n: number, make: (size: number) => T, work: (input: T) => unknown): void {
   let { times, ratio } = growth(n, make, work)
-  // Measured once more before failing: a garbage collection or a busy core can slow one size;
-  // super-linear work fails both times.
-  if (ratio >= MAX_RATIO) ({ times, ratio } = growth(n, make, work))
+  // Measured up to twice more before failing: a garbage collection or a busy core (other test
+  // files run beside this one) can slow one size; super-linear work fails every time.
+  for (let attempt = 0; attempt < 2 && ratio >= MAX_RATIO; attempt++) ({ times, ratio } = growth(n, make, work))
   expect(ratio, `times for n, 2n, 4n, 8n: ${times.map(t => t.toFixed(1)).join(', ')} ms`).toBeLessThan(MAX_RATIO)
 }
 
