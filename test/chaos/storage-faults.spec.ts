@@ -130,7 +130,8 @@ const FAULTS: Array<[string, Fault, { pageDamage?: true }]> = [
     for (let at = bytes.indexOf(`u/${id}/`); at >= 0; at = bytes.indexOf(`u/${id}/`, at + 1)) leaves.add(pageOf(at))
     const pages = new Set<number>()
     for (let at = bytes.indexOf(marker); at >= 0; at = bytes.indexOf(marker, at + 1)) if (!leaves.has(pageOf(at))) pages.add(pageOf(at))
-    const page = [...pages][Math.floor(next() * pages.size)]
+    const chain = logRowChain(bytes, pages, leaves)
+    const page = chain[Math.floor(next() * chain.length)]
     const fd = openSync(file, 'r+')
     try {
       writeSync(fd, new Uint8Array(PAGE), 0, PAGE, page * PAGE)
@@ -139,6 +140,26 @@ const FAULTS: Array<[string, Fault, { pageDamage?: true }]> = [
     }
   }, { pageDamage: true }]
 ]
+
+/**
+ * The overflow pages of the log row, in order. The text is also in other rows (the signed
+ * envelope that carried it): each overflow page starts with the number of the next one, and the
+ * row's own chain is the one whose first page its cell, on a page holding its key, names.
+ */
+function logRowChain (bytes: Buffer, pages: Set<number>, leaves: Set<number>): number[] {
+  const nextOf = (page: number): number => bytes.readUInt32BE(page * PAGE) - 1
+  const pointedTo = new Set([...pages].map(nextOf))
+  const named = (page: number): boolean => {
+    const number = Buffer.alloc(4)
+    number.writeUInt32BE(page + 1)
+    return [...leaves].some(leaf => bytes.subarray(leaf * PAGE, (leaf + 1) * PAGE).includes(number))
+  }
+  const first = [...pages].find(page => !pointedTo.has(page) && named(page))
+  const chain: number[] = []
+  for (let page = first; page !== undefined && pages.has(page) && !chain.includes(page); page = nextOf(page)) chain.push(page)
+  expect(chain.length).toBeGreaterThan(0)
+  return chain
+}
 
 /** Text of a few pages, with `marker` in every line, so that the row spans overflow pages that hold nothing else. */
 function pagesOfText (marker: string): string {

@@ -30,7 +30,7 @@ import {
 import { groupCommit } from './group-commit.ts'
 import { EMPTY_SV, defaultDescribe, emptyInfo } from './store-init.ts'
 import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts'
-import { EMPTY_UPDATE, QUARANTINED_DIGEST, createQuarantine, logRowsFrom, restoredDoc, withQuarantined } from './quarantine.ts'
+import { EMPTY_UPDATE, QUARANTINED_DIGEST, addReadableRows, createQuarantine, logRowsFrom, withQuarantined } from './quarantine.ts'
 import type { Quarantine } from './quarantine.ts'
 import { preparedFields } from './prepared.ts'
 import type { PreparedChange } from './prepared.ts'
@@ -346,10 +346,10 @@ class Store implements DocumentStore {
   }
 
   // the signed side (signed-store.ts), once the document is known to be held
-  envelopeVector (id: DocId): SignedHoldings { return this.signedSide.envelopeVector(this.requireInfo(id).id) }
+  envelopeVector (id: DocId): SignedHoldings { return this.guarded(id, () => this.signedSide.envelopeVector(id)) }
 
   signedSince (id: DocId, have: SignedHoldings, maxBytes?: number): { items: Uint8Array[], more: boolean } {
-    return this.signedSide.signedSince(this.requireInfo(id).id, have, maxBytes)
+    return this.guarded(id, () => this.signedSide.signedSince(id, have, maxBytes))
   }
 
   applySigned (id: DocId, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome {
@@ -359,14 +359,17 @@ class Store implements DocumentStore {
     } catch (err) {
       if (!this.quarantine.has(id)) throw err
     }
-    // quarantined (or found damaged now): nothing signed is applied or stored over it, and the
-    // peer's session goes on; the item is offered again once the document is restored
-    this.log?.('a signed item of quarantined %s was left unapplied', id)
-    return 'duplicate'
+    // quarantined (or found damaged now): the item goes to the document's restore, checked like any
+    // other, never over the damaged rows; the restored document takes their place once complete
+    const { outcome, doc } = this.signedSide.restoreWith(info, bytes)
+    if (doc != null) this.restored(info, doc, origin)
+    return outcome
   }
 
   issueClient (id: DocId): { client: number, nonce: number } { return this.signedSide.issueClient(this.requireInfo(id).id) }
-  attribution (id: DocId): Attribution { return this.signedSide.attribution(this.requireInfo(id).id) }
+  attribution (id: DocId): Attribution {
+    return this.guarded(id, () => this.signedSide.attribution(id))
+  }
   frontierOf (id: DocId, org: OrgId): number { return this.signedSide.envelopeVector(this.requireInfo(id).id).vector[org] ?? 0 }
   refuseBeyond (id: DocId, org: OrgId, seq: number): number { return this.signedSide.refuseBeyond(this.requireInfo(id).id, org, seq) }
 
@@ -386,6 +389,20 @@ class Store implements DocumentStore {
 
   /** Loaded documents right now (for tests and footprint figures). */
   get loadedCount (): number { return this.cache.size }
+
+  /**
+   * Read a held document's signed records: one that cannot be read (a damaged page holds them)
+   * quarantines the document like a damaged log row does.
+   */
+  private guarded<T> (id: DocId, read: () => T): T {
+    this.requireInfo(id)
+    try {
+      return read()
+    } catch (err) {
+      if (!isCommonplaceError(err) || err.code !== 'ERR_STORAGE_CORRUPT' || this.quarantine.has(id)) throw err
+      throw this.quarantine.add(id, err)
+    }
+  }
 
   private requireInfo (id: DocId): InfoRecord {
     const info = this.infos.get(id)
@@ -423,15 +440,18 @@ class Store implements DocumentStore {
     try { return this.load(id) } catch (err) { if (this.quarantine.has(id)) return undefined; throw err }
   }
 
-  /** A peer's whole copy restores a quarantined document (quarantine.ts); the unreadable rows stay on disk, unread. */
-  private restore (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin): boolean {
-    const doc = restoredDoc(info.id, update, () => this.storage.range(logRowsFrom(info.id, info.logFirst)))
-    if (doc == null) return false
+  /**
+   * A restored document (restore.ts), with whatever of our own stored rows still reads, takes the
+   * place of the quarantined one; the unreadable rows stay on disk, unread.
+   */
+  private restored (info: InfoRecord, doc: Y.Doc, origin: UpdateOrigin): void {
+    addReadableRows(doc, info.id, () => this.storage.range(logRowsFrom(info.id, info.logFirst)))
     this.quarantine.release(info.id)
+    this.digests.delete(info.id)
+    doc.clientID = this.signedSide.newClient(info.id) ?? doc.clientID
     this.cache.set(info.id, doc)
     this.commit(info, { update: Y.encodeStateAsUpdate(doc), origin })
     ;(this.infos.get(info.id) as InfoRecord).logFirst = info.logNext
-    return true
   }
 
   /**
@@ -472,18 +492,13 @@ class Store implements DocumentStore {
    * Apply an update that passed its checks and stage it (with the signed item it came in, which is
    * announced with it). Returns whether the document changed; an update that changes nothing and
    * leaves nothing pending is not staged unless it came signed (its envelope is still kept).
-   * A quarantined document takes only a peer's whole unsigned copy (restore); envelope code never
-   * writes over it (the rows kept for inspection stay as they are).
+   * Nothing is written over a quarantined document (the rows kept for inspection stay as they are):
+   * signed items restore it (applySigned).
    * @throws CorruptUpdateError when Yjs cannot apply it (nothing applied)
-   * @throws StorageCorruptError for a signed item of a quarantined document (nothing applied or stored)
+   * @throws StorageCorruptError for a quarantined document (nothing applied or stored)
    */
   private integrate (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed?: Uint8Array): boolean {
-    const doc = this.loadHealthy(info.id)
-    if (doc == null) {
-      if (signed != null) throw this.quarantine.refusal(info.id)
-      // found damaged now: a peer's whole copy restores it, anything less is dropped (the session goes on)
-      return this.restore(info, update, origin)
-    }
+    const doc = this.load(info.id)
     this.noteStateBefore(info.id, doc)
     const pendingBefore = pendingOf(doc)
     let effective: Uint8Array | null

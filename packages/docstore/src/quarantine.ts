@@ -2,7 +2,7 @@
  * Documents whose stored updates cannot be read (a row whose checksum does not match, that does
  * not decode or apply, a database page SQLite finds malformed) are quarantined: reading them is
  * refused with ERR_STORAGE_CORRUPT, nothing is written over them, the other documents go on as
- * before, and a peer's whole copy restores them (docs/reliability.md, "Storage faults"). The
+ * before, and a peer's signed items restore them (restore.ts) (docs/reliability.md, "Storage faults"). The
  * list is kept on disk too (`q/<doc>`), so that it is shown again after a restart.
  */
 import * as Y from 'yjs'
@@ -81,27 +81,15 @@ export function createQuarantine (storage: KeyValueStore, now: () => number, log
 }
 
 /**
- * The document a peer's update restores: that update, then whatever of our own stored rows
- * still reads and applies (changes the peer may not have had). Undefined when the update is not
- * a whole copy (it waits on changes neither side here holds): the document stays quarantined.
+ * Add to a restored document whatever of our own stored rows still reads and applies (changes no
+ * peer may have had); a row that does not match its checksum is skipped.
  */
-export function restoredDoc (id: DocId, update: Uint8Array, rows: () => Array<[string, Uint8Array]>): Y.Doc | undefined {
-  const doc = new Y.Doc({ guid: id })
-  try {
-    Y.applyUpdate(doc, update)
-  } catch {
-    doc.destroy()
-    return undefined
-  }
-  if (doc.store.clients.size === 0 || doc.store.pendingStructs != null) {
-    doc.destroy()
-    return undefined
-  }
+export function addReadableRows (doc: Y.Doc, id: DocId, rows: () => Array<[string, Uint8Array]>): void {
   let own: Array<[string, Uint8Array]> = []
   try {
     own = rows()
   } catch {
-    // the rows' pages are unreadable: the peer's copy is all there is
+    // the rows' pages are unreadable: the restored copy is all there is
   }
   for (const [, row] of own) {
     try {
@@ -111,7 +99,6 @@ export function restoredDoc (id: DocId, update: Uint8Array, rows: () => Array<[s
       // this row is the corrupt one: skip it
     }
   }
-  return doc
 }
 
 /** The stored log rows of a document from row `first` on (rows before it are no longer read). */

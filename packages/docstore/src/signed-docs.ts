@@ -131,15 +131,21 @@ export class SignedDocs {
 
   /**
    * Checks 2 to 6 of docs/authorship.md for one envelope (its size checked by the caller). Changes
-   * nothing but the gap store; returns what to apply, or why nothing is.
+   * nothing but the gap store; returns what to apply, or why nothing is. `state`: the signed state
+   * to check against (default: the one held; a restore checks against the one it rebuilds).
    */
-  check (id: DocId, bytes: Uint8Array): EnvelopeVerdict {
+  check (id: DocId, bytes: Uint8Array, state?: DocState): EnvelopeVerdict {
     const envelope = decodeEnvelope(bytes)
     if (envelope.doc !== id) throw new EnvelopeInvalidError(`Envelope for ${envelope.doc} sent as ${id}`)
     if (!verifyBy(envelope.signer, envelopeSigningBytes(envelope.body), envelope.sig)) {
       throw new EnvelopeSignatureError(`Envelope ${envelope.seq} of ${id} is not signed by ${envelope.signer}`)
     }
-    return this.checkVerified(this.state(id), envelope)
+    return this.checkVerified(state ?? this.state(id), envelope)
+  }
+
+  /** A signed state holding nothing yet (not cached: a restore builds it up on its own). */
+  fresh (id: DocId): DocState {
+    return { id, record: emptySignedRecord(), bindings: new ClientBindings(id), saved: new Set(), held: new Map() }
   }
 
   /** Checks 4 to 6 for an envelope whose signature verified. */

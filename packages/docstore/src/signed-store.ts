@@ -20,6 +20,7 @@ import { createSigner } from './signing.ts'
 import { checkCheckpoint, checkpointDue, signCheckpoint, signedSince, take } from './checkpoints.ts'
 import { attributionOf, migrationCheckpoint } from './signed-extras.ts'
 import { rebuildWithout } from './rebuild.ts'
+import { Restores } from './restore.ts'
 import { DEFAULT_SIGNED_BATCH_BYTES } from './constants.ts'
 import { SIGNED_MIGRATION_KEY } from './keys.ts'
 
@@ -67,10 +68,12 @@ export class SignedSide {
   private readonly host: SignedHost
   private readonly signed: SignedDocs
   private readonly local?: LocalSigner
+  private readonly restores: Restores
 
   constructor (host: SignedHost, init: SignedInit) {
     this.host = host
     this.signed = new SignedDocs({ storage: host.storage, staged: host.staged, mayEdit: init.mayEdit ?? (() => true) })
+    this.restores = new Restores(this.signed, host.log)
     if (init.signer != null) this.local = new LocalSigner(createSigner(init.signer.org, init.signer.key), this.signed, host.storage)
   }
 
@@ -85,6 +88,8 @@ export class SignedSide {
   }
 
   envelopeVector (id: DocId): SignedHoldings {
+    // a quarantined document is asked for as what its restore holds (restore.ts)
+    if (this.host.quarantined(id)) return this.restores.holdings(id)
     const record = this.signed.state(id).record
     const vector: SignedHoldings['vector'] = {}
     for (const [org, head] of record.heads) vector[org] = head.seq
@@ -96,7 +101,25 @@ export class SignedSide {
     if (have == null || typeof have.vector !== 'object' || have.vector == null || (have.checkpoint != null && !(have.checkpoint instanceof Uint8Array))) {
       throw new MalformedMessageError('An envelope vector is an object of seqs and an optional checkpoint hash')
     }
+    // nothing is given from a quarantined document: its items are offered again once it is restored
+    if (this.host.quarantined(id)) return { items: [], more: false }
     return signedSince(this.signed.state(id), this.signed.storage, have, maxBytes)
+  }
+
+  /**
+   * Take one signed item of quarantined `info` from a peer into its restore (restore.ts). Once the
+   * restore is complete, its signed records are staged in the batch and its document returned for
+   * the store to put in place of the damaged one.
+   * @throws the typed errors of applySigned (nothing of the item applied)
+   */
+  restoreWith (info: InfoRecord, bytes: Uint8Array): { outcome: SignedOutcome, doc?: Y.Doc } {
+    const { outcome, done } = this.restores.apply(info, bytes)
+    if (done == null) return { outcome }
+    const ops = this.host.ops()
+    for (const [key, op] of done.ops) ops.set(key, op)
+    // read again through the staged records: the restored chain heads, bindings and checkpoints
+    this.signed.evict(info.id)
+    return { outcome, doc: done.doc }
   }
 
   applySigned (info: InfoRecord, bytes: Uint8Array, origin: UpdateOrigin): SignedOutcome {

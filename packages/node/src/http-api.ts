@@ -93,7 +93,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   /** `connect` could not reach the peer: the node is fine, the upstream is not. */
   ERR_CONNECTION_FAILED: 502,
   ERR_STORAGE_FULL: 507,
-  // a quarantined document: unavailable until a peer's copy restores it
+  // a quarantined document: unavailable until a peer's signed items restore it
   ERR_STORAGE_CORRUPT: 503,
   ERR_INVITATION_EXPIRED: 410,
   ERR_INVITATION_USED: 409,

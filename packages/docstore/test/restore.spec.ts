@@ -1,0 +1,77 @@
+import { describe, it, expect } from 'vitest'
+import { memoryStore } from '@commonplace/storage'
+import { EnvelopeSignatureError } from '@commonplace/core'
+import type { DocId, DocumentStore, KeyValueStore } from '@commonplace/core'
+import { createDocumentStore } from '../src/index.ts'
+import { newHeader, testOrg } from './fixtures.ts'
+import type { TestOrg } from './fixtures.ts'
+
+const text = (store: DocumentStore, id: DocId): string => store.read(id, doc => doc.getText('t').toString())
+
+function open (org: TestOrg, kv: KeyValueStore): { store: DocumentStore, signed: Uint8Array[] } {
+  const store = createDocumentStore({ storage: kv }, { signer: { org: org.id, key: org.key } })
+  const signed: Uint8Array[] = []
+  store.onChange(c => { signed.push(...c.signed ?? []) })
+  return { store, signed }
+}
+
+/** Flip a bit in the first stored log row of `id` (the store is closed). */
+function damage (kv: KeyValueStore, id: DocId): void {
+  const [[key, value]] = kv.range({ gte: `u/${id}/`, lt: `u/${id}0` })
+  const flipped = value.slice()
+  flipped[flipped.length - 1] ^= 1
+  kv.write([{ type: 'put', key, value: flipped }])
+}
+
+describe('restoring a quarantined document from signed items', () => {
+  it('checks a peer\'s items like any others, adds our own it lacks, and takes the document out of quarantine', async () => {
+    const [a, b] = [await testOrg(), await testOrg()]
+    const header = await newHeader(a)
+    const kv = memoryStore()
+    let A = open(a, kv)
+    A.store.create(header, doc => doc.getText('t').insert(0, 'eins'))
+    A.store.flush()
+    const B = open(b, memoryStore())
+    B.store.mergeAccess(header, [], { kind: 'peer', peer: a.id })
+    for (const item of A.signed) B.store.applySigned(header.id, item, { kind: 'peer', peer: a.id })
+    // an edit of ours the peer never gets, then one of the peer's we have
+    A.store.edit(header.id, doc => doc.getText('t').insert(4, ' zwei'))
+    B.store.edit(header.id, doc => doc.getText('t').insert(0, '> '))
+    B.store.flush()
+    for (const item of B.signed) A.store.applySigned(header.id, item, { kind: 'peer', peer: b.id })
+    A.store.close()
+    damage(kv, header.id)
+
+    A = open(a, kv)
+    expect(() => text(A.store, header.id)).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_CORRUPT' }))
+    expect(A.store.quarantined().map(q => q.id)).toEqual([header.id])
+    // asked for as holding nothing; nothing given while quarantined
+    expect(A.store.envelopeVector(header.id)).toEqual({ vector: {} })
+    expect(A.store.signedSince(header.id, { vector: {} })).toEqual({ items: [], more: false })
+    B.store.edit(header.id, doc => doc.getText('t').insert(doc.getText('t').length, ' drei'))
+    B.store.flush()
+
+    const { items } = B.store.signedSince(header.id, A.store.envelopeVector(header.id))
+    // a forged item is refused, typed, and restores nothing
+    const forged = items[0].slice()
+    forged[forged.length - 1] ^= 1
+    expect(() => A.store.applySigned(header.id, forged, { kind: 'peer', peer: b.id })).toThrow(EnvelopeSignatureError)
+    expect(A.store.quarantined()).toHaveLength(1)
+    for (const item of items) A.store.applySigned(header.id, item, { kind: 'peer', peer: b.id })
+    expect(A.store.quarantined()).toEqual([])
+    expect(text(A.store, header.id)).toBe('> eins zwei drei')
+
+    // restored for good: our chain goes on where it was, the peer takes our next edit
+    A.signed.length = 0
+    A.store.edit(header.id, doc => doc.getText('t').insert(0, '!'))
+    A.store.flush()
+    await A.store.whenDurable()
+    const ours = A.store.signedSince(header.id, B.store.envelopeVector(header.id)).items
+    expect(ours.map(item => B.store.applySigned(header.id, item, { kind: 'peer', peer: a.id }))).toEqual(['applied', 'applied'])
+    expect(text(B.store, header.id)).toBe('!> eins zwei drei')
+    A.store.close()
+    A = open(a, kv)
+    expect(text(A.store, header.id)).toBe('!> eins zwei drei')
+    expect(A.store.quarantined()).toEqual([])
+  })
+})
