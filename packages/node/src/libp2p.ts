@@ -15,8 +15,9 @@ import type { NetworkRegistry, NetworkService, NetworkServiceInit } from '@commo
 import { introduceService } from '@commonplace/directory'
 import type { IntroduceService, IntroduceServiceInit } from '@commonplace/directory'
 import { multiaddr } from '@multiformats/multiaddr'
-import { InvalidInputError, mayRead } from '@commonplace/core'
+import { InvalidInputError } from '@commonplace/core'
 import type { DocumentStore } from '@commonplace/core'
+import type { DocumentGate } from '@commonplace/docstore'
 import { awarenessService } from './awareness-service.ts'
 import type { AwarenessService } from './awareness-service.ts'
 import type { ComponentLogger, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
@@ -41,6 +42,8 @@ export interface Libp2pInit {
   /** Addresses announced to peers instead of the listen addresses (none: the listen addresses). */
   announce?: string[]
   store: DocumentStore
+  /** Who may read which document, what is sent to whom (sync and the awareness relay ask it). */
+  gate: DocumentGate
   name: string
   logger?: ComponentLogger
   /** Passed to libp2p's connection manager (limits; tests on one host lift the per-host inbound rate). */
@@ -69,11 +72,11 @@ export async function createCommonplaceLibp2p (init: Libp2pInit): Promise<Common
   const services: Record<string, unknown> = {
     identify: identify(),
     ping: ping(),
-    sync: syncService({ store: init.store, name: init.name, membership: init.registry.membership }),
+    sync: syncService({ store: init.store, name: init.name, gate: init.gate }),
     network: networkService({ registry: init.registry, onDelivered: init.onDelivered }),
     introduce: introduceService(init.introduce),
     awareness: awarenessService({
-      mayRead: (doc, peer) => { const acl = init.store.access(doc); return acl != null && mayRead(acl, peer, init.registry.membership) }
+      mayRead: (doc, peer) => init.gate.mayRead(doc, peer)
     })
   }
   // relayed member-to-member connections carry whole sessions: no per-connection data or time cap

@@ -1,11 +1,12 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import {
   ConnectionFailedError, ForbiddenError, InvalidInputError, NotFoundError, ReadOnlyError,
-  accessOf, deriveDocId, isNetworkId, mayWrite, nextGrantSeq, parseDocId, parseOrgId, randomNonce, signGrant
+  deriveDocId, isNetworkId, nextGrantSeq, parseDocId, parseOrgId, randomNonce, signGrant
 } from '@commonplace/core'
-import type { DocId, DocumentInfo, DocumentStore, Membership, NetworkId, OrgId, Role } from '@commonplace/core'
+import type { DocId, DocumentInfo, DocumentStore, NetworkId, OrgId, Role } from '@commonplace/core'
 import { initRecord, readRecord, recordToMarkdown } from '@commonplace/record'
 import type { PrivateKey } from '@libp2p/interface'
+import type { DocumentGate } from '@commonplace/docstore'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, GrantView, LocalApi, NodeStatus, PeerInfo, ShareRequest
@@ -24,8 +25,8 @@ export interface LocalApiInit {
   store: DocumentStore
   identity: { key: PrivateKey, orgId: OrgId, name: string }
   apiUrl: () => string
-  /** Who is in which network (network grants); `isMember` of a network this node is in. */
-  membership: Membership
+  /** Who may read and write which document; whether this node is in a network it shares with. */
+  gate: DocumentGate
   now?: () => number
   /** Names of organisations and networks (DocSummary.ownerName, GrantView.name). */
   names?: Names
@@ -42,7 +43,7 @@ export type DocumentApi = Pick<LocalApi, 'status' | 'connect' | 'peers' | 'listD
 
 /** The operations behind the local API, on the node's own parts. */
 export function createLocalApi (init: LocalApiInit): DocumentApi {
-  const { libp2p, store, identity, membership } = init
+  const { libp2p, store, identity, gate } = init
   const self = identity.orgId
   const now = init.now ?? Date.now
 
@@ -58,7 +59,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     ...(init.names?.org(info.owner) != null ? { ownerName: init.names.org(info.owner) } : {}),
     kind: info.kind,
     updatedAt: new Date(info.updatedAt).toISOString(),
-    access: accessOf(store.access(info.id) ?? { header: { id: info.id, owner: info.owner, nonce: '' }, grants: [] }, self, membership) ?? 'read'
+    access: gate.access(info.id) ?? (info.owner === self ? 'owner' : 'read')
   })
 
   const requireDoc = (id: string): DocId => {
@@ -109,7 +110,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     const acl = store.access(doc)
     if (acl == null || acl.header.owner !== self) throw new ForbiddenError('Only the owner of a document can share it')
     const grantee = isNetworkId(to) ? to as NetworkId : parseOrgId(to)
-    if (isNetworkId(grantee) && membership.roleOf(grantee, self) == null) {
+    if (isNetworkId(grantee) && gate.membership.roleOf(grantee, self) == null) {
       throw new ForbiddenError(`This organisation is not a member of network ${grantee}`)
     }
     if (grantee === self) throw new InvalidInputError('A document cannot be shared with its owner')
@@ -189,8 +190,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     async editDoc (id, request: EditDocRequest) {
       const requireWrite = (): DocId => {
         const doc = requireDoc(id)
-        const acl = store.access(doc)
-        if (acl == null || !mayWrite(acl, self, membership)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
+        if (!gate.mayWrite(doc)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
         return doc
       }
       const doc = requireWrite()

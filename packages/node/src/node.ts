@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import { defaultLogger } from '@libp2p/logger'
-import { createDocumentStore } from '@commonplace/docstore'
+import { createDocumentGate, createDocumentStore } from '@commonplace/docstore'
+import type { DocumentGate } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
 import { carrierOf } from '@commonplace/practice'
-import { AddressInUseError, isCommonplaceError, mayWrite } from '@commonplace/core'
+import { AddressInUseError, isCommonplaceError } from '@commonplace/core'
 import type { DocId, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
@@ -123,15 +124,11 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       mayEdit: (doc, org, seq) => mayEdit(doc, org, seq)
     })
     const registry = createNetworkRegistry({ storage })
-    const held = store
-    mayEdit = (doc, org, seq) => {
-      const acl = held.access(doc)
-      if (acl == null) return false
-      if (mayWrite(acl, org, registry.membership)) return true
-      // a removed member's envelopes up to its frontier count whenever they arrive; later ones are neutralised
-      const frontier = removalFrontier(registry, acl, doc, org)
-      return frontier == null ? false : seq <= frontier ? true : 'removed'
-    }
+    // the one gate to the documents: every part that asks who may read or write asks it
+    const gate = createDocumentGate({ store }, {
+      self: identity.orgId, membership: registry.membership, removalFrontier: (acl, doc, org) => removalFrontier(registry, acl, doc, org)
+    })
+    mayEdit = gate.mayApply
     const log = logger.forComponent('commonplace:node')
     const introSecret = await loadIntroSecret(init.dataDir)
     const introKey = await introIdOf(introSecret)
@@ -145,6 +142,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       listen: init.listen ?? DEFAULT_LISTEN,
       announce: init.announce,
       store,
+      gate,
       name: identity.name,
       logger,
       connectionManager: init.connectionManager,
@@ -171,13 +169,13 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     const dirApi = createDirectoryApi({ libp2p, store, registry, directory, contacts, manager: networks, names, self: identity.orgId, now: Date.now })
     const offLoop = createOffLoop()
     const docApi = createLocalApi({
-      libp2p, store, identity, apiUrl: () => node.apiUrl, membership: registry.membership, names, resolve: dirApi.resolve, deliveryOf: delivery.deliveryOf, offLoop
+      libp2p, store, gate, identity, apiUrl: () => node.apiUrl, names, resolve: dirApi.resolve, deliveryOf: delivery.deliveryOf, offLoop
     })
     const networkApi = createNetworkApi({
       libp2p, registry, manager: networks, identity, log, now: Date.now, docs: { store, createDoc: docApi.createDoc, share: docApi.share }
     })
     const practice = createPractice({
-      store, registry, membership: registry.membership, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
+      store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
       log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) }
     })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
@@ -195,7 +193,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, offLoop, practice, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, gate, libp2p, api, logger, networks, registry, metrics, offLoop, practice, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -209,6 +207,7 @@ interface NodeParts {
   identity: { orgId: OrgId, name: string }
   storage: KeyValueStore
   store: DocumentStore
+  gate: DocumentGate
   libp2p: CommonplaceLibp2p
   api: LocalApi
   logger: ComponentLogger
@@ -286,7 +285,7 @@ class Node implements CommonplaceNode {
       const http = init.http ?? DEFAULT_HTTP
       if (init.web !== false) {
         this.web = await createWebApp({
-          dataDir: init.dataDir, store: this.store, libp2p: this.libp2p, self: this.orgId, name: this.name, membership: this.parts.registry.membership, root: init.web?.root, logger: this.parts.logger
+          dataDir: init.dataDir, store: this.store, libp2p: this.libp2p, self: this.orgId, name: this.name, gate: this.parts.gate, root: init.web?.root, logger: this.parts.logger
         })
       }
       this.http = createHttpApi({

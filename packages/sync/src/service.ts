@@ -1,7 +1,9 @@
 import { TypedEventEmitter, serviceCapabilities } from '@libp2p/interface'
 import type { ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
-import type { DocId, DocumentChange, DocumentStore, Membership, OrgId } from '@commonplace/core'
+import type { DocId, DocumentChange, DocumentStore, OrgId } from '@commonplace/core'
+import { createDocumentGate } from '@commonplace/docstore'
+import type { DocumentGate } from '@commonplace/docstore'
 import { createSyncSession } from './session.ts'
 import { createPeerChannel } from './peer-channel.ts'
 import type { PeerChannel } from './peer-channel.ts'
@@ -27,8 +29,11 @@ export interface SyncInit {
    * Trades how fresh checkpoints are against a MARK/ACK exchange per burst. Default 50.
    */
   markDelay?: number
-  /** Who is in which learning network: network grants count for the members it names. */
-  membership?: Membership
+  /**
+   * The gate to the documents: who may read them, what is sent to whom (default: the grants the
+   * store holds, with no learning network's membership counting).
+   */
+  gate?: DocumentGate
 }
 
 export interface SyncComponents {
@@ -87,6 +92,7 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
   private markTimer?: ReturnType<typeof setTimeout>
   private unsubscribe?: () => void
   private readonly self: OrgId
+  private readonly gate: DocumentGate
 
   constructor (components: SyncComponents, init: SyncInit) {
     super()
@@ -94,6 +100,7 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
     this.init = init
     this.log = components.logger.forComponent('commonplace:sync')
     this.self = components.peerId.toString() as OrgId
+    this.gate = init.gate ?? createDocumentGate({ store: init.store }, { self: this.self })
   }
 
   async start (): Promise<void> {
@@ -161,7 +168,7 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
       store: this.init.store,
       onRefused: (r) => { this.safeDispatch('sync:refused', { peer, ...r, by: 'us' }) },
       onAck: (seq) => { this.safeDispatch('sync:ack', { peer, seq }) },
-      membership: this.init.membership,
+      gate: this.gate,
       pageBytes: this.init.pageBytes
     })
     const channel = createPeerChannel({

@@ -1,9 +1,11 @@
 import {
-  ForbiddenError, ProtocolError, StorageWriteError, accessVersion, isCommonplaceError, mayRead, mergeGrants, verifyGrant, verifyHeader
+  ForbiddenError, ProtocolError, StorageWriteError, accessVersion, isCommonplaceError, mergeGrants, verifyGrant, verifyHeader
 } from '@commonplace/core'
 import type {
-  AccessList, DocId, DocumentChange, DocumentStore, Membership, OrgId, SignedHoldings, UpdateOrigin, VerifiedGrant
+  AccessList, DocId, DocumentChange, DocumentStore, OrgId, SignedHoldings, UpdateOrigin, VerifiedGrant
 } from '@commonplace/core'
+import { createDocumentGate } from '@commonplace/docstore'
+import type { DocumentGate } from '@commonplace/docstore'
 import { DEFAULT_PAGE_BYTES, MAX_REFUSALS_PER_SESSION, WIRE_VERSION } from './constants.ts'
 import type {
   AccessMessage, EnvelopesMessage, ErrorMessage, Message, OfferMessage, SignedItemsMessage, WantMessage
@@ -21,8 +23,8 @@ export interface SyncSessionInit {
   onRefused?: (refusal: { doc: string, code: string, message: string }) => void
   /** Called when the peer confirmed everything up to our change `seq`. */
   onAck?: (seq: number) => void
-  /** Who is in which learning network, for documents shared with a network. */
-  membership?: Membership
+  /** Who may read which document, what is sent to whom (default: the store's grants, no network membership). */
+  gate?: DocumentGate
   /** Bytes of signed items per REPLY or first-meeting ENVELOPES of one document (default 1 MiB). */
   pageBytes?: number
 }
@@ -73,7 +75,7 @@ class Session implements SyncSession {
   private readonly asked = new Map<DocId, string>()
   private readonly accessSent = new Map<DocId, number>()
   private readonly failuresAtOpen: number
-  private readonly membership?: Membership
+  private readonly gate: DocumentGate
   private refusals = 0
 
   constructor (init: SyncSessionInit) {
@@ -83,7 +85,7 @@ class Session implements SyncSession {
     this.store = init.store
     this.origin = Object.freeze({ kind: 'peer', peer: init.peer })
     this.failuresAtOpen = init.store.failures
-    this.membership = init.membership
+    this.gate = init.gate ?? createDocumentGate({ store: init.store }, { self: init.self })
   }
 
   get idle (): boolean { return this.wants.size === 0 }
@@ -121,7 +123,7 @@ class Session implements SyncSession {
     if (!this.scanned) return []
     if (change.origin.kind === 'peer' && change.origin.peer === this.peer) return []
     const acl = this.store.access(change.id)
-    if (acl == null || !mayRead(acl, this.peer, this.membership)) return []
+    if (acl == null || !this.gate.mayRead(change.id, this.peer)) return []
     if (change.accessChanged) return [...this.accessFor(acl), this.offer(change.id)]
     if (change.signed == null || change.signed.length === 0) return []
     return [...this.accessFor(acl), { type: 'envelopes', doc: change.id, items: change.signed, more: false }]
@@ -130,7 +132,7 @@ class Session implements SyncSession {
   reoffer (id: DocId): Message[] {
     if (!this.scanned) return []
     const acl = this.store.access(id)
-    if (acl == null || !mayRead(acl, this.peer, this.membership)) return []
+    if (acl == null || !this.gate.mayRead(id, this.peer)) return []
     this.accessSent.delete(id)
     return [...this.accessFor(acl), this.offer(id)]
   }
@@ -151,12 +153,12 @@ class Session implements SyncSession {
     const out: Message[] = []
     for (const { id } of this.store.changesSince(since)) {
       const acl = this.store.access(id)
-      if (acl == null || !mayRead(acl, this.peer, this.membership)) continue
+      if (acl == null || !this.gate.mayRead(id, this.peer)) continue
       // the peer confirmed everything up to `since`: an access list unchanged since, it has
       if ((this.store.info(id)?.accessSeq ?? Infinity) <= since) this.accessSent.set(id, accessVersion(acl))
       // a peer store that never confirmed anything gets documents whole: no digest, no WANT/REPLY
       // round trip (if it had one already, from someone else, its store drops the duplicates)
-      const whole = since === 0 && mayRead(acl, this.self, this.membership) && this.store.has(id)
+      const whole = since === 0 && this.gate.mayRead(id) && this.store.has(id)
       out.push(...this.accessFor(acl), whole ? this.wholeDocument(id) : this.offer(id))
     }
     this.scanned = true
@@ -174,7 +176,7 @@ class Session implements SyncSession {
     }
     const held = this.store.access(header.id)
     const merged = mergeGrants(held ?? { header, grants: [] }, grants).acl
-    if (held == null && (!mayRead(merged, this.self, this.membership) || !mayRead(merged, this.peer, this.membership))) return []
+    if (held == null && (this.gate.accessUnder(merged, this.self) == null || this.gate.accessUnder(merged, this.peer) == null)) return []
     try {
       this.store.mergeAccess(header, grants, this.origin)
     } catch (err) {
@@ -192,7 +194,7 @@ class Session implements SyncSession {
   /** Equal digests: nothing to do. Otherwise ask for what we lack and push what the peer lacks. */
   private onOffer (m: OfferMessage): Message[] {
     const acl = this.store.access(m.doc)
-    if (acl == null || !mayRead(acl, this.peer, this.membership) || !mayRead(acl, this.self, this.membership)) return []
+    if (acl == null || !this.gate.mayExchange(m.doc, this.peer)) return []
     const held = this.store.info(m.doc)
     if (held != null && held.changeSeq > 0 && equal(this.store.digest(m.doc), m.digest)) return []
     const out: Message[] = [...this.want(m.doc, true)]
@@ -205,8 +207,7 @@ class Session implements SyncSession {
 
   private onWant (m: WantMessage): Message[] {
     const acl = this.store.access(m.doc)
-    const allowed = acl != null && this.store.has(m.doc) && mayRead(acl, this.peer, this.membership) && mayRead(acl, this.self, this.membership)
-    if (!allowed) return [{ type: 'reply', doc: m.doc, items: [], more: false }]
+    if (acl == null || !this.store.has(m.doc) || !this.gate.mayExchange(m.doc, this.peer)) return [{ type: 'reply', doc: m.doc, items: [], more: false }]
     const { items, more } = this.store.signedSince(m.doc, m.holdings, this.pageBytes)
     return [...this.accessFor(acl), { type: 'reply', doc: m.doc, items, more }]
   }
@@ -220,10 +221,9 @@ class Session implements SyncSession {
     if (m.type === 'reply') this.wants.delete(m.doc)
     const out: Message[] = []
     if (m.items.length > 0) {
-      const acl = this.store.access(m.doc)
-      if (acl == null || !mayRead(acl, this.self, this.membership)) {
+      if (!this.gate.mayRead(m.doc)) {
         out.push(...this.refuse(m.doc, new ForbiddenError(`No access to ${m.doc} here`)))
-      } else if (!mayRead(acl, this.peer, this.membership)) {
+      } else if (!this.gate.mayRead(m.doc, this.peer)) {
         out.push(...this.refuse(m.doc, new ForbiddenError(`${this.peer} may not read ${m.doc}`)))
       } else {
         out.push(...this.applyItems(m))

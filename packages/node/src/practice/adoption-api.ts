@@ -57,7 +57,7 @@ export function createAdoptionApi (ctx: PracticeContext, index: PracticeIndex, l
     return names.map(name => {
       const network = ctx.resolve(name as string)
       if (!isNetworkId(network)) throw new InvalidInputError(`"${String(name)}" is an organisation, not a network`)
-      if (ctx.membership.roleOf(network, self) == null) throw new ForbiddenError(`This organisation is not a member of ${network}`)
+      if (ctx.gate.membership.roleOf(network, self) == null) throw new ForbiddenError(`This organisation is not a member of ${network}`)
       if (!shared.includes(network)) throw new NotSharedError(`The practice is not shared with ${network}: its members could not read it. Share it with the network first`)
       return network
     })

@@ -3,9 +3,10 @@
  * every operation starts with.
  */
 import {
-  ForbiddenError, InvalidInputError, NotFoundError, ReadOnlyError, accessOf, deriveDocId, mayWrite, parseDocId, randomNonce
+  ForbiddenError, InvalidInputError, NotFoundError, ReadOnlyError, deriveDocId, parseDocId, randomNonce
 } from '@commonplace/core'
-import type { AccessLevel, DocId, DocumentStore, Membership, NetworkId, OrgId } from '@commonplace/core'
+import type { AccessLevel, DocId, DocumentStore, NetworkId, OrgId } from '@commonplace/core'
+import type { DocumentGate } from '@commonplace/docstore'
 import { CarrierKind, carrierOf, markCarrier } from '@commonplace/practice'
 import type { Marker } from '@commonplace/practice'
 import type { PrivateKey } from '@libp2p/interface'
@@ -21,7 +22,8 @@ export const CARRIER_KINDS: ReadonlySet<string> = new Set(Object.values(CarrierK
 export interface PracticeContext {
   store: DocumentStore
   registry: NetworkRegistry
-  membership: Membership
+  /** Who may read and write which document (and who is in which network). */
+  gate: DocumentGate
   identity: { key: PrivateKey, orgId: OrgId, name: string }
   names?: Names
   /** An organisation id, a network id or a name in the directory. */
@@ -40,16 +42,14 @@ export function requireDoc (ctx: PracticeContext, id: string): DocId {
 
 /** This organisation's access to a held document. @throws ForbiddenError when none (a grant was revoked) */
 export function requireRead (ctx: PracticeContext, doc: DocId): AccessLevel {
-  const acl = ctx.store.access(doc)
-  const level = acl == null ? null : accessOf(acl, ctx.identity.orgId, ctx.membership)
+  const level = ctx.gate.access(doc)
   if (level == null) throw new ForbiddenError(`This organisation may not read ${doc}`)
   return level
 }
 
 /** @throws ReadOnlyError unless this organisation may edit the document */
 export function requireWrite (ctx: PracticeContext, doc: DocId): void {
-  const acl = ctx.store.access(doc)
-  if (acl == null || !mayWrite(acl, ctx.identity.orgId, ctx.membership)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
+  if (!ctx.gate.mayWrite(doc)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
 }
 
 /** A held record (not a carrier document), readable by this organisation. */

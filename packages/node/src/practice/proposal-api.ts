@@ -4,7 +4,7 @@
  */
 import {
   ForbiddenError, InvalidInputError, NotAVariantError, NotFoundError, NothingToProposeError, ProposalClosedError, SourceUnavailableError, TextTooLongError,
-  accessOf, parseDocId
+  parseDocId
 } from '@commonplace/core'
 import type { DocId, OrgId } from '@commonplace/core'
 import {
@@ -53,8 +53,7 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
   const admissible = (p: ProposalStatement): boolean => {
     if (p.proposer === self) return true
     if (p.sourceOwner !== self || !store.has(p.source as DocId)) return false
-    const acl = store.access(p.source as DocId)
-    return acl != null && accessOf(acl, p.proposer, ctx.membership) != null
+    return ctx.gate.mayRead(p.source as DocId, p.proposer)
   }
 
   const all = async (): Promise<Verified[]> => {

@@ -16,8 +16,9 @@ import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as authProtocol from 'y-protocols/auth'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { isCommonplaceError, mayRead, mayWrite, parseDocId } from '@commonplace/core'
-import type { DocId, DocumentStore, Membership, OrgId } from '@commonplace/core'
+import { isCommonplaceError, parseDocId } from '@commonplace/core'
+import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocumentGate } from '@commonplace/docstore'
 import type { Logger } from '@libp2p/interface'
 import type { WebSocket } from 'ws'
 import { MAX_AWARENESS_BYTES } from './constants.ts'
@@ -47,8 +48,8 @@ interface Room {
 export interface DocRoomsInit {
   store: DocumentStore
   self: OrgId
-  /** Network rosters: a grant to a network covers its members. */
-  membership?: Membership
+  /** Who may read and write which document. */
+  gate: DocumentGate
   log: Logger
   /** Awareness changes made by this node's browsers, to pass on to peers. */
   onLocalAwareness?: (doc: DocId, update: Uint8Array) => void
@@ -70,7 +71,7 @@ export interface DocRooms {
 }
 
 export function createDocRooms (init: DocRoomsInit): DocRooms {
-  const { store, self, log, membership } = init
+  const { store, self, log, gate } = init
   const rooms = new Map<DocId, Room>()
   /** Every browser socket served (origin of its awareness changes). */
   const browsers = new WeakSet<object>()
@@ -92,8 +93,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       broadcast(room, encoding.toUint8Array(encoder))
     }
     if (change.accessChanged) {
-      const acl = store.access(change.id)
-      if (acl == null || !mayRead(acl, self, membership)) {
+      if (!gate.mayRead(change.id)) {
         for (const ws of room.conns.keys()) ws.close(4403, 'access revoked')
       }
     }
@@ -168,8 +168,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
 
   const applyBrowserUpdate = (room: Room, ws: WebSocket, update: Uint8Array): void => {
     if (isEmptyUpdate(update)) return
-    const acl = store.access(room.id)
-    if (acl == null || !mayWrite(acl, self, membership)) {
+    if (!gate.mayWrite(room.id)) {
       send(ws, deniedMessage('read-only'))
       return
     }
@@ -197,8 +196,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
         ws.close(4400, 'not a document id')
         return
       }
-      const acl = store.access(id)
-      if (!store.has(id) || acl == null || !mayRead(acl, self, membership)) {
+      if (!store.has(id) || !gate.mayRead(id)) {
         ws.close(4404, 'no such document here')
         return
       }
@@ -234,8 +232,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
 
     peerAwareness (doc, peer, update) {
       const room = rooms.get(doc)
-      const acl = store.access(doc)
-      if (room == null || acl == null || !mayRead(acl, peer, membership)) return undefined
+      if (room == null || !gate.mayRead(doc, peer)) return undefined
       const byDoc = peerClients.get(peer) ?? new Map<DocId, Set<number>>()
       peerClients.set(peer, byDoc)
       const owned = byDoc.get(doc) ?? new Set<number>()

@@ -6,8 +6,8 @@
  * are read again.
  */
 import { listSections, readRecord } from '@commonplace/record'
-import { accessOf } from '@commonplace/core'
-import type { DocId, DocumentInfo, DocumentStore, Membership, OrgId } from '@commonplace/core'
+import type { DocId, DocumentInfo, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocumentGate } from '@commonplace/docstore'
 import { MAX_SEARCH_RESULTS } from './constants.ts'
 import { compareCodeUnits } from '../order.ts'
 import { CARRIER_KINDS } from '../practice/context.ts'
@@ -55,7 +55,8 @@ export interface SearchIndex {
   search(query: SearchQuery): SearchHit[]
 }
 
-export function searchIndex (store: DocumentStore, self: OrgId, membership?: Membership): SearchIndex {
+/** The search over the records `gate` lets this organisation read. */
+export function searchIndex (store: DocumentStore, gate: DocumentGate): SearchIndex {
   const cache = new Map<DocId, Entry>()
 
   const entry = (info: DocumentInfo): Entry => {
@@ -87,15 +88,14 @@ export function searchIndex (store: DocumentStore, self: OrgId, membership?: Mem
       for (const info of store.list()) {
         // proposals and adoption logs are no records (docs/practice.md)
         if (CARRIER_KINDS.has(info.kind)) continue
-        const acl = store.access(info.id)
-        const access = acl != null ? accessOf(acl, self, membership) : null
+        const access = gate.access(info.id)
         if (access == null) continue
         const e = entry(info)
         if (query.kind && e.hit.kind !== query.kind) continue
         if (query.maturity && e.hit.maturity !== query.maturity) continue
         if (query.status && e.hit.status !== query.status) continue
         if (query.owner && e.hit.owner !== query.owner) continue
-        if (query.network && !acl!.grants.some(g => g.to === query.network && g.role !== 'none')) continue
+        if (query.network && !(store.access(info.id)?.grants ?? []).some(g => g.to === query.network && g.role !== 'none')) continue
         if (!matchesAll(e.stems, stems)) continue
         const hit: SearchHit = { ...e.hit, updatedAt: new Date(info.updatedAt).toISOString(), access }
         const found = stems.length > 0 ? snippet(e.text, stems) : undefined

@@ -9,8 +9,9 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import * as Y from 'yjs'
-import { CommonplaceError, InvalidInputError, NotFoundError, mayRead, parseDocId } from '@commonplace/core'
-import type { DocumentStore, Membership, OrgId } from '@commonplace/core'
+import { CommonplaceError, InvalidInputError, NotFoundError, parseDocId } from '@commonplace/core'
+import type { DocumentStore, OrgId } from '@commonplace/core'
+import type { DocumentGate } from '@commonplace/docstore'
 import type { ComponentLogger, PeerId } from '@libp2p/interface'
 import type { IncomingMessage } from 'node:http'
 import type { HttpWebHook } from '../http-api.ts'
@@ -36,8 +37,8 @@ export interface WebAppInit {
   libp2p: CommonplaceLibp2p
   self: OrgId
   name: string
-  /** Network rosters: a grant to a network covers its members. */
-  membership?: Membership
+  /** Who may read and write which document. */
+  gate: DocumentGate
   /** The built app's folder. Default apps/web/dist of this repository. */
   root?: string
   logger: ComponentLogger
@@ -56,11 +57,11 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const log = init.logger.forComponent('commonplace:web')
   const sessions: Sessions = await createSessions({ dataDir: init.dataDir })
   const files = staticFiles(init.root ?? DEFAULT_WEB_ROOT)
-  const search = searchIndex(init.store, init.self, init.membership)
+  const search = searchIndex(init.store, init.gate)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
   const awareness = init.libp2p.services.awareness
   const rooms: DocRooms = createDocRooms({
-    store: init.store, self: init.self, membership: init.membership, log, onLocalAwareness: (doc, update) => { awareness.send(doc, update) }
+    store: init.store, self: init.self, gate: init.gate, log, onLocalAwareness: (doc, update) => { awareness.send(doc, update) }
   })
   const onPeerAwareness = ({ detail: { doc, peer, update } }: CustomEvent<AwarenessMessage>): void => {
     const reply = rooms.peerAwareness(doc, peer, update)
@@ -135,8 +136,7 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         path: TAB_CLIENTS_PATH,
         async handle ({ params, signal }) {
           const id = parseDocId(params[0])
-          const acl = init.store.access(id)
-          if (!init.store.has(id) || acl == null || !mayRead(acl, init.self, init.membership)) throw new NotFoundError(`No document ${id} here`)
+          if (!init.store.has(id) || !init.gate.mayRead(id)) throw new NotFoundError(`No document ${id} here`)
           const { client } = init.store.issueClient(id)
           // the binding is what lets the node sign the tab's edits, after a restart too
           await init.store.whenDurable({ signal })

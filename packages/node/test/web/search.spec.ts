@@ -8,7 +8,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { deriveDocId, randomNonce } from '@commonplace/core'
 import type { OrgId } from '@commonplace/core'
-import { createDocumentStore } from '@commonplace/docstore'
+import { createDocumentGate, createDocumentStore } from '@commonplace/docstore'
 import { memoryStore } from '@commonplace/storage'
 import { initRecord, listSections } from '@commonplace/record'
 import { plainText, queryStems, snippet, stem } from '../../src/web/search-text.ts'
@@ -114,7 +114,7 @@ describe('searchIndex', () => {
       })
     })
     store.flush()
-    const index = searchIndex(store, owner)
+    const index = searchIndex(store, createDocumentGate({ store }, { self: owner }))
     const [hit] = index.search({ q: 'doctors reviewing' })
     expect(hit?.id).toBe(header.id)
     expect(hit.snippet).toContain('The duty doctor reviews red results by 11:00')
