@@ -188,13 +188,13 @@ class Store implements DocumentStore {
   has (id: DocId): boolean { return this.infos.has(id) }
 
   // a quarantined document asks peers for everything: its state vector is that of nothing
-  info (id: DocId): DocumentInfo | undefined { return this.quarantine.has(id) ? { ...this.infos.get(id), stateVector: EMPTY_SV } as InfoRecord : this.infos.get(id) }
+  info (id: DocId): DocumentInfo | undefined { return this.quarantine.has(id) ? { ...this.infos.get(id), stateVector: EMPTY_SV } as InfoRecord : this.current(this.infos.get(id)) }
 
   quarantined (): QuarantinedDocument[] { return this.quarantine.list() }
 
   onQuarantine (listener: (doc: QuarantinedDocument) => void): () => void { return this.quarantine.on(listener) }
 
-  list (): DocumentInfo[] { return this.infos.all() }
+  list (): DocumentInfo[] { return this.infos.all().map(info => this.current(info) as InfoRecord) }
 
   access (id: DocId): AccessList | undefined { return this.acls.get(id) }
 
@@ -218,7 +218,7 @@ class Store implements DocumentStore {
       throw err
     }
     this.cache.set(header.id, doc)
-    return this.infos.get(header.id) as DocumentInfo
+    return this.info(header.id) as DocumentInfo
   }
 
   mergeAccess (header: DocHeader, grants: VerifiedGrant[], origin: UpdateOrigin): boolean {
@@ -318,6 +318,8 @@ class Store implements DocumentStore {
   }
 
   changesSince (since: number, limit?: number): Array<{ id: DocId, changeSeq: number }> {
+    // the change sequence is read from disk: what is staged is written first, so the answer holds every change made
+    this.flush()
     const changes = this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
       .map(([key, value]) => ({ id: u8ToString(value) as DocId, changeSeq: Number(key.slice(2)) }))
     return withQuarantined(changes, this.quarantine, id => this.infos.get(id)?.changeSeq)
@@ -402,6 +404,18 @@ class Store implements DocumentStore {
       if (!isCommonplaceError(err) || err.code !== 'ERR_STORAGE_CORRUPT' || this.quarantine.has(id)) throw err
       throw this.quarantine.add(id, err)
     }
+  }
+
+  /**
+   * The write contract: a change is visible to every read at once, so the index entry of a document
+   * changed in the batch not yet written shows its title, kind and state vector as they are now
+   * (the staged copy is updated, as writeBatch does; no caller has to flush first).
+   */
+  private current (info: InfoRecord | undefined): InfoRecord | undefined {
+    if (info == null || this.batch?.updates.has(info.id) !== true) return info
+    const doc = this.cache.get(info.id)
+    if (doc != null) Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
+    return info
   }
 
   private requireInfo (id: DocId): InfoRecord {

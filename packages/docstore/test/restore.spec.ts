@@ -48,7 +48,7 @@ describe('restoring a quarantined document from signed items', () => {
     // asked for as holding nothing; nothing given while quarantined
     expect(A.store.envelopeVector(header.id)).toEqual({ vector: {} })
     expect(A.store.signedSince(header.id, { vector: {} })).toEqual({ items: [], more: false })
-    B.store.edit(header.id, doc => doc.getText('t').insert(doc.getText('t').length, ' drei'))
+    B.store.edit(header.id, doc => doc.getText('t').insert(0, '3 '))
     B.store.flush()
 
     const { items } = B.store.signedSince(header.id, A.store.envelopeVector(header.id))
@@ -59,7 +59,7 @@ describe('restoring a quarantined document from signed items', () => {
     expect(A.store.quarantined()).toHaveLength(1)
     for (const item of items) A.store.applySigned(header.id, item, { kind: 'peer', peer: b.id })
     expect(A.store.quarantined()).toEqual([])
-    expect(text(A.store, header.id)).toBe('> eins zwei drei')
+    expect(text(A.store, header.id)).toBe('3 > eins zwei')
 
     // restored for good: our chain goes on where it was, the peer takes our next edit
     A.signed.length = 0
@@ -68,10 +68,10 @@ describe('restoring a quarantined document from signed items', () => {
     await A.store.whenDurable()
     const ours = A.store.signedSince(header.id, B.store.envelopeVector(header.id)).items
     expect(ours.map(item => B.store.applySigned(header.id, item, { kind: 'peer', peer: a.id }))).toEqual(['applied', 'applied'])
-    expect(text(B.store, header.id)).toBe('!> eins zwei drei')
+    expect(text(B.store, header.id)).toBe('!3 > eins zwei')
     A.store.close()
     A = open(a, kv)
-    expect(text(A.store, header.id)).toBe('!> eins zwei drei')
+    expect(text(A.store, header.id)).toBe('!3 > eins zwei')
     expect(A.store.quarantined()).toEqual([])
   })
 })

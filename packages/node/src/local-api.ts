@@ -116,7 +116,6 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     if (grantee === self) throw new InvalidInputError('A document cannot be shared with its owner')
     const signed = await signGrant(identity.key, { doc, to: grantee, role, seq: nextGrantSeq(acl), issuer: self, issuedAt: now() })
     store.mergeAccess(acl.header, [signed], { kind: 'local' })
-    store.flush()
     return view(doc)
   }
 
@@ -171,13 +170,11 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
         const built = await init.offLoop.create(request, self, now(), store.preparedClient(id))
         store.create({ id, owner: self, nonce })
         if (built.update != null) store.appendPrepared(id, built.update, built)
-        store.flush()
         return summary(store.info(id) as DocumentInfo)
       }
       const recordInit = toRecordInit(request, self)
       const id = await deriveDocId(self, nonce)
       const info = store.create({ id, owner: self, nonce }, doc => { initRecord(doc, { ...recordInit, now: now() }) })
-      store.flush()
       return summary(info)
     },
 
@@ -203,7 +200,6 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       } else {
         store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) })
       }
-      store.flush()
       return summary(store.info(doc) as DocumentInfo)
     },
 

@@ -83,7 +83,6 @@ export function createTopicApi (init: {
         if (list == null) throw new NotFoundError('This topic has no attachment list')
         if (!list.toArray().some(a => a.id === doc)) list.push([{ id: doc, attachedBy: self }])
       })
-      store.flush()
       return view(topic)
     }
   }

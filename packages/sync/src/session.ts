@@ -148,7 +148,6 @@ class Session implements SyncSession {
     if (this.peerStoreId != null) throw new ProtocolError('Second hello')
     if (version !== WIRE_VERSION) throw new ProtocolError(`Wire version ${version} is not ${WIRE_VERSION}`)
     this.peerStoreId = storeId
-    this.store.flush()
     const since = this.store.checkpoint(this.peer, storeId)
     const out: Message[] = []
     for (const { id } of this.store.changesSince(since)) {

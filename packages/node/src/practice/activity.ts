@@ -59,7 +59,6 @@ export function createActivity (ctx: PracticeContext, logs: OwnLogs, flushMs = 2
       })
       store.edit(log, doc => { putLogEntries(doc, [[activityKey(month), signed]]) })
     }
-    if (batch.length > 0) store.flush()
   }
 
   const flush = async (): Promise<void> => {

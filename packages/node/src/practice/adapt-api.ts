@@ -117,7 +117,6 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
         })
         writeAdaptation(ydoc, { note, reasons, by: self, at: now, base: record.sections })
       })
-      store.flush()
       counted('adaptations', variant)
       return { id: variant, title: request.title ?? meta.title, derivedFrom: derivedFromView(ctx, derivedFrom) }
     },
@@ -144,7 +143,6 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
       }
       if (request?.reasons !== undefined) patch.reasons = validateReasons(request.reasons)
       store.edit(doc, ydoc => { updateAdaptation(ydoc, patch, ctx.now()) })
-      store.flush()
       return adaptationView(doc)
     },
 
@@ -163,7 +161,6 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
           alignBase(ydoc, source, new Set(take.map(c => c.id)), now)
         })
       })
-      store.flush()
       return upstreamOf(doc).view
     },
 
@@ -172,7 +169,6 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
       requireWrite(ctx, doc)
       const dismiss = chosen(changes, request)
       store.edit(doc, ydoc => { alignBase(ydoc, source, new Set(dismiss.map(c => c.id)), ctx.now()) })
-      store.flush()
       return upstreamOf(doc).view
     }
   }

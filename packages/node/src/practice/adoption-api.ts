@@ -82,7 +82,6 @@ export function createAdoptionApi (ctx: PracticeContext, index: PracticeIndex, l
       const sharing = [...new Set([...await logs.sharing(practice), ...networks])]
       const log = await logs.privateLog()
       store.edit(log, doc => { putLogEntries(doc, [[adoptionKey(signed), signed], [SHARING_PREFIX + practice, sharing]]) })
-      store.flush()
       await logs.publish(practice)
       return await view(practice)
     },

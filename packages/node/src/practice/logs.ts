@@ -43,7 +43,6 @@ export function createOwnLogs (ctx: PracticeContext): OwnLogs {
     const found = find(undefined)
     if (found !== undefined) return found
     const id = await createCarrier(ctx, { type: CarrierKind.adoptionLog }, () => {})
-    store.flush()
     return id
   }
 
@@ -89,7 +88,6 @@ export function createOwnLogs (ctx: PracticeContext): OwnLogs {
     }
     if (missing.length > 0) {
       store.edit(log, doc => { putLogEntries(doc, missing) })
-      store.flush()
     }
   }
 

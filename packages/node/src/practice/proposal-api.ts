@@ -125,7 +125,6 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
       type: 'outcome', proposal: p.id, source: p.source, decision, ...(typeof reply === 'string' && reply !== '' ? { reply } : {}), by: self, at: now
     })
     store.edit(p.id as DocId, doc => { writeOutcome(doc, outcome) })
-    store.flush()
     return view({ statement: p, outcome })
   }
 
