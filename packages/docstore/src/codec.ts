@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import { StorageCorruptError } from '@commonplace/core'
-import type { AccessList, DocId, DocumentInfo, Grant, OrgId, Role, VerifiedGrant } from '@commonplace/core'
+import { StorageCorruptError, readGrant, writeGrant } from '@commonplace/core'
+import type { AccessList, DocId, DocumentInfo, OrgId, VerifiedGrant } from '@commonplace/core'
 import { ROW_HEADER, openRow, seal } from './row-check.ts'
 
 /** The index entry as stored: the public info plus the bounds of the update log. */
@@ -53,30 +53,6 @@ export function decodeInfo (id: DocId, bytes: Uint8Array): InfoRecord {
     info.accessSeq = version === 1 ? info.changeSeq : decoding.readVarUint(d)
     return info
   })
-}
-
-/**
- * Grants on disk and on the wire share this layout. The issuer is not written: a grant is valid
- * only when issued by the document's owner, so the reader takes it from the header.
- */
-export function writeGrant (e: encoding.Encoder, g: Grant): void {
-  encoding.writeVarString(e, g.to)
-  encoding.writeVarString(e, g.role)
-  encoding.writeVarUint(e, g.seq)
-  encoding.writeVarUint(e, g.issuedAt)
-  encoding.writeVarUint8Array(e, g.sig)
-}
-
-export function readGrant (d: decoding.Decoder, doc: DocId, owner: OrgId): Grant {
-  return {
-    doc,
-    to: decoding.readVarString(d) as OrgId,
-    role: decoding.readVarString(d) as Role,
-    seq: decoding.readVarUint(d),
-    issuer: owner,
-    issuedAt: decoding.readVarUint(d),
-    sig: decoding.readVarUint8Array(d).slice()
-  }
 }
 
 export function encodeAcl (acl: AccessList): Uint8Array {

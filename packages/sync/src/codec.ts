@@ -1,8 +1,7 @@
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import { MalformedMessageError, OversizedMessageError, isCommonplaceError, parseDocId } from '@commonplace/core'
+import { MalformedMessageError, OversizedMessageError, isCommonplaceError, parseDocId, readGrant, writeGrant } from '@commonplace/core'
 import type { DocId, EnvelopeVector, OrgId, SignedHoldings } from '@commonplace/core'
-import { readGrant, writeGrant } from '@commonplace/docstore'
 import { MessageType } from './messages.ts'
 import type { Message, SignedItemsMessage } from './messages.ts'
 import {
