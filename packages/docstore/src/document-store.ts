@@ -1,46 +1,32 @@
-import { createHash, randomBytes } from 'node:crypto'
+/**
+ * The operations of the document store (the DocumentStore interface of core): reads, local and
+ * peer changes, catch-up, checkpoints and the signed side. Its state and write path are in
+ * store-base.ts.
+ */
+import { createHash } from 'node:crypto'
 import * as Y from 'yjs'
-import { fromString as u8FromString, toString as u8ToString } from 'uint8arrays'
+import { toString as u8ToString } from 'uint8arrays'
 import {
-  CorruptUpdateError, InvalidInputError, InvalidStatementError, MalformedMessageError, NotFoundError,
-  OversizedMessageError, StorageWriteError, isCommonplaceError, mergeGrants
+  CorruptUpdateError, InvalidInputError, InvalidStatementError, MalformedMessageError, OversizedMessageError,
+  mergeGrants
 } from '@commonplace/core'
 import type {
-  AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore,
-  KeyValueStore, OrgId, QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant, WriteOp
+  AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore, OrgId,
+  QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant
 } from '@commonplace/core'
-import type { Logger } from '@libp2p/interface'
-import { SignedSide } from './signed-store.ts'
-import { decodeAcl, decodeInfo, decodeLogRow, decodeUint } from './codec.ts'
+import { decodeLogRow, decodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
-import { docCache } from './doc-cache.ts'
-import { indexedRecords } from './indexed-records.ts'
-import type { IndexedRecords } from './indexed-records.ts'
-import { batchOps, createWriteBatch, rememberBefore, snapshotOps } from './write-batch.ts'
-import { documentsNaming, missingPartyIndex } from './party-index.ts'
-import { applyToEmpty, captureUpdate, isEmpty, pendingOf } from './ydoc-changes.ts'
-import { createAnnouncer } from './announcer.ts'
-import type { Announcer } from './announcer.ts'
-import type { WriteBatch } from './write-batch.ts'
-import type { DocCache } from './doc-cache.ts'
-import {
-  CHECKPOINT_WRITE_DELAY, DEFAULT_COMPACT_AFTER, DEFAULT_MAX_INDEXED, DEFAULT_MAX_LOADED, DEFAULT_MAX_UPDATE_BYTES,
-  DEFAULT_MAX_WAITING_BYTES, DEFAULT_BURST_GAP_MS, DEFAULT_BURST_HOLD_MS
-} from './constants.ts'
-import { groupCommit } from './group-commit.ts'
-import { EMPTY_SV, defaultDescribe, emptyInfo } from './store-init.ts'
+import { createWriteBatch } from './write-batch.ts'
+import { documentsNaming } from './party-index.ts'
+import { captureUpdate } from './ydoc-changes.ts'
+import { CHECKPOINT_WRITE_DELAY } from './constants.ts'
+import { EMPTY_SV, emptyInfo } from './store-init.ts'
 import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts'
-import { EMPTY_UPDATE, QUARANTINED_DIGEST, addReadableRows, createQuarantine, logRowsFrom, withQuarantined } from './quarantine.ts'
-import type { Quarantine } from './quarantine.ts'
+import { EMPTY_UPDATE, QUARANTINED_DIGEST, logRowsFrom, withQuarantined } from './quarantine.ts'
 import { preparedFields } from './prepared.ts'
 import type { PreparedChange } from './prepared.ts'
-import type { GroupCommit } from './group-commit.ts'
-import {
-  ACL_PREFIX, CHANGE_RANGE_END, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY, changeKey, checkpointKey
-} from './keys.ts'
-
-const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })
-const LOCAL_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'local' })
+import { CHANGE_RANGE_END, changeKey, checkpointKey } from './keys.ts'
+import { LOCAL_ORIGIN, StoreBase } from './store-base.ts'
 
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
@@ -55,136 +41,7 @@ export function createDocumentStore (components: DocumentStoreComponents, init: 
   return new Store(components, init)
 }
 
-class Store implements DocumentStore {
-  readonly storeId: string
-  /** The latest change sequence number in memory (may be ahead of the disk until a flush). */
-  private seq: number
-  /** What is written and what is durable; staged changes wait while a disk sync runs. */
-  private readonly commits: GroupCommit
-  private batch: WriteBatch | null = null
-  private flushScheduled = false
-  private checkpointTimer?: ReturnType<typeof setTimeout>
-  private failed = 0
-  private readonly storage: KeyValueStore
-  private readonly log?: Logger
-  private readonly infos: IndexedRecords<InfoRecord>
-  private readonly acls: IndexedRecords<AccessList>
-  private readonly digests = new Map<DocId, { seq: number, digest: Uint8Array }>()
-  private readonly cache: DocCache
-  private readonly announcer: Announcer
-  private readonly compactAfter: number
-  private readonly maxUpdateBytes: number
-  private readonly describe: (doc: Y.Doc) => { title: string, kind: string }
-  private readonly now: () => number
-  private readonly signedSide: SignedSide
-  private readonly quarantine: Quarantine
-
-  constructor (components: DocumentStoreComponents, init: DocumentStoreInit) {
-    this.storage = components.storage
-    this.log = components.logger?.forComponent('commonplace:docstore')
-    this.announcer = createAnnouncer(id => this.cache.get(id), this.log, change => { this.signedSide.seal(change) })
-    this.signedSide = new SignedSide({
-      storage: this.storage,
-      log: this.log,
-      ops: () => (this.batch ??= createWriteBatch()).signed,
-      staged: () => this.batch?.signed,
-      info: id => this.infos.get(id),
-      all: () => this.infos.all(),
-      loaded: id => this.cache.get(id),
-      load: id => this.load(id),
-      quarantined: id => this.quarantine.has(id),
-      apply: (info, update, origin, signed) => { this.integrate(info, update, origin, signed) },
-      write: ops => { this.write(ops) },
-      replace: (id, doc, ops) => { this.replace(id, doc, ops) }
-    }, init)
-    this.cache = docCache(init.maxLoaded ?? DEFAULT_MAX_LOADED, id => this.batch?.updates.has(id) === true)
-    this.compactAfter = init.compactAfter ?? DEFAULT_COMPACT_AFTER
-    this.maxUpdateBytes = init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES
-    this.describe = init.describe ?? defaultDescribe
-    this.now = init.now ?? Date.now
-    this.storeId = this.openStoreId()
-    this.quarantine = createQuarantine(this.storage, this.now, this.log)
-    this.seq = decodeUint(this.storage.get(SEQ_KEY))
-    this.commits = groupCommit({
-      seq: this.seq,
-      sync: this.storage.sync == null ? undefined : async () => { await this.storage.sync?.() },
-      maxWaitingBytes: init.maxWaitingBytes ?? DEFAULT_MAX_WAITING_BYTES,
-      burstGapMs: init.burstGapMs ?? DEFAULT_BURST_GAP_MS,
-      burstHoldMs: init.burstHoldMs ?? DEFAULT_BURST_HOLD_MS,
-      writeWaiting: () => { this.flushLogged() },
-      syncFailed: (seq, err) => {
-        this.failed++
-        this.log?.error('changes up to %d may not be on disk: %e', seq, err)
-      }
-    })
-    this.infos = indexedRecords(this.storage, INFO_PREFIX, decodeInfo, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
-    this.acls = indexedRecords(this.storage, ACL_PREFIX, decodeAcl, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
-    // stores written before the g/ index build it once
-    const indexOps = missingPartyIndex(this.storage)
-    if (indexOps.length > 0) this.write(indexOps)
-    // the owner signs a migration checkpoint of the documents it held before envelopes (once)
-    this.signedSide.migrateOwned()
-  }
-
-  get changeSeq (): number { return this.commits.durableSeq }
-
-  get failures (): number { return this.failed }
-
-  /**
-   * Write every change made since the last flush in one atomic batch, then announce them.
-   * On failure memory is put back as it is on disk and the error is thrown. Checkpoints staged
-   * with no change to ride along stay staged (see setCheckpoint).
-   */
-  flush (): void {
-    this.writeBatch(false)
-  }
-
-  private writeBatch (checkpointsToo: boolean): void {
-    this.announcer.announce()
-    const batch = this.batch
-    if (batch == null || (!checkpointsToo && batch.before.size === 0)) return
-    this.batch = null
-    clearTimeout(this.checkpointTimer)
-    this.checkpointTimer = undefined
-    for (const id of batch.updates.keys()) {
-      const doc = this.cache.get(id)
-      const info = this.infos.get(id)
-      if (doc != null && info != null) Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
-    }
-    let written
-    try {
-      written = batchOps(batch, id => ({ info: this.infos.get(id) as InfoRecord, acl: this.acls.get(id) }), this.seq)
-      this.write(written.ops)
-    } catch (err) {
-      this.undo(batch)
-      this.commits.writeFailed(err as Error)
-      throw err
-    }
-    this.commits.written(this.seq)
-    this.infos.committed(written.infos)
-    this.acls.committed([...batch.acls.keys()].map(id => [id, this.acls.get(id) as AccessList]))
-    for (const id of batch.updates.keys()) {
-      const info = this.infos.get(id)
-      const doc = this.cache.get(id)
-      if (info == null || doc == null || info.logNext - info.logFirst <= this.compactAfter) continue
-      try {
-        this.compact(info, doc)
-      } catch (err) {
-        this.log?.error('compacting %s failed, log kept as it was: %e', info.id, err)
-      }
-    }
-  }
-
-  async whenDurable (options?: { signal?: AbortSignal }): Promise<void> {
-    if (this.commits.syncing && this.batch != null && this.batch.before.size > 0) {
-      // group commit: what is staged is written when the running disk sync lands
-      await this.commits.whenDurable(this.seq, options?.signal)
-      return
-    }
-    this.flush()
-    await this.storage.sync?.(options)
-  }
-
+class Store extends StoreBase implements DocumentStore {
   has (id: DocId): boolean { return this.infos.has(id) }
 
   // a quarantined document asks peers for everything: its state vector is that of nothing
@@ -392,214 +249,4 @@ class Store implements DocumentStore {
   /** Loaded documents right now (for tests and footprint figures). */
   get loadedCount (): number { return this.cache.size }
 
-  /**
-   * Read a held document's signed records: one that cannot be read (a damaged page holds them)
-   * quarantines the document like a damaged log row does.
-   */
-  private guarded<T> (id: DocId, read: () => T): T {
-    this.requireInfo(id)
-    try {
-      return read()
-    } catch (err) {
-      if (!isCommonplaceError(err) || err.code !== 'ERR_STORAGE_CORRUPT' || this.quarantine.has(id)) throw err
-      throw this.quarantine.add(id, err)
-    }
-  }
-
-  /**
-   * The write contract: a change is visible to every read at once, so the index entry of a document
-   * changed in the batch not yet written shows its title, kind and state vector as they are now
-   * (the staged copy is updated, as writeBatch does; no caller has to flush first).
-   */
-  private current (info: InfoRecord | undefined): InfoRecord | undefined {
-    if (info == null || this.batch?.updates.has(info.id) !== true) return info
-    const doc = this.cache.get(info.id)
-    if (doc != null) Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
-    return info
-  }
-
-  private requireInfo (id: DocId): InfoRecord {
-    const info = this.infos.get(id)
-    if (info == null) throw new NotFoundError(`No document ${id} here`)
-    return info
-  }
-
-  private load (id: DocId): Y.Doc {
-    const cached = this.cache.get(id)
-    if (cached != null) return cached
-    if (this.quarantine.has(id)) throw this.quarantine.refusal(id)
-    // the document id as guid spares Yjs a random uuid per load
-    const doc = new Y.Doc({ guid: id })
-    const info = this.infos.get(id)
-    try {
-      const rows = info == null || info.logNext === info.logFirst ? [] : this.storage.range(logRowsFrom(id, info.logFirst))
-      doc.transact(() => {
-        for (const [, value] of rows) for (const update of decodeLogRow(id, value)) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
-        // a prepared update staged while the document was not loaded (appendPrepared)
-        for (const update of this.batch?.updates.get(id) ?? []) Y.applyUpdate(doc, update, STORAGE_ORIGIN)
-      }, STORAGE_ORIGIN)
-    } catch (err) {
-      doc.destroy()
-      if (isCommonplaceError(err) && err.code !== 'ERR_STORAGE_CORRUPT') throw err
-      throw this.quarantine.add(id, err)
-    }
-    // a fresh derived client per load: the same one never writes from two sessions
-    doc.clientID = this.signedSide.newClient(id) ?? doc.clientID
-    this.cache.set(id, doc)
-    return doc
-  }
-
-  /** The document, or undefined when it is (or is found now to be) quarantined. */
-  private loadHealthy (id: DocId): Y.Doc | undefined {
-    try { return this.load(id) } catch (err) { if (this.quarantine.has(id)) return undefined; throw err }
-  }
-
-  /**
-   * A restored document (restore.ts), with whatever of our own stored rows still reads, takes the
-   * place of the quarantined one; the unreadable rows stay on disk, unread.
-   */
-  private restored (info: InfoRecord, doc: Y.Doc, origin: UpdateOrigin): void {
-    addReadableRows(doc, info.id, () => this.storage.range(logRowsFrom(info.id, info.logFirst)))
-    this.quarantine.release(info.id)
-    this.digests.delete(info.id)
-    doc.clientID = this.signedSide.newClient(info.id) ?? doc.clientID
-    this.cache.set(info.id, doc)
-    this.commit(info, { update: Y.encodeStateAsUpdate(doc), origin })
-    ;(this.infos.get(info.id) as InfoRecord).logFirst = info.logNext
-  }
-
-  /**
-   * Stage one change (log row, index entry, access list, change-sequence entry) in the current
-   * batch and update memory; it is announced a microtask later and written at the end of this
-   * tick, or, while a disk sync runs, when that sync lands (group commit).
-   */
-  private commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array }): void {
-    const { update, acl, origin } = change
-    const batch = this.batch ??= createWriteBatch()
-    // the first change of a document in a batch copies its index entry; later ones update the copy
-    let next = this.infos.get(prev.id)
-    if (next == null || !batch.before.has(prev.id)) {
-      rememberBefore(batch, prev.id, next?.changeSeq ?? 0)
-      next = { ...prev }
-      this.infos.stage(prev.id, next)
-    }
-    next.changeSeq = ++this.seq
-    next.updatedAt = this.now()
-    if (update != null) {
-      batch.bytes += update.byteLength
-      const updates = batch.updates.get(prev.id)
-      if (updates == null) batch.updates.set(prev.id, [update])
-      else updates.push(update)
-    }
-    if (acl != null) {
-      // the list as on disk, before the batch first changes it (for the g/ index)
-      if (!batch.acls.has(prev.id)) batch.acls.set(prev.id, this.acls.get(prev.id))
-      this.acls.stage(prev.id, acl)
-      next.accessSeq = next.changeSeq
-    }
-    const effective = change.effective === undefined ? update : change.effective
-    this.announcer.push(prev.id, effective ?? undefined, acl != null, origin, next.changeSeq, change.signed)
-    this.scheduleFlush()
-  }
-
-  /**
-   * Apply an update that passed its checks and stage it (with the signed item it came in, which is
-   * announced with it). Returns whether the document changed; an update that changes nothing and
-   * leaves nothing pending is not staged unless it came signed (its envelope is still kept).
-   * Nothing is written over a quarantined document (the rows kept for inspection stay as they are):
-   * signed items restore it (applySigned).
-   * @throws CorruptUpdateError when Yjs cannot apply it (nothing applied)
-   * @throws StorageCorruptError for a quarantined document (nothing applied or stored)
-   */
-  private integrate (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed?: Uint8Array): boolean {
-    const doc = this.load(info.id)
-    this.noteStateBefore(info.id, doc)
-    const pendingBefore = pendingOf(doc)
-    let effective: Uint8Array | null
-    try {
-      effective = isEmpty(doc) ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) })
-    } catch (err) {
-      this.cache.evict(info.id)
-      throw new CorruptUpdateError(`Update for ${info.id} could not be applied`, { cause: err })
-    }
-    const pendingAfter = pendingOf(doc)
-    if (signed == null && effective == null && pendingAfter[0] === pendingBefore[0] && pendingAfter[1] === pendingBefore[1]) return false
-    this.commit(info, { doc, update, effective, origin, signed })
-    return effective != null
-  }
-
-  /** Before a document's first change in a burst: its state vector, to announce the burst as one diff. */
-  private noteStateBefore (id: DocId, doc: Y.Doc): void {
-    this.announcer.note(id, doc)
-  }
-
-  private scheduleFlush (): void {
-    if (this.flushScheduled) return
-    this.flushScheduled = true
-    setImmediate(() => {
-      this.flushScheduled = false
-      if (!this.commits.defer(this.batch?.bytes ?? 0)) this.flushLogged()
-    })
-  }
-
-  private flushLogged (checkpointsToo = false): void {
-    try {
-      this.writeBatch(checkpointsToo)
-    } catch (err) {
-      this.log?.error('writing changes failed; memory is back to what is on disk: %e', err)
-    }
-  }
-
-  /** Put memory back to what is on disk. Sequence numbers are not reused. */
-  private undo (batch: WriteBatch): void {
-    this.failed++
-    for (const id of batch.before.keys()) {
-      this.infos.discard(id)
-      this.acls.discard(id)
-      this.signedSide.evict(id)
-      this.digests.delete(id)
-      this.cache.evict(id)
-    }
-    // announced envelopes are staged again (see replay), written with the next change, not retried every turn
-    this.flushScheduled = true
-    try { this.signedSide.replay(batch.signed) } finally { this.flushScheduled = false }
-  }
-
-  /**
-   * Replace a document's log rows by one snapshot row of `doc`, with `extra` in the same write.
-   * Throws when the write fails, leaving the log as it was.
-   */
-  private compact (info: InfoRecord, doc: Y.Doc, extra: WriteOp[] = []): InfoRecord {
-    const { ops, next } = snapshotOps(info, Y.encodeStateAsUpdate(doc))
-    this.write([...ops, ...extra])
-    this.infos.committed([[info.id, next]])
-    return next
-  }
-
-  /** A rebuilt document (signed-store.ts, refuseBeyond) takes the place of the loaded one, on disk and in memory. */
-  private replace (id: DocId, doc: Y.Doc, ops: WriteOp[]): void {
-    this.flush()
-    const next = this.compact(this.requireInfo(id), doc, ops)
-    this.cache.evict(id)
-    this.digests.delete(id)
-    doc.clientID = this.signedSide.newClient(id) ?? doc.clientID
-    this.cache.set(id, doc)
-    this.commit(next, { origin: STORAGE_ORIGIN })
-  }
-
-  private write (ops: WriteOp[]): void {
-    try {
-      this.storage.write(ops)
-    } catch (err) {
-      if (isCommonplaceError(err)) throw err
-      throw new StorageWriteError('Write failed', { cause: err })
-    }
-  }
-
-  private openStoreId (): string {
-    const stored = this.storage.get(STORE_ID_KEY)
-    const id = stored != null ? u8ToString(stored) : randomBytes(16).toString('hex')
-    if (stored == null) this.write([{ type: 'put', key: STORE_ID_KEY, value: u8FromString(id) }])
-    return id
-  }
 }
