@@ -44,10 +44,11 @@ export interface HttpApiInit {
   /** The web app's entry points (packages/node/src/web); without it, only the bearer-token API. */
   web?: HttpWebHook
   /**
-   * Awaited after a request that may change something (any method but GET and HEAD) is handled
-   * and before it is answered: nothing is acknowledged before it is on disk.
+   * Called before a request that may change something (any method but GET and HEAD) is handled;
+   * what it returns is awaited after it is handled and before it is answered: nothing is
+   * acknowledged before it is on disk, and a write that failed meanwhile is reported to it.
    */
-  durable?: (signal: AbortSignal) => Promise<void>
+  durable?: () => (signal: AbortSignal) => Promise<void>
   logger?: ComponentLogger
 }
 
@@ -210,8 +211,9 @@ async function dispatch (routes: Route[], req: IncomingMessage, res: ServerRespo
   }
   const params = (found.path.exec(pathname) ?? []).slice(1).map(decodeParam)
   const signal = clientGone(res)
+  const settle = req.method !== 'GET' && req.method !== 'HEAD' ? durable?.() : undefined
   const reply = await found.handle({ params, query: searchParams, body: async () => readJson(req), signal })
-  if (durable != null && req.method !== 'GET' && req.method !== 'HEAD') await durable(signal)
+  await settle?.(signal)
   return reply
 }
 

@@ -5,7 +5,7 @@ import type { DocumentGate } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
 import { carrierOf } from '@commonplace/practice'
-import { AddressInUseError, isCommonplaceError } from '@commonplace/core'
+import { AddressInUseError, StorageWriteError, isCommonplaceError } from '@commonplace/core'
 import type { DocId, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
@@ -290,7 +290,15 @@ class Node implements CommonplaceNode {
       }
       this.http = createHttpApi({
         api: this.api, token, host: http.host, port: http.port, events: this.events, web: this.web, logger: this.parts.logger,
-        durable: async signal => { await this.parts.store.whenDurable({ signal }) }
+        durable: () => {
+          // the store writes at the end of the turn: a write that failed while the request was
+          // handled may have held its change, so it is reported rather than acknowledged
+          const failures = this.parts.store.failures
+          return async signal => {
+            await this.parts.store.whenDurable({ signal })
+            if (this.parts.store.failures !== failures) throw new StorageWriteError('A write failed while this request was handled: its change may not be on disk')
+          }
+        }
       })
       this.url = (await this.http.start()).url
       this.web?.bind(this.url)

@@ -483,7 +483,7 @@ describe('createHttpApi event stream', () => {
 
   it('answers a request that may change something only once the durable hook resolved, and a GET at once', async () => {
     const held: Array<() => void> = []
-    const durable = async (): Promise<void> => { await new Promise<void>(resolve => { held.push(resolve) }) }
+    const durable = () => async (): Promise<void> => { await new Promise<void>(resolve => { held.push(resolve) }) }
     const server = createHttpApi({ api: fakeApi(), token: TOKEN, durable })
     const { url } = await server.start()
     try {
