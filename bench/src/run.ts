@@ -21,6 +21,7 @@ import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
 import { signingScenarios } from './systems/commonplace/signing.ts'
 import { unsignedScenarios } from './systems/commonplace/unsigned.ts'
+import { peerbitSigningScenarios } from './systems/peerbit-signing.ts'
 import { practiceScenarios } from './practice.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -68,7 +69,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const ours = commonplaceScenarios(config)
   const all = [
     ...ours, ...metricsOffScenarios(ours), ...unsignedScenarios(config, ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
-    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config)
+    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...peerbitSigningScenarios(config)
   ]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
