@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [--out FILE] [--only WORKLOAD,…] [--systems NAME,…] [--variant TEXT] [--runs N]`
  *
  * Runs every workload for every system, alternating systems within each repetition, prints a
- * (`commonplace-metrics-off` repeats the edit-latency and trace workloads with metrics off),
+ * (`commonplace-metrics-off` repeats the edit-latency and trace workloads with metrics off;
+ * `commonplace-unsigned` runs the sync workloads on the unsigned code of main before signed changes),
  * Markdown table and writes the full results as JSON (default bench/results/latest.json).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -19,6 +20,8 @@ import { metricsOffScenarios } from './systems/commonplace/metrics-off.ts'
 import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
 import { signingScenarios } from './systems/commonplace/signing.ts'
+import { unsignedScenarios } from './systems/commonplace/unsigned.ts'
+import { peerbitSigningScenarios } from './systems/peerbit-signing.ts'
 import { practiceScenarios } from './practice.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -65,8 +68,8 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const systems = values.systems?.split(',')
   const ours = commonplaceScenarios(config)
   const all = [
-    ...ours, ...metricsOffScenarios(ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
-    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config)
+    ...ours, ...metricsOffScenarios(ours), ...unsignedScenarios(config, ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
+    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...peerbitSigningScenarios(config)
   ]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
