@@ -30,6 +30,8 @@ export { signProposal, signOutcome, verifyProposal, verifyOutcome, proposalChars
 export type { OutcomeStatement, ProposalStatement, ProposedSection } from './proposal.ts'
 export { diffusionCore, diffusionView, finishDiffusion, monthsFrom } from './diffusion.ts'
 export type { ActivityRow, Cell, CurvePoint, Diffusion, DiffusionCore, DiffusionInput } from './diffusion.ts'
+export { diffusionCache } from './diffusion-cache.ts'
+export type { DiffusionCache, OrgStatements } from './diffusion-cache.ts'
 export { validateAdaptation, validateReasons, writeAdaptation, readAdaptation, updateAdaptation, alignBase } from './variant.ts'
 export type { Adaptation } from './variant.ts'
 export { carrierOf, markCarrier, readProposalDoc, writeProposalStatement, writeOutcome, logEntries, logSize, putLogEntries } from './carriers.ts'

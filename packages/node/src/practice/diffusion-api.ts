@@ -1,65 +1,161 @@
 /**
- * The diffusion view of a network at this node (docs/practice.md): the pure `diffusionView` over
- * the roster, the verified logs granted to the network and the records held here.
+ * The diffusion view of a network at this node (docs/practice.md): the pure diffusion rules over
+ * the roster, the verified logs granted to the network and the records held here, kept per
+ * network and per member (`diffusionCache`), and served whole or a page of families at a time.
  */
 import { ForbiddenError, InvalidInputError, NotFoundError, parseNetworkId } from '@commonplace/core'
-import type { DocId, OrgId } from '@commonplace/core'
-import { DEFAULT_QUIET_WEEKS, diffusionCore, finishDiffusion } from '@commonplace/practice'
-import type { DiffusionCore, LineageIndex } from '@commonplace/practice'
-import type { DiffusionView, PracticeApi } from '../practice-api-types.ts'
+import type { DocId, NetworkId, OrgId } from '@commonplace/core'
+import { DEFAULT_QUIET_WEEKS, diffusionCache, finishDiffusion } from '@commonplace/practice'
+import type { ActivityStatement, AdoptionStatement, Cell, DiffusionCache, DiffusionCore, LineageIndex, OrgStatements } from '@commonplace/practice'
+import type { DiffusionOptions, DiffusionView, PracticeApi } from '../practice-api-types.ts'
 import type { PracticeContext } from './context.ts'
 import { iso } from './context.ts'
-import type { PracticeIndex } from './practice-index.ts'
+import type { PracticeIndex, VerifiedLog } from './practice-index.ts'
 import { familyNodeView } from './views.ts'
 
 export type DiffusionApi = Pick<PracticeApi, 'diffusion'>
 
+/** Most families in one page of the view, and the longest text a page may be found by. */
+export const MAX_DIFFUSION_PAGE = 500
+export const MAX_FIND_CHARS = 200
+
+type Member = DiffusionCore['members'][number]
+
 /**
- * The core of a network's view, kept while its inputs stay the same: the same lineage index (the
- * index makes a new one when a record changes), the same members and names, the same logs at the
- * same change numbers. A request then only finishes it for its `now` (the curve's end, the quiet).
+ * A network's view as last computed: its cache (each member's part, kept while that member's logs
+ * are at the same change numbers and its practices' families the same), and the core with what a
+ * request reads of it, kept while nothing at all changed.
  */
-interface Cached {
-  lineage: LineageIndex
-  key: string
-  core: DiffusionCore
-  matrix: DiffusionView['matrix']
+interface Held {
+  cache: DiffusionCache
+  lineage?: LineageIndex
+  key?: string
+  core?: DiffusionCore
+  /** Families by how many organisations shared a state of them (most first), then title and id. */
+  order?: Array<DiffusionCore['families'][number]>
+  /** family → its cells, by organisation */
+  cells?: Map<string, Cell[]>
+  /** The whole matrix as JSON values, made once per core. */
+  matrix?: DiffusionView['matrix']
 }
 
 export function createDiffusionApi (ctx: PracticeContext, index: PracticeIndex): DiffusionApi {
-  const cache = new Map<string, Cached>()
+  const held = new Map<NetworkId, Held>()
   return {
     async diffusion (id, options = {}) {
       const network = parseNetworkId(id)
-      const quietWeeks = options.quietWeeks ?? DEFAULT_QUIET_WEEKS
-      if (!Number.isSafeInteger(quietWeeks) || quietWeeks < 0 || quietWeeks > 520) throw new InvalidInputError('"quietWeeks" must be a whole number of weeks from 0 to 520')
+      const quietWeeks = checkOptions(options)
       const roster = ctx.registry.roster(network)
       if (roster == null) throw new NotFoundError(`No network ${network} here`)
       if (!roster.members.has(ctx.identity.orgId)) throw new ForbiddenError(`This organisation is not a member of ${roster.name}`)
-      const members = [...roster.members.values()].map(m => ({ org: m.org as string, name: ctx.names?.org(m.org) ?? m.name, role: m.role }))
+      const members: Member[] = [...roster.members.values()].map(m => ({ org: m.org as string, name: ctx.names?.org(m.org) ?? m.name, role: m.role }))
         .sort((a, b) => (a.org < b.org ? -1 : 1))
       const logs = (await index.logs(network)).filter(log => roster.members.has(log.owner))
       const lineage = index.lineage()
-      const key = JSON.stringify([members, logs.map(log => [log.id, log.seq])])
-      let held = cache.get(network)
-      if (held === undefined || held.lineage !== lineage || held.key !== key) {
-        const core = diffusionCore({ members, adoption: logs.flatMap(log => log.adoption), activity: logs.flatMap(log => log.activity), lineage })
-        held = { lineage, key, core, matrix: matrixView(core) }
-        cache.set(network, held)
+      const orgs = statementsOf(logs)
+      const key = JSON.stringify([members, orgs.map(o => [o.org, o.key])])
+      let state = held.get(network)
+      if (state === undefined) { state = { cache: diffusionCache() }; held.set(network, state) }
+      if (state.core === undefined || state.lineage !== lineage || state.key !== key) {
+        state.core = state.cache.core(members, orgs, lineage)
+        Object.assign(state, { lineage, key, order: undefined, cells: undefined, matrix: undefined })
       }
       const now = ctx.now()
-      return toView({ families: familiesView(ctx, held.core), network, name: roster.name, members, view: finishDiffusion(held.core, now, quietWeeks), held, now, quietWeeks })
+      const finished = finishDiffusion(state.core, now, quietWeeks)
+      const names = new Map(members.map(m => [m.org, m.name]))
+      const page = options.limit !== undefined ? pageOf(state, options) : undefined
+      const view: DiffusionView = {
+        network,
+        name: roster.name,
+        at: iso(now),
+        orgs: members.map(m => ({ org: m.org as OrgId, name: m.name, role: m.role })),
+        families: (page?.families ?? state.core.families).map(f => ({
+          id: f.id as DocId, title: f.title, owner: f.owner as OrgId, ...nameField('ownerName', names, ctx, f.owner), tree: familyNodeView(ctx, f.tree)
+        })),
+        matrix: page !== undefined ? page.cells.map(c => cellView(c, names)) : (state.matrix ??= state.core.matrix.map(c => cellView(c, names))),
+        curve: page !== undefined ? finished.curve.map(p => ({ ...p, byFamily: pick(p.byFamily, page.families) })) : finished.curve,
+        activity: finished.activity.map(a => ({ ...a, org: a.org as OrgId, ...nameField('orgName', names, ctx, a.org) })),
+        quietWeeks,
+        quiet: finished.quiet.map(q => ({ org: q.org as OrgId, name: q.name, ...(q.lastActive !== undefined ? { lastActive: iso(q.lastActive) } : {}) }))
+      }
+      if (page !== undefined) view.page = { offset: options.offset ?? 0, limit: options.limit as number, total: page.total, ...(options.find !== undefined ? { find: options.find } : {}) }
+      return view
     }
   }
 }
 
-function familiesView (ctx: PracticeContext, core: DiffusionCore): DiffusionView['families'] {
-  return core.families.map(f => ({ id: f.id as DocId, title: f.title, owner: f.owner as OrgId, tree: familyNodeView(ctx, f.tree) }))
+/** The quiet period, once every option is checked (ERR_INVALID_INPUT). */
+function checkOptions (options: DiffusionOptions): number {
+  const quietWeeks = options.quietWeeks ?? DEFAULT_QUIET_WEEKS
+  if (!Number.isSafeInteger(quietWeeks) || quietWeeks < 0 || quietWeeks > 520) throw new InvalidInputError('"quietWeeks" must be a whole number of weeks from 0 to 520')
+  const { offset, limit, find } = options
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_DIFFUSION_PAGE)) throw new InvalidInputError(`"limit" must be a whole number of families from 1 to ${MAX_DIFFUSION_PAGE}`)
+  if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0 || offset > 1_000_000)) throw new InvalidInputError('"offset" must be a whole number from 0 to 1,000,000')
+  if (find !== undefined && (typeof find !== 'string' || find.length > MAX_FIND_CHARS)) throw new InvalidInputError(`"find" must be a text of at most ${MAX_FIND_CHARS} characters`)
+  if ((offset !== undefined || find !== undefined) && limit === undefined) throw new InvalidInputError('"offset" and "find" need "limit"')
+  return quietWeeks
 }
 
-function matrixView (core: DiffusionCore): DiffusionView['matrix'] {
-  return core.matrix.map(c => ({
+/** Each member's statements from its logs, keyed by the logs' ids and change numbers. */
+function statementsOf (logs: VerifiedLog[]): OrgStatements[] {
+  const byOwner = new Map<string, VerifiedLog[]>()
+  for (const log of logs) {
+    const list = byOwner.get(log.owner)
+    if (list === undefined) byOwner.set(log.owner, [log])
+    else list.push(log)
+  }
+  return [...byOwner].map(([org, owned]) => ({
+    org,
+    key: owned.map(log => `${log.id}:${log.seq}`).join(' '),
+    adoption: joined<AdoptionStatement>(owned.map(log => log.adoption)),
+    activity: joined<ActivityStatement>(owned.map(log => log.activity))
+  }))
+}
+
+/** Lists read one after the other without copying them (a member's part is often not computed at all). */
+function joined<T> (lists: T[][]): Iterable<T> {
+  return { * [Symbol.iterator] () { for (const list of lists) yield * list } }
+}
+
+/** One page of families (most spread first), those whose title contains `find`, with their cells. */
+function pageOf (state: Held, options: DiffusionOptions): { families: DiffusionCore['families'], cells: Cell[], total: number } {
+  const core = state.core as DiffusionCore
+  if (state.cells === undefined || state.order === undefined) {
+    const cells = new Map<string, Cell[]>()
+    for (const cell of core.matrix) {
+      const list = cells.get(cell.family)
+      if (list === undefined) cells.set(cell.family, [cell])
+      else list.push(cell)
+    }
+    const spread = (id: string): number => cells.get(id)?.length ?? 0
+    state.cells = cells
+    state.order = [...core.families].sort((a, b) => spread(b.id) - spread(a.id) || (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id < b.id ? -1 : 1))
+  }
+  const words = options.find?.trim().toLowerCase() ?? ''
+  const found = words === '' ? state.order : state.order.filter(f => f.title.toLowerCase().includes(words))
+  const offset = options.offset ?? 0
+  const families = found.slice(offset, offset + (options.limit as number))
+  const cells: Cell[] = []
+  for (const f of families) for (const cell of state.cells.get(f.id) ?? []) cells.push(cell)
+  return { families, cells, total: found.length }
+}
+
+function pick (byFamily: Record<string, number>, families: DiffusionCore['families']): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const f of families) if (byFamily[f.id] !== undefined) out[f.id] = byFamily[f.id]
+  return out
+}
+
+/** `{ [field]: name }` of an organisation: the roster's, else the one this node knows, else nothing. */
+function nameField<K extends string> (field: K, names: Map<string, string>, ctx: PracticeContext, org: string): Partial<Record<K, string>> {
+  const name = names.get(org) ?? ctx.names?.org(org as OrgId)
+  return name !== undefined ? { [field]: name } as Record<K, string> : {}
+}
+
+function cellView (c: Cell, names: Map<string, string>): DiffusionView['matrix'][number] {
+  return {
     org: c.org as OrgId,
+    ...(names.has(c.org) ? { orgName: names.get(c.org) } : {}),
     family: c.family as DocId,
     state: c.state,
     at: iso(c.at),
@@ -67,31 +163,5 @@ function matrixView (core: DiffusionCore): DiffusionView['matrix'] {
     ...(c.note !== undefined ? { note: c.note } : {}),
     ...(c.variant !== undefined ? { variant: c.variant as DocId } : {}),
     ...(c.reason !== undefined ? { reason: c.reason } : {})
-  }))
-}
-
-function toView (input: {
-  /** Made per request: the trees carry organisation names, which may change without any log changing. */
-  families: DiffusionView['families']
-  network: DiffusionView['network']
-  name: string
-  members: Array<{ org: string, name: string, role: 'facilitator' | 'member' }>
-  view: ReturnType<typeof finishDiffusion>
-  held: Cached
-  now: number
-  quietWeeks: number
-}): DiffusionView {
-  const { view } = input
-  return {
-    network: input.network,
-    name: input.name,
-    at: iso(input.now),
-    orgs: input.members.map(m => ({ org: m.org as OrgId, name: m.name, role: m.role })),
-    families: input.families,
-    matrix: input.held.matrix,
-    curve: view.curve,
-    activity: view.activity.map(a => ({ ...a, org: a.org as OrgId })),
-    quietWeeks: input.quietWeeks,
-    quiet: view.quiet.map(q => ({ org: q.org as OrgId, name: q.name, ...(q.lastActive !== undefined ? { lastActive: iso(q.lastActive) } : {}) }))
   }
 }
