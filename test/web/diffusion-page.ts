@@ -3,9 +3,10 @@
  * 500 practice families (a source and a variant each), 10 adoption changes by every organisation of
  * every family over two years (250,000 statements, a full matrix of 25,000 cells), and each
  * organisation's monthly activity. The view is what the node's route answers (`diffusionView` of
- * packages/practice over generated statements, as the node's JSON); Chromium gets it from the
- * route at once (the node's own computing time is the `diffusion` workload of `npm run bench`), so
- * the figures are the page's: the request, parsing, and drawing the matrix, the curve and the rest.
+ * packages/practice over generated statements, as the node's JSON, a page of 50 families at a time
+ * as the page asks for it: `familyPage`, as the node pages); Chromium gets it from the route at
+ * once (the node's own computing time is the `diffusion` workload of `npm run bench`), so the
+ * figures are the page's: the request, parsing, and drawing the matrix, the curve and the rest.
  *
  * - **in the app**: the app is open; from following the link to the view until the frame in which
  *   it is drawn: the matrix's first page (50 families × 50 organisations, the most adopted), the
@@ -16,9 +17,9 @@
  *
  * Run: `npm run build:web && npm run build:cli && node test/web/diffusion-page.ts` (prints JSON).
  */
-import { diffusionView, lineageIndex } from '@commonplace/practice'
-import type { ActivityStatement, AdoptionStatement, FamilyNode, LineageDoc } from '@commonplace/practice'
-import type { Browser, Page } from 'playwright-core'
+import { byFamilyOf, diffusionView, familiesBySpread, familyPage, lastMonths, lineageIndex } from '@commonplace/practice'
+import type { ActivityStatement, AdoptionStatement, FamilyNode, FamilyOrder, LineageDoc } from '@commonplace/practice'
+import type { Browser, Page, Route } from 'playwright-core'
 import { launchChromium } from './helpers/browser.ts'
 import { WebNode } from './helpers/web-node.ts'
 
@@ -43,7 +44,7 @@ function treeJson (node: FamilyNode): unknown {
 }
 
 /** The diffusion view of the generated network, as `GET /api/networks/:id/diffusion` answers it. */
-export function largeDiffusion (now = Date.UTC(2026, 11, 1)): unknown {
+export function largeDiffusion (now = Date.UTC(2026, 11, 1)): LargeView {
   const orgs = Array.from({ length: ORGS }, (_, i) => ({ org: `org${String(i).padStart(2, '0')}`, name: `Practice ${i + 1} of the network`, role: i === 0 ? 'facilitator' as const : 'member' as const }))
   const docs: LineageDoc[] = []
   const adoption: AdoptionStatement[] = []
@@ -84,9 +85,37 @@ export function largeDiffusion (now = Date.UTC(2026, 11, 1)): unknown {
   }
 }
 
+interface LargeView {
+  families: Array<{ id: string, title: string }>
+  matrix: Array<{ family: string }>
+  curve: Array<{ byFamily: Record<string, number> }>
+  activity: Array<{ month: string }>
+  [field: string]: unknown
+}
+
+/** The route's answer to `url`: the whole view, or the page of families its `limit`, `offset` and `find` ask for (and `months` of activity). */
+export function routeAnswer (view: LargeView, order: FamilyOrder<LargeView['families'][number], LargeView['matrix'][number]>, url: URL): string {
+  const months = url.searchParams.get('months')
+  if (months !== null) view = { ...view, activity: lastMonths(view.activity, Number(months)) }
+  const limit = url.searchParams.get('limit')
+  if (limit === null) return JSON.stringify(view)
+  const offset = Number(url.searchParams.get('offset') ?? 0)
+  const find = url.searchParams.get('find') ?? undefined
+  const page = familyPage(order, { limit: Number(limit), offset, ...(find !== undefined ? { find } : {}) })
+  return JSON.stringify({
+    ...view,
+    families: page.families,
+    matrix: page.cells,
+    curve: view.curve.map(p => ({ ...p, byFamily: byFamilyOf(p.byFamily, page.families) })),
+    page: { offset, limit: Number(limit), total: page.total, families: view.families.length, ...(find !== undefined ? { find } : {}) }
+  })
+}
+
 export interface DiffusionPageFigures {
-  /** Bytes of the view's JSON. */
+  /** Bytes of the JSON the page was sent (its first page of families). */
   bytes: number
+  /** Bytes of the whole view's JSON (every family). */
+  wholeBytes: number
   matrixRows: number
   /** The matrix's caption: which families of how many it shows. */
   caption: string
@@ -108,14 +137,20 @@ async function untilDrawn (page: Page, rows: number, since: number | 'navigation
 
 /** Open the view `runs` times in the app and `runs` times cold; the node serves the built app. */
 export async function measureDiffusionPage (runs = 5): Promise<DiffusionPageFigures> {
-  const body = JSON.stringify(largeDiffusion())
+  const view = largeDiffusion()
+  const order = familiesBySpread(view.families, view.matrix)
+  const answer = async (route: Route): Promise<void> => {
+    const body = routeAnswer(view, order, new URL(route.request().url()))
+    figures.bytes = Buffer.byteLength(body)
+    await route.fulfill({ status: 200, contentType: 'application/json', body })
+  }
   const node = new WebNode('Diffusion page bench')
   let browser: Browser | undefined
-  const figures: DiffusionPageFigures = { bytes: Buffer.byteLength(body), matrixRows: 0, caption: '', inAppMs: [], coldMs: [] }
+  const figures: DiffusionPageFigures = { bytes: 0, wholeBytes: Buffer.byteLength(JSON.stringify(view)), matrixRows: 0, caption: '', inAppMs: [], coldMs: [] }
   try {
     ;[browser] = await Promise.all([launchChromium(), node.start()])
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    await context.route('**/api/networks/*/diffusion*', async route => { await route.fulfill({ status: 200, contentType: 'application/json', body }) })
+    await context.route('**/api/networks/*/diffusion*', answer)
     const page = await context.newPage()
     await page.goto(node.login)
     await page.getByRole('button', { name: 'New document' }).waitFor()
@@ -132,7 +167,7 @@ export async function measureDiffusionPage (runs = 5): Promise<DiffusionPageFigu
     await context.close()
     for (let i = 0; i < runs; i++) {
       const cold = await browser.newContext({ viewport: { width: 1280, height: 900 }, storageState: state })
-      await cold.route('**/api/networks/*/diffusion*', async route => { await route.fulfill({ status: 200, contentType: 'application/json', body }) })
+      await cold.route('**/api/networks/*/diffusion*', answer)
       const p = await cold.newPage()
       await p.goto(`${node.apiUrl}/#/network/net_bench/diffusion`)
       figures.coldMs.push(await untilDrawn(p, PAGE_ROWS, 'navigation'))

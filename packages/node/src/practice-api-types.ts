@@ -215,8 +215,8 @@ export interface DiffusionView {
   quietWeeks: number
   /** Members with no activity and no adoption change in the last `quietWeeks` weeks. */
   quiet: Array<{ org: OrgId, name: string, lastActive?: string }>
-  /** Present when a page of families was asked for: `total` families match `find` (all when none). */
-  page?: { offset: number, limit: number, total: number, find?: string }
+  /** Present when a page of families was asked for: `total` families match `find` (all when none) of `families` in the view. */
+  page?: { offset: number, limit: number, total: number, families: number, find?: string }
 }
 
 /** What `diffusion` may be asked for. ERR_INVALID_INPUT when out of range. */
@@ -229,6 +229,8 @@ export interface DiffusionOptions {
   offset?: number
   /** Only families whose title contains this text, any case (with `limit`; ≤ 200 characters). */
   find?: string
+  /** Activity of the last this many months that have any (1 to 600; default all). */
+  months?: number
 }
 
 /** The practice operations of the local API. Every failure is a CommonplaceError with a stable code. */
@@ -267,7 +269,7 @@ export interface PracticeApi {
   /** `GET /api/docs/:id/adoption`: this organisation's states of a practice. */
   adoption(id: string): Promise<AdoptionView>
   /**
-   * `GET /api/networks/:id/diffusion[?quietWeeks=N][&limit=N&offset=N&find=TEXT]` (members and
+   * `GET /api/networks/:id/diffusion[?quietWeeks=N][&limit=N&offset=N&find=TEXT][&months=N]` (members and
    * facilitators alike): the whole view, or one page of its families.
    */
   diffusion(network: string, options?: DiffusionOptions): Promise<DiffusionView>

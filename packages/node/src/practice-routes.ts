@@ -75,7 +75,7 @@ export function practiceRoutes (api: PracticeApi): Route[] {
     route('GET', `${doc}/adoption`, async ({ params }) => ({ json: await api.adoption(params[0]) })),
     route('GET', '/api/networks/([^/]+)/diffusion', async ({ params, query }) => {
       const options: DiffusionOptions = {}
-      for (const name of ['quietWeeks', 'limit', 'offset'] as const) {
+      for (const name of ['quietWeeks', 'limit', 'offset', 'months'] as const) {
         const value = query.get(name)
         if (value === null) continue
         if (!/^\d{1,7}$/.test(value)) throw new InvalidInputError(`"${name}" must be a whole number`)

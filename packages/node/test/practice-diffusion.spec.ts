@@ -1,4 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest'
+import type { DocId } from '@commonplace/core'
 import type { DiffusionView } from '../src/index.ts'
 import { apiRequest } from './api-request.ts'
 import { dataDirOf, startNode, stopAll, until } from './directory-nodes.ts'
@@ -22,7 +23,7 @@ describe('the diffusion view at a node: kept per member, and paged', () => {
     for (const n of [river, hill]) await n.api.join((await f.api.invite(net, {})).code)
     await until([f, river, hill], async () => (await river.api.members(net)).length === 3 && (await hill.api.members(net)).length === 3, 'rosters of three')
     const titles = ['Abnormal blood results', 'Repeat prescriptions', 'Vaccine fridge breach']
-    const docs: string[] = []
+    const docs: DocId[] = []
     for (const title of titles) {
       const id = (await river.api.createDoc({ title, sections: SECTIONS })).id
       await river.api.share(id, { with: net, role: 'read' })
@@ -60,7 +61,7 @@ describe('the diffusion view at a node: kept per member, and paged', () => {
 
     // a page: most spread first (two states, then one each by title), its cells and its families' curve only
     const first = await f.api.diffusion(net, { limit: 2 })
-    expect(first.page).toEqual({ offset: 0, limit: 2, total: 3 })
+    expect(first.page).toEqual({ offset: 0, limit: 2, total: 3, families: 3 })
     expect(first.families.map(fam => fam.title)).toEqual([titles[0], titles[1]])
     expect(first.matrix.map(c => c.family).sort()).toEqual([docs[0], docs[0], docs[1]].sort())
     expect(first.curve.every(p => Object.keys(p.byFamily).every(id => id === docs[0] || id === docs[1]))).toBe(true)
@@ -69,7 +70,7 @@ describe('the diffusion view at a node: kept per member, and paged', () => {
     expect(second.families.map(fam => fam.title)).toEqual([titles[2]])
     expect(second.matrix).toMatchObject([{ org: river.orgId, state: 'discontinued' }])
     const found = await f.api.diffusion(net, { limit: 10, find: 'PRESCRIPT' })
-    expect(found.page).toEqual({ offset: 0, limit: 10, total: 1, find: 'PRESCRIPT' })
+    expect(found.page).toEqual({ offset: 0, limit: 10, total: 1, families: 3, find: 'PRESCRIPT' })
     expect(found.matrix).toMatchObject([{ org: hill.orgId, state: 'considering' }])
 
     // the route reads the same options, and refuses bad ones with a typed error
@@ -77,7 +78,11 @@ describe('the diffusion view at a node: kept per member, and paged', () => {
     const routed = await apiRequest(f, dir, 'GET', `/api/networks/${net}/diffusion?limit=2&offset=2`)
     expect(routed.status).toBe(200)
     expect(routed.json.families.map((fam: { id: string }) => fam.id)).toEqual([docs[2]])
-    for (const query of ['limit=0', 'limit=501', 'limit=-1', 'offset=1', 'find=x', `limit=5&find=${'x'.repeat(201)}`, 'limit=two']) {
+    const recent = await apiRequest(f, dir, 'GET', `/api/networks/${net}/diffusion?months=1`)
+    const lastMonth = [...followed.activity.map(row => row.month)].sort().at(-1)
+    expect(recent.json.activity.length).toBeGreaterThan(0)
+    expect(recent.json.activity.every((row: { month: string }) => row.month === lastMonth)).toBe(true)
+    for (const query of ['months=0', 'months=601', 'limit=0', 'limit=501', 'limit=-1', 'offset=1', 'find=x', `limit=5&find=${'x'.repeat(201)}`, 'limit=two']) {
       const bad = await apiRequest(f, dir, 'GET', `/api/networks/${net}/diffusion?${query}`)
       expect(bad.status, query).toBe(400)
       expect(bad.json.error.code, query).toBe('ERR_INVALID_INPUT')

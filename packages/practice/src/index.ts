@@ -31,6 +31,8 @@ export type { OutcomeStatement, ProposalStatement, ProposedSection } from './pro
 export { diffusionCore, diffusionView, finishDiffusion, monthsFrom } from './diffusion.ts'
 export type { ActivityRow, Cell, CurvePoint, Diffusion, DiffusionCore, DiffusionInput } from './diffusion.ts'
 export { diffusionCache } from './diffusion-cache.ts'
+export { byFamilyOf, familiesBySpread, familyPage, lastMonths } from './diffusion-page.ts'
+export type { FamilyOrder, PageRequest } from './diffusion-page.ts'
 export type { DiffusionCache, OrgStatements } from './diffusion-cache.ts'
 export { validateAdaptation, validateReasons, writeAdaptation, readAdaptation, updateAdaptation, alignBase } from './variant.ts'
 export type { Adaptation } from './variant.ts'

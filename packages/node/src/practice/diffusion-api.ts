@@ -5,8 +5,8 @@
  */
 import { ForbiddenError, InvalidInputError, NotFoundError, parseNetworkId } from '@commonplace/core'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
-import { DEFAULT_QUIET_WEEKS, diffusionCache, finishDiffusion } from '@commonplace/practice'
-import type { ActivityStatement, AdoptionStatement, Cell, DiffusionCache, DiffusionCore, LineageIndex, OrgStatements } from '@commonplace/practice'
+import { DEFAULT_QUIET_WEEKS, byFamilyOf, diffusionCache, familiesBySpread, familyPage, finishDiffusion, lastMonths } from '@commonplace/practice'
+import type { ActivityStatement, AdoptionStatement, Cell, DiffusionCache, DiffusionCore, FamilyOrder, LineageIndex, OrgStatements } from '@commonplace/practice'
 import type { DiffusionOptions, DiffusionView, PracticeApi } from '../practice-api-types.ts'
 import type { PracticeContext } from './context.ts'
 import { iso } from './context.ts'
@@ -31,10 +31,8 @@ interface Held {
   lineage?: LineageIndex
   key?: string
   core?: DiffusionCore
-  /** Families by how many organisations shared a state of them (most first), then title and id. */
-  order?: Array<DiffusionCore['families'][number]>
-  /** family → its cells, by organisation */
-  cells?: Map<string, Cell[]>
+  /** Families in page order, with their cells, made once per core. */
+  order?: FamilyOrder<DiffusionCore['families'][number], Cell>
   /** The whole matrix as JSON values, made once per core. */
   matrix?: DiffusionView['matrix']
 }
@@ -58,12 +56,12 @@ export function createDiffusionApi (ctx: PracticeContext, index: PracticeIndex):
       if (state === undefined) { state = { cache: diffusionCache() }; held.set(network, state) }
       if (state.core === undefined || state.lineage !== lineage || state.key !== key) {
         state.core = state.cache.core(members, orgs, lineage)
-        Object.assign(state, { lineage, key, order: undefined, cells: undefined, matrix: undefined })
+        Object.assign(state, { lineage, key, order: undefined, matrix: undefined })
       }
       const now = ctx.now()
       const finished = finishDiffusion(state.core, now, quietWeeks)
       const names = new Map(members.map(m => [m.org, m.name]))
-      const page = options.limit !== undefined ? pageOf(state, options) : undefined
+      const page = options.limit !== undefined ? familyPage(state.order ??= familiesBySpread(state.core.families, state.core.matrix), { ...options, limit: options.limit }) : undefined
       const view: DiffusionView = {
         network,
         name: roster.name,
@@ -73,12 +71,12 @@ export function createDiffusionApi (ctx: PracticeContext, index: PracticeIndex):
           id: f.id as DocId, title: f.title, owner: f.owner as OrgId, ...nameField('ownerName', names, ctx, f.owner), tree: familyNodeView(ctx, f.tree)
         })),
         matrix: page !== undefined ? page.cells.map(c => cellView(c, names)) : (state.matrix ??= state.core.matrix.map(c => cellView(c, names))),
-        curve: page !== undefined ? finished.curve.map(p => ({ ...p, byFamily: pick(p.byFamily, page.families) })) : finished.curve,
-        activity: finished.activity.map(a => ({ ...a, org: a.org as OrgId, ...nameField('orgName', names, ctx, a.org) })),
+        curve: page !== undefined ? finished.curve.map(p => ({ ...p, byFamily: byFamilyOf(p.byFamily, page.families) })) : finished.curve,
+        activity: (options.months !== undefined ? lastMonths(finished.activity, options.months) : finished.activity).map(a => ({ ...a, org: a.org as OrgId, ...nameField('orgName', names, ctx, a.org) })),
         quietWeeks,
         quiet: finished.quiet.map(q => ({ org: q.org as OrgId, name: q.name, ...(q.lastActive !== undefined ? { lastActive: iso(q.lastActive) } : {}) }))
       }
-      if (page !== undefined) view.page = { offset: options.offset ?? 0, limit: options.limit as number, total: page.total, ...(options.find !== undefined ? { find: options.find } : {}) }
+      if (page !== undefined) view.page = { offset: options.offset ?? 0, limit: options.limit as number, total: page.total, families: state.core.families.length, ...(options.find !== undefined ? { find: options.find } : {}) }
       return view
     }
   }
@@ -92,6 +90,7 @@ function checkOptions (options: DiffusionOptions): number {
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_DIFFUSION_PAGE)) throw new InvalidInputError(`"limit" must be a whole number of families from 1 to ${MAX_DIFFUSION_PAGE}`)
   if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0 || offset > 1_000_000)) throw new InvalidInputError('"offset" must be a whole number from 0 to 1,000,000')
   if (find !== undefined && (typeof find !== 'string' || find.length > MAX_FIND_CHARS)) throw new InvalidInputError(`"find" must be a text of at most ${MAX_FIND_CHARS} characters`)
+  if (options.months !== undefined && (!Number.isSafeInteger(options.months) || options.months < 1 || options.months > 600)) throw new InvalidInputError('"months" must be a whole number of months from 1 to 600')
   if ((offset !== undefined || find !== undefined) && limit === undefined) throw new InvalidInputError('"offset" and "find" need "limit"')
   return quietWeeks
 }
@@ -115,35 +114,6 @@ function statementsOf (logs: VerifiedLog[]): OrgStatements[] {
 /** Lists read one after the other without copying them (a member's part is often not computed at all). */
 function joined<T> (lists: T[][]): Iterable<T> {
   return { * [Symbol.iterator] () { for (const list of lists) yield * list } }
-}
-
-/** One page of families (most spread first), those whose title contains `find`, with their cells. */
-function pageOf (state: Held, options: DiffusionOptions): { families: DiffusionCore['families'], cells: Cell[], total: number } {
-  const core = state.core as DiffusionCore
-  if (state.cells === undefined || state.order === undefined) {
-    const cells = new Map<string, Cell[]>()
-    for (const cell of core.matrix) {
-      const list = cells.get(cell.family)
-      if (list === undefined) cells.set(cell.family, [cell])
-      else list.push(cell)
-    }
-    const spread = (id: string): number => cells.get(id)?.length ?? 0
-    state.cells = cells
-    state.order = [...core.families].sort((a, b) => spread(b.id) - spread(a.id) || (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id < b.id ? -1 : 1))
-  }
-  const words = options.find?.trim().toLowerCase() ?? ''
-  const found = words === '' ? state.order : state.order.filter(f => f.title.toLowerCase().includes(words))
-  const offset = options.offset ?? 0
-  const families = found.slice(offset, offset + (options.limit as number))
-  const cells: Cell[] = []
-  for (const f of families) for (const cell of state.cells.get(f.id) ?? []) cells.push(cell)
-  return { families, cells, total: found.length }
-}
-
-function pick (byFamily: Record<string, number>, families: DiffusionCore['families']): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const f of families) if (byFamily[f.id] !== undefined) out[f.id] = byFamily[f.id]
-  return out
 }
 
 /** `{ [field]: name }` of an organisation: the roster's, else the one this node knows, else nothing. */
