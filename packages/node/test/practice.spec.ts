@@ -77,6 +77,12 @@ describe('adapt and adopt (nodes in one process)', () => {
     expect((await river.api.getDoc(source.id)).sections.find(s => s.heading === 'Practice')?.markdown).toContain('two duty doctors')
     await expect(river.api.declineProposal(incoming.id, {})).rejects.toMatchObject({ code: 'ERR_PROPOSAL_CLOSED' })
     await until([hill], async () => (await hill.api.proposal(proposal.id)).status === 'accepted', 'Hillview sees the acceptance')
+    // each side was told: the proposal at the source's owner, the decision at the proposer (once each)
+    const told = async (node: CommonplaceNode, kind: string): Promise<Array<{ doc?: string, text: string }>> => (await node.api.notices()).filter(n => n.kind === kind)
+    await until([river, hill], async () => (await told(river, 'proposal')).length === 1 && (await told(hill, 'outcome')).length === 1, 'both notices')
+    expect(await told(river, 'proposal')).toMatchObject([{ doc: source.id, text: `Hillview Medical Practice proposed a change to "${source.title}"` }])
+    expect(await told(hill, 'outcome')).toMatchObject([{ doc: variant.id, text: `Riverside Surgery accepted your proposal to "${source.title}"` }])
+    expect(await told(hill, 'proposal')).toEqual([])
     // the accepted text is Hillview's own: not "the source changed since you adapted it"
     await until([hill], async () => (await hill.api.getDoc(source.id)).sections.some(s => s.markdown.includes('two duty doctors')), 'Hillview holds the accepted source')
     expect(await hill.api.upstream(variant.id)).toMatchObject({ changed: false, sections: [] })

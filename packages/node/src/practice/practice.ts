@@ -15,9 +15,12 @@ import { createOwnLogs } from './logs.ts'
 import { createPracticeIndex } from './practice-index.ts'
 import type { PracticeIndex } from './practice-index.ts'
 import { createProposalApi } from './proposal-api.ts'
+import { watchProposals } from './proposal-notices.ts'
+import type { PracticeNotice } from './proposal-notices.ts'
 
 export { CARRIER_KINDS } from './context.ts'
 export type { PracticeContext } from './context.ts'
+export type { PracticeNotice } from './proposal-notices.ts'
 
 export interface Practice {
   readonly api: PracticeApi
@@ -31,6 +34,8 @@ export interface PracticeInit extends PracticeContext {
   onRefused?: (code: string) => void
   /** How long activity counts wait before they are signed and written (ms). Default 2,000. */
   activityFlushMs?: number
+  /** Tell a person: a proposal arrived at the source's owner, a decision at the proposer. */
+  notify?: (notice: PracticeNotice) => void
 }
 
 export function createPractice (init: PracticeInit): Practice {
@@ -42,18 +47,21 @@ export function createPractice (init: PracticeInit): Practice {
   const index = createPracticeIndex(init.store, { onRefused: refuse })
   const logs = createOwnLogs(ctx)
   const activity = createActivity(ctx, logs, init.activityFlushMs)
+  const { arrived, ...proposals } = createProposalApi(ctx, (kind, doc) => { activity.count(kind, doc) }, refuse)
   const api: PracticeApi = {
     ...createAdaptApi(ctx, index, (kind, doc) => { activity.count(kind, doc) }),
-    ...createProposalApi(ctx, (kind, doc) => { activity.count(kind, doc) }, refuse),
+    ...proposals,
     ...createAdoptionApi(ctx, index, logs),
     ...createDiffusionApi(ctx, index)
   }
   let off: (() => void) | undefined
+  let offNotices: (() => void) | undefined
   return {
     api,
     index,
     start () {
       activity.start()
+      if (init.notify !== undefined) offNotices = watchProposals(ctx, arrived, init.notify)
       off = init.store.onChange(change => {
         if (change.origin.kind !== 'peer' || change.update == null) return
         const info = init.store.info(change.id)
@@ -70,6 +78,7 @@ export function createPractice (init: PracticeInit): Practice {
     },
     async stop () {
       off?.()
+      offNotices?.()
       await activity.stop()
     }
   }
