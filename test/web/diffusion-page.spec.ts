@@ -11,11 +11,14 @@ import { FAMILIES, PAGE_ROWS, measureDiffusionPage } from './diffusion-page.ts'
 describe('the diffusion view of 50 organisations × 500 practice families', () => {
   afterAll(async () => { await killAllChildren() })
 
-  it('draws the matrix\'s first page of the 500 families, in the app and opened cold', async () => {
+  it('draws the matrix\'s first page of the 500 families, in the app and opened cold, and asks for the next page and a search', async () => {
     const figures = await measureDiffusionPage(1)
     console.log(`diffusion page: ${Math.round(figures.bytes / 1024)} KiB of JSON (the whole view ${Math.round(figures.wholeBytes / 1024)} KiB); in the app ${figures.inAppMs.map(Math.round).join(', ')} ms; cold ${figures.coldMs.map(Math.round).join(', ')} ms`)
     expect(figures.matrixRows).toBe(PAGE_ROWS)
     expect(figures.caption).toContain(`Families 1–${PAGE_ROWS} of ${FAMILIES}`)
+    expect(figures.nextCaption).toContain(`Families ${PAGE_ROWS + 1}–${2 * PAGE_ROWS} of ${FAMILIES}`)
+    expect(figures.foundCaption).toContain('Families 1–1 of 1')
+    expect(figures.foundRows).toBe(1)
     // the page asks the node for one page of families, not the whole matrix
     expect(figures.bytes).toBeGreaterThan(0)
     expect(figures.bytes * 4).toBeLessThan(figures.wholeBytes)

@@ -182,9 +182,8 @@ export interface AdoptionView {
 }
 
 export interface DiffusionCell {
+  /** Named in the view's `orgs` (once, not per cell: a matrix has up to tens of thousands of cells). */
   org: OrgId
-  /** The organisation's name in the roster. */
-  orgName?: string
   family: DocId
   state: AdoptionStateName
   at: string

@@ -10,7 +10,7 @@ import type { DiffusionCell, DiffusionView } from '../practice-api.ts'
 import { dayText } from '../when.ts'
 
 /** Families per page of the matrix (the node's `limit`). */
-export const MATRIX_PAGE = 50
+export const MATRIX_PAGE = 25
 
 interface MatrixProps {
   /** The view with one page of its families (`view.page`), or all of them. */

@@ -70,7 +70,7 @@ export function createDiffusionApi (ctx: PracticeContext, index: PracticeIndex):
         families: (page?.families ?? state.core.families).map(f => ({
           id: f.id as DocId, title: f.title, owner: f.owner as OrgId, ...nameField('ownerName', names, ctx, f.owner), tree: familyNodeView(ctx, f.tree)
         })),
-        matrix: page !== undefined ? page.cells.map(c => cellView(c, names)) : (state.matrix ??= state.core.matrix.map(c => cellView(c, names))),
+        matrix: page !== undefined ? page.cells.map(cellView) : (state.matrix ??= state.core.matrix.map(cellView)),
         curve: page !== undefined ? finished.curve.map(p => ({ ...p, byFamily: byFamilyOf(p.byFamily, page.families) })) : finished.curve,
         activity: (options.months !== undefined ? lastMonths(finished.activity, options.months) : finished.activity).map(a => ({ ...a, org: a.org as OrgId, ...nameField('orgName', names, ctx, a.org) })),
         quietWeeks,
@@ -122,10 +122,10 @@ function nameField<K extends string> (field: K, names: Map<string, string>, ctx:
   return name !== undefined ? { [field]: name } as Record<K, string> : {}
 }
 
-function cellView (c: Cell, names: Map<string, string>): DiffusionView['matrix'][number] {
+/** A cell's organisation is named once, in `orgs`: a whole matrix has tens of thousands of cells. */
+function cellView (c: Cell): DiffusionView['matrix'][number] {
   return {
     org: c.org as OrgId,
-    ...(names.has(c.org) ? { orgName: names.get(c.org) } : {}),
     family: c.family as DocId,
     state: c.state,
     at: iso(c.at),
