@@ -58,28 +58,36 @@ export function createDiffusionApi (ctx: PracticeContext, index: PracticeIndex):
         state.core = state.cache.core(members, orgs, lineage)
         Object.assign(state, { lineage, key, order: undefined, matrix: undefined })
       }
-      const now = ctx.now()
-      const finished = finishDiffusion(state.core, now, quietWeeks)
-      const names = new Map(members.map(m => [m.org, m.name]))
-      const page = options.limit !== undefined ? familyPage(state.order ??= familiesBySpread(state.core.families, state.core.matrix), { ...options, limit: options.limit }) : undefined
-      const view: DiffusionView = {
-        network,
-        name: roster.name,
-        at: iso(now),
-        orgs: members.map(m => ({ org: m.org as OrgId, name: m.name, role: m.role })),
-        families: (page?.families ?? state.core.families).map(f => ({
-          id: f.id as DocId, title: f.title, owner: f.owner as OrgId, ...nameField('ownerName', names, ctx, f.owner), tree: familyNodeView(ctx, f.tree)
-        })),
-        matrix: page !== undefined ? page.cells.map(cellView) : (state.matrix ??= state.core.matrix.map(cellView)),
-        curve: page !== undefined ? finished.curve.map(p => ({ ...p, byFamily: byFamilyOf(p.byFamily, page.families) })) : finished.curve,
-        activity: (options.months !== undefined ? lastMonths(finished.activity, options.months) : finished.activity).map(a => ({ ...a, org: a.org as OrgId, ...nameField('orgName', names, ctx, a.org) })),
-        quietWeeks,
-        quiet: finished.quiet.map(q => ({ org: q.org as OrgId, name: q.name, ...(q.lastActive !== undefined ? { lastActive: iso(q.lastActive) } : {}) }))
-      }
-      if (page !== undefined) view.page = { offset: options.offset ?? 0, limit: options.limit as number, total: page.total, families: state.core.families.length, ...(options.find !== undefined ? { find: options.find } : {}) }
-      return view
+      return viewOf(ctx, { network, name: roster.name, members, state: state as Held & { core: DiffusionCore }, options, quietWeeks })
     }
   }
+}
+
+/** The view at this moment from the kept core: whole, or the page of families `options` asks for. */
+function viewOf (ctx: PracticeContext, input: { network: NetworkId, name: string, members: Member[], state: Held & { core: DiffusionCore }, options: DiffusionOptions, quietWeeks: number }): DiffusionView {
+  const { state, options, members } = input
+  const { core } = state
+  const now = ctx.now()
+  const finished = finishDiffusion(core, now, input.quietWeeks)
+  const names = new Map(members.map(m => [m.org, m.name]))
+  const page = options.limit !== undefined ? familyPage(state.order ??= familiesBySpread(core.families, core.matrix), { ...options, limit: options.limit }) : undefined
+  const activity = options.months !== undefined ? lastMonths(finished.activity, options.months) : finished.activity
+  const view: DiffusionView = {
+    network: input.network,
+    name: input.name,
+    at: iso(now),
+    orgs: members.map(m => ({ org: m.org as OrgId, name: m.name, role: m.role })),
+    families: (page?.families ?? core.families).map(f => ({
+      id: f.id as DocId, title: f.title, owner: f.owner as OrgId, ...nameField('ownerName', names, ctx, f.owner), tree: familyNodeView(ctx, f.tree)
+    })),
+    matrix: page !== undefined ? page.cells.map(cellView) : (state.matrix ??= core.matrix.map(cellView)),
+    curve: page !== undefined ? finished.curve.map(p => ({ ...p, byFamily: byFamilyOf(p.byFamily, page.families) })) : finished.curve,
+    activity: activity.map(a => ({ ...a, org: a.org as OrgId, ...nameField('orgName', names, ctx, a.org) })),
+    quietWeeks: input.quietWeeks,
+    quiet: finished.quiet.map(q => ({ org: q.org as OrgId, name: q.name, ...(q.lastActive !== undefined ? { lastActive: iso(q.lastActive) } : {}) }))
+  }
+  if (page !== undefined) view.page = { offset: options.offset ?? 0, limit: options.limit as number, total: page.total, families: core.families.length, ...(options.find !== undefined ? { find: options.find } : {}) }
+  return view
 }
 
 /** The quiet period, once every option is checked (ERR_INVALID_INPUT). */
