@@ -75,10 +75,9 @@ export function createPracticeIndex (store: DocumentStore, options: { onRefused?
   const lineage = (): LineageIndex => {
     const infos = store.list()
     let stale = cachedIndex === undefined
-    if (infos.length !== records.size) {
-      const ids = new Set(infos.map(info => info.id))
-      for (const id of records.keys()) if (!ids.has(id)) { records.delete(id); stale = true }
-    }
+    // a record no longer held leaves the index (one removed and one added keep the count the same)
+    const ids = new Set(infos.map(info => info.id))
+    for (const id of records.keys()) if (!ids.has(id)) { records.delete(id); stale = true }
     for (const info of infos) {
       const held = records.get(info.id)
       if (held?.seq === info.changeSeq) continue
