@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { adoptionKey, putLogEntries, signAdoption } from '@commonplace/practice'
 import type { CommonplaceNode } from '../src/index.ts'
-import { startNode, stopAll, stopNode, until } from './directory-nodes.ts'
+import { dataDirOf, startNode, stopAll, stopNode, until } from './directory-nodes.ts'
 
 afterEach(stopAll)
 
@@ -147,5 +147,11 @@ describe('adapt and adopt (nodes in one process)', () => {
     canal.store.edit(log as never, doc => { putLogEntries(doc, [[adoptionKey(byCanal), byCanal]]) })
     await until([f], async () => (await f.api.metrics?.() ?? '').includes('protocol="practice"'), 'the facilitator refused the forged state')
     expect((await f.api.diffusion(net)).matrix).toMatchObject([{ org: hill.orgId, state: 'trialling' }])
+    // started again, the facilitator checks the logs it holds before anyone asks for a view
+    const dir = dataDirOf(f)
+    await stopNode(f)
+    const again = await startNode('Northfield & Canal PCN', dir)
+    await until([again], async () => (await again.api.metrics?.() ?? '').includes('protocol="practice"'), 'the restarted facilitator refused the forged state unasked')
+    expect((await again.api.diffusion(net)).matrix).toMatchObject([{ org: hill.orgId, state: 'trialling' }])
   })
 })

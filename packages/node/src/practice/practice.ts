@@ -56,11 +56,29 @@ export function createPractice (init: PracticeInit): Practice {
   }
   let off: (() => void) | undefined
   let offNotices: (() => void) | undefined
+  let stopped = false
+  let warming: Promise<void> | undefined
+  /**
+   * After a start, each network's logs are verified and its diffusion view kept before anyone asks
+   * (verified entries live in memory only), one network after another, off the request path.
+   */
+  const warm = async (): Promise<void> => {
+    await new Promise(resolve => setImmediate(resolve))
+    for (const network of init.registry.networksOf(ctx.identity.orgId)) {
+      if (stopped) return
+      try {
+        await api.diffusion(network)
+      } catch (err) {
+        if (!stopped) ctx.log('practice: the diffusion view of %s was not made ahead: %s', network, (err as Error).message)
+      }
+    }
+  }
   return {
     api,
     index,
     start () {
       activity.start()
+      warming = warm()
       if (init.notify !== undefined) offNotices = watchProposals(ctx, arrived, init.notify)
       off = init.store.onChange(change => {
         if (change.origin.kind !== 'peer' || change.update == null) return
@@ -77,8 +95,10 @@ export function createPractice (init: PracticeInit): Practice {
       })
     },
     async stop () {
+      stopped = true
       off?.()
       offNotices?.()
+      await warming
       await activity.stop()
     }
   }
