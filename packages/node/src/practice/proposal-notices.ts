@@ -26,6 +26,7 @@ export function watchProposals (ctx: PracticeContext, arrived: (id: DocId) => Pr
   /** Proposals noticed per (source, proposer): no more than the list shows open. */
   const perProposer = new Map<string, number>()
   const check = async (id: DocId): Promise<void> => {
+    if (ctx.store.read(id, doc => carrierOf(doc))?.type !== CarrierKind.proposal) return
     const p = await arrived(id)
     const notice = p === undefined ? undefined : noticeOf(ctx, p)
     if (p === undefined || notice === undefined || told.has(`${p.id} ${notice.kind}`)) return
@@ -40,8 +41,9 @@ export function watchProposals (ctx: PracticeContext, arrived: (id: DocId) => Pr
   }
   return ctx.store.onChange(change => {
     if (change.origin.kind !== 'peer' || change.update == null) return
-    // the index's kind may lag the update just applied: read the marker from the document
-    if (ctx.store.read(change.id, doc => carrierOf(doc))?.type !== CarrierKind.proposal) return
+    // the index's kind may lag the update just applied (empty until then): only then is the marker read from the document
+    const kind = ctx.store.info(change.id)?.kind
+    if (kind !== CarrierKind.proposal && kind !== '') return
     check(change.id).catch(err => { ctx.log.error('a notice of proposal %s failed: %s', change.id, (err as Error).message) })
   })
 }
