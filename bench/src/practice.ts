@@ -4,8 +4,8 @@
  * and the diffusion view of 50 organisations × 500 practice families × 10 adoption changes each.
  */
 import type { DocId } from '@commonplace/core'
-import { compareSections, diffusionCore, diffusionView, finishDiffusion, lineageIndex } from '@commonplace/practice'
-import type { AdoptionStatement, LineageDoc } from '@commonplace/practice'
+import { compareSections, diffusionCache, diffusionCore, diffusionView, finishDiffusion, lineageIndex } from '@commonplace/practice'
+import type { AdoptionStatement, LineageDoc, OrgStatements } from '@commonplace/practice'
 import type { CommonplaceNode } from '@commonplace/node'
 import { makeDocs, prng } from './content.ts'
 import { median } from './measure.ts'
@@ -102,8 +102,12 @@ async function compare (ctx: RunContext): Promise<Metrics> {
  * The view's computation over verified inputs (signatures are checked once, when a log arrives,
  * not per view): 500 families of a root and one variant each, 50 organisations with 10 changes of
  * each family, spread over two years. `ms`: the whole view from the statements (the node's first
- * request, or one after a log, record or member changed); `repeatMs`: a later request with nothing
- * changed (the node keeps the core per network and only finishes it for the request's `now`).
+ * request for a network); `changeMs`: the first view after one organisation's log gained a change
+ * (the node's `diffusionCache` computes that organisation's part again and puts the parts
+ * together); `recordMs`: the first view after a new variant arrived (the lineage indexed again,
+ * each part checked against the new family roots, the family trees made again); `repeatMs`: a
+ * later request with nothing changed (the node only finishes the core it keeps for the request's
+ * `now`).
  */
 function diffusion (config: BenchConfig): Metrics {
   const rand = prng(config.seed)
@@ -114,18 +118,24 @@ function diffusion (config: BenchConfig): Metrics {
     docs.push({ id: `var${f}`, owner: org((f + 1) % ORGS), title: `Practice ${f} (variant)`, created: 1, derivedFrom: { doc: `root${f}`, version: 'v', org: org(f % ORGS) }, adaptation: { note: 'local', reasons: ['staffing'], at: 1 } })
   }
   const start2025 = Date.UTC(2025, 0, 1)
-  const adoption: AdoptionStatement[] = []
+  const statement = (o: number, f: number, c: number): AdoptionStatement =>
+    ({ type: 'adoption', org: org(o), network: 'net', practice: rand() < 0.5 ? `root${f}` : `var${f}`, seq: c, state: STATES[Math.floor(rand() * STATES.length)], at: start2025 + Math.floor(rand() * 700 * 86_400_000), sig: `s${o}.${f}.${c}` })
+  const byOrg: AdoptionStatement[][] = []
   for (let o = 0; o < ORGS; o++) {
-    for (let f = 0; f < FAMILIES; f++) {
-      for (let c = 1; c <= CHANGES; c++) {
-        adoption.push({ type: 'adoption', org: org(o), network: 'net', practice: rand() < 0.5 ? `root${f}` : `var${f}`, seq: c, state: STATES[Math.floor(rand() * STATES.length)], at: start2025 + Math.floor(rand() * 700 * 86_400_000), sig: `s${o}.${f}.${c}` })
-      }
-    }
+    byOrg.push([])
+    for (let f = 0; f < FAMILIES; f++) for (let c = 1; c <= CHANGES; c++) byOrg[o].push(statement(o, f, c))
   }
+  const adoption = byOrg.flat()
   const members = Array.from({ length: ORGS }, (_, i) => ({ org: org(i), name: `Organisation ${i}`, role: 'member' as const }))
-  const lineage = lineageIndex(docs)
+  let lineage = lineageIndex(docs)
   const now = Date.UTC(2026, 11, 6)
+  const keys = byOrg.map(() => 0)
+  const orgs = (): OrgStatements[] => byOrg.map((list, o) => ({ org: org(o), key: String(keys[o]), adoption: list, activity: [] }))
+  const cache = diffusionCache()
+  cache.core(members, orgs(), lineage)
   const times: number[] = []
+  const changes: number[] = []
+  const records: number[] = []
   const repeats: number[] = []
   let cells = 0
   let bytes = 0
@@ -135,11 +145,27 @@ function diffusion (config: BenchConfig): Metrics {
     if (i > 0) times.push(performance.now() - start)
     cells = view.matrix.length
     bytes = JSON.stringify(view).length
-    // a request while no log, record or member changed: the node finishes the core it keeps
+    // one organisation's log gains a change (its 11th of family i)
+    const o = (i * 7) % ORGS
+    byOrg[o] = [...byOrg[o], { ...statement(o, i, CHANGES + 1 + i), practice: `root${i}` }]
+    keys[o]++
+    changes.push(timed(() => finishDiffusion(cache.core(members, orgs(), lineage), now, 4)))
+    // a new variant of family i arrives: the lineage is indexed again
+    docs.push({ id: `new${i}`, owner: org(o), title: `Practice ${i} (new variant)`, created: 2 + i, derivedFrom: { doc: `var${i}`, version: 'v', org: org((i + 1) % ORGS) } })
+    records.push(timed(() => { lineage = lineageIndex(docs); return finishDiffusion(cache.core(members, orgs(), lineage), now, 4) }))
     const core = diffusionCore({ members, adoption, activity: [], lineage })
     start = performance.now()
     finishDiffusion(core, now + i, 4)
     if (i > 0) repeats.push(performance.now() - start)
   }
-  return { ms: median(times), maxMs: Math.max(...times), repeatMs: median(repeats), cells, statements: adoption.length, bytes }
+  changes.shift()
+  records.shift()
+  return { ms: median(times), maxMs: Math.max(...times), changeMs: median(changes), changeMaxMs: Math.max(...changes), recordMs: median(records), repeatMs: median(repeats), cells, statements: adoption.length, bytes }
+}
+
+/** Milliseconds `fn` took. */
+function timed (fn: () => unknown): number {
+  const start = performance.now()
+  fn()
+  return performance.now() - start
 }

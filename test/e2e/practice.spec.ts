@@ -23,8 +23,8 @@ const MONDAYS = `On Mondays two duty doctors share the results inbox; ref ${REF}
 const EVENINGS = `Results after 6 pm go to the next morning's duty doctor; ref ${REF}-evenings.`
 const TEMPLATE = `A results template in the clinical system; ref ${REF}-template.`
 
-interface AdoptionJson { current?: { state: string }, networks: string[] }
-interface DiffusionJson { matrix: Array<{ org: string, state: string, variant?: string }>, families: Array<{ id: string, tree: { children: Array<{ id: string }> } }>, curve: Array<{ total: number }> }
+interface AdoptionJson { current?: { state: string, at: string }, networks: string[] }
+interface DiffusionJson { matrix: Array<{ org: string, state: string, at: string, variant?: string }>, families: Array<{ id: string, tree: { children: Array<{ id: string }> } }>, curve: Array<{ total: number }> }
 
 /** Each step runs many CLI processes against four nodes: on a shared two-core machine that takes minutes. */
 const STEP_MS = 240_000
@@ -120,7 +120,10 @@ describe('adapt and adopt: lineage, upstream changes, proposals, adoption states
   it('all three share adoption states with the network; the facilitator sees them with Riverside offline', async () => {
     const hillState: AdoptionJson = await cliOk(hill.dataDir, ['adoption', 'set', source, '--state', 'adapted', '--note', 'Mondays covered', '--network', network])
     expect(hillState).toMatchObject({ current: { state: 'adapted' }, networks: [network] })
-    await cliOk(canal.dataDir, ['adoption', 'set', source, '--state', 'trialling', '--network', network])
+    // Canal Street back-dates its change: it started trialling forty days ago
+    const started = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10)
+    const canalState: AdoptionJson = await cliOk(canal.dataDir, ['adoption', 'set', source, '--state', 'trialling', '--at', started, '--network', network])
+    expect(canalState.current?.at).toBe(`${started}T00:00:00.000Z`)
     await eventually(async () => {
       expect((await cliOk<DiffusionJson>(f.dataDir, ['adoption', 'show', network])).matrix.length).toBe(2)
     }, { timeoutMs: WAIT_MS, what: 'the facilitator sees two states' })
@@ -139,6 +142,7 @@ describe('adapt and adopt: lineage, upstream changes, proposals, adoption states
       return v
     }, { timeoutMs: WAIT_MS, what: "the facilitator receives Riverside's state from the other members" })
     expect(Object.fromEntries(view.matrix.map(c => [c.org, c.state]))).toEqual({ [river.orgId]: 'adopted', [hill.orgId]: 'adapted', [canal.orgId]: 'trialling' })
+    expect(view.matrix.find(c => c.org === canal.orgId)?.at).toBe(canalState.current?.at)
     expect(view.matrix.find(c => c.org === hill.orgId)?.variant).toBe(variant)
     expect(view.families.map(fam => fam.id)).toEqual([source])
     expect(view.families[0].tree.children.map(c => c.id)).toEqual([variant])
@@ -161,6 +165,15 @@ describe('adapt and adopt: lineage, upstream changes, proposals, adoption states
     expect(state.code).toBe(64)
     const notShared = await runCli(river.dataDir, ['adoption', 'set', privateDoc, '--state', 'adopted', '--network', network])
     expect(notShared.json?.error?.code).toBe('ERR_NOT_SHARED')
+    // --at: a date that is no date, one in the future, one before the practice's previous change
+    for (const at of ['2026-02-31', 'June', '2999-01-01']) {
+      const bad = await runCli(hill.dataDir, ['adoption', 'set', source, '--state', 'adopted', '--at', at])
+      expect(bad.code).toBe(64)
+      expect(bad.json?.error?.code).toBe('ERR_USAGE')
+    }
+    const early = await runCli(hill.dataDir, ['adoption', 'set', source, '--state', 'adopted', '--at', '2001-01-01'])
+    expect(early.json?.error?.code).toBe('ERR_INVALID_INPUT')
+    expect((await cliOk<DiffusionJson>(hill.dataDir, ['adoption', 'show', network])).matrix.find(c => c.org === hill.orgId)?.state).toBe('adapted')
     expect((await cliOk<DiffusionJson>(hill.dataDir, ['adoption', 'show', network])).matrix.length).toBe(3)
   })
 

@@ -203,6 +203,9 @@ describe('adapt and adopt: a practice spreads across three practices, seen by th
     await form.getByRole('button', { name: 'Send the proposal' }).click()
     await pageH.getByRole('status').getByText('Proposal sent to Riverside Surgery').waitFor()
 
+    // Riverside is told: a notice, which leads to the source
+    await pageR.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Notices/ }).click()
+    await pageR.getByRole('list', { name: 'Notices' }).getByRole('link', { name: /^Hillview Medical Practice proposed a change to "/ }).waitFor()
     await pageR.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Proposals' }).click()
     const proposal = pageR.getByRole('article', { name: /^Hillview Medical Practice's proposal on / })
     await proposal.getByText(HILLVIEW_CONTEXT).waitFor()
@@ -216,6 +219,11 @@ describe('adapt and adopt: a practice spreads across three practices, seen by th
     const sent = pageH.getByRole('list', { name: 'Proposals sent' })
     await sent.getByText('Accepted', { exact: true }).waitFor()
     await sent.getByText('Thank you: from next week for every practice.', { exact: false }).waitFor()
+    // and Hillview is told of the decision
+    await eventually(async () => {
+      const notices = await pageH.evaluate(async () => await (await fetch('/api/notices')).json() as Array<{ kind: string, text: string }>)
+      expect(notices.filter(n => n.kind === 'outcome').map(n => n.text)).toEqual([expect.stringMatching(/^Riverside Surgery accepted your proposal to "/)])
+    }, { timeoutMs: 30_000, what: 'Hillview is told of the decision' })
   }, STEP_TIMEOUT_MS)
 
   it('all three record adoption states and share them with the network', async () => {

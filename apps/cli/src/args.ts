@@ -41,7 +41,8 @@ export const OPTIONS = {
   diff: { type: 'boolean' },
   take: { type: 'string', multiple: true },
   dismiss: { type: 'string', multiple: true },
-  weeks: { type: 'string' }
+  weeks: { type: 'string' },
+  at: { type: 'string' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -90,6 +91,8 @@ export interface CliOptions {
   take?: string[]
   dismiss?: string[]
   weeks?: string
+  /** `adoption set`: when the change happened (a past date). */
+  at?: string
 }
 
 export interface ParsedArgs {
@@ -166,6 +169,21 @@ export function parseDuration (value: string, flag: string, command: string): st
     throw new UsageError(`${flag} expects a duration such as 30m, 12h or 7d, got ${JSON.stringify(value)}`, command)
   }
   return value
+}
+
+/**
+ * A past day or moment, `2026-06-01` or ISO 8601 (`2026-06-01T09:30Z`), as ISO 8601 for the node.
+ * A day alone is midnight UTC. Not after `now` (the node checks again against its own clock).
+ */
+export function parsePastDate (value: string, flag: string, command: string, now = Date.now()): string {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value)
+  const ms = value.length <= 40 && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(day ? `${value}T00:00:00Z` : value) : NaN
+  // Date.parse rolls 2026-02-31 over to March: the day must read back as written
+  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== value.slice(0, 10)) {
+    throw new UsageError(`${flag} expects a date such as 2026-06-01 (or an ISO 8601 time), got ${JSON.stringify(value)}`, command)
+  }
+  if (ms > now) throw new UsageError(`${flag} may not be in the future (${JSON.stringify(value)})`, command)
+  return new Date(ms).toISOString()
 }
 
 /** A whole number from 1 up. */

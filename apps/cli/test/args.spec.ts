@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { join } from 'node:path'
-import { parseCommandLine, parseHttpAddress, parseSectionPair } from '../src/args.ts'
+import { parseCommandLine, parseHttpAddress, parsePastDate, parseSectionPair } from '../src/args.ts'
 import { UsageError } from '../src/errors.ts'
 import { resolveDataDir } from '../src/index.ts'
 import { run } from './helpers.ts'
@@ -56,6 +56,21 @@ describe('parseHttpAddress', () => {
   it('refuses anything else', () => {
     for (const bad of ['', 'localhost', '127.0.0.1:', '127.0.0.1:70000', '::1:80', 'http://127.0.0.1:80', '1.2.3.4:-1']) {
       expect(() => parseHttpAddress(bad, 'start'), bad).toThrow(UsageError)
+    }
+  })
+})
+
+describe('parsePastDate', () => {
+  const now = Date.UTC(2026, 11, 6, 12)
+  it('reads a day as midnight UTC and an ISO 8601 time as it is', () => {
+    expect(parsePastDate('2026-06-01', '--at', 'adoption set', now)).toBe('2026-06-01T00:00:00.000Z')
+    expect(parsePastDate('2026-06-01T09:30:00+02:00', '--at', 'adoption set', now)).toBe('2026-06-01T07:30:00.000Z')
+    expect(parsePastDate('2026-12-06T12:00:00Z', '--at', 'adoption set', now)).toBe('2026-12-06T12:00:00.000Z')
+  })
+
+  it('refuses a date that is no date, a day that does not exist, and the future, with a usage error', () => {
+    for (const bad of ['June', '01/06/2026', '2026-02-31', '2026-13-01', '2026-12-06T12:00:01Z', '2027-01-01', `2026-06-01${'0'.repeat(40)}`]) {
+      expect(() => parsePastDate(bad, '--at', 'adoption set', now), bad).toThrow(UsageError)
     }
   })
 })

@@ -52,7 +52,7 @@ export interface Introduction { orgId: string, name: string, addresses: string[]
 
 export interface Notice {
   id: string
-  kind: 'shared' | 'introduction' | 'accepted'
+  kind: 'shared' | 'introduction' | 'accepted' | 'proposal' | 'outcome'
   at: string
   org: string
   orgName: string

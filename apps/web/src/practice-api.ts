@@ -5,7 +5,7 @@
  */
 import { request } from './api.ts'
 import type {
-  AdaptRequest, AdaptationReason, AdaptationView, AdoptionStateName, AdoptionView, DerivedFromView, DiffusionView,
+  AdaptRequest, AdaptationReason, AdaptationView, AdoptionStateName, AdoptionView, DerivedFromView, DiffusionOptions, DiffusionView,
   EditAdaptationRequest, FamilyView, ProposalView, ProposeRequest, SectionChangeView, SetAdoptionRequest, UpstreamView
 } from '../../../packages/node/src/practice-api-types.ts'
 
@@ -37,8 +37,13 @@ export const practiceApi = {
   decline: async (id: string, reply: string) => await request<ProposalView>('POST', `/api/proposals/${encodeURIComponent(id)}/decline`, reply === '' ? {} : { reply }),
   setAdoption: async (body: SetAdoptionRequest) => await request<AdoptionView>('POST', '/api/adoption', body),
   adoption: async (id: string) => await request<AdoptionView>('GET', `${doc(id)}/adoption`),
-  diffusion: async (network: string, quietWeeks?: number) =>
-    await request<DiffusionView>('GET', `/api/networks/${encodeURIComponent(network)}/diffusion${quietWeeks != null ? `?quietWeeks=${quietWeeks}` : ''}`)
+  /** The view with one page of its families (`limit` from `offset`, titles containing `find`): the whole matrix is megabytes in a large network. */
+  diffusion: async (network: string, options: DiffusionOptions = {}) => {
+    const params = new URLSearchParams()
+    for (const [name, value] of Object.entries(options)) if (value !== undefined && value !== '') params.set(name, String(value))
+    const query = params.size > 0 ? `?${params.toString()}` : ''
+    return await request<DiffusionView>('GET', `/api/networks/${encodeURIComponent(network)}/diffusion${query}`)
+  }
 }
 
 /** Adaptation reasons in words, in the order the form offers them. */

@@ -40,7 +40,8 @@ export interface IntroductionEntry {
 
 export interface Notice {
   id: string
-  kind: 'shared' | 'introduction' | 'accepted'
+  /** `proposal`: one arrived at the source's owner; `outcome`: the owner's decision, at the proposer. */
+  kind: 'shared' | 'introduction' | 'accepted' | 'proposal' | 'outcome'
   at: number
   org: OrgId
   orgName: string

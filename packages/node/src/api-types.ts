@@ -243,10 +243,10 @@ export interface IntroductionView {
   expiresAt: string
 }
 
-/** Something a person should hear about: a document shared with us, an introduction, an acceptance. */
+/** Something a person should hear about: a document shared with us, an introduction, an acceptance, a proposal to us, the decision on ours. */
 export interface NoticeView {
   id: string
-  kind: 'shared' | 'introduction' | 'accepted'
+  kind: 'shared' | 'introduction' | 'accepted' | 'proposal' | 'outcome'
   at: string
   org: OrgId
   orgName: string

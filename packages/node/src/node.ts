@@ -176,7 +176,8 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     })
     const practice = createPractice({
       store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
-      log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) }
+      log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) },
+      notify: notice => { contacts.notify(notice) }
     })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {

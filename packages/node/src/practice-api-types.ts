@@ -182,6 +182,7 @@ export interface AdoptionView {
 }
 
 export interface DiffusionCell {
+  /** Named in the view's `orgs` (once, not per cell: a matrix has up to tens of thousands of cells). */
   org: OrgId
   family: DocId
   state: AdoptionStateName
@@ -199,16 +200,36 @@ export interface DiffusionView {
   /** When the view was computed. */
   at: string
   orgs: Array<{ org: OrgId, name: string, role: 'facilitator' | 'member' }>
-  families: Array<{ id: DocId, title: string, owner: OrgId, tree: FamilyNode }>
-  /** Only cells with a state; the rest of the matrix is "no state shared". */
+  /** Every family by id; with `page`, the page's families only, most spread first. */
+  families: Array<{ id: DocId, title: string, owner: OrgId, ownerName?: string, tree: FamilyNode }>
+  /** Only cells with a state; the rest of the matrix is "no state shared". With `page`, the page's families' cells only. */
   matrix: DiffusionCell[]
-  /** By month (`YYYY-MM`), the cumulative number of organisations trialling, adopted or adapted. */
-  /** By month: organisation-family pairs trialling, adopted or adapted at the month's end, in all, per family and per state. */
+  /**
+   * By month (`YYYY-MM`): organisation-family pairs trialling, adopted or adapted at the month's
+   * end, in all, per family and per state (in all and per state over every family; `byFamily`
+   * with `page` for the page's families only).
+   */
   curve: Array<{ month: string, total: number, byFamily: Record<string, number>, byState: { trialling: number, adopted: number, adapted: number } }>
-  activity: Array<{ org: OrgId, month: string, adoptionChanges: number, edits: number, adaptations: number, proposals: number, comments: number }>
+  activity: Array<{ org: OrgId, orgName?: string, month: string, adoptionChanges: number, edits: number, adaptations: number, proposals: number, comments: number }>
   quietWeeks: number
   /** Members with no activity and no adoption change in the last `quietWeeks` weeks. */
   quiet: Array<{ org: OrgId, name: string, lastActive?: string }>
+  /** Present when a page of families was asked for: `total` families match `find` (all when none) of `families` in the view. */
+  page?: { offset: number, limit: number, total: number, families: number, find?: string }
+}
+
+/** What `diffusion` may be asked for. ERR_INVALID_INPUT when out of range. */
+export interface DiffusionOptions {
+  /** Members quiet for this many weeks, 0 to 520 (default 4). */
+  quietWeeks?: number
+  /** A page of families, most spread first (1 to 500): the matrix, trees and `byFamily` of those only. */
+  limit?: number
+  /** Families skipped before the page (with `limit`). */
+  offset?: number
+  /** Only families whose title contains this text, any case (with `limit`; ≤ 200 characters). */
+  find?: string
+  /** Activity of the last this many months that have any (1 to 600; default all). */
+  months?: number
 }
 
 /** The practice operations of the local API. Every failure is a CommonplaceError with a stable code. */
@@ -246,6 +267,9 @@ export interface PracticeApi {
   setAdoption(request: SetAdoptionRequest): Promise<AdoptionView>
   /** `GET /api/docs/:id/adoption`: this organisation's states of a practice. */
   adoption(id: string): Promise<AdoptionView>
-  /** `GET /api/networks/:id/diffusion[?quietWeeks=N]` (members and facilitators alike). */
-  diffusion(network: string, options?: { quietWeeks?: number }): Promise<DiffusionView>
+  /**
+   * `GET /api/networks/:id/diffusion[?quietWeeks=N][&limit=N&offset=N&find=TEXT][&months=N]` (members and
+   * facilitators alike): the whole view, or one page of its families.
+   */
+  diffusion(network: string, options?: DiffusionOptions): Promise<DiffusionView>
 }

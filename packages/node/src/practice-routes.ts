@@ -3,7 +3,7 @@
  * bounds its lists before it calls the PracticeApi.
  */
 import { InvalidInputError } from '@commonplace/core'
-import type { PracticeApi } from './practice-api-types.ts'
+import type { DiffusionOptions, PracticeApi } from './practice-api-types.ts'
 import type { Route } from './api-routes.ts'
 import { object, optionalString, route, string, stringList } from './request-body.ts'
 
@@ -74,9 +74,16 @@ export function practiceRoutes (api: PracticeApi): Route[] {
     }),
     route('GET', `${doc}/adoption`, async ({ params }) => ({ json: await api.adoption(params[0]) })),
     route('GET', '/api/networks/([^/]+)/diffusion', async ({ params, query }) => {
-      const weeks = query.get('quietWeeks')
-      if (weeks !== null && !/^\d{1,3}$/.test(weeks)) throw new InvalidInputError('"quietWeeks" must be a whole number of weeks')
-      return { json: await api.diffusion(params[0], weeks === null ? {} : { quietWeeks: Number(weeks) }) }
+      const options: DiffusionOptions = {}
+      for (const name of ['quietWeeks', 'limit', 'offset', 'months'] as const) {
+        const value = query.get(name)
+        if (value === null) continue
+        if (!/^\d{1,7}$/.test(value)) throw new InvalidInputError(`"${name}" must be a whole number`)
+        options[name] = Number(value)
+      }
+      const find = query.get('find')
+      if (find !== null) options.find = find
+      return { json: await api.diffusion(params[0], options) }
     })
   ]
 }

@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { adoptionKey, putLogEntries, signAdoption } from '@commonplace/practice'
 import type { CommonplaceNode } from '../src/index.ts'
-import { startNode, stopAll, stopNode, until } from './directory-nodes.ts'
+import { dataDirOf, startNode, stopAll, stopNode, until } from './directory-nodes.ts'
 
 afterEach(stopAll)
 
@@ -77,6 +77,12 @@ describe('adapt and adopt (nodes in one process)', () => {
     expect((await river.api.getDoc(source.id)).sections.find(s => s.heading === 'Practice')?.markdown).toContain('two duty doctors')
     await expect(river.api.declineProposal(incoming.id, {})).rejects.toMatchObject({ code: 'ERR_PROPOSAL_CLOSED' })
     await until([hill], async () => (await hill.api.proposal(proposal.id)).status === 'accepted', 'Hillview sees the acceptance')
+    // each side was told: the proposal at the source's owner, the decision at the proposer (once each)
+    const told = async (node: CommonplaceNode, kind: string): Promise<Array<{ doc?: string, text: string }>> => (await node.api.notices()).filter(n => n.kind === kind)
+    await until([river, hill], async () => (await told(river, 'proposal')).length === 1 && (await told(hill, 'outcome')).length === 1, 'both notices')
+    expect(await told(river, 'proposal')).toMatchObject([{ doc: source.id, text: `Hillview Medical Practice proposed a change to "${source.title}"` }])
+    expect(await told(hill, 'outcome')).toMatchObject([{ doc: variant.id, text: `Riverside Surgery accepted your proposal to "${source.title}"` }])
+    expect(await told(hill, 'proposal')).toEqual([])
     // the accepted text is Hillview's own: not "the source changed since you adapted it"
     await until([hill], async () => (await hill.api.getDoc(source.id)).sections.some(s => s.markdown.includes('two duty doctors')), 'Hillview holds the accepted source')
     expect(await hill.api.upstream(variant.id)).toMatchObject({ changed: false, sections: [] })
@@ -141,5 +147,11 @@ describe('adapt and adopt (nodes in one process)', () => {
     canal.store.edit(log as never, doc => { putLogEntries(doc, [[adoptionKey(byCanal), byCanal]]) })
     await until([f], async () => (await f.api.metrics?.() ?? '').includes('protocol="practice"'), 'the facilitator refused the forged state')
     expect((await f.api.diffusion(net)).matrix).toMatchObject([{ org: hill.orgId, state: 'trialling' }])
+    // started again, the facilitator checks the logs it holds before anyone asks for a view
+    const dir = dataDirOf(f)
+    await stopNode(f)
+    const again = await startNode('Northfield & Canal PCN', dir)
+    await until([again], async () => (await again.api.metrics?.() ?? '').includes('protocol="practice"'), 'the restarted facilitator refused the forged state unasked')
+    expect((await again.api.diffusion(net)).matrix).toMatchObject([{ org: hill.orgId, state: 'trialling' }])
   })
 })

@@ -1,5 +1,5 @@
 /** `proposal …` and `adoption …`: the inbox of proposals, adoption states and the matrix (docs/practice.md). */
-import { parseChoice, parsePositiveInteger } from '../args.ts'
+import { parseChoice, parsePastDate, parsePositiveInteger } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import type { CommandSpec } from '../command.ts'
 import type { AdoptionStateName, AdoptionView } from '../node-api.ts'
@@ -55,26 +55,30 @@ function decideCommand (decision: 'accept' | 'decline'): CommandSpec {
 export const adoptionSetCommand: CommandSpec = {
   name: 'adoption set',
   args: ['DOC'],
-  options: ['state', 'note', 'network', 'variant', 'reason'],
-  usage: 'adoption set DOC --state STATE [--note TEXT] [--network NET ...] [--variant ID] [--reason TEXT]',
+  options: ['state', 'note', 'network', 'variant', 'reason', 'at'],
+  usage: 'adoption set DOC --state STATE [--note TEXT] [--network NET ...] [--variant ID] [--reason TEXT] [--at DATE]',
   summary: "Record this organisation's adoption state of a practice, and with which networks it is shared",
   details: [
     `--state STATE    ${STATES.join(', ')}`,
     '--note TEXT      outcomes, context',
     '--network NET    share this practice\'s states with a network (repeat); remembered; nothing is shared by default',
     '--variant ID     for adapted: your variant (default: your only one)',
-    '--reason TEXT    for discontinued: why'
+    '--reason TEXT    for discontinued: why',
+    '--at DATE        when the change happened (2026-06-01 or ISO 8601; default now): not in the future,',
+    "                 nor before this practice's previous change"
   ],
-  examples: ['commonplace adoption set 3xkq… --state trialling --note "From May" --network net_…'],
+  examples: ['commonplace adoption set 3xkq… --state trialling --note "From May" --network net_…', 'commonplace adoption set 3xkq… --state trialling --at 2026-03-01'],
   async run ({ client, out, options, args: [doc] }) {
     if (options.state == null) throw new UsageError("'adoption set' needs --state STATE", 'adoption set')
+    const at = options.at != null ? parsePastDate(options.at, '--at', 'adoption set') : undefined
     const view = await (await client()).setAdoption({
       doc,
       state: parseChoice(options.state, STATES, '--state', 'adoption set'),
       ...(options.note != null ? { note: options.note } : {}),
       ...(options.variant != null ? { variant: options.variant } : {}),
       ...(options.reason != null ? { reason: options.reason } : {}),
-      ...(options.network != null ? { networks: options.network } : {})
+      ...(options.network != null ? { networks: options.network } : {}),
+      ...(at !== undefined ? { at } : {})
     })
     out.result(view, () => formatAdoption(view))
   }

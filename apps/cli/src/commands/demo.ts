@@ -101,6 +101,11 @@ async function seed (ctx: CommandContext, nodes: Nodes): Promise<string> {
     [canal, blood.id, 'considering', 2], [canal, blood.id, 'trialling', 1, 'Trial until the end of the quarter'],
     [canal, repeat.id, 'considering', 1], [riverside, fridge.id, 'aware', 0.5]
   ]
+  // an organisation records a state of a practice it holds: wait until each holds the ones it rates
+  await settle(nodes, async () => {
+    for (const [node, doc] of states) if (!(await node.api.listDocs()).some(d => d.id === doc && d.title !== '')) return false
+    return true
+  }, 'every practice reaches the organisations that rate it')
   for (const [node, doc, state, months, note] of states) {
     await node.api.setAdoption({ doc, state, networks: [network], at: new Date(Date.now() - months * MONTH_MS).toISOString(), ...(note !== undefined ? { note } : {}) })
   }

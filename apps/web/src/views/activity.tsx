@@ -9,11 +9,11 @@ import { dayText } from '../when.ts'
 import { monthText } from './adoption-chart.tsx'
 
 /** How many of the latest months the table shows (the curve shows every month). */
-const MONTHS_SHOWN = 6
+export const ACTIVITY_MONTHS = 6
 
 type Activity = DiffusionView['activity'][number]
 
-const PARTS: Array<[keyof Omit<Activity, 'org' | 'month'>, string, string]> = [
+const PARTS: Array<[keyof Omit<Activity, 'org' | 'orgName' | 'month'>, string, string]> = [
   ['edits', 'edit', 'edits'],
   ['adaptations', 'adaptation', 'adaptations'],
   ['proposals', 'proposal', 'proposals'],
@@ -27,7 +27,7 @@ function partsText (a: Activity): string {
 }
 
 export function ActivityTable ({ view }: { view: DiffusionView }) {
-  const months = [...new Set(view.activity.map(a => a.month))].sort().slice(-MONTHS_SHOWN)
+  const months = [...new Set(view.activity.map(a => a.month))].sort().slice(-ACTIVITY_MONTHS)
   const byKey = new Map(view.activity.map(a => [`${a.org} ${a.month}`, a]))
   return (
     <section aria-labelledby="activity-heading">

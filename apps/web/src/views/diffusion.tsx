@@ -13,10 +13,10 @@ import { STATES, practiceApi } from '../practice-api.ts'
 import type { DiffusionView } from '../practice-api.ts'
 import { AdoptionChart } from './adoption-chart.tsx'
 import type { Series } from './adoption-chart.tsx'
-import { ActivityTable, QuietMembers } from './activity.tsx'
+import { ACTIVITY_MONTHS, ActivityTable, QuietMembers } from './activity.tsx'
 import { NeedsNode, useSubscribe } from './badges.tsx'
 import { FamilyTree, familySize } from './family.tsx'
-import { Matrix } from './matrix.tsx'
+import { MATRIX_PAGE, Matrix } from './matrix.tsx'
 import { dayText } from '../when.ts'
 import '../practice.css'
 
@@ -24,14 +24,18 @@ export function DiffusionPage ({ id, status }: { id: string, status: NodeStatus 
   const [view, setView] = useState<DiffusionView | undefined>()
   const [error, setError] = useState<string | undefined>()
   const [weeks, setWeeks] = useState(4)
+  // the node sends one page of families at a time: a large network's whole matrix is megabytes
+  const [page, setPage] = useState(0)
+  const [find, setFind] = useState('')
   const tick = useNodeChanges(status, otherDocChanged())
   useSubscribe(status.subscribe)
   useEffect(() => { document.title = `${view?.name ?? 'Network'}: how practices spread · Commonplace` }, [view?.name])
   useEffect(() => {
     let stale = false
-    practiceApi.diffusion(id, weeks).then(v => { if (!stale) { setView(v); setError(undefined) } }, err => { if (!stale) setError(errorText(err)) })
+    practiceApi.diffusion(id, { quietWeeks: weeks, limit: MATRIX_PAGE, offset: page * MATRIX_PAGE, find: find.trim(), months: ACTIVITY_MONTHS })
+      .then(v => { if (!stale) { setView(v); setError(undefined) } }, err => { if (!stale) setError(errorText(err)) })
     return () => { stale = true }
-  }, [id, tick, weeks])
+  }, [id, tick, weeks, page, find])
   return (
     <section class="diffusion" aria-labelledby="diffusion-heading">
       <div class="bar">
@@ -44,8 +48,8 @@ export function DiffusionPage ({ id, status }: { id: string, status: NodeStatus 
         ? error == null && <p role="status">Loading…</p>
         : (
           <>
-            <p class="meta">Only what members chose to share with this network, as this node holds it on {dayText(view.at)}: {count(view.orgs.length, 'organisation')}, {count(view.families.length, 'practice family', 'practice families')}.</p>
-            <Matrix view={view} />
+            <p class="meta">Only what members chose to share with this network, as this node holds it on {dayText(view.at)}: {count(view.orgs.length, 'organisation')}, {count(view.page?.families ?? view.families.length, 'practice family', 'practice families')}.</p>
+            <Matrix view={view} find={find} onFind={text => { setFind(text); setPage(0) }} onPage={setPage} />
             <Curve view={view} />
             <Trees view={view} />
             <ActivityTable view={view} />
@@ -63,7 +67,9 @@ function count (n: number, one: string, many = `${one}s`): string {
 
 /** The curve over all families, or one family's. */
 function Curve ({ view }: { view: DiffusionView }) {
-  const [family, setFamily] = useState('')
+  const [picked, setPicked] = useState('')
+  // the choices are the matrix page's families: one picked on another page is not here
+  const family = view.families.some(f => f.id === picked) ? picked : ''
   const months = view.curve.map(c => c.month)
   const series: Series[] = []
   if (family === '') {
@@ -77,7 +83,7 @@ function Curve ({ view }: { view: DiffusionView }) {
     <section aria-labelledby="curve-heading">
       <h2 id="curve-heading">Adoption over time</h2>
       {view.families.length > 1 && (
-        <label class="inline-field">Practice family <select aria-label="Practice family" value={family} onChange={e => { setFamily(e.currentTarget.value) }}>
+        <label class="inline-field">Practice family <select aria-label="Practice family" value={family} onChange={e => { setPicked(e.currentTarget.value) }}>
           <option value="">All practice families</option>
           {view.families.map(f => <option key={f.id} value={f.id}>{f.title || 'Untitled'}</option>)}
         </select></label>
@@ -96,13 +102,14 @@ const TREES_SHOWN = 5
  * families) the tree of the family chosen, so that the page draws one tree, not hundreds.
  */
 function Trees ({ view }: { view: DiffusionView }) {
-  const [chosen, setChosen] = useState('')
+  const [picked, setChosen] = useState('')
+  const chosen = view.families.some(f => f.id === picked) ? picked : ''
   const many = view.families.length > TREES_SHOWN
   const shown = many ? view.families.filter(f => f.id === (chosen || view.families[0]?.id)) : view.families
   return (
     <section aria-labelledby="trees-heading">
       <h2 id="trees-heading">Family trees</h2>
-      {view.families.length === 0 && <p>No practice shared with this network yet.</p>}
+      {(view.page?.families ?? view.families.length) === 0 && <p>No practice shared with this network yet.</p>}
       {many && (
         <label class="inline-field">Family tree of <select aria-label="Family tree of" value={chosen || view.families[0]?.id} onChange={e => { setChosen(e.currentTarget.value) }}>
           {view.families.map(f => <option key={f.id} value={f.id}>{f.title || 'Untitled'}</option>)}

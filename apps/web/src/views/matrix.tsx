@@ -1,47 +1,46 @@
 /**
  * The adoption matrix of the diffusion view: practice families as rows, organisations as columns,
- * each cell the latest state shared and its date. The families that spread furthest come first;
- * a page of them at a time with **Find a practice family** over all, because a network may hold
- * hundreds: drawing 500 × 50 cells at once took the page seconds (test/web/diffusion-page.ts).
+ * each cell the latest state shared and its date. The node sends a page of families at a time,
+ * those that spread furthest first, with **Find a practice family** over all of them, because a
+ * network may hold hundreds: their whole matrix is megabytes (test/web/diffusion-page.ts).
  */
-import { useMemo, useState } from 'preact/hooks'
+import { useMemo } from 'preact/hooks'
 import { STATES } from '../practice-api.ts'
 import type { DiffusionCell, DiffusionView } from '../practice-api.ts'
 import { dayText } from '../when.ts'
 
-/** Families per page of the matrix. */
-export const MATRIX_PAGE = 50
+/** Families per page of the matrix (the node's `limit`). */
+export const MATRIX_PAGE = 25
 
-type Family = DiffusionView['families'][number]
-
-/** Families by how many organisations shared a state of them, then by title. */
-function bySpread (view: DiffusionView): Family[] {
-  const count = new Map<string, number>()
-  for (const c of view.matrix) count.set(c.family, (count.get(c.family) ?? 0) + 1)
-  return [...view.families].sort((a, b) => (count.get(b.id) ?? 0) - (count.get(a.id) ?? 0) || a.title.localeCompare(b.title))
+interface MatrixProps {
+  /** The view with one page of its families (`view.page`), or all of them. */
+  view: DiffusionView
+  find: string
+  onFind: (text: string) => void
+  onPage: (page: number) => void
 }
 
-export function Matrix ({ view }: { view: DiffusionView }) {
+export function Matrix ({ view, find, onFind, onPage }: MatrixProps) {
   const cells = useMemo(() => new Map<string, DiffusionCell>(view.matrix.map(c => [`${c.family} ${c.org}`, c])), [view])
-  const ordered = useMemo(() => bySpread(view), [view])
-  const [find, setFind] = useState('')
-  const [page, setPage] = useState(0)
-  const words = find.trim().toLowerCase()
-  const found = words === '' ? ordered : ordered.filter(f => f.title.toLowerCase().includes(words))
-  const last = Math.max(0, Math.ceil(found.length / MATRIX_PAGE) - 1)
-  const at = Math.min(page, last)
-  const shown = found.slice(at * MATRIX_PAGE, (at + 1) * MATRIX_PAGE)
-  const range = found.length === 0 ? 'none' : `${at * MATRIX_PAGE + 1}–${at * MATRIX_PAGE + shown.length} of ${found.length}`
+  const all = view.page?.families ?? view.families.length
+  const found = view.page?.total ?? view.families.length
+  const offset = view.page?.offset ?? 0
+  const limit = view.page?.limit ?? MATRIX_PAGE
+  const shown = view.families
+  const at = Math.floor(offset / limit)
+  const last = Math.max(0, Math.ceil(found / limit) - 1)
+  const range = found === 0 ? 'none' : `${offset + 1}–${offset + shown.length} of ${found}`
+  const words = find.trim()
   return (
     <section aria-labelledby="matrix-heading">
       <h2 id="matrix-heading">Adoption matrix</h2>
-      {view.families.length === 0
+      {all === 0
         ? <p>No practice shared with this network yet.</p>
         : (
           <>
-            {view.families.length > MATRIX_PAGE && (
+            {all > MATRIX_PAGE && (
               <div class="inline-field">
-                <label>Find a practice family <input type="search" aria-label="Find a practice family" value={find} onInput={e => { setFind(e.currentTarget.value); setPage(0) }} /></label>
+                <label>Find a practice family <input type="search" aria-label="Find a practice family" value={find} onInput={e => { onFind(e.currentTarget.value) }} /></label>
               </div>
             )}
             <div class="scroll" role="region" aria-labelledby="matrix-caption" tabIndex={0}>
@@ -69,9 +68,9 @@ export function Matrix ({ view }: { view: DiffusionView }) {
             </div>
             {last > 0 && (
               <nav class="pager" aria-label="Pages of the matrix">
-                <button type="button" disabled={at === 0} onClick={() => { setPage(at - 1) }}>Previous {MATRIX_PAGE}</button>
+                <button type="button" disabled={at === 0} onClick={() => { onPage(at - 1) }}>Previous {MATRIX_PAGE}</button>
                 <span>Families {range}</span>
-                <button type="button" disabled={at === last} onClick={() => { setPage(at + 1) }}>Next {MATRIX_PAGE}</button>
+                <button type="button" disabled={at === last} onClick={() => { onPage(at + 1) }}>Next {MATRIX_PAGE}</button>
               </nav>
             )}
           </>

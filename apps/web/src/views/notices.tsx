@@ -39,7 +39,7 @@ export function NoticesPage ({ status }: { status: NodeStatus }) {
       {notices == null
         ? <p>Loading…</p>
         : notices.length === 0
-          ? <p>Nothing yet. When an organisation shares a document with you, introduces itself or accepts your introduction, it shows here.</p>
+          ? <p>Nothing yet. When an organisation shares a document with you, introduces itself, accepts your introduction, proposes a change to your practice or decides on yours, it shows here.</p>
           : <ul class="plain entries" aria-label="Notices">{notices.map(n => <NoticeItem key={n.id} notice={n} onOpen={read} />)}</ul>}
     </section>
   )

@@ -70,14 +70,21 @@ export function createPracticeIndex (store: DocumentStore, options: { onRefused?
     }
   })
 
+  // The same index object while no record's lineage changed: an edit of a record's text keeps it, so
+  // the diffusion view built on it stays as it is (docs/practice.md).
   const lineage = (): LineageIndex => {
     const infos = store.list()
-    let stale = cachedIndex === undefined || infos.length !== records.size
+    let stale = cachedIndex === undefined
+    // a record no longer held leaves the index (one removed and one added keep the count the same)
+    const ids = new Set(infos.map(info => info.id))
+    for (const id of records.keys()) if (!ids.has(id)) { records.delete(id); stale = true }
     for (const info of infos) {
-      if (records.get(info.id)?.seq === info.changeSeq) continue
+      const held = records.get(info.id)
+      if (held?.seq === info.changeSeq) continue
       const carrier = info.kind === CarrierKind.proposal || info.kind === CarrierKind.adoptionLog
-      records.set(info.id, { seq: info.changeSeq, value: carrier ? null : readLineage(info.id) })
-      stale = true
+      const value = carrier ? null : readLineage(info.id)
+      if (held === undefined || !sameLineage(held.value, value)) stale = true
+      records.set(info.id, { seq: info.changeSeq, value })
     }
     if (stale || cachedIndex === undefined) {
       cachedIndex = lineageIndex([...records.values()].map(r => r.value).filter((r): r is LineageDoc => r != null))
@@ -138,4 +145,9 @@ export function createPracticeIndex (store: DocumentStore, options: { onRefused?
       return out
     }
   }
+}
+
+/** Whether two readings of a record say the same about its lineage (small values: compared as JSON). */
+function sameLineage (a: LineageDoc | null, b: LineageDoc | null): boolean {
+  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b))
 }

@@ -15,9 +15,12 @@ import { createOwnLogs } from './logs.ts'
 import { createPracticeIndex } from './practice-index.ts'
 import type { PracticeIndex } from './practice-index.ts'
 import { createProposalApi } from './proposal-api.ts'
+import { watchProposals } from './proposal-notices.ts'
+import type { PracticeNotice } from './proposal-notices.ts'
 
 export { CARRIER_KINDS } from './context.ts'
 export type { PracticeContext } from './context.ts'
+export type { PracticeNotice } from './proposal-notices.ts'
 
 export interface Practice {
   readonly api: PracticeApi
@@ -31,6 +34,8 @@ export interface PracticeInit extends PracticeContext {
   onRefused?: (code: string) => void
   /** How long activity counts wait before they are signed and written (ms). Default 2,000. */
   activityFlushMs?: number
+  /** Tell a person: a proposal arrived at the source's owner, a decision at the proposer. */
+  notify?: (notice: PracticeNotice) => void
 }
 
 export function createPractice (init: PracticeInit): Practice {
@@ -42,18 +47,39 @@ export function createPractice (init: PracticeInit): Practice {
   const index = createPracticeIndex(init.store, { onRefused: refuse })
   const logs = createOwnLogs(ctx)
   const activity = createActivity(ctx, logs, init.activityFlushMs)
+  const { arrived, ...proposals } = createProposalApi(ctx, (kind, doc) => { activity.count(kind, doc) }, refuse)
   const api: PracticeApi = {
     ...createAdaptApi(ctx, index, (kind, doc) => { activity.count(kind, doc) }),
-    ...createProposalApi(ctx, (kind, doc) => { activity.count(kind, doc) }, refuse),
+    ...proposals,
     ...createAdoptionApi(ctx, index, logs),
     ...createDiffusionApi(ctx, index)
   }
   let off: (() => void) | undefined
+  let offNotices: (() => void) | undefined
+  let stopped = false
+  let warming: Promise<void> | undefined
+  /**
+   * After a start, each network's logs are verified and its diffusion view kept before anyone asks
+   * (verified entries live in memory only), one network after another, off the request path.
+   */
+  const warm = async (): Promise<void> => {
+    await new Promise(resolve => setImmediate(resolve))
+    for (const network of init.registry.networksOf(ctx.identity.orgId)) {
+      if (stopped) return
+      try {
+        await api.diffusion(network)
+      } catch (err) {
+        if (!stopped) ctx.log('practice: the diffusion view of %s was not made ahead: %s', network, (err as Error).message)
+      }
+    }
+  }
   return {
     api,
     index,
     start () {
       activity.start()
+      warming = warm()
+      if (init.notify !== undefined) offNotices = watchProposals(ctx, arrived, init.notify)
       off = init.store.onChange(change => {
         if (change.origin.kind !== 'peer' || change.update == null) return
         const info = init.store.info(change.id)
@@ -69,7 +95,10 @@ export function createPractice (init: PracticeInit): Practice {
       })
     },
     async stop () {
+      stopped = true
       off?.()
+      offNotices?.()
+      await warming
       await activity.stop()
     }
   }

@@ -19,7 +19,13 @@ import type { PracticeContext } from './context.ts'
 import { createCarrier, iso, nameOf, newDocId, requireDoc, requireRead, requireRecord, requireWrite, versionOf } from './context.ts'
 import { sectionChangeView } from './views.ts'
 
-export type ProposalApi = Pick<PracticeApi, 'propose' | 'previewProposal' | 'proposals' | 'proposal' | 'acceptProposal' | 'declineProposal'>
+export type ProposalApi = Pick<PracticeApi, 'propose' | 'previewProposal' | 'proposals' | 'proposal' | 'acceptProposal' | 'declineProposal'> & {
+  /**
+   * One proposal document as the list would show it, read from the document itself (the store's
+   * index may not have its kind yet when it has just arrived); `undefined` when the list would not.
+   */
+  arrived(id: DocId): Promise<ProposalView | undefined>
+}
 
 interface Verified { statement: ProposalStatement, outcome?: OutcomeStatement }
 
@@ -147,6 +153,11 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
   }
 
   return {
+    async arrived (id) {
+      const v = await verified(id)
+      return v != null && admissible(v.statement) ? view(v) : undefined
+    },
+
     async previewProposal (variantId, request) {
       try {
         const { sections } = planOf(variantId, request?.sections)
