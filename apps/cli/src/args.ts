@@ -41,7 +41,14 @@ export const OPTIONS = {
   diff: { type: 'boolean' },
   take: { type: 'string', multiple: true },
   dismiss: { type: 'string', multiple: true },
-  weeks: { type: 'string' }
+  weeks: { type: 'string' },
+  quote: { type: 'string' },
+  text: { type: 'string' },
+  label: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  version: { type: 'string' },
+  since: { type: 'string' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -90,6 +97,13 @@ export interface CliOptions {
   take?: string[]
   dismiss?: string[]
   weeks?: string
+  quote?: string
+  text?: string
+  label?: string
+  from?: string
+  to?: string
+  version?: string
+  since?: string
 }
 
 export interface ParsedArgs {
