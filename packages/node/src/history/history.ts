@@ -31,8 +31,12 @@ export interface HistoryInit extends PracticeContext {
 export function createHistory (init: HistoryInit): History {
   const ctx: PracticeContext = init
   const versions = createVersions(init.storage, init.store, init.now)
+  // each refused entry is counted once per run, not on every read of its thread list
+  const counted = new Set<string>()
   const comments = createCommentsApi(ctx, {
     onRefused: (doc, key, why) => {
+      if (counted.has(`${doc} ${key}`)) return
+      counted.add(`${doc} ${key}`)
       ctx.log('history: comment %s in %s not counted (%s)', key, doc, why)
       init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
     }
