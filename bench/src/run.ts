@@ -20,6 +20,7 @@ import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
 import { signingScenarios } from './systems/commonplace/signing.ts'
 import { practiceScenarios } from './practice.ts'
+import { historyScenarios } from './history.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -66,7 +67,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const ours = commonplaceScenarios(config)
   const all = [
     ...ours, ...metricsOffScenarios(ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
-    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config)
+    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...historyScenarios(config)
   ]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&
