@@ -53,12 +53,22 @@ export async function ensureCompanion (ctx: PracticeContext, record: DocId): Pro
   return header.id
 }
 
-/** On the owner's node: mirror the grants of every owned record that has any (records shared before comments existed). */
+/**
+ * Whether an owned record needs its comments document now: it has one already (its grants are to
+ * be mirrored), or another organisation may comment on it (a comment or edit grant). A record
+ * shared to read only gets one at the owner's first comment: no cost until then.
+ */
+export async function needsCompanion (ctx: PracticeContext, record: DocId): Promise<boolean> {
+  const acl = ctx.store.access(record)
+  if (acl == null || acl.header.owner !== ctx.identity.orgId || acl.grants.length === 0) return false
+  if (acl.grants.some(g => g.role === 'comment' || g.role === 'edit')) return true
+  return ctx.store.has((await companionHeader(record, acl.header.owner)).id)
+}
+
+/** On the owner's node: mirror the grants of every owned record that needs it (records shared before comments existed). */
 export async function mirrorAll (ctx: PracticeContext): Promise<void> {
   for (const info of ctx.store.list()) {
     if (info.owner !== ctx.identity.orgId || CARRIER_KINDS.has(info.kind)) continue
-    const acl = ctx.store.access(info.id)
-    if (acl == null || acl.grants.length === 0) continue
-    await ensureCompanion(ctx, info.id)
+    if (await needsCompanion(ctx, info.id)) await ensureCompanion(ctx, info.id)
   }
 }

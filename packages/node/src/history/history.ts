@@ -9,7 +9,7 @@ import type { PracticeContext } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
 import { createActivityFeed } from './activity-feed.ts'
 import { createCommentsApi } from './comments-api.ts'
-import { ensureCompanion, isRecord, mirrorAll } from './companion.ts'
+import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companion.ts'
 import { createVersions } from './versions.ts'
 import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
@@ -69,6 +69,6 @@ function mirrorGrants (ctx: PracticeContext): () => void {
     const doc: DocId = change.id
     const acl = ctx.store.access(doc)
     if (acl == null || acl.header.owner !== ctx.identity.orgId || acl.grants.length === 0 || !isRecord(ctx, doc)) return
-    queue = queue.then(async () => { await ensureCompanion(ctx, doc) }).catch(err => { ctx.log.error('history: mirroring the grants of %s failed - %e', doc, err) })
+    queue = queue.then(async () => { if (await needsCompanion(ctx, doc)) await ensureCompanion(ctx, doc) }).catch(err => { ctx.log.error('history: mirroring the grants of %s failed - %e', doc, err) })
   })
 }
