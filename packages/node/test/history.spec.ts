@@ -65,6 +65,19 @@ describe('comments and versions (nodes in one process)', () => {
     expect(feed.map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply']))
   })
 
+  it('a record shared to read only gets its comments document at the owner\'s first comment, and its readers see it', async () => {
+    const river = await startNode('Riverside Surgery')
+    const canal = await startNode('Canal Street Health Centre')
+    await befriend(river, canal)
+    const doc = await river.api.createDoc({ title: 'Fridge temperatures', sections: SECTIONS })
+    await river.api.share(doc.id, { with: canal.orgId, role: 'read' })
+    await until([canal], () => canal.store.has(doc.id), 'Canal holds the record')
+    expect(river.store.list()).toHaveLength(1)
+    await river.api.addComment(doc.id, { section: 'Problem', text: 'Check the weekend log too.' })
+    await until([canal], async () => (await canal.api.comments(doc.id))[0]?.text === 'Check the weekend log too.', 'Canal sees the comment')
+    await expect(canal.api.addComment(doc.id, { section: 'Problem', text: 'x' })).rejects.toMatchObject({ code: 'ERR_COMMENT_FORBIDDEN' })
+  })
+
   it('takes versions, diffs them, restores one section as a new edit, and refuses an unknown version', async () => {
     const river = await startNode('Riverside Surgery')
     const doc = await river.api.createDoc({ title: 'Fridge temperatures', sections: SECTIONS })
