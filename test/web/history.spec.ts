@@ -164,7 +164,8 @@ describe('conversation and history: comments on passages, versions, the activity
     await pageH.getByRole('region', { name: /^Practice/ }).screenshot({ path: `${SCREENSHOTS}changed-since.png` })
 
     await pageR.goto(`${riverside.apiUrl}/#/`)
-    const feed = pageR.getByRole('region', { name: 'Activity' })
+    const feed = pageR.getByRole('group', { name: 'Activity' })
+    await feed.getByText('Activity: what happened lately').click()
     await feed.getByText(`Hillview Medical Practice replied on "${TITLE}"`, { exact: false }).waitFor()
     await feed.getByText(`Riverside Surgery commented on "${TITLE}"`, { exact: false }).waitFor()
     await checkView(pageR, 'the activity feed')

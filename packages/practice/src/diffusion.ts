@@ -295,13 +295,14 @@ function activityRows (changes: Walk['changes'], activity: ActivityStatement[]):
     r.edits = s.edits
     r.adaptations = s.adaptations
     r.proposals = s.proposals
+    r.comments = s.comments ?? 0
   }
   return [...rows.values()].sort((a, b) => (a.org < b.org ? -1 : a.org > b.org ? 1 : 0) || (a.month < b.month ? -1 : a.month > b.month ? 1 : 0))
 }
 
 function lastActive (lastChange: Walk['last'], activity: ActivityStatement[]): Map<string, number> {
   const last = new Map(lastChange)
-  for (const s of activity) if (s.edits + s.adaptations + s.proposals > 0 && s.lastAt > (last.get(s.org) ?? -1)) last.set(s.org, s.lastAt)
+  for (const s of activity) if (s.edits + s.adaptations + s.proposals + (s.comments ?? 0) > 0 && s.lastAt > (last.get(s.org) ?? -1)) last.set(s.org, s.lastAt)
   return last
 }
 

@@ -96,15 +96,21 @@ export function QuietMembers ({ view, weeks, onWeeks }: QuietProps) {
   )
 }
 
-/** The home page's feed: changes, comments, variants, proposals and adoption changes, newest first. */
+/**
+ * The home page's feed: changes, comments, variants, proposals and adoption changes, newest first.
+ * Folded until opened (it names documents the list above names too) and loaded only then.
+ */
 export function ActivityFeed ({ status }: { status: NodeStatus }) {
+  const [open, setOpen] = useState(false)
   const [items, setItems] = useState<ActivityItem[] | undefined>()
   const [error, setError] = useState<string | undefined>()
   const tick = useNodeChanges(status, e => e.type === 'doc')
-  useEffect(() => { historyApi.activity().then(i => { setItems(i); setError(undefined) }, err => { setError(errorText(err)) }) }, [tick])
+  useEffect(() => {
+    if (open) historyApi.activity().then(i => { setItems(i); setError(undefined) }, err => { setError(errorText(err)) })
+  }, [tick, open])
   return (
-    <section class="card activity-feed" aria-labelledby="feed-heading">
-      <h2 id="feed-heading">Activity</h2>
+    <details class="card activity-feed" aria-label="Activity" onToggle={e => { setOpen(e.currentTarget.open) }}>
+      <summary>Activity: what happened lately to the documents you hold</summary>
       {error != null && <p role="alert" class="error">{error}</p>}
       {items?.length === 0 && <p>Nothing has happened yet.</p>}
       <ol class="plain">
@@ -112,6 +118,6 @@ export function ActivityFeed ({ status }: { status: NodeStatus }) {
           <li key={`${i.at} ${i.kind} ${n}`}><a href={`#/doc/${encodeURIComponent(i.doc)}`}>{i.text}</a> <span class="meta">{whenText(i.at)}</span></li>
         ))}
       </ol>
-    </section>
+    </details>
   )
 }

@@ -23,7 +23,7 @@ export interface History {
 
 export interface HistoryInit extends PracticeContext {
   storage: KeyValueStore
-  practice: { index: PracticeIndex, api: PracticeApi }
+  practice: { index: PracticeIndex, api: PracticeApi, countComment: (record: DocId) => void }
   /** Called for each peer input the layer does not count (metrics). */
   onRefused?: (code: string) => void
 }
@@ -39,7 +39,8 @@ export function createHistory (init: HistoryInit): History {
       counted.add(`${doc} ${key}`)
       ctx.log('history: comment %s in %s not counted (%s)', key, doc, why)
       init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
-    }
+    },
+    onWritten: record => { init.practice.countComment(record) }
   })
   const api: HistoryApi = {
     ...comments,

@@ -22,6 +22,8 @@ export type { PracticeContext } from './context.ts'
 export interface Practice {
   readonly api: PracticeApi
   readonly index: PracticeIndex
+  /** Count a comment this organisation wrote on a record (the activity it shares, docs/history.md). */
+  countComment(record: DocId): void
   start(): void
   stop(): Promise<void>
 }
@@ -52,6 +54,7 @@ export function createPractice (init: PracticeInit): Practice {
   return {
     api,
     index,
+    countComment (record) { activity.count('comments', record) },
     start () {
       activity.start()
       off = init.store.onChange(change => {
