@@ -19,13 +19,16 @@ const SECTIONS = 20
 const REPEATS = 5
 /** A version every this many transactions of the trace. */
 const EVERY = 1_000
+/** Comment threads on one document, each anchored to a passage, with a reply. */
+const THREADS = 200
 
 export function historyScenarios (config: BenchConfig): Scenario[] {
   const scenario = (variant: string, run: (ctx: RunContext) => Promise<Metrics>): Scenario =>
     ({ workload: WorkloadId.history, variant, system: 'commonplace', version: VERSION, run })
   return [
     scenario('diff two versions of a 100 KB document', async ctx => await diff(ctx)),
-    scenario(`automerge-paper trace, a version every ${EVERY} transactions`, async () => trace(config))
+    scenario(`automerge-paper trace, a version every ${EVERY} transactions`, async () => trace(config)),
+    scenario(`list ${THREADS} comment threads of a 100 KB document`, async ctx => await threads(ctx))
   ]
 }
 
@@ -84,4 +87,29 @@ function trace (config: BenchConfig): Metrics {
     transactions: txns.length, versions: count, versionBytes: versions.bytes(id), stateBytes: Y.encodeStateAsUpdate(ydoc).byteLength,
     ms: totalMs, versionMs, rebuildMs
   }
+}
+
+/**
+ * `api.comments` on a document with `THREADS` threads, each anchored to a passage of a section and
+ * with one reply: every entry's author checked through the store's attribution, every anchor
+ * resolved against the record. The node's side of opening a document's comments.
+ */
+async function threads (ctx: RunContext): Promise<Metrics> {
+  return await withNode(ctx, async (node, doc) => {
+    const view = await node.api.getDoc(doc)
+    for (let i = 0; i < THREADS; i++) {
+      const section = view.sections[i % SECTIONS]
+      const words = section.markdown.split(/\s+/).filter(w => /^[a-z]{4,}$/i.test(w))
+      const thread = await node.api.addComment(doc, { section: section.heading, quote: words[i % words.length], text: `Comment ${i} on this passage.` })
+      await node.api.replyComment(thread.id, { text: `Reply to comment ${i}.` })
+    }
+    const times: number[] = []
+    for (let i = 0; i <= REPEATS; i++) {
+      const start = performance.now()
+      const listed = await node.api.comments(doc)
+      if (i > 0) times.push(performance.now() - start)
+      if (listed.length !== THREADS) throw new Error(`expected ${THREADS} threads, got ${listed.length}`)
+    }
+    return { ms: median(times), maxMs: Math.max(...times) }
+  })
 }
