@@ -35,13 +35,13 @@ export function practiceScenarios (config: BenchConfig): Scenario[] {
 }
 
 /** A 100 KB record's sections, deterministic from the seed. */
-function sections (config: BenchConfig): Array<{ heading: string, text: string }> {
+export function sections (config: BenchConfig): Array<{ heading: string, text: string }> {
   const [doc] = makeDocs(config.seed, 1, DOC_BYTES)
   const size = Math.ceil(doc.text.length / SECTIONS)
   return Array.from({ length: SECTIONS }, (_, i) => ({ heading: `Section ${i + 1}`, text: doc.text.slice(i * size, (i + 1) * size) }))
 }
 
-async function withNode<T> (ctx: RunContext, fn: (node: CommonplaceNode, source: DocId) => Promise<T>): Promise<T> {
+export async function withNode<T> (ctx: RunContext, fn: (node: CommonplaceNode, source: DocId) => Promise<T>): Promise<T> {
   const node = await benchNode(ctx.tmpDir(), 'Riverside Surgery')
   try {
     const source = (await node.api.createDoc({ title: 'Handling abnormal blood results: who acts, by when', sections: sections(ctx.config) })).id

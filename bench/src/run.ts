@@ -23,6 +23,7 @@ import { signingScenarios } from './systems/commonplace/signing.ts'
 import { unsignedScenarios } from './systems/commonplace/unsigned.ts'
 import { peerbitSigningScenarios } from './systems/peerbit-signing.ts'
 import { practiceScenarios } from './practice.ts'
+import { historyScenarios } from './history.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -69,7 +70,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const ours = commonplaceScenarios(config)
   const all = [
     ...ours, ...metricsOffScenarios(ours), ...unsignedScenarios(config, ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
-    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...peerbitSigningScenarios(config)
+    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...peerbitSigningScenarios(config), ...historyScenarios(config)
   ]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&

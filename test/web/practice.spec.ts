@@ -17,7 +17,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { cliOk, showDoc } from '../helpers/cli.ts'
 import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
-import { axeViolations } from './helpers/axe.ts'
+import { checkView } from './helpers/axe.ts'
+import { addParagraph } from './helpers/editors.ts'
 import { launchChromium } from './helpers/browser.ts'
 import { WebNode } from './helpers/web-node.ts'
 
@@ -32,40 +33,6 @@ const RIVERSIDE_PRACTICE = 'Red results are phoned through to the patient by 12:
 const RIVERSIDE_OUTCOMES = 'The April audit found two amber results read late.'
 const WHY = 'Two duty doctors on Mondays: twice the results after the weekend.'
 
-/** How far the page scrolls sideways (0 when it fits). */
-async function sideways (page: Page): Promise<number> {
-  return await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-}
-
-/** axe-core's violations and the sideways overflow of the page as it is, at both widths; leaves it at 1100 px. */
-async function checkView (page: Page, what: string): Promise<void> {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 })
-    expect(await axeViolations(page), `${what} at ${width} px`).toEqual([])
-    expect(await sideways(page), `${what} scrolls sideways at ${width} px`).toBe(0)
-  }
-  await page.setViewportSize({ width: 1100, height: 900 })
-}
-
-/** Type a new paragraph at the end of a section's editor (the caret put there through the DOM selection, which ProseMirror follows). */
-async function addParagraph (page: Page, section: string, text: string): Promise<void> {
-  const editor = page.getByRole('textbox', { name: section, exact: true })
-  await editor.click()
-  await editor.evaluate(el => {
-    const range = document.createRange()
-    range.selectNodeContents(el.lastElementChild ?? el)
-    range.collapse(false)
-    document.getSelection()?.removeAllRanges()
-    document.getSelection()?.addRange(range)
-  })
-  await page.waitForFunction(() => {
-    const sel = document.getSelection()
-    return sel != null && sel.isCollapsed && sel.anchorNode != null && (document.activeElement?.contains(sel.anchorNode) ?? false)
-  })
-  await page.keyboard.press('End')
-  await page.keyboard.press('Enter')
-  await page.keyboard.type(text)
-}
 
 /** The matrix of the diffusion view as a node's local API answers it (with the CLI's token). */
 async function diffusionAt (node: WebNode, network: string): Promise<{ matrix: Array<{ org: string, state: string }> }> {

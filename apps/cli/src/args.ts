@@ -42,7 +42,14 @@ export const OPTIONS = {
   take: { type: 'string', multiple: true },
   dismiss: { type: 'string', multiple: true },
   weeks: { type: 'string' },
-  at: { type: 'string' }
+  at: { type: 'string' },
+  quote: { type: 'string' },
+  text: { type: 'string' },
+  label: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  version: { type: 'string' },
+  since: { type: 'string' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -93,6 +100,13 @@ export interface CliOptions {
   weeks?: string
   /** `adoption set`: when the change happened (a past date). */
   at?: string
+  quote?: string
+  text?: string
+  label?: string
+  from?: string
+  to?: string
+  version?: string
+  since?: string
 }
 
 export interface ParsedArgs {

@@ -107,6 +107,15 @@ export function createApiClient (init: ApiClientInit): CliApi {
     setAdoption: async (body) => request('POST', '/api/adoption', { body }),
     adoption: async (id) => request('GET', `${doc(id)}/adoption`),
     diffusion: async (id, options) => request('GET', `${net(id)}/diffusion${options?.quietWeeks == null ? '' : `?quietWeeks=${options.quietWeeks}`}`),
+    comments: async (id) => request('GET', `${doc(id)}/comments`),
+    addComment: async (id, body) => request('POST', `${doc(id)}/comments`, { body }),
+    replyComment: async (thread, body) => request('POST', `/api/comments/${encodeURIComponent(thread)}/replies`, { body }),
+    setCommentState: async (thread, state) => request('POST', `/api/comments/${encodeURIComponent(thread)}/state`, { body: { state } }),
+    versions: async (id) => request('GET', `${doc(id)}/versions`),
+    takeVersion: async (id, body) => request('POST', `${doc(id)}/versions`, { body }),
+    diff: async (id, from, to) => request('GET', `${doc(id)}/diff?from=${from}${to == null ? '' : `&to=${to}`}`),
+    restore: async (id, body) => request('POST', `${doc(id)}/restore`, { body }),
+    activity: async (options) => request('GET', `/api/activity${activityQuery(options)}`),
 
     search: async (query) => {
       try {
@@ -149,4 +158,13 @@ function networkError (err: unknown, url: string, ms: number, timeout: AbortSign
   }
   const detail = cause?.code ?? (err as Error)?.message ?? String(err)
   return new CommonplaceError(`Cannot reach the node at ${url} (${detail})`, 'ERR_NODE_UNREACHABLE', { cause: err })
+}
+
+/** `?since=…&limit=…` of an activity request, or nothing. */
+function activityQuery (options: { since?: string, limit?: number } = {}): string {
+  const params = new URLSearchParams()
+  if (options.since != null) params.set('since', options.since)
+  if (options.limit != null) params.set('limit', String(options.limit))
+  const text = params.toString()
+  return text === '' ? '' : `?${text}`
 }

@@ -10,7 +10,8 @@ export type {
   CreateNetworkRequest, InvitationView, InviteRequest, JoinRequestView, JoinResult, MemberView, NetworkRole,
   NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest,
   OutstandingInvitation, SearchHit, SearchQuery, AdaptationView, DiffusionView, FamilyNode, FamilyView, ProposalView,
-  SectionChangeView, UpstreamView, AdoptionView, AdoptionStateName, AdaptationReason
+  SectionChangeView, UpstreamView, AdoptionView, AdoptionStateName, AdaptationReason,
+  ThreadView, CommentView, VersionView, DiffView, ActivityItem
 } from '@commonplace/node'
 
 /**

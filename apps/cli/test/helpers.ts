@@ -5,7 +5,7 @@ import { runCli } from '../src/index.ts'
 import type { CliDeps, CliIo } from '../src/index.ts'
 import type { CardView, ContactView, DocSummary, DocView, IntroductionView, InvitationView, NoticeView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, OutstandingInvitation, PeerInfo, SearchHit, TopicView } from '../src/node-api.ts'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
-import type { PracticeApi } from '@commonplace/node'
+import type { HistoryApi, PracticeApi } from '@commonplace/node'
 
 type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
 type NodeEventSource = import('@commonplace/node').NodeEventSource
@@ -124,13 +124,15 @@ export function fakeApi (): FakeApi {
     readNotices: answer('readNotices', notices.map(n => ({ ...n, read: true }))),
     search: answer('search', hits),
     // the practice commands are exercised against real nodes (test/e2e/practice.spec.ts)
-    ...Object.fromEntries(PRACTICE_METHODS.map(name => [name, answer(name, {})])) as unknown as PracticeApi
+    ...Object.fromEntries(PRACTICE_METHODS.map(name => [name, answer(name, {})])) as unknown as PracticeApi & HistoryApi
   })
 }
 
 const PRACTICE_METHODS = [
   'adapt', 'family', 'adaptation', 'editAdaptation', 'upstream', 'takeUpstream', 'dismissUpstream', 'propose', 'proposals', 'proposal',
-  'acceptProposal', 'declineProposal', 'setAdoption', 'adoption', 'diffusion'
+  'acceptProposal', 'declineProposal', 'setAdoption', 'adoption', 'diffusion',
+  // and the history commands (test/e2e/history.spec.ts)
+  'comments', 'addComment', 'replyComment', 'setCommentState', 'versions', 'takeVersion', 'diff', 'restore', 'activity'
 ] as const
 
 export const TOKEN = 'cli-test-token-0123456789abcdef'

@@ -11,7 +11,7 @@ export type DocHit = SearchHit
 /** How a shared document is getting to an organisation (the node's DeliveryView). */
 export interface Delivery { state: 'delivered' | 'connecting' | 'unreachable' | 'no-address', since?: string }
 
-export interface Grant { to: string, name?: string, role: 'read' | 'edit' | 'none', issuer: string, issuerName?: string, issuedAt: string, delivery?: Delivery }
+export interface Grant { to: string, name?: string, role: 'read' | 'comment' | 'edit' | 'none', issuer: string, issuerName?: string, issuedAt: string, delivery?: Delivery }
 
 /** Who wrote part of a section: an organisation, the person inside it where known, and how many characters. */
 export interface AuthorShare { org: string, person?: string, chars: number }
@@ -26,7 +26,7 @@ export interface DocView {
   ownerName?: string
   /** When the node last saw the document change. */
   updatedAt?: string
-  access: 'owner' | 'edit' | 'read'
+  access: 'owner' | 'edit' | 'comment' | 'read'
   grants: Grant[]
   sections: SectionView[]
 }
@@ -158,7 +158,7 @@ export const api = {
   createDoc: async (body: { title?: string, kind?: string, sections?: Array<{ heading: string, text: string }>, markdown?: string }) =>
     await request<{ id: string, title: string }>('POST', '/api/docs', body),
   markdown: async (id: string) => await request<string>('GET', `/api/docs/${encodeURIComponent(id)}/markdown`),
-  share: async (id: string, to: string, role: 'read' | 'edit') =>
+  share: async (id: string, to: string, role: 'read' | 'comment' | 'edit') =>
     await request<DocView>('POST', `/api/docs/${encodeURIComponent(id)}/share`, { with: to, role }),
   unshare: async (id: string, to: string) =>
     await request<DocView>('DELETE', `/api/docs/${encodeURIComponent(id)}/share/${encodeURIComponent(to)}`),

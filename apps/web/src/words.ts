@@ -28,7 +28,7 @@ const LICENCES: Record<string, string> = {
   'network-only': 'Network only (no public licence)'
 }
 
-const ACCESS: Record<string, string> = { owner: 'ours', edit: 'we may edit', read: 'read only' }
+const ACCESS: Record<string, string> = { owner: 'ours', edit: 'we may edit', comment: 'we may comment', read: 'read only' }
 
 /** A code nobody gave a word yet: "some-code" reads "Some code". */
 function fallback (code: string): string {

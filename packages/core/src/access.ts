@@ -38,7 +38,10 @@ export interface AccessList {
   grants: VerifiedGrant[]
 }
 
-export type AccessLevel = 'owner' | 'edit' | 'read'
+export type AccessLevel = 'owner' | 'edit' | 'comment' | 'read'
+
+/** Levels from least to most (docs/history.md: `comment` is between read and edit). */
+const LEVEL_RANK: Record<Exclude<AccessLevel, 'owner'>, number> = { read: 1, comment: 2, edit: 3 }
 
 /** Check that a header's id really derives from its owner and nonce. */
 export async function verifyHeader (header: DocHeader): Promise<DocHeader> {
@@ -92,18 +95,21 @@ export async function verifyGrant (header: DocHeader, grant: Grant): Promise<Ver
  */
 export function accessOf (acl: AccessList, org: OrgId | string, membership?: Membership): AccessLevel | null {
   if (acl.header.owner === org) return 'owner'
-  let best: AccessLevel | null = null
+  let best: Exclude<AccessLevel, 'owner'> | null = null
   for (const grant of acl.grants) {
     if (grant.role === 'none') continue
-    if (grant.to === org) {
-      if (grant.role === 'edit') return 'edit'
-      best = 'read'
-    } else if (membership != null && isNetworkId(grant.to) && membership.roleOf(grant.to, org) != null) {
-      if (grant.role === 'edit') return 'edit'
-      best = 'read'
-    }
+    const applies = grant.to === org || (membership != null && isNetworkId(grant.to) && membership.roleOf(grant.to, org) != null)
+    if (!applies) continue
+    if (grant.role === 'edit') return 'edit'
+    if (best == null || LEVEL_RANK[grant.role] > LEVEL_RANK[best]) best = grant.role
   }
   return best
+}
+
+/** Whether `org` may write the document's comments: owner, edit or comment (docs/history.md). */
+export function mayComment (acl: AccessList, org: OrgId | string, membership?: Membership): boolean {
+  const level = accessOf(acl, org, membership)
+  return level != null && level !== 'read'
 }
 
 export function mayRead (acl: AccessList, org: OrgId | string, membership?: Membership): boolean {
@@ -120,7 +126,7 @@ export function readers (acl: AccessList): Array<OrgId | NetworkId> {
   return acl.grants.filter(g => g.role !== 'none').map(g => g.to)
 }
 
-/** The networks a document is shared with (role read or edit). */
+/** The networks a document is shared with (any role but none). */
 export function networksOf (acl: AccessList): NetworkId[] {
   return acl.grants.filter(g => g.role !== 'none' && isNetworkId(g.to)).map(g => g.to as NetworkId)
 }

@@ -10,6 +10,8 @@ export const GRANT_SIGNING_PREFIX = 'commonplace-grant/1\n'
 /** Roles a grant can give. `none` revokes an earlier grant. */
 export const Role = {
   read: 'read',
+  /** Read, and write the document's comments (docs/history.md); not the document. */
+  comment: 'comment',
   edit: 'edit',
   none: 'none'
 } as const

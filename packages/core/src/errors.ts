@@ -125,3 +125,11 @@ export const TextTooLongError = define('TextTooLongError', 'ERR_TEXT_TOO_LONG', 
 export const NotSharedError = define('NotSharedError', 'ERR_NOT_SHARED', 'The document is not shared with that network')
 /** More items than the bound allows (adoption changes of one practice, say); nothing was written. */
 export const TooManyError = define('TooManyError', 'ERR_TOO_MANY', 'Too many items')
+
+// conversation and history (docs/history.md)
+/** A comment, reply, resolve or reopen by an organisation that may only read the document. */
+export const CommentForbiddenError = define('CommentForbiddenError', 'ERR_COMMENT_FORBIDDEN', 'This organisation may not comment on the document')
+/** A quote that is not in the section, or a section the document does not have. */
+export const AnchorNotFoundError = define('AnchorNotFoundError', 'ERR_ANCHOR_NOT_FOUND', 'The passage is not in the document')
+/** A version number the node holds no version under. */
+export const VersionUnknownError = define('VersionUnknownError', 'ERR_VERSION_UNKNOWN', 'Unknown version')

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import {
-  accessOf, deriveDocId, mayRead, mayWrite, mergeGrants, nextGrantSeq, randomNonce, signGrant, verifyGrant, verifyHeader,
+  accessOf, deriveDocId, mayComment, mayRead, mayWrite, mergeGrants, nextGrantSeq, randomNonce, signGrant, verifyGrant, verifyHeader,
   InvalidStatementError
 } from '../src/index.ts'
 import type { AccessList, OrgId } from '../src/index.ts'
@@ -13,6 +13,22 @@ async function org (): Promise<{ key: Awaited<ReturnType<typeof generateKeyPair>
 }
 
 describe('access', () => {
+  it('comment sits between read and edit: it reads and comments, it does not write the document', async () => {
+    const owner = await org()
+    const other = await org()
+    const nonce = randomNonce()
+    const header = await verifyHeader({ id: await deriveDocId(owner.id, nonce), owner: owner.id, nonce })
+    let acl: AccessList = { header, grants: [] }
+    const comment = await signGrant(owner.key, { doc: header.id, to: other.id, role: 'comment', seq: nextGrantSeq(acl), issuer: owner.id, issuedAt: 1 })
+    acl = mergeGrants(acl, [await verifyGrant(header, comment)]).acl
+    expect(accessOf(acl, other.id)).toBe('comment')
+    expect([mayRead(acl, other.id), mayComment(acl, other.id), mayWrite(acl, other.id)]).toEqual([true, true, false])
+    const read = await signGrant(owner.key, { doc: header.id, to: other.id, role: 'read', seq: nextGrantSeq(acl), issuer: owner.id, issuedAt: 2 })
+    acl = mergeGrants(acl, [await verifyGrant(header, read)]).acl
+    expect([mayRead(acl, other.id), mayComment(acl, other.id)]).toEqual([true, false])
+    expect(mayComment(acl, owner.id)).toBe(true)
+  })
+
   it('verifies a grant signed by the owner and merges by seq', async () => {
     const owner = await org()
     const other = await org()

@@ -21,6 +21,8 @@ export interface DocumentGate {
   mayRead(doc: DocId, org?: OrgId | string): boolean
   /** Whether `org` (default: this organisation) may change `doc`: a local edit, a browser tab's update. */
   mayWrite(doc: DocId, org?: OrgId | string): boolean
+  /** Whether `org` (default: this organisation) may comment on `doc` (comment, edit or owner: docs/history.md). */
+  mayComment(doc: DocId, org?: OrgId | string): boolean
   /**
    * What is sent to whom: whether `doc`'s access list, changes and signed items go to `peer` and
    * are taken from it. Both must be able to read it (any reader relays; docs/authorship.md).
@@ -76,6 +78,7 @@ export function createDocumentGate (components: DocumentGateComponents, init: Do
     access,
     mayRead: (doc, org) => access(doc, org) != null,
     mayWrite: (doc, org) => writes(access(doc, org)),
+    mayComment: (doc, org) => { const level = access(doc, org); return level != null && level !== 'read' },
     mayExchange: (doc, peer) => access(doc, peer) != null && access(doc) != null,
     mayApply (doc, org, seq) {
       const acl = store.access(doc)

@@ -6,6 +6,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidInputError, NotFoundError } from '@commonplace/core'
 import type { CreateDocRequest, EditDocRequest, InviteRequest, LocalApi, NetworkVisibility, ShareRequest } from './api-types.ts'
+import { historyRoutes } from './history-routes.ts'
 import { practiceRoutes } from './practice-routes.ts'
 import { object, route, string } from './request-body.ts'
 
@@ -69,7 +70,8 @@ export function createRoutes (api: LocalApi): Route[] {
     route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) })),
     ...networkRoutes(api),
     ...directoryRoutes(api),
-    ...practiceRoutes(api)
+    ...practiceRoutes(api),
+    ...historyRoutes(api)
   ]
 }
 

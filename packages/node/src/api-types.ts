@@ -1,5 +1,6 @@
 import type { AccessLevel, AuthorShare, DocId, NetworkId, OrgId, Role } from '@commonplace/core'
 import type { PracticeApi } from './practice-api-types.ts'
+import type { HistoryApi } from './history-api-types.ts'
 
 /**
  * What the local API (HTTP on 127.0.0.1) offers. The node implements it; the HTTP server
@@ -259,9 +260,10 @@ export interface NoticeView {
 
 /**
  * The operations behind the local API. Every failure is a CommonplaceError with a stable code.
- * The practice operations (adapt, families, proposals, adoption, diffusion) are in practice-api-types.ts.
+ * The practice operations (adapt, families, proposals, adoption, diffusion) are in practice-api-types.ts,
+ * comments, versions and the activity feed in history-api-types.ts.
  */
-export interface LocalApi extends PracticeApi {
+export interface LocalApi extends PracticeApi, HistoryApi {
   status(): Promise<NodeStatus>
   /** The metrics in the Prometheus text format (docs/reliability.md); absent: no /api/metrics. */
   metrics?(): Promise<string>

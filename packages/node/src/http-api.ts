@@ -113,7 +113,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_NOT_SHARED: 409,
   ERR_ADOPTION_STATE_UNKNOWN: 400,
   ERR_TEXT_TOO_LONG: 400,
-  ERR_TOO_MANY: 400
+  ERR_TOO_MANY: 400,
+  // conversation and history (docs/history.md)
+  ERR_COMMENT_FORBIDDEN: 403,
+  ERR_ANCHOR_NOT_FOUND: 400,
+  ERR_VERSION_UNKNOWN: 404
 }
 
 export function createHttpApi (init: HttpApiInit): HttpApiServer {

@@ -20,5 +20,8 @@ export type { AwarenessService, AwarenessServiceInit, AwarenessEvents, Awareness
 export type { HttpApiInit, HttpApiServer } from './http-api.ts'
 export type * from './api-types.ts'
 export type * from './practice-api-types.ts'
+export type * from './history-api-types.ts'
 export type { SearchHit, SearchQuery } from './web/search.ts'
 export { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
+/** The version store (docs/history.md), for the benchmarks' history workload. */
+export { createVersions } from './history/versions.ts'

@@ -204,7 +204,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     },
 
     async share (id, request: ShareRequest) {
-      if (request?.role !== 'read' && request?.role !== 'edit') throw new InvalidInputError('role must be read or edit')
+      if (request?.role !== 'read' && request?.role !== 'comment' && request?.role !== 'edit') throw new InvalidInputError('role must be read, comment or edit')
       if (typeof request.with !== 'string') throw new InvalidInputError('with must name an organisation or a network')
       return await grant(id, init.resolve != null ? init.resolve(request.with) : request.with, request.role)
     },

@@ -5,7 +5,7 @@ import type { DocumentGate } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { recordKind, recordTitle } from '@commonplace/record'
 import { carrierOf } from '@commonplace/practice'
-import { AddressInUseError, StorageWriteError, isCommonplaceError } from '@commonplace/core'
+import { AddressInUseError, StorageWriteError, isCommonplaceError, parseDocId } from '@commonplace/core'
 import type { DocId, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
@@ -37,6 +37,9 @@ import { createWebApp } from './web/web-app.ts'
 import { createNodeMetrics } from './metrics.ts'
 import { createPractice } from './practice/practice.ts'
 import type { Practice } from './practice/practice.ts'
+import { createHistory } from './history/history.ts'
+import type { History } from './history/history.ts'
+import type { PracticeApi } from './practice-api-types.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 
@@ -179,12 +182,18 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) },
       notify: notice => { contacts.notify(notice) }
     })
+    const history = createHistory({
+      store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
+      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) }
+    })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
       ...networkApi,
       ...directoryApi,
       ...practice.api,
+      ...history.api,
+      ...versionedPractice(practice.api, history),
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -194,7 +203,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, gate, libp2p, api, logger, networks, registry, metrics, offLoop, practice, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, gate, libp2p, api, logger, networks, registry, metrics, offLoop, practice, history, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -217,6 +226,7 @@ interface NodeParts {
   metrics: NodeMetrics
   offLoop?: OffLoop
   practice: Practice
+  history: History
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -281,6 +291,7 @@ class Node implements CommonplaceNode {
       this.parts.directory.delivery.start(this.libp2p)
       this.stopWatching = this.parts.directory.watch()
       this.parts.practice.start()
+      this.parts.history.start()
       this.watchRefusals()
       const token = await writeApiToken(init.dataDir)
       const http = init.http ?? DEFAULT_HTTP
@@ -338,6 +349,7 @@ class Node implements CommonplaceNode {
 
   private async closeAll (): Promise<void> {
     await this.parts.practice.stop().catch(() => {})
+    this.parts.history.stop()
     this.parts.networks.stop()
     this.parts.directory.contacts.stop()
     this.parts.directory.delivery.stop()
@@ -361,6 +373,30 @@ function countRefusals<A extends unknown[], R> (metrics: NodeMetrics, protocol: 
     } catch (err) {
       metrics.refused(protocol, isCommonplaceError(err) ? err.code : 'ERR_INTRODUCTION_REFUSED')
       throw err
+    }
+  }
+}
+
+/**
+ * The practice operations that change a record, each followed by a version of it (docs/history.md):
+ * an adaptation (the variant), an accepted proposal (the source), an upstream change taken (the variant).
+ */
+function versionedPractice (practice: PracticeApi, history: History): Pick<PracticeApi, 'adapt' | 'acceptProposal' | 'takeUpstream'> {
+  return {
+    adapt: async (id, request) => {
+      const made = await practice.adapt(id, request)
+      history.versions.take(made.id, 'adaptation')
+      return made
+    },
+    acceptProposal: async (id, request) => {
+      const view = await practice.acceptProposal(id, request)
+      history.versions.take(view.source, 'proposal-accepted')
+      return view
+    },
+    takeUpstream: async (id, request) => {
+      const view = await practice.takeUpstream(id, request)
+      history.versions.take(parseDocId(id), 'upstream-taken')
+      return view
     }
   }
 }

@@ -7,6 +7,7 @@ import type { HttpApiServer } from '../src/http-api.ts'
 import type { CardView, ContactView, DocSummary, DocView, LocalApi, NoticeView, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '../src/api-types.ts'
 import type { AddressInfo } from 'node:net'
 import type { PracticeApi } from '../src/practice-api-types.ts'
+import type { HistoryApi } from '../src/history-api-types.ts'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 const TOKEN = 'test-token-0123456789abcdef'
@@ -76,9 +77,13 @@ function fakeApi (): LocalApi & { calls: Call[], failWith?: unknown } {
 }
 
 /** The practice operations, answering empty values (their routes have their own spec with a real node). */
-function practiceFakes (answer: <T>(method: string, value: T) => (...args: unknown[]) => Promise<T>): PracticeApi {
-  const names = ['adapt', 'family', 'adaptation', 'editAdaptation', 'upstream', 'takeUpstream', 'dismissUpstream', 'propose', 'proposals', 'proposal', 'acceptProposal', 'declineProposal', 'setAdoption', 'adoption', 'diffusion'] as const
-  return Object.fromEntries(names.map(name => [name, answer(name, {})])) as unknown as PracticeApi
+function practiceFakes (answer: <T>(method: string, value: T) => (...args: unknown[]) => Promise<T>): PracticeApi & HistoryApi {
+  const names = [
+    'adapt', 'family', 'adaptation', 'editAdaptation', 'upstream', 'takeUpstream', 'dismissUpstream', 'propose', 'proposals', 'proposal', 'acceptProposal', 'declineProposal', 'setAdoption', 'adoption', 'diffusion',
+    // and the history operations (their routes have their own spec with real nodes too)
+    'comments', 'addComment', 'replyComment', 'setCommentState', 'versions', 'takeVersion', 'diff', 'restore', 'activity'
+  ] as const
+  return Object.fromEntries(names.map(name => [name, answer(name, {})])) as unknown as PracticeApi & HistoryApi
 }
 
 interface Answer { status: number, headers: Record<string, string | string[] | undefined>, text: string, json: any }

@@ -40,6 +40,8 @@ export interface ActivityStatement {
   edits: number
   adaptations: number
   proposals: number
+  /** Comments written (docs/history.md); absent in statements signed before comments existed. */
+  comments?: number
   /** The last activity counted (ms). */
   lastAt: number
   sig: string
@@ -155,6 +157,7 @@ function checkEntryShape (value: unknown): AdoptionStatement | ActivityStatement
       networkField(value.network)
       if (typeof value.month !== 'string' || !MONTH.test(value.month)) throw new Error('bad month')
       for (const name of ['seq', 'edits', 'adaptations', 'proposals'] as const) countField(value[name], name)
+      if (value.comments !== undefined) countField(value.comments, 'comments')
       timeField(value.lastAt, 'lastAt')
       return value as unknown as ActivityStatement
     }

@@ -15,7 +15,7 @@ export interface Marker {
 export function carrierOf (doc: Y.Doc): Marker | undefined {
   const map = doc.getMap<unknown>(YNAMES.marker)
   const type = map.get('type')
-  if (type !== CarrierKind.proposal && type !== CarrierKind.adoptionLog) return undefined
+  if (type !== CarrierKind.proposal && type !== CarrierKind.adoptionLog && type !== CarrierKind.comments) return undefined
   const network = map.get('network')
   return { type, ...(typeof network === 'string' ? { network } : {}) }
 }

@@ -65,5 +65,21 @@ export const YNAMES = {
 } as const
 
 /** Kinds of the carrier documents in the document index (hidden from document lists). */
-export const CarrierKind = { proposal: 'proposal', adoptionLog: 'adoption-log' } as const
+export const CarrierKind = { proposal: 'proposal', adoptionLog: 'adoption-log', comments: 'comments' } as const
 export type CarrierKind = typeof CarrierKind[keyof typeof CarrierKind]
+
+/** Bounds of comments (docs/history.md): what one commenter can make every reader store and show. */
+export const COMMENT_LIMITS = {
+  /** Characters of a comment's text. */
+  text: 4_000,
+  /** Characters of a quoted passage. */
+  quote: 1_000,
+  /** Bytes of an encoded anchor (two relative positions, base64url). */
+  anchor: 256,
+  /** Threads of one document. */
+  threads: 1_000,
+  /** Replies of one thread. */
+  replies: 200,
+  /** Entries read from one comments document. */
+  entries: 20_000
+} as const

@@ -48,7 +48,7 @@ export function orgPart (org: string, adoption: Iterable<AdoptionStatement>, act
   const walk = walkTimelines(familyTimelines(histories, practice => roots.get(practice) as string))
   const shared = latestActivity(filtered(activity, s => s.org === org))
   let lastActive = walk.last
-  for (const s of shared) if (s.edits + s.adaptations + s.proposals > 0 && s.lastAt > (lastActive ?? -1)) lastActive = s.lastAt
+  for (const s of shared) if (s.edits + s.adaptations + s.proposals + (s.comments ?? 0) > 0 && s.lastAt > (lastActive ?? -1)) lastActive = s.lastAt
   return {
     org,
     roots,
@@ -174,6 +174,7 @@ function activityRows (org: string, changes: Walk['changes'], activity: Activity
     r.edits = s.edits
     r.adaptations = s.adaptations
     r.proposals = s.proposals
+    r.comments = s.comments ?? 0
   }
   return [...rows.values()].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0))
 }

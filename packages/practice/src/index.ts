@@ -38,3 +38,5 @@ export { validateAdaptation, validateReasons, writeAdaptation, readAdaptation, u
 export type { Adaptation } from './variant.ts'
 export { carrierOf, markCarrier, readProposalDoc, writeProposalStatement, writeOutcome, logEntries, logSize, putLogEntries } from './carriers.ts'
 export type { Marker } from './carriers.ts'
+export { COMMENTS_MAP, checkCommentText, parseEntry, readThreads, createAnchor, resolveAnchor } from './comments.ts'
+export type { CommentEntry, CommentView, Entry, Refusal, StateEntry, ThreadView, ThreadsInput } from './comments.ts'

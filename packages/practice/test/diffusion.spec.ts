@@ -53,8 +53,10 @@ describe('diffusionView', async () => {
   })
 
   it('lists quiet members and counts activity', async () => {
-    const activity = [await signActivity(hill.key, { type: 'activity', org: hill.id, network: net, month: '2026-12', seq: 1, edits: 3, adaptations: 0, proposals: 1, lastAt: day('2026-12-01') })]
+    const activity = [await signActivity(hill.key, { type: 'activity', org: hill.id, network: net, month: '2026-12', seq: 1, edits: 3, adaptations: 0, proposals: 1, comments: 2, lastAt: day('2026-12-01') })]
     const view = diffusionView({ ...input, activity })
+    // comments count where the statement has them (statements signed before comments existed have none)
+    expect(view.activity.find(r => r.org === hill.id && r.month === '2026-12')).toMatchObject({ comments: 2 })
     expect(view.quiet.map(q => q.org).sort()).toEqual([river.id, canal.id].sort())
     expect(view.activity.find(r => r.org === hill.id && r.month === '2026-12')).toMatchObject({ edits: 3, proposals: 1 })
     expect(view.activity.find(r => r.org === canal.id && r.month === '2026-11')).toMatchObject({ adoptionChanges: 2 })

@@ -47,3 +47,23 @@ export function expectWordsWhole (text: string, base: string, sentences: string[
   const letters = (s: string): number => s.replace(/\s/g, '').length
   expect(letters(shown)).toBe(letters(base) + sentences.reduce((n, s) => n + letters(s), 0))
 }
+
+/** Type a new paragraph at the end of a section's editor (the caret put there through the DOM selection, which ProseMirror follows). */
+export async function addParagraph (page: Page, section: string, text: string): Promise<void> {
+  const editor = page.getByRole('textbox', { name: section, exact: true })
+  await editor.click()
+  await editor.evaluate(el => {
+    const range = document.createRange()
+    range.selectNodeContents(el.lastElementChild ?? el)
+    range.collapse(false)
+    document.getSelection()?.removeAllRanges()
+    document.getSelection()?.addRange(range)
+  })
+  await page.waitForFunction(() => {
+    const sel = document.getSelection()
+    return sel != null && sel.isCollapsed && sel.anchorNode != null && (document.activeElement?.contains(sel.anchorNode) ?? false)
+  })
+  await page.keyboard.press('End')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type(text)
+}

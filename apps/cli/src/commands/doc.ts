@@ -141,7 +141,7 @@ function delivery (d: DeliveryView | undefined): string {
   }
 }
 
-const ACCESS: Record<string, string> = { owner: 'ours', edit: 'we may edit', read: 'read only' }
+const ACCESS: Record<string, string> = { owner: 'ours', edit: 'we may edit', comment: 'we may comment', read: 'read only' }
 
 function formatInfo (doc: DocView): string {
   const grants = doc.grants.map(g => `  ${named(g.to, g.name)}: ${g.role}${delivery(g.delivery)}`)

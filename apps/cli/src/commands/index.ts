@@ -4,6 +4,7 @@ import { docCreateCommand, docEditCommand, docListCommand, docShowCommand } from
 import { helpCommand } from './help.ts'
 import { LINEAGE_COMMANDS } from './lineage.ts'
 import { ADOPTION_COMMANDS } from './adoption.ts'
+import { ACTIVITY_COMMANDS, COMMENT_COMMANDS, HISTORY_COMMANDS } from './history.ts'
 import { demoCommand } from './demo.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
 import { NETWORK_COMMANDS } from './networks.ts'
@@ -32,6 +33,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...TOPIC_COMMANDS,
   ...CONTACT_COMMANDS,
   ...ADOPTION_COMMANDS,
+  ...COMMENT_COMMANDS,
+  ...HISTORY_COMMANDS,
+  ...ACTIVITY_COMMANDS,
   demoCommand,
   watchCommand,
   helpCommand

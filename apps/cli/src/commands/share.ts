@@ -4,19 +4,19 @@ import type { CliOptions } from '../args.ts'
 import type { CommandSpec } from '../command.ts'
 import type { ShareRequest } from '../node-api.ts'
 
-const ROLES: ReadonlyArray<ShareRequest['role']> = ['read', 'edit']
+const ROLES: ReadonlyArray<ShareRequest['role']> = ['read', 'comment', 'edit']
 
 export const shareCommand: CommandSpec = {
   name: 'share',
   args: ['ID'],
   options: ['with', 'network', 'role'],
-  usage: 'share ID (--with NAME|ORGID | --network NETID) --role read|edit',
-  summary: 'Let another organisation, or every member of a network, read or edit a document',
+  usage: 'share ID (--with NAME|ORGID | --network NETID) --role read|comment|edit',
+  summary: 'Let another organisation, or every member of a network, read, comment on or edit a document',
   details: [
     '--with NAME|ORGID  one organisation, by its name in the directory or its id (a network\'s',
     '                   name works too); the node then connects to it and sends the document',
     '--network NETID    every current and later member of a learning network',
-    '--role read|edit   what they may do'
+    '--role read|comment|edit  what they may do (comment: read and comment, not change)'
   ],
   examples: [
     'commonplace share 3xkq… --with "Hillview Medical Practice" --role edit',
@@ -25,7 +25,7 @@ export const shareCommand: CommandSpec = {
   ],
   async run ({ client, out, options, args: [id] }) {
     const target = shareTarget(options, 'share')
-    const role = parseChoice(required(options.role, '--role read|edit', 'share'), ROLES, '--role', 'share')
+    const role = parseChoice(required(options.role, '--role read|comment|edit', 'share'), ROLES, '--role', 'share')
     const doc = await (await client()).share(id, { with: target.id, role })
     const grant = doc.grants.find(g => g.to === target.id || g.name?.toLowerCase() === target.id.trim().toLowerCase())
     const label = grant?.name != null ? `${grant.name} (${grant.to})` : target.label

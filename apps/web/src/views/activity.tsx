@@ -1,9 +1,16 @@
 /**
- * The diffusion view's activity over time, per organisation and month (edits, adaptations,
- * proposals, comments, adoption changes: what each member chose to share with the network), and
- * the members that have been quiet for a chosen number of weeks.
+ * Activity: the diffusion view's activity over time, per organisation and month (edits, adaptations,
+ * proposals, comments, adoption changes: what each member chose to share with the network), the
+ * members that have been quiet for a chosen number of weeks; and the home page's feed of what
+ * happened to the documents this organisation holds (docs/history.md).
  */
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
+import { errorText } from '../api.ts'
+import { historyApi } from '../history-api.ts'
+import type { ActivityItem } from '../history-api.ts'
+import { useNodeChanges } from '../node-changes.ts'
+import type { NodeStatus } from '../node-status.ts'
+import { whenText } from '../when.ts'
 import type { DiffusionView } from '../practice-api.ts'
 import { dayText } from '../when.ts'
 import { monthText } from './adoption-chart.tsx'
@@ -86,5 +93,31 @@ export function QuietMembers ({ view, weeks, onWeeks }: QuietProps) {
           </ul>
           )}
     </section>
+  )
+}
+
+/**
+ * The home page's feed: changes, comments, variants, proposals and adoption changes, newest first.
+ * Folded until opened (it names documents the list above names too) and loaded only then.
+ */
+export function ActivityFeed ({ status }: { status: NodeStatus }) {
+  const [open, setOpen] = useState(false)
+  const [items, setItems] = useState<ActivityItem[] | undefined>()
+  const [error, setError] = useState<string | undefined>()
+  const tick = useNodeChanges(status, e => e.type === 'doc')
+  useEffect(() => {
+    if (open) historyApi.activity().then(i => { setItems(i); setError(undefined) }, err => { setError(errorText(err)) })
+  }, [tick, open])
+  return (
+    <details class="card activity-feed" aria-label="Activity" onToggle={e => { setOpen(e.currentTarget.open) }}>
+      <summary>Activity: what happened lately to the documents you hold</summary>
+      {error != null && <p role="alert" class="error">{error}</p>}
+      {items?.length === 0 && <p>Nothing has happened yet.</p>}
+      <ol class="plain">
+        {items?.map((i, n) => (
+          <li key={`${i.at} ${i.kind} ${n}`}><a href={`#/doc/${encodeURIComponent(i.doc)}`}>{i.text}</a> <span class="meta">{whenText(i.at)}</span></li>
+        ))}
+      </ol>
+    </details>
   )
 }

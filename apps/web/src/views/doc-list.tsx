@@ -7,6 +7,7 @@ import { useDirectory, useNames } from '../names.ts'
 import type { NodeStatus } from '../node-status.ts'
 import { recentDocs } from '../recent.ts'
 import { orgLabel, wordFor } from '../words.ts'
+import { ActivityFeed } from './activity.tsx'
 import { NeedsNode, needsNode } from './badges.tsx'
 
 const TEMPLATES = {
@@ -79,6 +80,7 @@ export function DocList ({ status, me }: { status: NodeStatus, me: Me | undefine
             )
       )}
       <p class="peers">Connected organisations: {peers.length === 0 ? 'none' : peers.map(p => p.name ?? nameOf(p.orgId)).join(', ')}</p>
+      {!status.offline && <ActivityFeed status={status} />}
     </section>
   )
 }

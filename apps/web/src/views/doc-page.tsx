@@ -18,6 +18,9 @@ import { CopyField } from './copy.tsx'
 import { PracticeBottom, PracticeTop } from './practice-panels.tsx'
 import { SharePanel } from './share-panel.tsx'
 import { AuthorsPanel } from './authors-panel.tsx'
+import { CommentsPanel } from './comments-panel.tsx'
+import { HistoryPanel } from './history-panel.tsx'
+import { changedSinceLastLook } from '../last-looked.ts'
 import { Toolbar } from './toolbar.tsx'
 
 interface Props { id: string, me: Me | undefined, status: NodeStatus }
@@ -29,6 +32,10 @@ export function DocPage ({ id, me, status }: Props) {
   const [error, setError] = useState<string | undefined>()
   const [sharing, setSharing] = useState(false)
   const [authors, setAuthors] = useState(false)
+  const [commenting, setCommenting] = useState(false)
+  const [history, setHistory] = useState(false)
+  const [changed, setChanged] = useState<Set<string>>(new Set())
+  const looked = useRef(false)
   const editors = useRef(new Map<string, Editor>())
   const [active, setActive] = useState<Editor | undefined>()
   const activeRef = useRef<Editor | undefined>(undefined)
@@ -52,14 +59,19 @@ export function DocPage ({ id, me, status }: Props) {
   useEffect(() => { session?.provider.awareness.setLocalStateField('user', user) }, [session, user])
 
   const refresh = (): void => {
-    api.getDoc(id).then(v => { setView(v); setError(undefined) }, err => { setError(errorText(err)) })
+    api.getDoc(id).then(v => {
+      setView(v)
+      setError(undefined)
+      // what changed since this browser last opened the document: once per opening
+      if (!looked.current) { looked.current = true; setChanged(changedSinceLastLook(id, v.sections)) }
+    }, err => { setError(errorText(err)) })
   }
   useEffect(refresh, [id])
   useEffect(() => status.onEvent(e => { if ((e.type === 'doc' && e.id === id && e.accessChanged === true) || e.type === 'peer') refresh() }), [status, id])
   useEffect(() => status.subscribe(() => { if (status.reconnected) refresh() }), [status])
 
   if (session == null) return error != null ? <p role="alert" class="error">{error}</p> : <p>Loading…</p>
-  const readOnly = view?.access === 'read' || !session.writable
+  const readOnly = view?.access === 'read' || view?.access === 'comment' || !session.writable
   const ownerName = view == null ? '' : view.owner === me?.orgId ? me.name : view.ownerName ?? nameOf(view.owner)
   const exportMarkdown = async (): Promise<void> => {
     try {
@@ -85,10 +97,14 @@ export function DocPage ({ id, me, status }: Props) {
         <a href="#/">← All documents</a>
         <SaveBadge session={session} />
         {view?.access === 'read' && <span class="badge warn" role="note">Read only: your organisation may read this document, not change it</span>}
-        {view?.access !== 'read' && !session.writable && <span class="badge warn" role="note">Read only in this browser until it reaches the node once: edits here need an id from the node</span>}
+        {view?.access === 'comment' && <span class="badge warn" role="note">Comment only: your organisation may read and comment on this document, not change it</span>}
+        {changed.size > 0 && <span class="badge" role="status">{changed.size === 1 ? '1 section' : `${changed.size} sections`} changed since you last looked</span>}
+        {view?.access !== 'read' && view?.access !== 'comment' && !session.writable && <span class="badge warn" role="note">Read only in this browser until it reaches the node once: edits here need an id from the node</span>}
         <span class="spacer" />
         <button type="button" {...needsNode(status)} onClick={() => { setSharing(!sharing) }} aria-expanded={sharing}>Share</button>
         <button type="button" {...needsNode(status)} onClick={() => { setAuthors(!authors) }} aria-expanded={authors}>Who wrote what</button>
+        <button type="button" {...needsNode(status)} onClick={() => { setCommenting(!commenting) }} aria-expanded={commenting}>Comments</button>
+        <button type="button" {...needsNode(status)} onClick={() => { setHistory(!history) }} aria-expanded={history}>History</button>
         <button type="button" {...needsNode(status)} onClick={exportMarkdown}>Export Markdown</button>
         <button type="button" onClick={exportHtml}>Export HTML</button>
       </div>
@@ -96,12 +112,14 @@ export function DocPage ({ id, me, status }: Props) {
       {error != null && <p role="alert" class="error">{error}</p>}
       {sharing && view != null && !status.offline && <SharePanel view={view} me={me} onChange={setView} status={status} />}
       {authors && !status.offline && <AuthorsPanel id={id} me={me} status={status} />}
+      {commenting && !status.offline && <CommentsPanel id={id} doc={session.doc} mayComment={view != null && view.access !== 'read'} status={status} />}
+      {history && !status.offline && <HistoryPanel id={id} mayEdit={view?.access === 'owner' || view?.access === 'edit'} status={status} />}
       {readOnly && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
       <PracticeTop id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />
       {!readOnly && <Toolbar editor={active} current={() => activeRef.current} disabled={false} />}
-      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} />
+      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} changed={changed} />
       <PracticeBottom id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
     </article>
   )
@@ -190,16 +208,18 @@ interface SectionsProps {
   readOnly: boolean
   editors: Map<string, Editor>
   onFocus: (editor: Editor) => void
+  /** Sections changed since this browser last looked. */
+  changed: Set<string>
 }
 
-function Sections ({ session, user, readOnly, editors, onFocus }: SectionsProps) {
+function Sections ({ session, user, readOnly, editors, onFocus, changed }: SectionsProps) {
   useObserve(session.doc.getArray('sections'), false)
   const [heading, setHeading] = useState('')
   const refs = listSections(session.doc)
   return (
     <>
       {refs.length === 0 && <p>This document has no sections yet{readOnly ? '.' : ': add one below.'}</p>}
-      {refs.map(ref => <SectionEditor key={ref.id} section={ref} session={session} user={user} readOnly={readOnly || ref.locked} editors={editors} onFocus={onFocus} />)}
+      {refs.map(ref => <SectionEditor key={ref.id} section={ref} session={session} user={user} readOnly={readOnly || ref.locked} editors={editors} onFocus={onFocus} changed={changed.has(ref.id)} />)}
       {!readOnly && (
         <form class="add-section" aria-label="Add a section" onSubmit={e => {
           e.preventDefault()
@@ -213,7 +233,7 @@ function Sections ({ session, user, readOnly, editors, onFocus }: SectionsProps)
   )
 }
 
-function SectionEditor ({ section, session, user, readOnly, editors, onFocus }: { section: SectionRef } & Omit<SectionsProps, 'editors'> & { editors: Map<string, Editor> }) {
+function SectionEditor ({ section, session, user, readOnly, editors, onFocus, changed }: { section: SectionRef, changed: boolean } & Omit<SectionsProps, 'editors' | 'changed'> & { editors: Map<string, Editor> }) {
   const host = useRef<HTMLDivElement>(null)
   const headingId = `section-${section.id}`
   const hintId = `hint-${section.id}`
@@ -234,8 +254,8 @@ function SectionEditor ({ section, session, user, readOnly, editors, onFocus }: 
     else editor?.view.dom.removeAttribute('aria-describedby')
   }, [readOnly, section.body])
   return (
-    <section class="section" aria-labelledby={headingId}>
-      <h2 id={headingId}>{section.heading}{section.locked && <span class="badge">locked</span>}</h2>
+    <section class={`section${changed ? ' changed' : ''}`} aria-labelledby={headingId}>
+      <h2 id={headingId}>{section.heading}{section.locked && <span class="badge">locked</span>}{changed && <span class="badge changed-badge">changed since you last looked</span>}</h2>
       {prompt != null && <p id={hintId} class="hint">{prompt}</p>}
       <div ref={host} />
     </section>

@@ -56,7 +56,7 @@ export function PracticeTop ({ id, doc, view, status, owner }: Props) {
   const [sent, setSent] = useState<string | undefined>()
   const source = useSource(doc)
   const tick = useNodeChanges(status, e => e.type === 'doc' && e.id === source)
-  const readOnly = view?.access === 'read'
+  const readOnly = view?.access === 'read' || view?.access === 'comment'
   const title = String(doc.getMap('meta').get('title') ?? '')
   return (
     <>
@@ -88,7 +88,7 @@ export function PracticeBottom ({ id, doc, view, me, status }: Props) {
       setFamily(f); setProposals(p); setError(undefined)
     }, err => { setError(errorText(err)) })
   }, [id, tick, source])
-  const readOnly = view?.access === 'read'
+  const readOnly = view?.access === 'read' || view?.access === 'comment'
   const title = String(doc.getMap('meta').get('title') ?? '')
   const incoming = proposals.filter(p => p.direction === 'in' && p.source === id && p.status === 'open')
   return (

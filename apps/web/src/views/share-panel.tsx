@@ -86,7 +86,7 @@ export function SharePanel ({ view, me, onChange, status }: Props) {
   const { contacts, networks } = useDirectory()
   const [to, setTo] = useState('')
   const [chosen, setChosen] = useState<Choice | undefined>()
-  const [role, setRole] = useState<'read' | 'edit'>('read')
+  const [role, setRole] = useState<'read' | 'comment' | 'edit'>('read')
   const [error, setError] = useState<string | undefined>()
   useFollow(view, onChange, status)
   const orgLabel = (id: string, known?: string): string => id === me?.orgId ? `${me.name} (us)` : known ?? nameOf(id)
@@ -114,7 +114,7 @@ export function SharePanel ({ view, me, onChange, status }: Props) {
             {grants.map(g => (
               <li key={g.to} class="entry">
                 <div class="who">
-                  <span>{grantName(g)}: <strong>{g.role === 'edit' ? 'can edit' : 'can read'}</strong>, granted by {orgLabel(g.issuer, g.issuerName)} on {whenText(g.issuedAt)}</span>
+                  <span>{grantName(g)}: <strong>{g.role === 'edit' ? 'can edit' : g.role === 'comment' ? 'can comment' : 'can read'}</strong>, granted by {orgLabel(g.issuer, g.issuerName)} on {whenText(g.issuedAt)}</span>
                   {deliveryText(g, g.name ?? nameOf(g.to))}
                 </div>
                 {owner && <div class="actions"><button type="button" aria-label={`Revoke ${grantName(g)}`} onClick={async () => { await run(async () => await api.unshare(view.id, g.to)) }}>Revoke</button></div>}
@@ -136,8 +136,8 @@ export function SharePanel ({ view, me, onChange, status }: Props) {
               onInput={(text, choice) => { setTo(text); setChosen(choice) }}
               placeholder="Start typing a name, or paste an organisation id"
             />
-            <label>Access <select aria-label="Access" value={role} onChange={e => { setRole(e.currentTarget.value as 'read' | 'edit') }}>
-              <option value="read">can read</option><option value="edit">can edit</option>
+            <label>Access <select aria-label="Access" value={role} onChange={e => { setRole(e.currentTarget.value as 'read' | 'comment' | 'edit') }}>
+              <option value="read">can read</option><option value="comment">can comment</option><option value="edit">can edit</option>
             </select></label>
             <div class="actions"><button type="submit">Grant access</button></div>
           </form>

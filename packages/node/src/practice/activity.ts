@@ -1,7 +1,7 @@
 /**
  * This organisation's activity, counted per month and shared, signed, with each network it keeps
- * an adoption log for (docs/practice.md): local edits of records shared with that network, its
- * adaptations and its proposals. Counts are written at most once per `flushMs`, not per keystroke.
+ * an adoption log for (docs/practice.md): local edits of and comments on records shared with that
+ * network, its adaptations and its proposals. Counts are written at most once per `flushMs`, not per keystroke.
  */
 import { networksOf } from '@commonplace/core'
 import type { DocId, NetworkId } from '@commonplace/core'
@@ -11,7 +11,7 @@ import type { PracticeContext } from './context.ts'
 import { CARRIER_KINDS } from './context.ts'
 import type { OwnLogs } from './logs.ts'
 
-export type ActivityKind = 'edits' | 'adaptations' | 'proposals'
+export type ActivityKind = 'edits' | 'adaptations' | 'proposals' | 'comments'
 
 export interface Activity {
   /** Count one piece of activity about `doc`. */
@@ -34,7 +34,7 @@ export function createActivity (ctx: PracticeContext, logs: OwnLogs, flushMs = 2
 
   const add = (network: NetworkId, kind: ActivityKind, at: number): void => {
     const key = `${network} ${monthOf(at)}`
-    const counts = pending.get(key) ?? { edits: 0, adaptations: 0, proposals: 0, lastAt: 0 }
+    const counts = pending.get(key) ?? { edits: 0, adaptations: 0, proposals: 0, comments: 0, lastAt: 0 }
     counts[kind]++
     counts.lastAt = Math.max(counts.lastAt, at)
     pending.set(key, counts)
@@ -55,6 +55,7 @@ export function createActivity (ctx: PracticeContext, logs: OwnLogs, flushMs = 2
         edits: (held?.edits ?? 0) + counts.edits,
         adaptations: (held?.adaptations ?? 0) + counts.adaptations,
         proposals: (held?.proposals ?? 0) + counts.proposals,
+        comments: (held?.comments ?? 0) + counts.comments,
         lastAt: Math.max(held?.lastAt ?? 0, counts.lastAt)
       })
       store.edit(log, doc => { putLogEntries(doc, [[activityKey(month), signed]]) })
@@ -74,8 +75,8 @@ export function createActivity (ctx: PracticeContext, logs: OwnLogs, flushMs = 2
     const shared = new Set(networksOf(acl))
     const now = ctx.now()
     for (const network of networks.keys()) {
-      // edits count only where the record is visible; adaptations and proposals everywhere we share
-      if (kind !== 'edits' || shared.has(network)) add(network, kind, now)
+      // edits and comments count only where the record is visible; adaptations and proposals everywhere we share
+      if ((kind !== 'edits' && kind !== 'comments') || shared.has(network)) add(network, kind, now)
     }
   }
 

@@ -25,6 +25,8 @@ export type { PracticeNotice } from './proposal-notices.ts'
 export interface Practice {
   readonly api: PracticeApi
   readonly index: PracticeIndex
+  /** Count a comment this organisation wrote on a record (the activity it shares, docs/history.md). */
+  countComment(record: DocId): void
   start(): void
   stop(): Promise<void>
 }
@@ -76,6 +78,7 @@ export function createPractice (init: PracticeInit): Practice {
   return {
     api,
     index,
+    countComment (record) { activity.count('comments', record) },
     start () {
       activity.start()
       warming = warm()

@@ -1,0 +1,70 @@
+/**
+ * A document's versions (docs/history.md): the versions this node kept, a label for the text as it
+ * is now, the diff from a chosen version to now, and restoring one section of it (a new edit).
+ */
+import { useEffect, useState } from 'preact/hooks'
+import { errorText } from '../api.ts'
+import { historyApi } from '../history-api.ts'
+import type { DiffView, VersionView } from '../history-api.ts'
+import { useNodeChanges } from '../node-changes.ts'
+import type { NodeStatus } from '../node-status.ts'
+import { whenText } from '../when.ts'
+import { SectionDiff } from './section-diff.tsx'
+
+const REASONS: Record<string, string> = {
+  first: 'first seen here',
+  daily: 'daily',
+  label: 'labelled',
+  adaptation: 'adapted',
+  'proposal-accepted': 'proposal accepted',
+  'upstream-taken': 'upstream change taken',
+  restore: 'restored'
+}
+
+export function HistoryPanel ({ id, mayEdit, status }: { id: string, mayEdit: boolean, status: NodeStatus }) {
+  const [versions, setVersions] = useState<VersionView[] | undefined>()
+  const [diff, setDiff] = useState<DiffView | undefined>()
+  const [label, setLabel] = useState('')
+  const [error, setError] = useState<string | undefined>()
+  const tick = useNodeChanges(status, e => e.type === 'doc' && e.id === id)
+  const load = (): void => { historyApi.versions(id).then(v => { setVersions(v); setError(undefined) }, err => { setError(errorText(err)) }) }
+  useEffect(load, [id, tick])
+  const act = async (fn: () => Promise<unknown>): Promise<void> => {
+    try { await fn(); load() } catch (err) { setError(errorText(err)) }
+  }
+  const compare = (n: number): void => { void act(async () => { setDiff(await historyApi.diff(id, n)) }) }
+  return (
+    <section class="card history" aria-labelledby="history-heading">
+      <h2 id="history-heading">History</h2>
+      {error != null && <p role="alert" class="error">{error}</p>}
+      <form aria-label="Label this version" onSubmit={e => { e.preventDefault(); void act(async () => { await historyApi.takeVersion(id, label); setLabel('') }) }}>
+        <label>Label <input aria-label="Label" value={label} maxLength={200} placeholder="Agreed at the March meeting" onInput={e => { setLabel(e.currentTarget.value) }} /></label>
+        <button type="submit" disabled={label.trim() === ''}>Keep this version</button>
+      </form>
+      {versions?.length === 0 && <p>No versions yet.</p>}
+      <ol class="plain versions">
+        {[...(versions ?? [])].reverse().map(v => (
+          <li key={v.n}>
+            <strong>Version {v.n}</strong> <span class="meta">{whenText(v.at)} · {REASONS[v.reason] ?? v.reason}</span>
+            {v.label != null && <> · {v.label}</>}{' '}
+            <button type="button" aria-pressed={diff?.from === v.n} onClick={() => { compare(v.n) }}>Changes since version {v.n}</button>
+          </li>
+        ))}
+      </ol>
+      {diff != null && (
+        <div>
+          <h3>Changes since version {diff.from}</h3>
+          <SectionDiff
+            sections={diff.changes}
+            label={`Changes since version ${diff.from}`}
+            actions={s => mayEdit && s.status !== 'added' && (
+              <button type="button" onClick={() => { void act(async () => { await historyApi.restore(id, diff.from, s.id); setDiff(await historyApi.diff(id, diff.from)) }) }}>
+                Restore “{s.heading}” as in version {diff.from}
+              </button>
+            )}
+          />
+        </div>
+      )}
+    </section>
+  )
+}

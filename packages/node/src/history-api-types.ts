@@ -1,0 +1,109 @@
+/**
+ * Types of the conversation and history operations of the local API (docs/history.md): comments,
+ * versions and the activity feed. Every time is ISO 8601. Routes are listed on each member of
+ * `HistoryApi`.
+ */
+import type { DocId, OrgId } from '@commonplace/core'
+import type { SectionChangeView } from './practice-api-types.ts'
+
+/** A comment or a reply: who wrote it, as the signed envelope that carried it says. */
+export interface CommentView {
+  id: string
+  org: OrgId
+  orgName?: string
+  /** The person inside the organisation, when the node knows one. */
+  person?: string
+  text: string
+  at: string
+}
+
+/** A thread: its first comment, where it is anchored, its state and its replies. */
+export interface ThreadView extends CommentView {
+  doc: DocId
+  /** The section's id. */
+  section: string
+  /** The section's heading now (absent when the section is gone). */
+  heading?: string
+  /** The passage as quoted when the comment was written. */
+  quote?: string
+  /** The anchored passage as it reads now (absent when detached or on the whole section). */
+  passage?: string
+  /** The passage was deleted, or its section removed; the thread stays. */
+  detached: boolean
+  state: 'open' | 'resolved'
+  stateBy?: OrgId
+  replies: CommentView[]
+}
+
+export interface AddCommentRequest {
+  /** A section's heading (case-insensitive) or id. */
+  section: string
+  /** A passage of that section (within one paragraph) to anchor to; the whole section without it. */
+  quote?: string
+  text: string
+}
+
+/** One version of a document kept by this node. */
+export interface VersionView {
+  doc: DocId
+  /** 1, 2, 3… in the order taken. */
+  n: number
+  at: string
+  label?: string
+  /** `label` (on demand), `daily`, `adaptation`, `proposal-accepted`, `upstream-taken`, `restore`, `first`. */
+  reason: string
+  /** Bytes this version keeps on disk. */
+  bytes: number
+}
+
+export interface DiffView {
+  doc: DocId
+  from: number
+  /** Absent: the document as it is now. */
+  to?: number
+  changes: SectionChangeView[]
+}
+
+export interface RestoreRequest {
+  version: number
+  /** Only this section (heading or id); the whole text (title and sections) without it. */
+  section?: string
+}
+
+export type ActivityKind =
+  | 'changed' | 'comment' | 'reply' | 'resolved' | 'reopened' | 'variant' | 'proposal' | 'proposal-decided' | 'upstream' | 'adoption' | 'version'
+
+/** One line of the activity feed. */
+export interface ActivityItem {
+  kind: ActivityKind
+  at: string
+  doc: DocId
+  title: string
+  /** Who did it, when known. */
+  org?: OrgId
+  orgName?: string
+  /** A sentence saying what happened. */
+  text: string
+}
+
+/** The conversation and history operations of the local API. */
+export interface HistoryApi {
+  /** `GET /api/docs/:id/comments`: the threads, oldest first. Readers see them too. */
+  comments(id: string): Promise<ThreadView[]>
+  /** `POST /api/docs/:id/comments` (201). ERR_COMMENT_FORBIDDEN, ERR_ANCHOR_NOT_FOUND, ERR_TEXT_TOO_LONG, ERR_TOO_MANY. */
+  addComment(id: string, request: AddCommentRequest): Promise<ThreadView>
+  /** `POST /api/comments/:id/replies` (201). ERR_NOT_FOUND, ERR_COMMENT_FORBIDDEN, ERR_TOO_MANY. */
+  replyComment(thread: string, request: { text: string }): Promise<ThreadView>
+  /** `POST /api/comments/:id/state` with `{ state: 'resolved' | 'open' }`. */
+  setCommentState(thread: string, state: 'open' | 'resolved'): Promise<ThreadView>
+  /** `GET /api/docs/:id/versions`: oldest first. */
+  versions(id: string): Promise<VersionView[]>
+  /** `POST /api/docs/:id/versions` (201): a version now, with a label. */
+  takeVersion(id: string, request: { label: string }): Promise<VersionView>
+  /** `GET /api/docs/:id/diff?from=N[&to=M]`. ERR_VERSION_UNKNOWN. */
+  diff(id: string, from: number, to?: number): Promise<DiffView>
+  /** `POST /api/docs/:id/restore`: a new edit. ERR_VERSION_UNKNOWN, ERR_READ_ONLY, ERR_ANCHOR_NOT_FOUND (no such section then). */
+  restore(id: string, request: RestoreRequest): Promise<VersionView>
+  /** `GET /api/activity[?since=ISO][&limit=N]`: newest first. */
+  activity(options?: { since?: string, limit?: number }): Promise<ActivityItem[]>
+}

@@ -1,0 +1,97 @@
+/**
+ * The activity feed (docs/history.md): what happened to the documents this organisation holds, from
+ * what the node holds: document changes, comments, new variants, proposals and their outcomes,
+ * adoption changes in its networks. Newest first, bounded by `limit`.
+ */
+import { InvalidInputError } from '@commonplace/core'
+import type { DocId, NetworkId, OrgId } from '@commonplace/core'
+import { CarrierKind } from '@commonplace/practice'
+import type { ActivityItem, HistoryApi, ThreadView } from '../history-api-types.ts'
+import type { PracticeApi } from '../practice-api-types.ts'
+import type { PracticeContext } from '../practice/context.ts'
+import { CARRIER_KINDS, iso, nameOf } from '../practice/context.ts'
+import type { PracticeIndex } from '../practice/practice-index.ts'
+import { companionHeader } from './companion.ts'
+
+/** Most items one request answers. */
+export const MAX_ACTIVITY_ITEMS = 500
+const DEFAULT_ACTIVITY_ITEMS = 100
+
+export interface FeedInit {
+  index: PracticeIndex
+  proposals: PracticeApi['proposals']
+  threadsOf: (record: DocId) => Promise<ThreadView[]>
+}
+
+export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<HistoryApi, 'activity'> {
+  const { store } = ctx
+  const titleOf = (doc: string): string => store.has(doc as DocId) ? (store.info(doc as DocId)?.title ?? '') : ''
+  const who = (org: string): Pick<ActivityItem, 'org' | 'orgName'> => ({ org: org as OrgId, ...nameOf(ctx, org) })
+
+  const changes = (since: number): ActivityItem[] => store.list()
+    .filter(info => !CARRIER_KINDS.has(info.kind) && info.updatedAt >= since)
+    .map(info => ({ kind: 'changed', at: iso(info.updatedAt), doc: info.id, title: info.title, text: `"${info.title}" changed` }))
+
+  const comments = async (since: number): Promise<ActivityItem[]> => {
+    const out: ActivityItem[] = []
+    for (const info of store.list()) {
+      if (info.kind !== CarrierKind.comments) continue
+      const record = store.read(info.id, doc => doc.getMap<unknown>('_practice').get('record'))
+      if (typeof record !== 'string' || !store.has(record as DocId)) continue
+      // the record a comments document names counts only if the id derives from it
+      if ((await companionHeader(record as DocId, info.owner)).id !== info.id) continue
+      for (const t of await init.threadsOf(record as DocId)) {
+        const title = titleOf(record)
+        if (Date.parse(t.at) >= since) out.push({ kind: 'comment', at: t.at, doc: t.doc, title, ...who(t.org), text: `${nameOf(ctx, t.org).orgName ?? t.org} commented on "${title}": ${t.text.slice(0, 140)}` })
+        for (const r of t.replies) {
+          if (Date.parse(r.at) >= since) out.push({ kind: 'reply', at: r.at, doc: t.doc, title, ...who(r.org), text: `${nameOf(ctx, r.org).orgName ?? r.org} replied on "${title}": ${r.text.slice(0, 140)}` })
+        }
+      }
+    }
+    return out
+  }
+
+  const variants = (since: number): ActivityItem[] => {
+    const out: ActivityItem[] = []
+    for (const doc of init.index.lineage().docs.values()) {
+      if (doc.derivedFrom == null || doc.created < since || !store.has(doc.derivedFrom.doc as DocId)) continue
+      out.push({ kind: 'variant', at: iso(doc.created), doc: doc.id as DocId, title: doc.title, ...who(doc.owner), text: `${nameOf(ctx, doc.owner).orgName ?? doc.owner} adapted "${titleOf(doc.derivedFrom.doc)}" as "${doc.title}"` })
+    }
+    return out
+  }
+
+  const proposals = async (since: number): Promise<ActivityItem[]> => {
+    const out: ActivityItem[] = []
+    for (const p of await init.proposals()) {
+      const title = p.sourceTitle ?? titleOf(p.source)
+      if (Date.parse(p.at) >= since) out.push({ kind: 'proposal', at: p.at, doc: p.source, title, ...who(p.proposer), text: `${p.proposerName ?? p.proposer} proposed a change to "${title}"` })
+      if (p.decidedAt != null && Date.parse(p.decidedAt) >= since) out.push({ kind: 'proposal-decided', at: p.decidedAt, doc: p.source, title, ...who(p.sourceOwner), text: `The proposal to "${title}" was ${p.status}` })
+    }
+    return out
+  }
+
+  const adoption = async (since: number): Promise<ActivityItem[]> => {
+    const out: ActivityItem[] = []
+    for (const network of ctx.registry.networks() as NetworkId[]) {
+      for (const log of await init.index.logs(network)) {
+        for (const s of log.adoption) {
+          if (s.at < since) continue
+          const title = titleOf(s.practice)
+          out.push({ kind: 'adoption', at: iso(s.at), doc: s.practice as DocId, title, ...who(s.org), text: `${nameOf(ctx, s.org).orgName ?? s.org}: "${title || s.practice}" ${s.state}` })
+        }
+      }
+    }
+    return out
+  }
+
+  return {
+    async activity (options = {}) {
+      const since = options.since != null ? Date.parse(options.since) : 0
+      if (Number.isNaN(since)) throw new InvalidInputError(`"since" is not a date: ${String(options.since)}`)
+      const limit = options.limit ?? DEFAULT_ACTIVITY_ITEMS
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_ITEMS) throw new InvalidInputError(`"limit" is a whole number from 1 to ${MAX_ACTIVITY_ITEMS}`)
+      const items = [...changes(since), ...await comments(since), ...variants(since), ...await proposals(since), ...await adoption(since)]
+      return items.sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The node's conversation and history layer (docs/history.md): comments, versions and the
+ * activity feed, on the node's store and storage port.
+ */
+import type { DocId, KeyValueStore } from '@commonplace/core'
+import type { HistoryApi } from '../history-api-types.ts'
+import type { PracticeApi } from '../practice-api-types.ts'
+import type { PracticeContext } from '../practice/context.ts'
+import type { PracticeIndex } from '../practice/practice-index.ts'
+import { createActivityFeed } from './activity-feed.ts'
+import { createCommentsApi } from './comments-api.ts'
+import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companion.ts'
+import { createVersions } from './versions.ts'
+import type { Versions } from './versions.ts'
+import { autoVersions, createVersionsApi } from './versions-api.ts'
+
+export interface History {
+  readonly api: HistoryApi
+  readonly versions: Versions
+  start(): void
+  stop(): void
+}
+
+export interface HistoryInit extends PracticeContext {
+  storage: KeyValueStore
+  practice: { index: PracticeIndex, api: PracticeApi, countComment: (record: DocId) => void }
+  /** Called for each peer input the layer does not count (metrics). */
+  onRefused?: (code: string) => void
+}
+
+export function createHistory (init: HistoryInit): History {
+  const ctx: PracticeContext = init
+  const versions = createVersions(init.storage, init.store, init.now)
+  // each refused entry is counted once per run, not on every read of its thread list
+  const counted = new Set<string>()
+  const comments = createCommentsApi(ctx, {
+    onRefused: (doc, key, why) => {
+      if (counted.has(`${doc} ${key}`)) return
+      counted.add(`${doc} ${key}`)
+      ctx.log('history: comment %s in %s not counted (%s)', key, doc, why)
+      init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
+    },
+    onWritten: record => { init.practice.countComment(record) }
+  })
+  const api: HistoryApi = {
+    ...comments,
+    ...createVersionsApi(ctx, versions, init.storage),
+    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, threadsOf: comments.threadsOf })
+  }
+  let stop: (() => void) | undefined
+  return {
+    api,
+    versions,
+    start () {
+      const stopVersions = autoVersions(ctx, versions)
+      const stopMirror = mirrorGrants(ctx)
+      stop = () => { stopVersions(); stopMirror() }
+      // records shared before comments existed get their comments document once
+      void mirrorAll(ctx).catch(err => { ctx.log.error('history: mirroring grants failed - %e', err) })
+    },
+    stop () { stop?.() }
+  }
+}
+
+/** On the owner's node: each time a record's grants change here, mirror them on its comments document. */
+function mirrorGrants (ctx: PracticeContext): () => void {
+  let queue = Promise.resolve()
+  return ctx.store.onChange(change => {
+    if (!change.accessChanged || change.origin.kind !== 'local') return
+    const doc: DocId = change.id
+    const acl = ctx.store.access(doc)
+    if (acl == null || acl.header.owner !== ctx.identity.orgId || acl.grants.length === 0 || !isRecord(ctx, doc)) return
+    queue = queue.then(async () => { if (await needsCompanion(ctx, doc)) await ensureCompanion(ctx, doc) }).catch(err => { ctx.log.error('history: mirroring the grants of %s failed - %e', doc, err) })
+  })
+}

@@ -1,0 +1,116 @@
+/**
+ * Versions of documents kept by this node (docs/history.md): per version, the Yjs update from the
+ * previous version's state vector (every `FULL_EVERY`th version the whole state), on the storage
+ * port under `hv/<doc>/<n, 10 digits>`. Version n is rebuilt from the nearest whole state at or
+ * before it and the updates after it.
+ */
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { StorageCorruptError, VersionUnknownError } from '@commonplace/core'
+import type { DocId, DocumentStore, KeyValueStore } from '@commonplace/core'
+
+/** Every this many versions one keeps the whole state: rebuilding reads at most this many rows. */
+export const FULL_EVERY = 32
+/** Longest version label (characters). */
+export const MAX_LABEL_CHARS = 200
+/** How long a record may change without a version before the next change takes one (ms). */
+export const AUTO_VERSION_MS = 24 * 60 * 60 * 1000
+
+export interface VersionMeta {
+  n: number
+  at: number
+  reason: string
+  label?: string
+  bytes: number
+}
+
+interface StoredVersion extends VersionMeta {
+  full: boolean
+  stateVector: Uint8Array
+  update: Uint8Array
+}
+
+const PREFIX = 'hv/'
+const key = (doc: DocId, n: number): string => `${PREFIX}${doc}/${String(n).padStart(10, '0')}`
+const range = (doc: DocId): { gte: string, lt: string } => ({ gte: `${PREFIX}${doc}/`, lt: `${PREFIX}${doc}0` })
+
+function encodeVersion (v: StoredVersion): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarString(e, JSON.stringify({ n: v.n, at: v.at, reason: v.reason, ...(v.label != null ? { label: v.label } : {}), full: v.full }))
+  encoding.writeVarUint8Array(e, v.stateVector)
+  encoding.writeVarUint8Array(e, v.update)
+  return encoding.toUint8Array(e)
+}
+
+function decodeVersion (bytes: Uint8Array): StoredVersion {
+  try {
+    const d = decoding.createDecoder(bytes)
+    const meta = JSON.parse(decoding.readVarString(d)) as Omit<StoredVersion, 'stateVector' | 'update' | 'bytes'>
+    const stateVector = decoding.readVarUint8Array(d)
+    const update = decoding.readVarUint8Array(d)
+    return { ...meta, stateVector, update, bytes: bytes.length }
+  } catch (err) {
+    throw new StorageCorruptError('A stored version does not decode', { cause: err })
+  }
+}
+
+export interface Versions {
+  /** Take a version of a held document now. */
+  take(doc: DocId, reason: string, label?: string): VersionMeta
+  /** Every version of a document, oldest first. */
+  list(doc: DocId): VersionMeta[]
+  /** The latest version, if any. */
+  latest(doc: DocId): VersionMeta | undefined
+  /** The document as it was at version n, as a fresh Y.Doc. @throws VersionUnknownError */
+  rebuild(doc: DocId, n: number): Y.Doc
+  /** Bytes kept for a document's versions. */
+  bytes(doc: DocId): number
+}
+
+export function createVersions (storage: KeyValueStore, store: DocumentStore, now: () => number): Versions {
+  const lastOf = (doc: DocId): StoredVersion | undefined => {
+    const [row] = storage.range({ ...range(doc), reverse: true, limit: 1 })
+    return row == null ? undefined : decodeVersion(row[1])
+  }
+  const meta = (v: StoredVersion): VersionMeta => ({ n: v.n, at: v.at, reason: v.reason, ...(v.label != null ? { label: v.label } : {}), bytes: v.bytes })
+
+  return {
+    take (doc, reason, label) {
+      const last = lastOf(doc)
+      const n = (last?.n ?? 0) + 1
+      const full = (n - 1) % FULL_EVERY === 0
+      const { stateVector, update } = store.read(doc, ydoc => ({
+        stateVector: Y.encodeStateVector(ydoc),
+        update: full || last == null ? Y.encodeStateAsUpdate(ydoc) : Y.encodeStateAsUpdate(ydoc, last.stateVector)
+      }))
+      const version: StoredVersion = { n, at: Math.max(now(), last?.at ?? 0), reason, ...(label != null ? { label } : {}), full, stateVector, update, bytes: 0 }
+      const bytes = encodeVersion(version)
+      storage.write([{ type: 'put', key: key(doc, n), value: bytes }])
+      return meta({ ...version, bytes: bytes.length })
+    },
+
+    list (doc) {
+      return storage.range(range(doc)).map(([, bytes]) => meta(decodeVersion(bytes)))
+    },
+
+    latest (doc) {
+      const last = lastOf(doc)
+      return last == null ? undefined : meta(last)
+    },
+
+    rebuild (doc, n) {
+      if (!Number.isSafeInteger(n) || n < 1 || storage.get(key(doc, n)) == null) throw new VersionUnknownError(`${doc} has no version ${String(n)} here`)
+      const base = n - ((n - 1) % FULL_EVERY)
+      const ydoc = new Y.Doc()
+      for (const [, bytes] of storage.range({ gte: key(doc, base), lte: key(doc, n) })) {
+        Y.applyUpdate(ydoc, decodeVersion(bytes).update)
+      }
+      return ydoc
+    },
+
+    bytes (doc) {
+      return storage.range(range(doc)).reduce((sum, [k, v]) => sum + k.length + v.length, 0)
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Acceptance: conversation and history (issue 17), through the CLI, each organisation its own node
+ * process. Riverside shares its protocol with Hillview at `comment` and with Canal Street at `read`;
+ * Riverside comments on a passage, Hillview replies, the passage moves with an edit, Riverside
+ * resolves and Hillview reopens; Canal Street sees the thread and may not comment; Hillview may not
+ * edit the record. Riverside labels a version, changes the document, diffs and restores a section;
+ * the activity feed lists the comments and changes. Then each refusal.
+ *
+ * The tests run in order and share the nodes.
+ */
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cliOk, runCli, sectionArgs } from '../helpers/cli.ts'
+import { eventually } from '../helpers/eventually.ts'
+import { nodeGroup } from '../helpers/node-process.ts'
+import type { NodeProc } from '../helpers/node-process.ts'
+import { killAllChildren } from '../helpers/processes.ts'
+
+const REF = randomBytes(4).toString('hex')
+const TITLE = `Handling abnormal blood results (ref ${REF})`
+
+interface ThreadJson { id: string, org: string, state: string, passage?: string, detached: boolean, replies: Array<{ org: string, text: string }> }
+
+const STEP_MS = 240_000
+const WAIT_MS = 90_000
+
+describe('comments, versions and the activity feed through the CLI', { timeout: STEP_MS }, () => {
+  const group = nodeGroup()
+  let river: NodeProc
+  let hill: NodeProc
+  let canal: NodeProc
+  let doc = ''
+  let thread = ''
+
+  beforeAll(async () => {
+    [river, hill, canal] = await group.start('Riverside Surgery', 'Hillview Medical Practice', 'Canal Street Health Centre')
+  }, STEP_MS)
+
+  afterAll(async () => {
+    await group.destroyAll()
+    await killAllChildren()
+  })
+
+  it('a comment on a passage at Riverside, a reply at Hillview (comment access), resolve and reopen; Canal Street reads only', async () => {
+    doc = (await cliOk(river.dataDir, ['doc', 'create', '--title', TITLE, ...sectionArgs('--section', {
+      Problem: 'Abnormal results sit in the inbox.', Practice: 'The duty doctor reviews every abnormal result by 4 pm.'
+    })])).id
+    await cliOk(river.dataDir, ['share', doc, '--with', hill.orgId, '--role', 'comment'])
+    await cliOk(river.dataDir, ['share', doc, '--with', canal.orgId, '--role', 'read'])
+    for (const node of [hill, canal]) await cliOk(node.dataDir, ['connect', river.addresses[0]])
+
+    thread = (await cliOk<ThreadJson>(river.dataDir, ['comment', 'add', doc, '--section', 'Practice', '--quote', 'by 4 pm', '--text', 'Why 4 pm and not noon?'])).id
+    await eventually(async () => {
+      const reply = await runCli(hill.dataDir, ['comment', 'reply', thread, '--text', 'Our lab reports by 2 pm.'])
+      expect(reply.code, reply.stdout).toBe(0)
+    }, { timeoutMs: WAIT_MS, what: 'Hillview holds the thread and replies' })
+    await eventually(async () => {
+      const [t] = await cliOk<ThreadJson[]>(river.dataDir, ['comment', 'list', doc])
+      expect(t.replies).toMatchObject([{ org: hill.orgId, text: 'Our lab reports by 2 pm.' }])
+    }, { timeoutMs: WAIT_MS, what: 'Riverside sees the reply' })
+
+    // the anchor follows an edit of its section
+    await cliOk(river.dataDir, ['doc', 'edit', doc, '--append', 'Escalate to the partner on call.', '--section', 'Practice'])
+    expect((await cliOk<ThreadJson[]>(river.dataDir, ['comment', 'list', doc]))[0]).toMatchObject({ passage: 'by 4 pm', detached: false })
+
+    await cliOk(river.dataDir, ['comment', 'resolve', thread])
+    await eventually(async () => { expect((await cliOk<ThreadJson[]>(hill.dataDir, ['comment', 'list', doc]))[0].state).toBe('resolved') }, { timeoutMs: WAIT_MS, what: 'Hillview sees it resolved' })
+    await cliOk(hill.dataDir, ['comment', 'reopen', thread])
+    await eventually(async () => { expect((await cliOk<ThreadJson[]>(river.dataDir, ['comment', 'list', doc]))[0].state).toBe('open') }, { timeoutMs: WAIT_MS, what: 'Riverside sees it reopened' })
+
+    await eventually(async () => { expect((await cliOk<ThreadJson[]>(canal.dataDir, ['comment', 'list', doc]))[0]?.replies).toHaveLength(1) }, { timeoutMs: WAIT_MS, what: 'Canal Street sees the thread' })
+    const refused = await runCli(canal.dataDir, ['comment', 'add', doc, '--section', 'Practice', '--text', 'We do it at noon.'])
+    expect(refused.json?.error?.code).toBe('ERR_COMMENT_FORBIDDEN')
+    const edit = await runCli(hill.dataDir, ['doc', 'edit', doc, '--append', 'Hillview was here.', '--section', 'Practice'])
+    expect(edit.json?.error?.code).toBe('ERR_READ_ONLY')
+  })
+
+  it('Riverside labels a version, changes the document, diffs, and restores one section as a new edit', async () => {
+    const labelled = await cliOk<{ n: number }>(river.dataDir, ['doc', 'version', doc, '--label', 'Agreed at the March meeting'])
+    await cliOk(river.dataDir, ['doc', 'edit', doc, '--append', 'Two duty doctors on Mondays.', '--section', 'Practice'])
+    await cliOk(river.dataDir, ['doc', 'edit', doc, '--append', 'Also after 6 pm.', '--section', 'Problem'])
+    const history = await cliOk<Array<{ n: number, label?: string }>>(river.dataDir, ['doc', 'history', doc])
+    expect(history.find(v => v.n === labelled.n)?.label).toBe('Agreed at the March meeting')
+    const diff = await runCli(river.dataDir, ['doc', 'diff', doc, '--from', String(labelled.n)], { json: false })
+    expect(diff.stdout).toContain('+ Two duty doctors on Mondays.')
+    await cliOk(river.dataDir, ['doc', 'restore', doc, '--version', String(labelled.n), '--section', 'Practice'])
+    const text = (await runCli(river.dataDir, ['doc', 'show', doc], { json: false })).stdout
+    expect(text).not.toContain('Two duty doctors on Mondays.')
+    expect(text).toContain('Also after 6 pm.')
+    // the restore travels like any edit
+    await eventually(async () => {
+      const seen = (await runCli(hill.dataDir, ['doc', 'show', doc], { json: false })).stdout
+      expect(seen).toContain('Also after 6 pm.')
+      expect(seen).not.toContain('Two duty doctors on Mondays.')
+    }, { timeoutMs: WAIT_MS, what: 'Hillview holds the restored text' })
+  })
+
+  it('the activity feed lists the comments and the changes', async () => {
+    const feed = await cliOk<Array<{ kind: string, doc: string }>>(river.dataDir, ['activity'])
+    expect(feed.filter(i => i.doc === doc).map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply']))
+    const text = await runCli(river.dataDir, ['activity', '--since', '2000-01-01'], { json: false })
+    expect(text.stdout).toContain('Hillview Medical Practice replied')
+  })
+
+  it('refuses an unknown version, a quote outside the document, an oversized comment and a bad date, changing nothing', async () => {
+    expect((await runCli(river.dataDir, ['doc', 'diff', doc, '--from', '999'])).json?.error?.code).toBe('ERR_VERSION_UNKNOWN')
+    expect((await runCli(river.dataDir, ['doc', 'restore', doc, '--version', '999'])).json?.error?.code).toBe('ERR_VERSION_UNKNOWN')
+    expect((await runCli(river.dataDir, ['comment', 'add', doc, '--section', 'Practice', '--quote', 'not in it', '--text', 'x'])).json?.error?.code).toBe('ERR_ANCHOR_NOT_FOUND')
+    expect((await runCli(river.dataDir, ['comment', 'add', doc, '--section', 'Practice', '--text', 'x'.repeat(4_001)])).json?.error?.code).toBe('ERR_TEXT_TOO_LONG')
+    expect((await runCli(river.dataDir, ['activity', '--since', 'last tuesday'])).code).toBe(64)
+    expect(await cliOk<ThreadJson[]>(river.dataDir, ['comment', 'list', doc])).toHaveLength(1)
+  })
+})
