@@ -11,7 +11,7 @@
 import { createServer } from 'node:http'
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { defaultLogger } from '@libp2p/logger'
-import { AddressInUseError, CommonplaceError, ForbiddenError, InvalidInputError, NotFoundError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
+import { AddressInUseError, CommonplaceError, ForbiddenError, InvalidInputError, NotFoundError, OversizedMessageError, SignedOutError, isCommonplaceError } from '@commonplace/core'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -20,6 +20,9 @@ import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createRoutes, route } from './api-routes.ts'
 import type { ApiRoute, Reply, Route } from './api-routes.ts'
 import { serveEventStream } from './event-stream.ts'
+import { NODE_ADMIN } from './people/people.ts'
+import type { Caller } from './people/people.ts'
+import { authorize, requiredRole } from './people/roles.ts'
 
 export type { ApiRoute, RouteContext } from './api-routes.ts'
 export { MAX_CARD_CHARS } from './api-routes.ts'
@@ -60,12 +63,15 @@ export interface HttpApiInit {
 export interface HttpWebHook {
   /** Answer a request outside /api (the app's files, the login link); false to let the API answer. */
   serve(req: IncomingMessage, res: ServerResponse): Promise<boolean>
-  /** Whether the request carries a valid browser session. */
-  hasSession(req: IncomingMessage): boolean
+  /**
+   * The request's browser session: undefined when it carries no session cookie, `{}` when the
+   * cookie names no valid session (signed out, expired, its person removed or their role changed).
+   */
+  session(req: IncomingMessage): { caller?: Caller } | undefined
   /** JSON routes the web part adds to the API (e.g. /api/search), behind the same checks. */
   readonly routes: ApiRoute[]
-  /** A WebSocket upgrade that passed the Host, Origin and session checks. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** A WebSocket upgrade that passed the Host, Origin and session checks, made by `caller`. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller): void
 }
 
 export interface HttpApiServer {
@@ -112,7 +118,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_NOT_SHARED: 409,
   ERR_ADOPTION_STATE_UNKNOWN: 400,
   ERR_TEXT_TOO_LONG: 400,
-  ERR_TOO_MANY: 400
+  ERR_TOO_MANY: 400,
+  // people (docs/people.md)
+  ERR_SIGN_IN_FAILED: 401,
+  ERR_SIGNED_OUT: 401,
+  ERR_ROLE_FORBIDDEN: 403,
+  ERR_LAST_ADMIN: 409,
+  ERR_TOO_MANY_ATTEMPTS: 429
 }
 
 export function createHttpApi (init: HttpApiInit): HttpApiServer {
@@ -141,17 +153,24 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       // --- web app entry (docs/web.md): its files and the login link need no credentials
       const web = init.web
       if (web != null && !isApiPath(req) && await web.serve(req, res)) return
-      if (web != null && req.headers.authorization == null && web.hasSession(req)) {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname
+      let caller: Caller | undefined = NODE_ADMIN
+      if (web != null && req.headers.authorization == null) {
         checkOrigin(req, allowedHosts, req.method !== 'GET' && req.method !== 'HEAD')
+        const session = web.session(req)
+        // no cookie at all: the bearer token's answer, unless the route is public (sign-in)
+        if (session == null && requiredRole(req.method ?? 'GET', path) !== 'public') checkToken(req, tokenDigest)
+        caller = session?.caller
       } else {
         checkToken(req, tokenDigest)
       }
+      authorize(caller, req.method ?? 'GET', path)
       // --- end of the web app entry
       if (init.events != null && req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/api/events') {
         serveEventStream(res, init.events)
         return
       }
-      const reply = await dispatch(routes, req, res, init.durable)
+      const reply = await dispatch(routes, req, res, caller ?? NODE_ADMIN, init.durable)
       sendReply(res, reply)
       log('%s %s -> %d', req.method, req.url, res.statusCode)
     } catch (err) {
@@ -165,8 +184,10 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       if (init.web == null) throw new NotFoundError('No WebSocket here')
       checkHost(req, allowedHosts)
       checkOrigin(req, allowedHosts, true)
-      if (!init.web.hasSession(req)) checkToken(req, tokenDigest)
-      init.web.upgrade(req, socket, head)
+      const session = init.web.session(req)
+      if (session == null) checkToken(req, tokenDigest)
+      else if (session.caller == null) throw new SignedOutError()
+      init.web.upgrade(req, socket, head, session?.caller ?? NODE_ADMIN)
     } catch (err) {
       const { status, message } = describeError(err)
       log('upgrade %s refused: %s', req.url, message)
@@ -199,7 +220,7 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   }
 }
 
-async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, durable?: HttpApiInit['durable']): Promise<Reply> {
+async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, caller: Caller, durable?: HttpApiInit['durable']): Promise<Reply> {
   const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost')
   const matching = routes.filter(r => r.path.test(pathname))
   if (matching.length === 0) throw new NotFoundError(`No such route: ${pathname}`)
@@ -210,7 +231,9 @@ async function dispatch (routes: Route[], req: IncomingMessage, res: ServerRespo
   }
   const params = (found.path.exec(pathname) ?? []).slice(1).map(decodeParam)
   const signal = clientGone(res)
-  const reply = await found.handle({ params, query: searchParams, body: async () => readJson(req), signal })
+  const client = { address: req.socket.remoteAddress ?? '', agent: req.headers['user-agent'] ?? '' }
+  const setCookie = (value: string): void => { res.appendHeader('Set-Cookie', value) }
+  const reply = await found.handle({ params, query: searchParams, body: async () => readJson(req), signal, caller, client, setCookie })
   if (durable != null && req.method !== 'GET' && req.method !== 'HEAD') await durable(signal)
   return reply
 }
@@ -324,6 +347,10 @@ function sendError (res: ServerResponse, err: unknown, log: Logger, req: Incomin
     res.destroy()
     return
   }
+  // a refusal sets no session, whatever the route did before it threw
+  res.removeHeader('Set-Cookie')
+  const retryAfter = (err as { retryAfter?: unknown })?.retryAfter
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter))
   send(res, status, errorBody(code, message), JSON_TYPE)
 }
 

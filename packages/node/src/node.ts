@@ -38,6 +38,8 @@ import { createPractice } from './practice/practice.ts'
 import type { Practice } from './practice/practice.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
+import { createPeople } from './people/people.ts'
+import type { People } from './people/people.ts'
 
 export interface NodeInit {
   /** The data folder: identity, database, API token. Created (mode 0700) if missing. */
@@ -180,6 +182,14 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       store, registry, membership: registry.membership, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
       log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) }
     })
+    const people = createPeople({
+      storage,
+      organisation: {
+        name: () => identity.name,
+        // the parts that show or sign the name read it from `identity` each time
+        rename: async name => { identity.name = await saveName(init.dataDir, name) }
+      }
+    })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
@@ -195,7 +205,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, offLoop, practice, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, libp2p, api, logger, networks, registry, metrics, offLoop, practice, people, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -217,6 +227,7 @@ interface NodeParts {
   metrics: NodeMetrics
   offLoop?: OffLoop
   practice: Practice
+  people: People
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -228,7 +239,6 @@ interface NodeParts {
 
 class Node implements CommonplaceNode {
   readonly orgId: OrgId
-  readonly name: string
   readonly api: LocalApi
   readonly store: DocumentStore
   readonly libp2p: CommonplaceLibp2p
@@ -243,13 +253,15 @@ class Node implements CommonplaceNode {
   constructor (parts: NodeParts) {
     this.parts = parts
     this.orgId = parts.identity.orgId
-    this.name = parts.identity.name
     this.api = parts.api
     this.store = parts.store
     this.libp2p = parts.libp2p
   }
 
   get apiUrl (): string { return this.url }
+
+  /** The organisation's name (the first admin may set it while the node runs). */
+  get name (): string { return this.parts.identity.name }
 
   get events (): NodeEventSource {
     this.eventSource ??= nodeEvents(this.store, this.libp2p, this.parts.registry, this.parts.directory.subscribe)
@@ -286,7 +298,7 @@ class Node implements CommonplaceNode {
       const http = init.http ?? DEFAULT_HTTP
       if (init.web !== false) {
         this.web = await createWebApp({
-          dataDir: init.dataDir, store: this.store, libp2p: this.libp2p, self: this.orgId, name: this.name, membership: this.parts.registry.membership, root: init.web?.root, logger: this.parts.logger
+          store: this.store, libp2p: this.libp2p, self: this.orgId, name: () => this.name, people: this.parts.people, membership: this.parts.registry.membership, root: init.web?.root, logger: this.parts.logger
         })
       }
       this.http = createHttpApi({

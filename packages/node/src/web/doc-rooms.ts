@@ -22,6 +22,8 @@ import type { Logger } from '@libp2p/interface'
 import type { WebSocket } from 'ws'
 import { MAX_AWARENESS_BYTES } from './constants.ts'
 import { checkTabUpdate, tabClients } from './browser-clients.ts'
+import type { Caller } from '../people/people.ts'
+import { atLeast } from '../people/roles.ts'
 
 const MESSAGE_SYNC = 0
 const MESSAGE_AWARENESS = 1
@@ -41,6 +43,8 @@ interface Room {
   conns: Map<WebSocket, Set<number>>
   /** Per browser socket, the Yjs client ids it may write with. */
   writers: Map<WebSocket, Set<number>>
+  /** Per browser socket, who opened it (docs/people.md, "The live connection"). */
+  callers: Map<WebSocket, Caller>
   awareness: awarenessProtocol.Awareness
 }
 
@@ -59,7 +63,9 @@ export interface DocRooms {
    * Serve one browser connection for the document named in the path; `clients` is the `?clients=`
    * list of the Yjs client ids the tab writes with.
    */
-  attach(ws: WebSocket, docId: string, clients: string | null): void
+  attach(ws: WebSocket, docId: string, clients: string | null, caller: Caller): void
+  /** Close every live connection `person` opened (signed out: role changed, removed). */
+  closePerson(person: string, reason: string): void
   /** An awareness update a peer sent for `doc`; returns the states of our browsers if the peer showed new clients. */
   peerAwareness(doc: DocId, peer: OrgId, update: Uint8Array): Uint8Array | undefined
   /** Forget a peer's cursors (it disconnected). */
@@ -104,7 +110,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     if (existing != null) return existing
     const awareness = new awarenessProtocol.Awareness(new Y.Doc({ gc: true }))
     awareness.setLocalState(null)
-    const room: Room = { id, conns: new Map(), writers: new Map(), awareness }
+    const room: Room = { id, conns: new Map(), writers: new Map(), callers: new Map(), awareness }
     awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
       const changed = [...added, ...updated, ...removed]
       const fromBrowser = browsers.has(origin as object)
@@ -128,6 +134,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     const clients = room.conns.get(ws)
     room.conns.delete(ws)
     room.writers.delete(ws)
+    room.callers.delete(ws)
     if (clients != null && clients.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...clients], ws)
     if (room.conns.size === 0) {
       room.awareness.destroy()
@@ -168,8 +175,10 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
 
   const applyBrowserUpdate = (room: Room, ws: WebSocket, update: Uint8Array): void => {
     if (isEmptyUpdate(update)) return
+    const caller = room.callers.get(ws)
     const acl = store.access(room.id)
-    if (acl == null || !mayWrite(acl, self, membership)) {
+    // a viewer's page is read-only; a forged write from it is refused here, whatever the page sent
+    if (caller == null || !atLeast(caller.role, 'editor') || acl == null || !mayWrite(acl, self, membership)) {
       send(ws, deniedMessage('read-only'))
       return
     }
@@ -183,12 +192,12 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       send(ws, deniedMessage(err.code))
       return
     }
-    // the organisation signs it; the person behind the session once people exist ('' until then)
-    store.applyUpdate(room.id, lacking, { kind: 'local', author: '' })
+    // the organisation signs it; the envelope names the person ('' for the node's administrator)
+    store.applyUpdate(room.id, lacking, { kind: 'local', author: caller.person?.id ?? '' })
   }
 
   return {
-    attach (ws, docIdText, clientList) {
+    attach (ws, docIdText, clientList, caller) {
       let id: DocId
       let writers: Set<number>
       try {
@@ -211,6 +220,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       const room = openRoom(id)
       room.conns.set(ws, new Set())
       room.writers.set(ws, writers)
+      room.callers.set(ws, caller)
       browsers.add(ws)
       ws.binaryType = 'nodebuffer'
       ws.on('message', (data: Buffer) => {
@@ -254,6 +264,12 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       for (const [doc, clients] of byDoc ?? []) {
         const room = rooms.get(doc)
         if (room != null && clients.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...clients], { peer })
+      }
+    },
+
+    closePerson (person, reason) {
+      for (const room of rooms.values()) {
+        for (const [ws, caller] of room.callers) if (caller.person?.id === person) ws.close(4401, reason)
       }
     },
 
