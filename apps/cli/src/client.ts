@@ -108,6 +108,12 @@ export function createApiClient (init: ApiClientInit): CliApi {
     adoption: async (id) => request('GET', `${doc(id)}/adoption`),
     diffusion: async (id, options) => request('GET', `${net(id)}/diffusion${options?.quietWeeks == null ? '' : `?quietWeeks=${options.quietWeeks}`}`),
 
+    loginLink: async () => request('POST', '/api/web/login-links'),
+    people: async () => request('GET', '/api/people'),
+    invitePerson: async (body) => request('POST', '/api/people/invitations', { body }),
+    setPersonRole: async (person, role) => request('PATCH', `/api/people/${encodeURIComponent(person)}`, { body: { role } }),
+    removePerson: async (person) => request('DELETE', `/api/people/${encodeURIComponent(person)}`),
+
     search: async (query) => {
       try {
         return await request('GET', `/api/search?${searchParams(query)}`)

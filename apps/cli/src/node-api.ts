@@ -3,15 +3,18 @@
  * itself (libp2p, storage…) is loaded on demand by `init` and `start`, so client commands
  * start fast.
  */
-import type { LocalApi, SearchHit, SearchQuery } from '@commonplace/node'
+import type { LocalApi, PersonRole, PersonView, SearchHit, SearchQuery } from '@commonplace/node'
 
 export type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
   CreateNetworkRequest, InvitationView, InviteRequest, JoinRequestView, JoinResult, MemberView, NetworkRole,
   NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest,
   OutstandingInvitation, SearchHit, SearchQuery, AdaptationView, DiffusionView, FamilyNode, FamilyView, ProposalView,
-  SectionChangeView, UpstreamView, AdoptionView, AdoptionStateName, AdaptationReason
+  SectionChangeView, UpstreamView, AdoptionView, AdoptionStateName, AdaptationReason, PersonView, PersonRole
 } from '@commonplace/node'
+
+/** An invitation to join the organisation: the one-time link to hand to the person. */
+export interface PersonInvitation { url: string, name: string, role: PersonRole, expiresAt: string }
 
 /**
  * What the CLI calls on a running node: the local API, and the search that the node's web part
@@ -20,6 +23,13 @@ export type {
 export interface CliApi extends LocalApi {
   /** Refused with ERR_SEARCH_UNAVAILABLE when the node runs without its web part. */
   search(query: SearchQuery): Promise<SearchHit[]>
+  /** A fresh one-time admin link for the web app (`POST /api/web/login-links`). */
+  loginLink(): Promise<{ url: string }>
+  /** The organisation's people (docs/people.md); the CLI acts as the node's administrator. */
+  people(): Promise<PersonView[]>
+  invitePerson(request: { name: string, role: PersonRole, email?: string, expires?: string }): Promise<PersonInvitation>
+  setPersonRole(person: string, role: PersonRole): Promise<PersonView>
+  removePerson(person: string): Promise<{ removed: true }>
 }
 
 export interface InitNodeOptions {

@@ -8,6 +8,7 @@ import { demoCommand } from './demo.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
 import { NETWORK_COMMANDS } from './networks.ts'
 import { initCommand, startCommand } from './node.ts'
+import { PEOPLE_COMMANDS } from './people.ts'
 import { searchCommand } from './search.ts'
 import { shareCommand, unshareCommand } from './share.ts'
 import { TOPIC_COMMANDS } from './topic.ts'
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...TOPIC_COMMANDS,
   ...CONTACT_COMMANDS,
   ...ADOPTION_COMMANDS,
+  ...PEOPLE_COMMANDS,
   demoCommand,
   watchCommand,
   helpCommand

@@ -75,7 +75,7 @@ export const startCommand: CommandSpec = {
       'Listening on:',
       ...listen.map(addr => `  ${addr}`),
       `Local API: ${node.apiUrl}`,
-      ...(login != null ? ['', `Open the web app: ${login}`, '(the link works once, for 15 minutes; restart the node for a new one)'] : [])
+      ...(login != null ? ['', `Open the web app: ${login}`, "(the link works once, for 15 minutes; 'commonplace login' prints a new one)"] : [])
     ].join('\n'))
     out.note('Press Ctrl+C to stop.')
     const reason = await stop.requested
