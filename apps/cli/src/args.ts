@@ -41,7 +41,10 @@ export const OPTIONS = {
   diff: { type: 'boolean' },
   take: { type: 'string', multiple: true },
   dismiss: { type: 'string', multiple: true },
-  weeks: { type: 'string' }
+  weeks: { type: 'string' },
+  'public-url': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -57,6 +60,9 @@ export interface CliOptions {
   listen?: string[]
   announce?: string[]
   http?: string
+  'public-url'?: string
+  'tls-cert'?: string
+  'tls-key'?: string
   title?: string
   kind?: string
   section?: string[]

@@ -50,6 +50,10 @@ export interface CreateNodeOptions {
   /** Addresses peers are told instead of the listen addresses. */
   announce?: string[]
   http?: { host: string, port: number }
+  /** The address people's browsers use (needed beyond loopback; the outside address behind a proxy). */
+  publicUrl?: string
+  /** HTTPS with these PEM files (else a self-made certificate when the public URL is https). */
+  tls?: { certFile: string, keyFile: string }
   /** Find members on the local network with mDNS (default true). */
   mdns?: boolean
   /** Serve as a circuit relay v2 for members behind NAT. */
@@ -67,6 +71,10 @@ export interface RunningNode {
   readonly api: LocalApi
   /** A fresh one-time login link for the web app; undefined without it. */
   loginLink?(): string | undefined
+  /** Where browsers reach the node. */
+  readonly publicUrl?: string
+  /** The HTTPS certificate's fingerprint, whether the node made it, and made it now. */
+  readonly tls?: { fingerprint: string, selfMade: boolean, created: boolean }
   /** What happens at the node (documents, peers, rosters); returns the unsubscribe function. */
   events?: (listener: (event: { type: string }) => void) => () => void
 }

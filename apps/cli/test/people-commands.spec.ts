@@ -36,7 +36,7 @@ describe('people from the CLI', () => {
     const login = await cli('login', '--json')
     expect(login.code).toBe(0)
     const res = await fetch(login.json.url as string, { redirect: 'manual' })
-    expect(res.headers.get('location')).toBe('/#/setup')
+    expect(res.headers.get('location')).toBe('/')
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
     const setup = await fetch(`${node.apiUrl}/api/people/setup`, {
       method: 'POST',

@@ -9,9 +9,9 @@
  * `{"error":{"code","message"}}`, also those Node's HTTP parser makes (431, 400).
  */
 import { createServer } from 'node:http'
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createServer as createHttpsServer } from 'node:https'
 import { defaultLogger } from '@libp2p/logger'
-import { AddressInUseError, CommonplaceError, ForbiddenError, InvalidInputError, NotFoundError, OversizedMessageError, SignedOutError, isCommonplaceError } from '@commonplace/core'
+import { AddressInUseError, CommonplaceError, InvalidInputError, NotFoundError, OversizedMessageError, SignedOutError, isCommonplaceError } from '@commonplace/core'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -20,6 +20,8 @@ import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createRoutes, route } from './api-routes.ts'
 import type { ApiRoute, Reply, Route } from './api-routes.ts'
 import { serveEventStream } from './event-stream.ts'
+import { checkHost, checkOrigin, checkToken, digest, guardFor, isLoopback, urlHost } from './http-guard.ts'
+import type { Guard, Listener } from './http-guard.ts'
 import { NODE_ADMIN } from './people/people.ts'
 import type { Caller } from './people/people.ts'
 import { authorize, requiredRole } from './people/roles.ts'
@@ -42,6 +44,13 @@ export interface HttpApiInit {
   host?: string
   /** Default 0 (any free port). */
   port?: number
+  /**
+   * The address people's browsers use (`https://commonplace.riverside.example`): its host is accepted
+   * in the Host and Origin checks, and links are made under it. Needed to serve beyond loopback.
+   */
+  publicUrl?: string
+  /** Serve HTTPS with this certificate and key (PEM); the API token's holder then gets a loopback HTTP listener of its own. */
+  tls?: { cert: string, key: string }
   /** Node events served at `GET /api/events` (Server-Sent Events); no such route without it. */
   events?: NodeEventSource
   /** The web app's entry points (packages/node/src/web); without it, only the bearer-token API. */
@@ -79,8 +88,10 @@ export interface HttpApiServer {
   start(): Promise<{ url: string }>
   /** Stop listening and close open connections. Idempotent. */
   stop(): Promise<void>
-  /** `http://host:port` once started; throws ERR_NOT_STARTED before. */
+  /** Where the API token's holder reaches the API, `http://host:port`, once started; throws ERR_NOT_STARTED before. */
   readonly url: string
+  /** Where browsers reach the node: the public URL, else the listening address; throws ERR_NOT_STARTED before. */
+  readonly publicUrl: string
   /** The underlying server, e.g. to attach a WebSocket upgrade handler. */
   readonly server: Server
 }
@@ -133,15 +144,27 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   }
   const log = (init.logger ?? defaultLogger()).forComponent('commonplace:http-api')
   const host = init.host ?? '127.0.0.1'
+  if (!isLoopback(host) && init.publicUrl == null) {
+    throw new InvalidInputError(`Serving beyond loopback (${host}) needs the public URL people's browsers use (--public-url)`)
+  }
+  if (init.publicUrl != null && !/^https?:\/\/[^/]+\/?$/.test(init.publicUrl)) {
+    throw new InvalidInputError(`The public URL must be http(s)://host[:port], without a path: ${init.publicUrl}`)
+  }
   const tokenDigest = digest(init.token)
   const routes = [...createRoutes(init.api), ...(init.web?.routes ?? []).map(r => route(r.method, r.path, async ctx => ({ json: await r.handle(ctx) })))]
-  let allowedHosts = new Set<string>()
+  let guard: Guard = { hosts: new Set(), origins: new Set() }
   let url: string | undefined
+  let publicUrl: string | undefined
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(err => { log.error('unexpected failure answering %s %s - %e', req.method, req.url, err) })
-  })
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => { refuseMalformed(err, socket, log) })
+  }
+  const server = init.tls != null
+    ? createHttpsServer({ maxHeaderSize: MAX_HEADER_BYTES, cert: init.tls.cert, key: init.tls.key }, answer)
+    : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, answer)
+  // the CLI reaches the API over loopback HTTP, without trusting the certificate or a LAN address
+  const local = init.tls != null || !isLoopback(host) ? createServer({ maxHeaderSize: MAX_HEADER_BYTES }, answer) : undefined
+  for (const s of [server, local]) s?.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => { refuseMalformed(err, socket, log) })
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
@@ -149,14 +172,14 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
         send(res, 414, errorBody('ERR_OVERSIZED_MESSAGE', `The URL is longer than ${MAX_URL_CHARS} characters`), JSON_TYPE)
         return
       }
-      checkHost(req, allowedHosts)
+      checkHost(req, guard)
       // --- web app entry (docs/web.md): its files and the login link need no credentials
       const web = init.web
       if (web != null && !isApiPath(req) && await web.serve(req, res)) return
       const path = new URL(req.url ?? '/', 'http://localhost').pathname
       let caller: Caller | undefined = NODE_ADMIN
       if (web != null && req.headers.authorization == null) {
-        checkOrigin(req, allowedHosts, req.method !== 'GET' && req.method !== 'HEAD')
+        checkOrigin(req, guard, req.method !== 'GET' && req.method !== 'HEAD')
         const session = web.session(req)
         // no cookie at all: the bearer token's answer, unless the route is public (sign-in)
         if (session == null && requiredRole(req.method ?? 'GET', path) !== 'public') checkToken(req, tokenDigest)
@@ -179,11 +202,11 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   }
 
   // --- web app entry: WebSocket upgrades (same origin and a session, or the bearer token)
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
       if (init.web == null) throw new NotFoundError('No WebSocket here')
-      checkHost(req, allowedHosts)
-      checkOrigin(req, allowedHosts, true)
+      checkHost(req, guard)
+      checkOrigin(req, guard, true)
       const session = init.web.session(req)
       if (session == null) checkToken(req, tokenDigest)
       else if (session.caller == null) throw new SignedOutError()
@@ -193,7 +216,8 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       log('upgrade %s refused: %s', req.url, message)
       socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-  })
+  }
+  for (const s of [server, local]) s?.on('upgrade', upgrade)
 
   return {
     get server () { return server },
@@ -201,21 +225,35 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       if (url == null) throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
       return url
     },
+    get publicUrl () {
+      if (publicUrl == null) throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
+      return publicUrl
+    },
     async start () {
       if (url != null) return { url }
+      const scheme = init.tls != null ? 'https' : 'http'
       const port = await listen(server, host, init.port ?? 0)
-      allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
-      url = `http://${urlHost(host)}:${port}`
-      log('listening on %s', url)
+      const listeners: Listener[] = [{ scheme, host, port }]
+      if (local != null) {
+        try {
+          listeners.push({ scheme: 'http', host: '127.0.0.1', port: await listen(local, '127.0.0.1', 0) })
+        } catch (err) {
+          await close(server)
+          throw err
+        }
+      }
+      guard = guardFor(listeners, init.publicUrl)
+      const own = `${scheme}://${urlHost(host)}:${port}`
+      url = local != null ? `http://127.0.0.1:${listeners[1].port}` : own
+      publicUrl = init.publicUrl?.replace(/\/$/, '') ?? own
+      log('listening on %s (browsers: %s)', url, publicUrl)
       return { url }
     },
     async stop () {
       if (!server.listening) return
       url = undefined
-      await new Promise<void>(resolve => {
-        server.close(() => { resolve() })
-        server.closeAllConnections()
-      })
+      publicUrl = undefined
+      await Promise.all([close(server), local != null ? close(local) : undefined])
     }
   }
 }
@@ -292,37 +330,9 @@ async function readBody (req: IncomingMessage, limit: number): Promise<Buffer> {
 
 // --- security -------------------------------------------------------------------------------
 
-function checkHost (req: IncomingMessage, allowed: Set<string>): void {
-  const host = (req.headers.host ?? '').toLowerCase()
-  if (!allowed.has(host)) {
-    throw new ForbiddenError('The Host header must name this node on a loopback address')
-  }
-}
-
 function isApiPath (req: IncomingMessage): boolean {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   return path === '/api' || path.startsWith('/api/')
-}
-
-/** A browser request must come from this node's own origin (`required`), or name no other one. */
-function checkOrigin (req: IncomingMessage, allowedHosts: Set<string>, required: boolean): void {
-  const origin = req.headers.origin?.toLowerCase()
-  if (origin == null && !required) return
-  if (origin == null || !origin.startsWith('http://') || !allowedHosts.has(origin.slice('http://'.length))) {
-    throw new ForbiddenError('This request must come from the web app of this node (Origin)')
-  }
-}
-
-function checkToken (req: IncomingMessage, expected: Buffer): void {
-  const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')
-  if (match == null || !timingSafeEqual(digest(match[1]), expected)) {
-    throw new CommonplaceError('A valid API token is required (Authorization: Bearer <token>)', 'ERR_UNAUTHORISED')
-  }
-}
-
-/** Hash first so both sides of timingSafeEqual have the same length whatever was sent. */
-function digest (token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest()
 }
 
 // --- responses ------------------------------------------------------------------------------
@@ -422,8 +432,10 @@ async function listen (server: Server, host: string, port: number): Promise<numb
   })
 }
 
-function urlHost (host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1'
-  if (host === '::') return '[::1]'
-  return host.includes(':') ? `[${host}]` : host
+async function close (server: Server): Promise<void> {
+  if (!server.listening) return
+  await new Promise<void>(resolve => {
+    server.close(() => { resolve() })
+    server.closeAllConnections()
+  })
 }

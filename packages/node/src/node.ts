@@ -39,6 +39,9 @@ import type { Practice } from './practice/practice.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 import { createPeople } from './people/people.ts'
+import { readTls, selfMadeTls } from './web/certificate.ts'
+import type { TlsMaterial } from './web/certificate.ts'
+import { isLoopback } from './http-guard.ts'
 import type { People } from './people/people.ts'
 
 export interface NodeInit {
@@ -53,8 +56,18 @@ export interface NodeInit {
    * port forwarded to this node, or a proxy in front of it. Default: the listen addresses.
    */
   announce?: string[]
-  /** Where the local API listens. Default 127.0.0.1:7420; port 0 picks a free port. */
+  /** Where the local API and the web app listen. Default 127.0.0.1:7420; port 0 picks a free port. */
   http?: { host: string, port: number }
+  /**
+   * The address people's browsers use (docs/people.md, "Reaching the node from other computers");
+   * needed when `http` is not a loopback address, and the outside address behind a reverse proxy.
+   */
+  publicUrl?: string
+  /**
+   * HTTPS with these PEM files. Without them, a node whose public URL is https and which listens
+   * beyond loopback makes a certificate of its own at first start (kept in the data folder).
+   */
+  tls?: { certFile: string, keyFile: string }
   logger?: ComponentLogger
   /** libp2p connection manager settings (connection limits, inbound rate per host). */
   connectionManager?: Libp2pInit['connectionManager']
@@ -84,6 +97,10 @@ export interface CommonplaceNode {
   readonly events: NodeEventSource
   /** A fresh one-time login link for the web app (after start); undefined when the web app is off. */
   loginLink(): string | undefined
+  /** Where browsers reach the node (after start). */
+  readonly publicUrl: string
+  /** The HTTPS certificate's SHA-256 fingerprint, and whether it was made at this start; undefined without HTTPS. */
+  readonly tls?: { fingerprint: string, selfMade: boolean, created: boolean }
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -246,6 +263,8 @@ class Node implements CommonplaceNode {
   private http?: HttpApiServer
   private web?: WebApp
   private url = ''
+  private webUrl = ''
+  tls?: { fingerprint: string, selfMade: boolean, created: boolean }
   private eventSource?: NodeEventSource
   private stopWatching?: () => void
   private stopQuarantine?: () => void
@@ -259,6 +278,8 @@ class Node implements CommonplaceNode {
   }
 
   get apiUrl (): string { return this.url }
+
+  get publicUrl (): string { return this.webUrl }
 
   /** The organisation's name (the first admin may set it while the node runs). */
   get name (): string { return this.parts.identity.name }
@@ -301,12 +322,23 @@ class Node implements CommonplaceNode {
           store: this.store, libp2p: this.libp2p, self: this.orgId, name: () => this.name, people: this.parts.people, membership: this.parts.registry.membership, root: init.web?.root, logger: this.parts.logger
         })
       }
+      const tls = await tlsFor(init)
+      this.tls = tls == null ? undefined : { fingerprint: tls.fingerprint, selfMade: tls.selfMade, created: tls.created }
       this.http = createHttpApi({
-        api: this.api, token, host: http.host, port: http.port, events: this.events, web: this.web, logger: this.parts.logger,
+        api: this.api,
+        token,
+        host: http.host,
+        port: http.port,
+        ...(init.publicUrl != null ? { publicUrl: init.publicUrl } : {}),
+        ...(tls != null ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+        events: this.events,
+        web: this.web,
+        logger: this.parts.logger,
         durable: async signal => { await this.parts.store.whenDurable({ signal }) }
       })
       this.url = (await this.http.start()).url
-      this.web?.bind(this.url)
+      this.webUrl = this.http.publicUrl
+      this.web?.bind(this.webUrl)
       await writeNodeInfo(init.dataDir, {
         orgId: this.orgId, name: this.name, listen: this.listenAddresses(), api: this.url, pid: process.pid
       })
@@ -355,6 +387,14 @@ class Node implements CommonplaceNode {
     this.store.close()
     this.parts.storage.close()
   }
+}
+
+/** The HTTPS certificate to serve, if any (NodeInit.tls). */
+async function tlsFor (init: NodeInit): Promise<(TlsMaterial & { selfMade: boolean, created: boolean }) | undefined> {
+  if (init.tls != null) return { ...await readTls(init.tls.certFile, init.tls.keyFile), selfMade: false, created: false }
+  const host = (init.http ?? DEFAULT_HTTP).host
+  if (init.publicUrl == null || !init.publicUrl.startsWith('https:') || isLoopback(host)) return undefined
+  return { ...await selfMadeTls(init.dataDir, [new URL(init.publicUrl).hostname.replace(/^\[|\]$/g, '')]), selfMade: true }
 }
 
 /** `handle` with its refusals (typed errors it throws) counted under `protocol`. */

@@ -1,10 +1,10 @@
 /**
  * People, invitations, sessions and the organisation's people settings on the node's key-value
  * store (docs/storage.md). Keys:
- *   p/p/<person id>      a person
- *   p/i/<sha256(token)>  an invitation (the token itself is never stored)
- *   p/s/<sha256(token)>  a browser session
- *   p/o                  settings (showPeopleNames)
+ *   pe/p/<person id>      a person
+ *   pe/i/<sha256(token)>  an invitation (the token itself is never stored)
+ *   pe/s/<sha256(token)>  a browser session
+ *   pe/o                  settings (showPeopleNames)
  */
 import { createHash } from 'node:crypto'
 import { toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
@@ -49,10 +49,10 @@ export interface PeopleSettings {
   showPeopleNames: boolean
 }
 
-const PERSON = 'p/p/'
-const INVITATION = 'p/i/'
-const SESSION = 'p/s/'
-const SETTINGS = 'p/o'
+const PERSON = 'pe/p/'
+const INVITATION = 'pe/i/'
+const SESSION = 'pe/s/'
+const SETTINGS = 'pe/o'
 
 /** The hash a token is kept under. */
 export function tokenId (token: string): string {

@@ -24,6 +24,7 @@ import { MAX_AWARENESS_BYTES } from './constants.ts'
 import { checkTabUpdate, tabClients } from './browser-clients.ts'
 import type { Caller } from '../people/people.ts'
 import { atLeast } from '../people/roles.ts'
+import { withUserName } from './awareness-names.ts'
 
 const MESSAGE_SYNC = 0
 const MESSAGE_AWARENESS = 1
@@ -56,6 +57,8 @@ export interface DocRoomsInit {
   log: Logger
   /** Awareness changes made by this node's browsers, to pass on to peers. */
   onLocalAwareness?: (doc: DocId, update: Uint8Array) => void
+  /** The name a page's cursor carries, from who its session is (docs/people.md); the page's own label without it. */
+  cursorName?: (caller: Caller) => string
 }
 
 export interface DocRooms {
@@ -160,8 +163,10 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
         return
       }
       case MESSAGE_AWARENESS: {
-        const update = decoding.readVarUint8Array(decoder)
-        if (update.byteLength > MAX_AWARENESS_BYTES) throw new RangeError('awareness update too large')
+        const sent = decoding.readVarUint8Array(decoder)
+        if (sent.byteLength > MAX_AWARENESS_BYTES) throw new RangeError('awareness update too large')
+        const caller = room.callers.get(ws)
+        const update = init.cursorName != null && caller != null ? withUserName(sent, init.cursorName(caller)) : sent
         awarenessProtocol.applyAwarenessUpdate(room.awareness, update, ws)
         return
       }

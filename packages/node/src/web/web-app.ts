@@ -24,6 +24,7 @@ import { staticFiles } from './static-files.ts'
 import { createDocRooms } from './doc-rooms.ts'
 import type { DocRooms } from './doc-rooms.ts'
 import { searchIndex } from './search.ts'
+import { withUserName } from './awareness-names.ts'
 
 /**
  * The built web app: the `dist` folder of the `@commonplace/web` workspace package, found through
@@ -64,7 +65,13 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
   const awareness = init.libp2p.services.awareness
   const rooms: DocRooms = createDocRooms({
-    store: init.store, self: init.self, membership: init.membership, log, onLocalAwareness: (doc, update) => { awareness.send(doc, update) }
+    store: init.store,
+    self: init.self,
+    membership: init.membership,
+    log,
+    cursorName: caller => caller.person != null ? `${caller.person.name} · ${init.name()}` : init.name(),
+    // other organisations see the organisation's name only, unless it chose to show its people's
+    onLocalAwareness: (doc, update) => { awareness.send(doc, people.settings().showPeopleNames ? update : withUserName(update, init.name())) }
   })
   const onPeerAwareness = ({ detail: { doc, peer, update } }: CustomEvent<AwarenessMessage>): void => {
     const reply = rooms.peerAwareness(doc, peer, update)
@@ -107,10 +114,9 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
           res.end(LINK_SPENT)
           return true
         }
+        // on an organisation without people yet, the page offers the link's holder to become its first admin
         const session = people.adminSession(req.headers['user-agent'] ?? '')
-        // an organisation without people yet: the link's holder becomes its first admin
-        const location = people.needsSetup() ? '/#/setup' : '/'
-        res.writeHead(303, { 'Set-Cookie': cookie(session.token), Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+        res.writeHead(303, { 'Set-Cookie': cookie(session.token), Location: '/', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
         res.end()
         return true
       }
@@ -163,7 +169,10 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         method: 'GET',
         path: '/api/web/me',
         handle: async ({ caller }) => ({
-          orgId: init.self, name: init.name(), role: caller.role, ...(caller.person != null ? { person: { id: caller.person.id, name: caller.person.name } } : {})
+          orgId: init.self,
+          name: init.name(),
+          role: caller.role,
+          ...(caller.person != null ? { person: { id: caller.person.id, name: caller.person.name } } : { needsSetup: people.needsSetup() })
         })
       },
       ...peopleRoutes({ people, organisation: { id: init.self, name: init.name }, origin: () => origin, cookie })

@@ -74,7 +74,8 @@ async function api (node: CommonplaceNode, token: string, method: string, path: 
 async function organisation (): Promise<{ node: CommonplaceNode, token: string, admin: Browser, editor: Browser, viewer: Browser }> {
   const { node, token } = await start()
   const admin = new Browser(node)
-  expect(await admin.adminLink()).toBe('/#/setup')
+  expect(await admin.adminLink()).toBe('/')
+  expect((await admin.request('GET', '/api/web/me')).json).toMatchObject({ role: 'admin', needsSetup: true })
   const set = await admin.request('POST', '/api/people/setup', { organisation: 'Riverside Surgery', name: 'Amara Okafor', password: PASSWORD })
   expect(set.status).toBe(200)
   expect(set.json).toMatchObject({ role: 'admin', person: { name: 'Amara Okafor' }, organisation: { name: 'Riverside Surgery' } })
