@@ -13,6 +13,7 @@ import { prefixLogger } from '@libp2p/logger'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
 import { WebSocket } from 'ws'
 import type { DocId } from '@commonplace/core'
 import { createNode } from '../../src/index.ts'
@@ -93,7 +94,7 @@ async function organisation (): Promise<{ node: CommonplaceNode, token: string, 
 }
 
 /** A document's live connection from `browser`, and the messages it receives. */
-async function live (browser: Browser, doc: DocId, clients: number[]): Promise<{ ws: WebSocket, closed: Promise<{ code: number, reason: string }>, denied: Promise<string> }> {
+async function live (browser: Browser, doc: DocId, clients: number[]): Promise<{ ws: WebSocket, closed: Promise<{ code: number, reason: string }>, denied: Promise<string>, heard: (text: string) => Promise<void>, seen: (text: string) => boolean }> {
   const ws = new WebSocket(`${browser.node.apiUrl.replace('http', 'ws')}/ws/${doc}?clients=${clients.join(',')}`, { headers: { cookie: browser.cookie, origin: browser.node.apiUrl } })
   sockets.push(ws)
   ws.on('error', () => {}) // a refused upgrade is what one test expects
@@ -106,8 +107,25 @@ async function live (browser: Browser, doc: DocId, clients: number[]): Promise<{
     })
   })
   const closed = new Promise<{ code: number, reason: string }>(resolve => { ws.once('close', (code, reason) => { resolve({ code, reason: reason.toString() }) }) })
+  const received: string[] = []
+  ws.on('message', (data: Buffer) => { received.push(data.toString('utf8')) })
+  /** Resolves once an awareness message (type 1) holding `text` arrived. */
+  const heard = async (text: string): Promise<void> => {
+    const has = (): boolean => received.some(m => m.charCodeAt(0) === 1 && m.includes(text))
+    if (has()) return
+    await new Promise<void>(resolve => { const on = (): void => { if (has()) { ws.off('message', on); resolve() } }; ws.on('message', on) })
+  }
   await new Promise<void>((resolve, reject) => { ws.once('open', () => { resolve() }); ws.once('unexpected-response', (_req, res) => { reject(new Error(`HTTP ${res.statusCode}`)) }) })
-  return { ws, closed, denied }
+  return { ws, closed, denied, heard, seen: text => received.some(m => m.includes(text)) }
+}
+
+/** An awareness message setting the cursor's user name to `name` (what a page sends). */
+function cursor (awareness: awarenessProtocol.Awareness, name: string): Uint8Array {
+  awareness.setLocalStateField('user', { name, color: '#b3261e' })
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 1)
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]))
+  return encoding.toUint8Array(encoder)
 }
 
 function retitle (node: CommonplaceNode, doc: DocId, title: string, client: number): Uint8Array {
@@ -203,5 +221,30 @@ describe('people over the local API', () => {
     const res = await fetch(url, { redirect: 'manual' })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/')
+  })
+
+  it('names the person on their cursor, and shows another organisation their name only once the setting is on', async () => {
+    const { node: a, admin } = await organisation()
+    const { node: b } = await start()
+    const doc = (await admin.request('POST', '/api/docs', { title: 'Hand hygiene' })).json.id as DocId
+    expect((await admin.request('POST', `/api/docs/${doc}/share`, { with: b.orgId, role: 'read' })).status).toBe(200)
+    await b.api.connect(a.listenAddresses()[0])
+    await new Promise<void>(resolve => { if (b.store.has(doc)) resolve(); else { const off = b.store.onChange(() => { if (b.store.has(doc)) { off(); resolve() } }) } })
+
+    const other = new Browser(b)
+    await other.adminLink()
+    const far = await live(other, doc, [])
+    const near = await live(admin, doc, [])
+    const page = new awarenessProtocol.Awareness(new Y.Doc())
+    // the page claims another name: the node sets it from the session
+    near.ws.send(cursor(page, 'Chief Executive'))
+    await near.heard('Amara Okafor · Riverside Surgery')
+    await far.heard('"name":"Riverside Surgery"')
+    expect(far.seen('Amara')).toBe(false)
+
+    expect((await admin.request('PATCH', '/api/people/settings', { showPeopleNames: true })).json).toEqual({ showPeopleNames: true })
+    near.ws.send(cursor(page, 'Chief Executive again'))
+    await far.heard('Amara Okafor · Riverside Surgery')
+    page.destroy()
   })
 })
