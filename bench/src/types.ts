@@ -10,7 +10,8 @@ export const WorkloadId = {
   manyNodes: 'many-nodes',
   webLoad: 'web-load',
   signing: 'signing',
-  practice: 'practice'
+  practice: 'practice',
+  people: 'people'
 } as const
 export type WorkloadId = typeof WorkloadId[keyof typeof WorkloadId]
 

@@ -2,7 +2,9 @@
  * The local HTTP API: JSON routes under /api mapped onto a {@link LocalApi}.
  *
  * Security: every request must carry `Authorization: Bearer <token>` (compared in constant
- * time) and a loopback `Host` header for the bound port (DNS-rebinding defence). No CORS
+ * time) or a person's session (docs/people.md; its role is checked against people/roles.ts), and
+ * a `Host` header naming this node: loopback with the port, or the public URL's host
+ * (DNS-rebinding defence; http-guard.ts). No CORS
  * headers are ever sent, so browsers on other origins cannot read responses. Bodies are
  * capped at {@link MAX_BODY_BYTES}, the request line and headers at {@link MAX_HEADER_BYTES}
  * and the URL at {@link MAX_URL_CHARS}; every refusal has the JSON shape
