@@ -12,6 +12,7 @@ import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { cliOk, showDoc } from '../helpers/cli.ts'
+import { eventually } from '../helpers/eventually.ts'
 import { killAllChildren } from '../helpers/processes.ts'
 import { launchChromium } from './helpers/browser.ts'
 import { PUBLIC_HOST_ADDRESS, WebNode } from './helpers/web-node.ts'
@@ -132,6 +133,11 @@ describe('web app: the people of one organisation, over HTTPS under a host name'
     }
     await admin.locator('.collaboration-cursor__label', { hasText: 'Dr Lena Fischer · Riverside Surgery' }).waitFor()
     await editor.locator('.collaboration-cursor__label', { hasText: 'Amara Okafor · Riverside Surgery' }).waitFor()
+    // each one's typing is recorded as theirs: the node names its own people in "who wrote what"
+    await eventually(async () => {
+      const practice = (await showDoc(node.dataDir, docId)).sections.find(s => s.heading === 'Practice') as unknown as { authors: Array<{ personName?: string }> }
+      expect(practice.authors.map(a => a.personName).filter(n => n != null).sort()).toEqual(['Amara Okafor', 'Dr Lena Fischer'])
+    }, { what: 'the section\'s authors name both people' })
   })
 
   it('gives the viewer a read-only page, and refuses a write forged over its live connection', async () => {

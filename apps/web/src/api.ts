@@ -14,7 +14,7 @@ export interface Delivery { state: 'delivered' | 'connecting' | 'unreachable' | 
 export interface Grant { to: string, name?: string, role: 'read' | 'edit' | 'none', issuer: string, issuerName?: string, issuedAt: string, delivery?: Delivery }
 
 /** Who wrote part of a section: an organisation, the person inside it where known, and how many characters. */
-export interface AuthorShare { org: string, person?: string, chars: number }
+export interface AuthorShare { org: string, person?: string, personName?: string, chars: number }
 
 /** A section as the node shows it, with who wrote its text (most first). */
 export interface SectionView { id: string, heading: string, markdown: string, authors?: AuthorShare[] }

@@ -31,7 +31,7 @@ import type { NetworkRegistry } from '@commonplace/network'
 import { createHttpApi } from './http-api.ts'
 import { nodeEvents } from './node-events.ts'
 import type { HttpApiServer } from './http-api.ts'
-import type { LocalApi, NodeEventSource } from './api-types.ts'
+import type { DocView, LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
 import { createNodeMetrics } from './metrics.ts'
 import { createPractice } from './practice/practice.ts'
@@ -213,6 +213,8 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ...networkApi,
       ...directoryApi,
       ...practice.api,
+      // this organisation's people by name in "who wrote what" (docs/people.md)
+      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => people.nameOf(person)),
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -386,6 +388,20 @@ class Node implements CommonplaceNode {
     await this.libp2p.stop()
     this.store.close()
     this.parts.storage.close()
+  }
+}
+
+/** A document view whose section authors of organisation `self` carry their person's name. */
+function withPersonNames (view: DocView, self: OrgId, nameOf: (person: string) => string | undefined): DocView {
+  return {
+    ...view,
+    sections: view.sections.map(section => ({
+      ...section,
+      authors: section.authors.map(a => {
+        const personName = a.org === self && a.person != null ? nameOf(a.person) : undefined
+        return personName == null ? a : { ...a, personName }
+      })
+    }))
   }
 }
 

@@ -66,6 +66,8 @@ export interface People {
   list(): PersonView[]
   /** A person by id, or by name or email (case-insensitive). @throws NotFoundError */
   find(text: string): Person
+  /** The name of the person with this id, if they are (still) in the organisation. */
+  nameOf(id: string): string | undefined
   setRole(caller: Caller, person: string, role: PersonRole): PersonView
   remove(caller: Caller, person: string): void
   signOut(caller: Caller): void
@@ -221,6 +223,8 @@ export function createPeople (init: PeopleInit): People {
       if (found == null) throw new NotFoundError(`No person "${text}" in this organisation`)
       return found
     },
+
+    nameOf: id => id === '' ? undefined : store.person(id)?.name,
 
     setRole (_caller, id, role) {
       if (!PERSON_ROLES.includes(role)) throw new InvalidInputError(`"role" must be one of ${PERSON_ROLES.join(', ')}`)
