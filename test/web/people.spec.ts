@@ -116,7 +116,9 @@ describe('web app: the people of one organisation, over HTTPS under a host name'
     await editor.getByRole('alert').getByText('The name or the password is wrong').waitFor()
     await editor.getByLabel('Password', { exact: true }).fill(PASSWORD)
     await editor.getByRole('button', { name: 'Sign in' }).click()
-    await editor.getByText('Dr Lena Fischer (editor)').waitFor()
+    await editor.getByText('Dr Lena Fischer (editor)').click()
+    await editor.getByRole('heading', { name: 'Your sessions' }).waitFor()
+    await editor.getByRole('list', { name: 'Where you are signed in' }).getByText('(this browser)').waitFor()
     // the admin's People page lists both once they joined
     await admin.reload()
     await admin.getByRole('table', { name: 'People of the organisation' }).getByText('Sam Patel').waitFor()

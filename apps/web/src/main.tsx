@@ -13,7 +13,7 @@ import { DiffusionPage, DocPage, ProposalsPage } from './views/doc-page-lazy.tsx
 import { ConnectionBadge } from './views/badges.tsx'
 import { NetworkPage, NetworksPage } from './views/networks.tsx'
 import { DirectoryNav, directoryRoute } from './views/directory-routes.tsx'
-import { AccountControls, JoinPage, PeoplePage, SetupCard, SignInPage } from './views/people.tsx'
+import { AccountControls, AccountPage, JoinPage, PeoplePage, SetupCard, SignInPage } from './views/people.tsx'
 import './style.css'
 import './a11y.css'
 
@@ -79,7 +79,7 @@ function App ({ status }: { status: NodeStatus }) {
       </header>
       <main id="main">
         {me?.needsSetup === true && me.person == null && <SetupCard me={me} />}
-        {route === '#/people' ? <PeoplePage me={me} /> : docMatch != null
+        {route === '#/people' ? <PeoplePage me={me} /> : route === '#/account' ? <AccountPage /> : docMatch != null
           ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} me={me} status={status} />
           : networkMatch != null
             ? <NetworkPage key={networkMatch[1]} id={decodeURIComponent(networkMatch[1])} me={me} status={status} />

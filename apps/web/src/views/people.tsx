@@ -110,10 +110,35 @@ export function AccountControls ({ me }: { me: Me }) {
   const out = (everywhere: boolean): void => { api.signOut(everywhere).then(restart, restart) }
   return (
     <span class="account">
-      <span class="person">{me.person?.name ?? 'Node administrator'}{me.role != null ? ` (${me.role})` : ''}</span>
+      <a class="person" href="#/account">{me.person?.name ?? 'Node administrator'}{me.role != null ? ` (${me.role})` : ''}</a>
       <button type="button" class="link" onClick={() => { out(false) }}>Sign out</button>
       <button type="button" class="link" onClick={() => { out(true) }}>Sign out everywhere</button>
     </span>
+  )
+}
+
+/** The person's own sessions: where they are signed in, each to end, or all at once. */
+export function AccountPage () {
+  const [sessions, setSessions] = useState<Awaited<ReturnType<typeof api.sessions>>>([])
+  const [error, setError] = useState<string | undefined>()
+  const [tick, setTick] = useState(0)
+  useEffect(() => { document.title = 'Your sessions · Commonplace' }, [])
+  useEffect(() => { api.sessions().then(setSessions, err => { setError(errorText(err)) }) }, [tick])
+  return (
+    <section class="directory-view" aria-labelledby="account-heading">
+      <div class="bar"><h1 id="account-heading">Your sessions</h1></div>
+      {error != null && <p role="alert" class="error">{error}</p>}
+      <ul class="doc-list" aria-label="Where you are signed in">
+        {sessions.map(s => (
+          <li key={s.id}>
+            <span>{s.agent === '' ? 'A browser' : s.agent}{s.current ? ' (this browser)' : ''}</span>
+            <span class="meta">signed in {new Date(s.createdAt).toLocaleString()}, until {new Date(s.expiresAt).toLocaleDateString()}</span>
+            {!s.current && <div class="actions"><button type="button" onClick={() => { api.endSession(s.id).then(() => { setTick(t => t + 1) }, err => { setError(errorText(err)) }) }}>End this session</button></div>}
+          </li>
+        ))}
+      </ul>
+      <div class="actions"><button type="button" onClick={() => { api.signOut(true).then(restart, restart) }}>Sign out everywhere</button></div>
+    </section>
   )
 }
 

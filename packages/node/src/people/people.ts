@@ -36,6 +36,9 @@ export const NODE_ADMIN: Caller = { role: 'admin' }
 /** A person as the API shows them (never the hash). */
 export interface PersonView { id: string, name: string, email?: string, role: PersonRole, createdAt: string }
 
+/** A session as its own person sees it. */
+export interface SessionView { id: string, createdAt: string, expiresAt: string, agent: string, current: boolean }
+
 /** Why a person's sessions ended (the live connection's close reason says it). */
 export type SignedOutReason = 'role changed' | 'removed' | 'signed out'
 
@@ -71,6 +74,10 @@ export interface People {
   setRole(caller: Caller, person: string, role: PersonRole): PersonView
   remove(caller: Caller, person: string): void
   signOut(caller: Caller): void
+  /** The caller's person's sessions (the node's administrator: the admin-link sessions), newest first. */
+  sessions(caller: Caller): SessionView[]
+  /** End one of the caller's own sessions. @throws NotFoundError for a session that is not theirs */
+  endSession(caller: Caller, id: string): void
   /** End every session of the caller's person (of the node's administrator: every admin-link session). */
   signOutEverywhere(caller: Caller): void
   settings(): PeopleSettings
@@ -246,6 +253,20 @@ export function createPeople (init: PeopleInit): People {
 
     signOut (caller) {
       if (caller.session != null) store.write({ drop: [{ kind: 'session', id: caller.session }] })
+    },
+
+    sessions (caller) {
+      const own = caller.person?.id ?? ''
+      return store.sessions()
+        .filter(s => s.person === own && s.expiresAt > now())
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map(s => ({ id: s.id, createdAt: new Date(s.createdAt).toISOString(), expiresAt: new Date(s.expiresAt).toISOString(), agent: s.agent, current: s.id === caller.session }))
+    },
+
+    endSession (caller, id) {
+      const session = store.session(id)
+      if (session == null || session.person !== (caller.person?.id ?? '')) throw new NotFoundError('No such session of yours')
+      store.write({ drop: [{ kind: 'session', id }] })
     },
 
     signOutEverywhere (caller) {

@@ -19,6 +19,8 @@ const PUBLIC: ReadonlyArray<[string, RegExp]> = [
 
 const SIGNED_IN: ReadonlyArray<[string, RegExp]> = [
   ['GET', /^\/api\/people\/me$/],
+  ['GET', /^\/api\/people\/me\/sessions$/],
+  ['DELETE', /^\/api\/people\/me\/sessions\/[A-Za-z0-9_-]+$/],
   ['POST', /^\/api\/people\/sign-out$/],
   ['POST', /^\/api\/people\/sign-out-everywhere$/],
   // the handler lets only the admin link's holder set the organisation up

@@ -78,6 +78,15 @@ export function peopleRoutes (init: PeopleRoutesInit): ApiRoute[] {
       }
     },
     { method: 'GET', path: '/api/people/me', handle: async ctx => me(ctx.caller) },
+    { method: 'GET', path: '/api/people/me/sessions', handle: async ctx => people.sessions(ctx.caller) },
+    {
+      method: 'DELETE',
+      path: '/api/people/me/sessions/([A-Za-z0-9_-]{43})',
+      async handle (ctx) {
+        people.endSession(ctx.caller, ctx.params[0])
+        return { ended: true }
+      }
+    },
     { method: 'GET', path: '/api/people', handle: async () => people.list() },
     {
       method: 'POST',

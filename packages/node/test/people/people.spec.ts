@@ -115,6 +115,20 @@ describe('people', () => {
     expect((await failure(people.signIn({ login: 'Dr Lena Fischer', password: PASSWORD }, '10.0.0.1', 'test'))).code).toBe('ERR_SIGN_IN_FAILED')
   })
 
+  it('lists a person\'s own sessions and ends one of them, never another person\'s', async () => {
+    const { people, admin, clock } = await withAdmin()
+    clock.t += 1000
+    const laptop = await people.signIn({ login: 'Amara Okafor', password: PASSWORD }, '10.0.0.1', 'laptop')
+    const listed = people.sessions(admin)
+    expect(listed.map(s => [s.agent, s.current])).toEqual([['laptop', false], ['test', true]])
+    const { token } = people.invite(admin, { name: 'Dr Lena Fischer', role: 'editor' })
+    const lena = await people.accept({ token, password: PASSWORD }, 'lena')
+    expect(() => { people.endSession(lena.caller, listed[0].id) }).toThrow(expect.objectContaining({ code: 'ERR_NOT_FOUND' }))
+    people.endSession(admin, listed[0].id)
+    expect(people.caller(laptop.token)).toBeUndefined()
+    expect(people.sessions(admin).map(s => s.agent)).toEqual(['test'])
+  })
+
   it('signs a person out everywhere', async () => {
     const { people, admin } = await withAdmin()
     const other = await people.signIn({ login: 'Amara Okafor', password: PASSWORD }, '10.0.0.1', 'laptop')
