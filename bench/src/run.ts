@@ -19,6 +19,7 @@ import { commonplaceScenarios } from './systems/commonplace/scenarios.ts'
 import { metricsOffScenarios } from './systems/commonplace/metrics-off.ts'
 import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
+import { peopleScenarios } from './people.ts'
 import { signingScenarios } from './systems/commonplace/signing.ts'
 import { unsignedScenarios } from './systems/commonplace/unsigned.ts'
 import { peerbitSigningScenarios } from './systems/peerbit-signing.ts'
@@ -70,7 +71,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const ours = commonplaceScenarios(config)
   const all = [
     ...ours, ...metricsOffScenarios(ours), ...unsignedScenarios(config, ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
-    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...peerbitSigningScenarios(config), ...historyScenarios(config)
+    ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...peerbitSigningScenarios(config), ...historyScenarios(config), ...peopleScenarios(config)
   ]
   const variant = values.variant
   const chosen = all.filter(s => (only == null || only.includes(s.workload)) && (systems == null || systems.includes(s.system)) &&

@@ -11,7 +11,8 @@ export const WorkloadId = {
   webLoad: 'web-load',
   signing: 'signing',
   practice: 'practice',
-  history: 'history'
+  history: 'history',
+  people: 'people'
 } as const
 export type WorkloadId = typeof WorkloadId[keyof typeof WorkloadId]
 

@@ -21,13 +21,30 @@ const WEB_ROUTES = [
   { method: 'GET', path: '/api/search' },
   { method: 'GET', path: '/api/web/docs/([^/]+)/state' },
   { method: 'POST', path: '/api/web/login-links' },
-  { method: 'GET', path: '/api/web/me' }
+  { method: 'GET', path: '/api/web/me' },
+  // people (packages/node/src/people/routes.ts)
+  { method: 'POST', path: '/api/people/setup' },
+  { method: 'POST', path: '/api/people/sign-in' },
+  { method: 'POST', path: '/api/people/sign-out' },
+  { method: 'POST', path: '/api/people/sign-out-everywhere' },
+  { method: 'GET', path: '/api/people/me' },
+  { method: 'GET', path: '/api/people/me/sessions' },
+  { method: 'DELETE', path: '/api/people/me/sessions/([^/]+)' },
+  { method: 'GET', path: '/api/people' },
+  { method: 'POST', path: '/api/people/invitations' },
+  { method: 'GET', path: '/api/people/invitations/([^/]+)' },
+  { method: 'POST', path: '/api/people/invitations/accept' },
+  { method: 'GET', path: '/api/people/settings' },
+  { method: 'PATCH', path: '/api/people/settings' },
+  { method: 'PATCH', path: '/api/people/([^/]+)' },
+  { method: 'DELETE', path: '/api/people/([^/]+)' }
 ]
 /** Codes a route that dials another node may answer with 502: the upstream failed, not the node. */
 const DIAL_CODES = ['ERR_CONNECTION_FAILED', 'ERR_INTRODUCTION_REFUSED']
 /** Every field name any route reads, so generated bodies hit the validators' branches. */
 const FIELDS = ['title', 'kind', 'sections', 'markdown', 'appendSections', 'append', 'section', 'text', 'heading', 'with', 'role',
-  'multiaddr', 'card', 'ids', 'name', 'visibility', 'code', 'expires', 'uses', 'brief', 'doc']
+  'multiaddr', 'card', 'ids', 'name', 'visibility', 'code', 'expires', 'uses', 'brief', 'doc',
+  'login', 'password', 'organisation', 'email', 'token', 'showPeopleNames']
 const HTTP_TIMEOUT_MS = 15_000
 
 /** Every route as method and path pattern, read off the route table itself so a new route is covered. */

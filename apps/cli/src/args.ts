@@ -49,7 +49,10 @@ export const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   version: { type: 'string' },
-  since: { type: 'string' }
+  since: { type: 'string' },
+  'public-url': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' }
 } as const
 
 export type OptionName = keyof typeof OPTIONS
@@ -65,6 +68,9 @@ export interface CliOptions {
   listen?: string[]
   announce?: string[]
   http?: string
+  'public-url'?: string
+  'tls-cert'?: string
+  'tls-key'?: string
   title?: string
   kind?: string
   section?: string[]

@@ -117,6 +117,12 @@ export function createApiClient (init: ApiClientInit): CliApi {
     restore: async (id, body) => request('POST', `${doc(id)}/restore`, { body }),
     activity: async (options) => request('GET', `/api/activity${activityQuery(options)}`),
 
+    loginLink: async () => request('POST', '/api/web/login-links'),
+    people: async () => request('GET', '/api/people'),
+    invitePerson: async (body) => request('POST', '/api/people/invitations', { body }),
+    setPersonRole: async (person, role) => request('PATCH', `/api/people/${encodeURIComponent(person)}`, { body: { role } }),
+    removePerson: async (person) => request('DELETE', `/api/people/${encodeURIComponent(person)}`),
+
     search: async (query) => {
       try {
         return await request('GET', `/api/search?${searchParams(query)}`)

@@ -81,5 +81,9 @@ export const REFUSALS: Readonly<Record<string, { message: string, advice: string
   ERR_CONTACT_EXISTS: {
     message: 'That organisation is already a contact',
     advice: "see 'commonplace contact list'"
+  },
+  ERR_LAST_ADMIN: {
+    message: 'The organisation must keep at least one admin',
+    advice: "make someone else admin first ('commonplace person role PERSON admin')"
   }
 }

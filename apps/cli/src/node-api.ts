@@ -3,7 +3,7 @@
  * itself (libp2p, storage…) is loaded on demand by `init` and `start`, so client commands
  * start fast.
  */
-import type { LocalApi, SearchHit, SearchQuery } from '@commonplace/node'
+import type { LocalApi, PersonRole, PersonView, SearchHit, SearchQuery } from '@commonplace/node'
 
 export type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
@@ -11,8 +11,11 @@ export type {
   NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest,
   OutstandingInvitation, SearchHit, SearchQuery, AdaptationView, DiffusionView, FamilyNode, FamilyView, ProposalView,
   SectionChangeView, UpstreamView, AdoptionView, AdoptionStateName, AdaptationReason,
-  ThreadView, CommentView, VersionView, DiffView, ActivityItem
+  ThreadView, CommentView, VersionView, DiffView, ActivityItem, PersonView, PersonRole
 } from '@commonplace/node'
+
+/** An invitation to join the organisation: the one-time link to hand to the person. */
+export interface PersonInvitation { url: string, name: string, role: PersonRole, expiresAt: string }
 
 /**
  * What the CLI calls on a running node: the local API, and the search that the node's web part
@@ -21,6 +24,13 @@ export type {
 export interface CliApi extends LocalApi {
   /** Refused with ERR_SEARCH_UNAVAILABLE when the node runs without its web part. */
   search(query: SearchQuery): Promise<SearchHit[]>
+  /** A fresh one-time admin link for the web app (`POST /api/web/login-links`). */
+  loginLink(): Promise<{ url: string }>
+  /** The organisation's people (docs/people.md); the CLI acts as the node's administrator. */
+  people(): Promise<PersonView[]>
+  invitePerson(request: { name: string, role: PersonRole, email?: string, expires?: string }): Promise<PersonInvitation>
+  setPersonRole(person: string, role: PersonRole): Promise<PersonView>
+  removePerson(person: string): Promise<{ removed: true }>
 }
 
 export interface InitNodeOptions {
@@ -41,6 +51,10 @@ export interface CreateNodeOptions {
   /** Addresses peers are told instead of the listen addresses. */
   announce?: string[]
   http?: { host: string, port: number }
+  /** The address people's browsers use (needed beyond loopback; the outside address behind a proxy). */
+  publicUrl?: string
+  /** HTTPS with these PEM files (else a self-made certificate when the public URL is https). */
+  tls?: { certFile: string, keyFile: string }
   /** Find members on the local network with mDNS (default true). */
   mdns?: boolean
   /** Serve as a circuit relay v2 for members behind NAT. */
@@ -58,6 +72,10 @@ export interface RunningNode {
   readonly api: LocalApi
   /** A fresh one-time login link for the web app; undefined without it. */
   loginLink?(): string | undefined
+  /** Where browsers reach the node. */
+  readonly publicUrl?: string
+  /** The HTTPS certificate's fingerprint, whether the node made it, and made it now. */
+  readonly tls?: { fingerprint: string, selfMade: boolean, created: boolean }
   /** What happens at the node (documents, peers, rosters); returns the unsubscribe function. */
   events?: (listener: (event: { type: string }) => void) => () => void
 }

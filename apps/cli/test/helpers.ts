@@ -173,7 +173,7 @@ export async function startFakeNode (events?: NodeEventSource, options: { web?: 
 function searchOnlyWeb (api: FakeApi): HttpWebHook {
   return {
     serve: async () => false,
-    hasSession: () => false,
+    session: () => undefined,
     upgrade: (_req, socket) => { socket.destroy() },
     routes: [{ method: 'GET', path: '/api/search', handle: async ({ query }) => await api.search(Object.fromEntries(query)) }]
   }

@@ -14,7 +14,7 @@ export interface Delivery { state: 'delivered' | 'connecting' | 'unreachable' | 
 export interface Grant { to: string, name?: string, role: 'read' | 'comment' | 'edit' | 'none', issuer: string, issuerName?: string, issuedAt: string, delivery?: Delivery }
 
 /** Who wrote part of a section: an organisation, the person inside it where known, and how many characters. */
-export interface AuthorShare { org: string, person?: string, chars: number }
+export interface AuthorShare { org: string, person?: string, personName?: string, chars: number }
 
 /** A section as the node shows it, with who wrote its text (most first). */
 export interface SectionView { id: string, heading: string, markdown: string, authors?: AuthorShare[] }
@@ -64,7 +64,23 @@ export interface Notice {
 
 export interface Peer { orgId: string, name?: string, addresses: string[] }
 
-export interface Me { orgId: string, name: string }
+/** A role inside the organisation (docs/people.md). */
+export type PersonRole = 'admin' | 'editor' | 'viewer'
+
+/** Who this page acts as: the organisation, the person where signed in as one, the role. */
+export interface Me {
+  orgId: string
+  name: string
+  role?: PersonRole
+  person?: { id: string, name: string }
+  /** The organisation has no people yet: the admin link's holder may set it up. */
+  needsSetup?: boolean
+}
+
+/** A person of the organisation as the node lists them. */
+export interface Person { id: string, name: string, email?: string, role: PersonRole, createdAt: string }
+/** An invitation link to hand to a colleague. */
+export interface PersonInvitation { url: string, name: string, role: PersonRole, expiresAt: string }
 
 export interface Network { id: string, name: string, visibility: 'invite' | 'approval', role: 'facilitator' | 'member' | 'pending' | 'removed', createdBy: string, memberCount: number }
 export interface Member { orgId: string, name: string, role: 'facilitator' | 'member', since: string, online: boolean, lastSeen?: string }
@@ -83,7 +99,9 @@ export class ApiError extends Error {
 }
 
 const FRIENDLY: Record<string, string> = {
-  ERR_UNAUTHORISED: 'You are not logged in to this node. Open the login link that `commonplace start` printed.',
+  ERR_UNAUTHORISED: 'You are not signed in to this node. Sign in, or open the admin link that `commonplace login` prints.',
+  ERR_SIGNED_OUT: 'You are signed out (your role changed, you were removed, or you signed out elsewhere). Sign in again.',
+  ERR_ROLE_FORBIDDEN: 'Your role in this organisation does not allow this. Ask an admin.',
   ERR_READ_ONLY: 'Your organisation has read access only to this document.',
   ERR_FORBIDDEN: 'This node refused the request.',
   ERR_NOT_FOUND: 'This node does not hold that document.',
@@ -143,13 +161,28 @@ async function send<T> (method: string, path: string, body?: unknown): Promise<T
       code = err?.code ?? code
       message = err?.message ?? message
     }
-    throw new ApiError(FRIENDLY[code] != null && code !== 'ERR_FORBIDDEN' ? FRIENDLY[code] : message, code)
+    // the people routes' refusals are sentences for the page already (an invitation there is a person's, not a network's)
+    const friendly = path.startsWith('/api/people') ? undefined : FRIENDLY[code]
+    throw new ApiError(friendly != null && code !== 'ERR_FORBIDDEN' ? friendly : message, code)
   }
   return (type.includes('json') ? await res.json() : await res.text()) as T
 }
 
 export const api = {
   me: async () => await request<Me>('GET', '/api/web/me'),
+  setup: async (body: { organisation?: string, name: string, password: string }) => await request<unknown>('POST', '/api/people/setup', body),
+  signIn: async (login: string, password: string) => await request<unknown>('POST', '/api/people/sign-in', { login, password }),
+  sessions: async () => await request<Array<{ id: string, createdAt: string, expiresAt: string, agent: string, current: boolean }>>('GET', '/api/people/me/sessions'),
+  endSession: async (id: string) => await request<unknown>('DELETE', `/api/people/me/sessions/${encodeURIComponent(id)}`),
+  signOut: async (everywhere: boolean) => await request<unknown>('POST', everywhere ? '/api/people/sign-out-everywhere' : '/api/people/sign-out'),
+  invitation: async (token: string) => await request<{ name: string, role: PersonRole, organisation: string, expiresAt: string }>('GET', `/api/people/invitations/${encodeURIComponent(token)}`),
+  acceptInvitation: async (token: string, password: string) => await request<unknown>('POST', '/api/people/invitations/accept', { token, password }),
+  people: async () => await request<Person[]>('GET', '/api/people'),
+  invitePerson: async (body: { name: string, role: PersonRole, expires?: string }) => await request<PersonInvitation>('POST', '/api/people/invitations', body),
+  setPersonRole: async (id: string, role: PersonRole) => await request<Person>('PATCH', `/api/people/${encodeURIComponent(id)}`, { role }),
+  removePerson: async (id: string) => await request<unknown>('DELETE', `/api/people/${encodeURIComponent(id)}`),
+  peopleSettings: async () => await request<{ showPeopleNames: boolean }>('GET', '/api/people/settings'),
+  setPeopleSettings: async (showPeopleNames: boolean) => await request<{ showPeopleNames: boolean }>('PATCH', '/api/people/settings', { showPeopleNames }),
   search: async (query: Record<string, string>) => {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''))
     return await request<DocHit[]>('GET', `/api/search?${params.toString()}`)

@@ -13,8 +13,11 @@ import { tabClient } from './tab-client.ts'
 
 /** `refused`: the node does not hold the document or refused an edit of this page (`refusal` says which). */
 export type SaveState = 'saved' | 'saving' | 'offline' | 'loading' | 'refused'
-/** Why the node refused: no access (any more), or an edit written with an id it did not issue. */
-export type Refusal = 'no-access' | 'foreign-client'
+/**
+ * Why the node refused: no access (any more), an edit written with an id it did not issue, or the
+ * person was signed out (their role changed, they were removed; docs/people.md).
+ */
+export type Refusal = 'no-access' | 'foreign-client' | 'signed-out'
 
 /** The y-protocols message type of an auth message (y-websocket's numbering). */
 const MESSAGE_AUTH = 2
@@ -135,6 +138,10 @@ export async function openDocSession (id: string, user: { name: string, color: s
     if (event?.code === 4404 || event?.code === 4403) {
       provider.shouldConnect = false
       refuse('no-access')
+    }
+    if (event?.code === 4401) {
+      provider.shouldConnect = false
+      refuse('signed-out')
     }
   })
   return session

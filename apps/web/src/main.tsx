@@ -4,7 +4,7 @@
  */
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { api } from './api.ts'
+import { ApiError, api } from './api.ts'
 import type { Me } from './api.ts'
 import { watchNode } from './node-status.ts'
 import type { NodeStatus } from './node-status.ts'
@@ -13,6 +13,7 @@ import { DiffusionPage, DocPage, ProposalsPage } from './views/doc-page-lazy.tsx
 import { ConnectionBadge } from './views/badges.tsx'
 import { NetworkPage, NetworksPage } from './views/networks.tsx'
 import { DirectoryNav, directoryRoute } from './views/directory-routes.tsx'
+import { AccountControls, AccountPage, JoinPage, PeoplePage, SetupCard, SignInPage } from './views/people.tsx'
 import './style.css'
 import './a11y.css'
 
@@ -28,25 +29,42 @@ function useRoute (): string {
   return hash
 }
 
-function useMe (status: NodeStatus): Me | undefined {
+/** Who this page acts as; `signedOut` when the node says it has no session for it (docs/people.md). */
+function useMe (status: NodeStatus): { me: Me | undefined, signedOut: boolean } {
   const cached = localStorage.getItem(ME_KEY)
   const [me, setMe] = useState<Me | undefined>(cached != null ? JSON.parse(cached) as Me : undefined)
+  const [signedOut, setSignedOut] = useState(false)
   useEffect(() => {
     const load = (): void => {
       api.me().then(value => {
         localStorage.setItem(ME_KEY, JSON.stringify(value))
         setMe(value)
-      }, () => {})
+        setSignedOut(false)
+      }, err => {
+        if (err instanceof ApiError && (err.code === 'ERR_SIGNED_OUT' || err.code === 'ERR_UNAUTHORISED')) {
+          localStorage.removeItem(ME_KEY)
+          setSignedOut(true)
+        }
+      })
     }
     load()
     return status.subscribe(() => { if (status.reconnected) load() })
   }, [status])
-  return me
+  return { me, signedOut }
 }
 
 function App ({ status }: { status: NodeStatus }) {
   const route = useRoute()
-  const me = useMe(status)
+  const { me, signedOut } = useMe(status)
+  const join = /^#\/join\/([A-Za-z0-9_-]+)$/.exec(route)
+  if (join != null || signedOut) {
+    return (
+      <>
+        <header class="top"><a class="brand" href="#/">Commonplace</a></header>
+        <main id="main">{join != null ? <JoinPage token={join[1]} /> : <SignInPage />}</main>
+      </>
+    )
+  }
   const docMatch = /^#\/doc\/([^/]+)$/.exec(route)
   const networkMatch = /^#\/network\/([^/]+)$/.exec(route)
   const diffusionMatch = /^#\/network\/([^/]+)\/diffusion$/.exec(route)
@@ -54,12 +72,14 @@ function App ({ status }: { status: NodeStatus }) {
     <>
       <header class="top">
         <a class="brand" href="#/">Commonplace</a>
-        <nav aria-label="Main"><a href="#/" aria-current={route === '' || route === '#/' ? 'page' : undefined}>Documents</a> <a href="#/networks" aria-current={route === '#/networks' ? 'page' : undefined}>Networks</a> <a href="#/proposals" aria-current={route === '#/proposals' ? 'page' : undefined}>Proposals</a> <DirectoryNav route={route} status={status} /></nav>
+        <nav aria-label="Main"><a href="#/" aria-current={route === '' || route === '#/' ? 'page' : undefined}>Documents</a> <a href="#/networks" aria-current={route === '#/networks' ? 'page' : undefined}>Networks</a> <a href="#/proposals" aria-current={route === '#/proposals' ? 'page' : undefined}>Proposals</a> <DirectoryNav route={route} status={status} />{me?.role === 'admin' && <> <a href="#/people" aria-current={route === '#/people' ? 'page' : undefined}>People</a></>}</nav>
         <span class="org">{me?.name ?? ''}</span>
+        {me?.role != null && <AccountControls me={me} />}
         <ConnectionBadge status={status} />
       </header>
       <main id="main">
-        {docMatch != null
+        {me?.needsSetup === true && me.person == null && <SetupCard me={me} />}
+        {route === '#/people' ? <PeoplePage me={me} /> : route === '#/account' ? <AccountPage /> : docMatch != null
           ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} me={me} status={status} />
           : networkMatch != null
             ? <NetworkPage key={networkMatch[1]} id={decodeURIComponent(networkMatch[1])} me={me} status={status} />

@@ -133,3 +133,13 @@ export const CommentForbiddenError = define('CommentForbiddenError', 'ERR_COMMEN
 export const AnchorNotFoundError = define('AnchorNotFoundError', 'ERR_ANCHOR_NOT_FOUND', 'The passage is not in the document')
 /** A version number the node holds no version under. */
 export const VersionUnknownError = define('VersionUnknownError', 'ERR_VERSION_UNKNOWN', 'Unknown version')
+/** Sign-in with an unknown name or a wrong password (one answer for both; docs/people.md). */
+export const SignInFailedError = define('SignInFailedError', 'ERR_SIGN_IN_FAILED', 'The name or the password is wrong')
+/** Too many failed sign-ins from this address or for this person: try again after a wait. */
+export const TooManyAttemptsError = define('TooManyAttemptsError', 'ERR_TOO_MANY_ATTEMPTS', 'Too many failed attempts; wait before trying again')
+/** The person's role (viewer, editor) does not allow this. */
+export const RoleForbiddenError = define('RoleForbiddenError', 'ERR_ROLE_FORBIDDEN', 'Your role does not allow this')
+/** No valid session: never signed in, signed out, or signed out because the role changed or the person was removed. */
+export const SignedOutError = define('SignedOutError', 'ERR_SIGNED_OUT', 'You are signed out; sign in again')
+/** Removing or demoting the organisation's only admin. */
+export const LastAdminError = define('LastAdminError', 'ERR_LAST_ADMIN', 'The organisation must keep at least one admin')

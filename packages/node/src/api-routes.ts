@@ -7,6 +7,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidInputError, NotFoundError } from '@commonplace/core'
 import type { CreateDocRequest, EditDocRequest, InviteRequest, LocalApi, NetworkVisibility, ShareRequest } from './api-types.ts'
 import { historyRoutes } from './history-routes.ts'
+import type { Caller } from './people/people.ts'
 import { practiceRoutes } from './practice-routes.ts'
 import { object, route, string } from './request-body.ts'
 
@@ -24,6 +25,12 @@ export interface RouteContext {
   query: URLSearchParams
   body(): Promise<unknown>
   signal: AbortSignal
+  /** Who asks (docs/people.md): a person, or the node's administrator (the API token, the admin link). */
+  caller: Caller
+  /** The client's address (throttling) and user agent (its sessions' list). */
+  client: { address: string, agent: string }
+  /** Add a Set-Cookie header to the answer (the people routes' sessions). */
+  setCookie(value: string): void
 }
 
 /** A JSON route another part of the node adds to the API (the web app's). */

@@ -43,9 +43,11 @@ export interface SectionView {
   markdown: string
   /**
    * Who wrote the section's live text, from the signed client bindings (docs/authorship.md,
-   * Attribution): per organisation, and person where known, its characters; most first.
+   * Attribution): per organisation, and person where known, its characters; most first. A person
+   * of this organisation also has their name (docs/people.md); another organisation's people are
+   * opaque ids.
    */
-  authors: AuthorShare[]
+  authors: Array<AuthorShare & { personName?: string }>
 }
 
 export interface DocView extends DocSummary {

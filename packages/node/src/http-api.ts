@@ -2,16 +2,18 @@
  * The local HTTP API: JSON routes under /api mapped onto a {@link LocalApi}.
  *
  * Security: every request must carry `Authorization: Bearer <token>` (compared in constant
- * time) and a loopback `Host` header for the bound port (DNS-rebinding defence). No CORS
+ * time) or a person's session (docs/people.md; its role is checked against people/roles.ts), and
+ * a `Host` header naming this node: loopback with the port, or the public URL's host
+ * (DNS-rebinding defence; http-guard.ts). No CORS
  * headers are ever sent, so browsers on other origins cannot read responses. Bodies are
  * capped at {@link MAX_BODY_BYTES}, the request line and headers at {@link MAX_HEADER_BYTES}
  * and the URL at {@link MAX_URL_CHARS}; every refusal has the JSON shape
  * `{"error":{"code","message"}}`, also those Node's HTTP parser makes (431, 400).
  */
 import { createServer } from 'node:http'
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createServer as createHttpsServer } from 'node:https'
 import { defaultLogger } from '@libp2p/logger'
-import { AddressInUseError, CommonplaceError, ForbiddenError, InvalidInputError, NotFoundError, OversizedMessageError, isCommonplaceError } from '@commonplace/core'
+import { AddressInUseError, CommonplaceError, InvalidInputError, NotFoundError, OversizedMessageError, SignedOutError, isCommonplaceError } from '@commonplace/core'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -20,6 +22,11 @@ import type { LocalApi, NodeEventSource } from './api-types.ts'
 import { createRoutes, route } from './api-routes.ts'
 import type { ApiRoute, Reply, Route } from './api-routes.ts'
 import { serveEventStream } from './event-stream.ts'
+import { checkHost, checkOrigin, checkToken, digest, guardFor, isLoopback, urlHost } from './http-guard.ts'
+import type { Guard, Listener } from './http-guard.ts'
+import { NODE_ADMIN } from './people/people.ts'
+import type { Caller } from './people/people.ts'
+import { authorize, requiredRole } from './people/roles.ts'
 
 export type { ApiRoute, RouteContext } from './api-routes.ts'
 export { MAX_CARD_CHARS } from './api-routes.ts'
@@ -39,6 +46,13 @@ export interface HttpApiInit {
   host?: string
   /** Default 0 (any free port). */
   port?: number
+  /**
+   * The address people's browsers use (`https://commonplace.riverside.example`): its host is accepted
+   * in the Host and Origin checks, and links are made under it. Needed to serve beyond loopback.
+   */
+  publicUrl?: string
+  /** Serve HTTPS with this certificate and key (PEM); the API token's holder then gets a loopback HTTP listener of its own. */
+  tls?: { cert: string, key: string }
   /** Node events served at `GET /api/events` (Server-Sent Events); no such route without it. */
   events?: NodeEventSource
   /** The web app's entry points (packages/node/src/web); without it, only the bearer-token API. */
@@ -61,12 +75,15 @@ export interface HttpApiInit {
 export interface HttpWebHook {
   /** Answer a request outside /api (the app's files, the login link); false to let the API answer. */
   serve(req: IncomingMessage, res: ServerResponse): Promise<boolean>
-  /** Whether the request carries a valid browser session. */
-  hasSession(req: IncomingMessage): boolean
+  /**
+   * The request's browser session: undefined when it carries no session cookie, `{}` when the
+   * cookie names no valid session (signed out, expired, its person removed or their role changed).
+   */
+  session(req: IncomingMessage): { caller?: Caller } | undefined
   /** JSON routes the web part adds to the API (e.g. /api/search), behind the same checks. */
   readonly routes: ApiRoute[]
-  /** A WebSocket upgrade that passed the Host, Origin and session checks. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** A WebSocket upgrade that passed the Host, Origin and session checks, made by `caller`. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller): void
 }
 
 export interface HttpApiServer {
@@ -74,8 +91,10 @@ export interface HttpApiServer {
   start(): Promise<{ url: string }>
   /** Stop listening and close open connections. Idempotent. */
   stop(): Promise<void>
-  /** `http://host:port` once started; throws ERR_NOT_STARTED before. */
+  /** Where the API token's holder reaches the API, `http://host:port`, once started; throws ERR_NOT_STARTED before. */
   readonly url: string
+  /** Where browsers reach the node: the public URL, else the listening address; throws ERR_NOT_STARTED before. */
+  readonly publicUrl: string
   /** The underlying server, e.g. to attach a WebSocket upgrade handler. */
   readonly server: Server
 }
@@ -117,7 +136,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   // conversation and history (docs/history.md)
   ERR_COMMENT_FORBIDDEN: 403,
   ERR_ANCHOR_NOT_FOUND: 400,
-  ERR_VERSION_UNKNOWN: 404
+  ERR_VERSION_UNKNOWN: 404,
+  // people (docs/people.md)
+  ERR_SIGN_IN_FAILED: 401,
+  ERR_SIGNED_OUT: 401,
+  ERR_ROLE_FORBIDDEN: 403,
+  ERR_LAST_ADMIN: 409,
+  ERR_TOO_MANY_ATTEMPTS: 429
 }
 
 export function createHttpApi (init: HttpApiInit): HttpApiServer {
@@ -126,15 +151,27 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   }
   const log = (init.logger ?? defaultLogger()).forComponent('commonplace:http-api')
   const host = init.host ?? '127.0.0.1'
+  if (!isLoopback(host) && init.publicUrl == null) {
+    throw new InvalidInputError(`Serving beyond loopback (${host}) needs the public URL people's browsers use (--public-url)`)
+  }
+  if (init.publicUrl != null && !/^https?:\/\/[^/]+\/?$/.test(init.publicUrl)) {
+    throw new InvalidInputError(`The public URL must be http(s)://host[:port], without a path: ${init.publicUrl}`)
+  }
   const tokenDigest = digest(init.token)
   const routes = [...createRoutes(init.api), ...(init.web?.routes ?? []).map(r => route(r.method, r.path, async ctx => ({ json: await r.handle(ctx) })))]
-  let allowedHosts = new Set<string>()
+  let guard: Guard = { hosts: new Set(), origins: new Set() }
   let url: string | undefined
+  let publicUrl: string | undefined
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(err => { log.error('unexpected failure answering %s %s - %e', req.method, req.url, err) })
-  })
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => { refuseMalformed(err, socket, log) })
+  }
+  const server = init.tls != null
+    ? createHttpsServer({ maxHeaderSize: MAX_HEADER_BYTES, cert: init.tls.cert, key: init.tls.key }, answer)
+    : createServer({ maxHeaderSize: MAX_HEADER_BYTES }, answer)
+  // the CLI reaches the API over loopback HTTP, without trusting the certificate or a LAN address
+  const local = init.tls != null || !isLoopback(host) ? createServer({ maxHeaderSize: MAX_HEADER_BYTES }, answer) : undefined
+  for (const s of [server, local]) s?.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => { refuseMalformed(err, socket, log) })
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
@@ -142,21 +179,28 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
         send(res, 414, errorBody('ERR_OVERSIZED_MESSAGE', `The URL is longer than ${MAX_URL_CHARS} characters`), JSON_TYPE)
         return
       }
-      checkHost(req, allowedHosts)
+      checkHost(req, guard)
       // --- web app entry (docs/web.md): its files and the login link need no credentials
       const web = init.web
       if (web != null && !isApiPath(req) && await web.serve(req, res)) return
-      if (web != null && req.headers.authorization == null && web.hasSession(req)) {
-        checkOrigin(req, allowedHosts, req.method !== 'GET' && req.method !== 'HEAD')
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname
+      let caller: Caller | undefined = NODE_ADMIN
+      if (web != null && req.headers.authorization == null) {
+        checkOrigin(req, guard, req.method !== 'GET' && req.method !== 'HEAD')
+        const session = web.session(req)
+        // no cookie at all: the bearer token's answer, unless the route is public (sign-in)
+        if (session == null && requiredRole(req.method ?? 'GET', path) !== 'public') checkToken(req, tokenDigest)
+        caller = session?.caller
       } else {
         checkToken(req, tokenDigest)
       }
+      authorize(caller, req.method ?? 'GET', path)
       // --- end of the web app entry
       if (init.events != null && req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/api/events') {
         serveEventStream(res, init.events)
         return
       }
-      const reply = await dispatch(routes, req, res, init.durable)
+      const reply = await dispatch(routes, req, res, caller ?? NODE_ADMIN, init.durable)
       sendReply(res, reply)
       log('%s %s -> %d', req.method, req.url, res.statusCode)
     } catch (err) {
@@ -165,19 +209,22 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   }
 
   // --- web app entry: WebSocket upgrades (same origin and a session, or the bearer token)
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
       if (init.web == null) throw new NotFoundError('No WebSocket here')
-      checkHost(req, allowedHosts)
-      checkOrigin(req, allowedHosts, true)
-      if (!init.web.hasSession(req)) checkToken(req, tokenDigest)
-      init.web.upgrade(req, socket, head)
+      checkHost(req, guard)
+      checkOrigin(req, guard, true)
+      const session = init.web.session(req)
+      if (session == null) checkToken(req, tokenDigest)
+      else if (session.caller == null) throw new SignedOutError()
+      init.web.upgrade(req, socket, head, session?.caller ?? NODE_ADMIN)
     } catch (err) {
       const { status, message } = describeError(err)
       log('upgrade %s refused: %s', req.url, message)
       socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-  })
+  }
+  for (const s of [server, local]) s?.on('upgrade', upgrade)
 
   return {
     get server () { return server },
@@ -185,26 +232,40 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       if (url == null) throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
       return url
     },
+    get publicUrl () {
+      if (publicUrl == null) throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
+      return publicUrl
+    },
     async start () {
       if (url != null) return { url }
+      const scheme = init.tls != null ? 'https' : 'http'
       const port = await listen(server, host, init.port ?? 0)
-      allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
-      url = `http://${urlHost(host)}:${port}`
-      log('listening on %s', url)
+      const listeners: Listener[] = [{ scheme, host, port }]
+      if (local != null) {
+        try {
+          listeners.push({ scheme: 'http', host: '127.0.0.1', port: await listen(local, '127.0.0.1', 0) })
+        } catch (err) {
+          await close(server)
+          throw err
+        }
+      }
+      guard = guardFor(listeners, init.publicUrl)
+      const own = `${scheme}://${urlHost(host)}:${port}`
+      url = local != null ? `http://127.0.0.1:${listeners[1].port}` : own
+      publicUrl = init.publicUrl?.replace(/\/$/, '') ?? own
+      log('listening on %s (browsers: %s)', url, publicUrl)
       return { url }
     },
     async stop () {
       if (!server.listening) return
       url = undefined
-      await new Promise<void>(resolve => {
-        server.close(() => { resolve() })
-        server.closeAllConnections()
-      })
+      publicUrl = undefined
+      await Promise.all([close(server), local != null ? close(local) : undefined])
     }
   }
 }
 
-async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, durable?: HttpApiInit['durable']): Promise<Reply> {
+async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, caller: Caller, durable?: HttpApiInit['durable']): Promise<Reply> {
   const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost')
   const matching = routes.filter(r => r.path.test(pathname))
   if (matching.length === 0) throw new NotFoundError(`No such route: ${pathname}`)
@@ -216,7 +277,9 @@ async function dispatch (routes: Route[], req: IncomingMessage, res: ServerRespo
   const params = (found.path.exec(pathname) ?? []).slice(1).map(decodeParam)
   const signal = clientGone(res)
   const settle = req.method !== 'GET' && req.method !== 'HEAD' ? durable?.() : undefined
-  const reply = await found.handle({ params, query: searchParams, body: async () => readJson(req), signal })
+  const client = { address: req.socket.remoteAddress ?? '', agent: req.headers['user-agent'] ?? '' }
+  const setCookie = (value: string): void => { res.appendHeader('Set-Cookie', value) }
+  const reply = await found.handle({ params, query: searchParams, body: async () => readJson(req), signal, caller, client, setCookie })
   await settle?.(signal)
   return reply
 }
@@ -275,37 +338,9 @@ async function readBody (req: IncomingMessage, limit: number): Promise<Buffer> {
 
 // --- security -------------------------------------------------------------------------------
 
-function checkHost (req: IncomingMessage, allowed: Set<string>): void {
-  const host = (req.headers.host ?? '').toLowerCase()
-  if (!allowed.has(host)) {
-    throw new ForbiddenError('The Host header must name this node on a loopback address')
-  }
-}
-
 function isApiPath (req: IncomingMessage): boolean {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   return path === '/api' || path.startsWith('/api/')
-}
-
-/** A browser request must come from this node's own origin (`required`), or name no other one. */
-function checkOrigin (req: IncomingMessage, allowedHosts: Set<string>, required: boolean): void {
-  const origin = req.headers.origin?.toLowerCase()
-  if (origin == null && !required) return
-  if (origin == null || !origin.startsWith('http://') || !allowedHosts.has(origin.slice('http://'.length))) {
-    throw new ForbiddenError('This request must come from the web app of this node (Origin)')
-  }
-}
-
-function checkToken (req: IncomingMessage, expected: Buffer): void {
-  const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')
-  if (match == null || !timingSafeEqual(digest(match[1]), expected)) {
-    throw new CommonplaceError('A valid API token is required (Authorization: Bearer <token>)', 'ERR_UNAUTHORISED')
-  }
-}
-
-/** Hash first so both sides of timingSafeEqual have the same length whatever was sent. */
-function digest (token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest()
 }
 
 // --- responses ------------------------------------------------------------------------------
@@ -330,6 +365,10 @@ function sendError (res: ServerResponse, err: unknown, log: Logger, req: Incomin
     res.destroy()
     return
   }
+  // a refusal sets no session, whatever the route did before it threw
+  res.removeHeader('Set-Cookie')
+  const retryAfter = (err as { retryAfter?: unknown })?.retryAfter
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter))
   send(res, status, errorBody(code, message), JSON_TYPE)
 }
 
@@ -401,8 +440,10 @@ async function listen (server: Server, host: string, port: number): Promise<numb
   })
 }
 
-function urlHost (host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1'
-  if (host === '::') return '[::1]'
-  return host.includes(':') ? `[${host}]` : host
+async function close (server: Server): Promise<void> {
+  if (!server.listening) return
+  await new Promise<void>(resolve => {
+    server.close(() => { resolve() })
+    server.closeAllConnections()
+  })
 }

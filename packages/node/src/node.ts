@@ -32,7 +32,7 @@ import type { NetworkRegistry } from '@commonplace/network'
 import { createHttpApi } from './http-api.ts'
 import { nodeEvents } from './node-events.ts'
 import type { HttpApiServer } from './http-api.ts'
-import type { LocalApi, NodeEventSource } from './api-types.ts'
+import type { DocView, LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
 import { createNodeMetrics } from './metrics.ts'
 import { createPractice } from './practice/practice.ts'
@@ -42,6 +42,11 @@ import type { History } from './history/history.ts'
 import type { PracticeApi } from './practice-api-types.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
+import { createPeople } from './people/people.ts'
+import { readTls, selfMadeTls } from './web/certificate.ts'
+import type { TlsMaterial } from './web/certificate.ts'
+import { isLoopback } from './http-guard.ts'
+import type { People } from './people/people.ts'
 
 export interface NodeInit {
   /** The data folder: identity, database, API token. Created (mode 0700) if missing. */
@@ -55,8 +60,18 @@ export interface NodeInit {
    * port forwarded to this node, or a proxy in front of it. Default: the listen addresses.
    */
   announce?: string[]
-  /** Where the local API listens. Default 127.0.0.1:7420; port 0 picks a free port. */
+  /** Where the local API and the web app listen. Default 127.0.0.1:7420; port 0 picks a free port. */
   http?: { host: string, port: number }
+  /**
+   * The address people's browsers use (docs/people.md, "Reaching the node from other computers");
+   * needed when `http` is not a loopback address, and the outside address behind a reverse proxy.
+   */
+  publicUrl?: string
+  /**
+   * HTTPS with these PEM files. Without them, a node whose public URL is https and which listens
+   * beyond loopback makes a certificate of its own at first start (kept in the data folder).
+   */
+  tls?: { certFile: string, keyFile: string }
   logger?: ComponentLogger
   /** libp2p connection manager settings (connection limits, inbound rate per host). */
   connectionManager?: Libp2pInit['connectionManager']
@@ -86,6 +101,10 @@ export interface CommonplaceNode {
   readonly events: NodeEventSource
   /** A fresh one-time login link for the web app (after start); undefined when the web app is off. */
   loginLink(): string | undefined
+  /** Where browsers reach the node (after start). */
+  readonly publicUrl: string
+  /** The HTTPS certificate's SHA-256 fingerprint, and whether it was made at this start; undefined without HTTPS. */
+  readonly tls?: { fingerprint: string, selfMade: boolean, created: boolean }
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -186,6 +205,14 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
       log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) }
     })
+    const people = createPeople({
+      storage,
+      organisation: {
+        name: () => identity.name,
+        // the parts that show or sign the name read it from `identity` each time
+        rename: async name => { identity.name = await saveName(init.dataDir, name) }
+      }
+    })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
@@ -194,6 +221,8 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ...practice.api,
       ...history.api,
       ...versionedPractice(practice.api, history),
+      // this organisation's people by name in "who wrote what" (docs/people.md)
+      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => people.nameOf(person)),
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -203,7 +232,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
       watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
     }
-    const node = new Node({ init, identity, storage, store, gate, libp2p, api, logger, networks, registry, metrics, offLoop, practice, history, directory: directoryParts })
+    const node = new Node({ init, identity, storage, store, gate, libp2p, api, logger, networks, registry, metrics, offLoop, practice, history, people, directory: directoryParts })
     return node
   } catch (err) {
     store?.close()
@@ -227,6 +256,7 @@ interface NodeParts {
   offLoop?: OffLoop
   practice: Practice
   history: History
+  people: People
   directory: {
     contacts: Contacts
     delivery: DeliveryTracker
@@ -238,7 +268,6 @@ interface NodeParts {
 
 class Node implements CommonplaceNode {
   readonly orgId: OrgId
-  readonly name: string
   readonly api: LocalApi
   readonly store: DocumentStore
   readonly libp2p: CommonplaceLibp2p
@@ -246,6 +275,8 @@ class Node implements CommonplaceNode {
   private http?: HttpApiServer
   private web?: WebApp
   private url = ''
+  private webUrl = ''
+  tls?: { fingerprint: string, selfMade: boolean, created: boolean }
   private eventSource?: NodeEventSource
   private stopWatching?: () => void
   private stopQuarantine?: () => void
@@ -253,13 +284,17 @@ class Node implements CommonplaceNode {
   constructor (parts: NodeParts) {
     this.parts = parts
     this.orgId = parts.identity.orgId
-    this.name = parts.identity.name
     this.api = parts.api
     this.store = parts.store
     this.libp2p = parts.libp2p
   }
 
   get apiUrl (): string { return this.url }
+
+  get publicUrl (): string { return this.webUrl }
+
+  /** The organisation's name (the first admin may set it while the node runs). */
+  get name (): string { return this.parts.identity.name }
 
   get events (): NodeEventSource {
     this.eventSource ??= nodeEvents(this.store, this.libp2p, this.parts.registry, this.parts.directory.subscribe)
@@ -297,11 +332,21 @@ class Node implements CommonplaceNode {
       const http = init.http ?? DEFAULT_HTTP
       if (init.web !== false) {
         this.web = await createWebApp({
-          dataDir: init.dataDir, store: this.store, libp2p: this.libp2p, self: this.orgId, name: this.name, gate: this.parts.gate, root: init.web?.root, logger: this.parts.logger
+          store: this.store, libp2p: this.libp2p, self: this.orgId, name: () => this.name, people: this.parts.people, gate: this.parts.gate, root: init.web?.root, logger: this.parts.logger
         })
       }
+      const tls = await tlsFor(init)
+      this.tls = tls == null ? undefined : { fingerprint: tls.fingerprint, selfMade: tls.selfMade, created: tls.created }
       this.http = createHttpApi({
-        api: this.api, token, host: http.host, port: http.port, events: this.events, web: this.web, logger: this.parts.logger,
+        api: this.api,
+        token,
+        host: http.host,
+        port: http.port,
+        ...(init.publicUrl != null ? { publicUrl: init.publicUrl } : {}),
+        ...(tls != null ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+        events: this.events,
+        web: this.web,
+        logger: this.parts.logger,
         durable: () => {
           // the store writes at the end of the turn: a write that failed while the request was
           // handled may have held its change, so it is reported rather than acknowledged
@@ -313,7 +358,8 @@ class Node implements CommonplaceNode {
         }
       })
       this.url = (await this.http.start()).url
-      this.web?.bind(this.url)
+      this.webUrl = this.http.publicUrl
+      this.web?.bind(this.webUrl)
       await writeNodeInfo(init.dataDir, {
         orgId: this.orgId, name: this.name, listen: this.listenAddresses(), api: this.url, pid: process.pid
       })
@@ -363,6 +409,28 @@ class Node implements CommonplaceNode {
     this.store.close()
     this.parts.storage.close()
   }
+}
+
+/** A document view whose section authors of organisation `self` carry their person's name. */
+function withPersonNames (view: DocView, self: OrgId, nameOf: (person: string) => string | undefined): DocView {
+  return {
+    ...view,
+    sections: view.sections.map(section => ({
+      ...section,
+      authors: section.authors.map(a => {
+        const personName = a.org === self && a.person != null ? nameOf(a.person) : undefined
+        return personName == null ? a : { ...a, personName }
+      })
+    }))
+  }
+}
+
+/** The HTTPS certificate to serve, if any (NodeInit.tls). */
+async function tlsFor (init: NodeInit): Promise<(TlsMaterial & { selfMade: boolean, created: boolean }) | undefined> {
+  if (init.tls != null) return { ...await readTls(init.tls.certFile, init.tls.keyFile), selfMade: false, created: false }
+  const host = (init.http ?? DEFAULT_HTTP).host
+  if (init.publicUrl == null || !init.publicUrl.startsWith('https:') || isLoopback(host)) return undefined
+  return { ...await selfMadeTls(init.dataDir, [new URL(init.publicUrl).hostname.replace(/^\[|\]$/g, '')]), selfMade: true }
 }
 
 /** `handle` with its refusals (typed errors it throws) counted under `protocol`. */

@@ -16,7 +16,13 @@ import { collect, exitedWithin, isRunning, killAndWait, spawnNode } from '../../
 const READY_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 20_000
 
-interface Ready { orgId: string, listen: string[], api: string, login: string }
+interface Ready { orgId: string, listen: string[], api: string, web?: string, tlsFingerprint?: string, login: string }
+
+/** Where the web app is served: loopback HTTP (default), or HTTPS under a host name on 127.0.0.2 with the node's own certificate. */
+export interface WebNodeOptions { publicHost?: string }
+
+/** The loopback address a node with a public host name listens on (Chromium maps the name to it). */
+export const PUBLIC_HOST_ADDRESS = '127.0.0.2'
 
 /** A port that was free a moment ago (the OS picks it). */
 export async function freePort (): Promise<number> {
@@ -37,14 +43,20 @@ export class WebNode {
   apiUrl = ''
   /** The one-time login link of the current run. */
   login = ''
+  /** Where browsers reach it (the public URL when it has one). */
+  webUrl = ''
+  /** The HTTPS certificate's fingerprint, when served over HTTPS. */
+  tlsFingerprint?: string
+  private readonly options: WebNodeOptions
   addresses: string[] = []
   private httpPort = 0
   private p2pPort = 0
   private child?: ChildProcess
   private stderr = collect(null)
 
-  constructor (name: string) {
+  constructor (name: string, options: WebNodeOptions = {}) {
     this.name = name
+    this.options = options
     this.dataDir = tempDataDir(name)
   }
 
@@ -56,7 +68,10 @@ export class WebNode {
       this.p2pPort = await freePort()
     }
     const args = [freshCliBundle(), 'start', '--data', this.dataDir, '--name', this.name,
-      '--listen', `/ip4/127.0.0.1/tcp/${this.p2pPort}`, '--http', `127.0.0.1:${this.httpPort}`, '--json']
+      '--listen', `/ip4/127.0.0.1/tcp/${this.p2pPort}`, '--json',
+      ...(this.options.publicHost == null
+        ? ['--http', `127.0.0.1:${this.httpPort}`]
+        : ['--http', `${PUBLIC_HOST_ADDRESS}:${this.httpPort}`, '--public-url', `https://${this.options.publicHost}:${this.httpPort}`])]
     const child = spawnNode(args)
     this.child = child
     this.stderr = collect(child.stderr, 20_000)
@@ -64,6 +79,8 @@ export class WebNode {
     this.orgId = ready.orgId
     this.apiUrl = ready.api
     this.login = ready.login
+    this.webUrl = ready.web ?? ready.api
+    this.tlsFingerprint = ready.tlsFingerprint
     this.addresses = ready.listen
     // `eventually` (test/helpers) listens to the event streams of running nodes: it needs only dataDir
     const entry = this as unknown as NodeProc

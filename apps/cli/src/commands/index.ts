@@ -9,6 +9,7 @@ import { demoCommand } from './demo.ts'
 import { connectCommand, peersCommand, statusCommand } from './network.ts'
 import { NETWORK_COMMANDS } from './networks.ts'
 import { initCommand, startCommand } from './node.ts'
+import { PEOPLE_COMMANDS } from './people.ts'
 import { searchCommand } from './search.ts'
 import { shareCommand, unshareCommand } from './share.ts'
 import { TOPIC_COMMANDS } from './topic.ts'
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...COMMENT_COMMANDS,
   ...HISTORY_COMMANDS,
   ...ACTIVITY_COMMANDS,
+  ...PEOPLE_COMMANDS,
   demoCommand,
   watchCommand,
   helpCommand

@@ -1,4 +1,5 @@
 import { parseHttpAddress } from '../args.ts'
+import { UsageError } from '../errors.ts'
 import { loadNodeModule } from '../node-api.ts'
 import type { CommandContext, CommandSpec } from '../command.ts'
 import type { CreateNodeOptions, NodeModule } from '../node-api.ts'
@@ -28,8 +29,8 @@ export const initCommand: CommandSpec = {
 export const startCommand: CommandSpec = {
   name: 'start',
   args: [],
-  options: ['name', 'listen', 'announce', 'http', 'relay', 'no-mdns'],
-  usage: 'start [--name NAME] [--listen MULTIADDR ...] [--announce MULTIADDR ...] [--http HOST:PORT] [--relay] [--no-mdns]',
+  options: ['name', 'listen', 'announce', 'http', 'public-url', 'tls-cert', 'tls-key', 'relay', 'no-mdns'],
+  usage: 'start [--name NAME] [--listen MULTIADDR ...] [--announce MULTIADDR ...] [--http HOST:PORT] [--public-url URL] [--tls-cert FILE --tls-key FILE] [--relay] [--no-mdns]',
   summary: 'Run the node until Ctrl+C (SIGINT) or SIGTERM',
   details: [
     '--name NAME           the organisation\'s display name (first run)',
@@ -37,7 +38,12 @@ export const startCommand: CommandSpec = {
     '                      (default /ip4/0.0.0.0/tcp/7421 and /ip4/0.0.0.0/tcp/7422/ws)',
     '--announce MULTIADDR  tell peers to reach this node here instead of at its listen addresses',
     '                      (a port forwarded to it, a proxy); repeat for several',
-    '--http HOST:PORT      the local API (default 127.0.0.1:7420)',
+    '--http HOST:PORT      the web app and local API (default 127.0.0.1:7420); 0.0.0.0:PORT serves',
+    '                      other computers too, and then needs --public-url',
+    '--public-url URL      the address people\'s browsers use, e.g. https://commonplace.riverside.example;',
+    '                      behind a reverse proxy that terminates TLS, its outside address',
+    '--tls-cert FILE       serve HTTPS with this certificate (PEM) and --tls-key FILE; without them a node',
+    '                      whose --public-url is https makes a certificate of its own and prints its fingerprint',
     '--relay               relay connections (circuit relay v2) for members behind NAT;',
     '                      a member behind NAT then listens with --listen /p2p/<relay org id>/p2p-circuit',
     '                      after connecting to the relay\'s address',
@@ -45,7 +51,8 @@ export const startCommand: CommandSpec = {
   ],
   examples: [
     'commonplace start',
-    'commonplace start --listen /ip4/0.0.0.0/tcp/9000 --http 127.0.0.1:9001'
+    'commonplace start --listen /ip4/0.0.0.0/tcp/9000 --http 127.0.0.1:9001',
+    'commonplace start --http 0.0.0.0:7443 --public-url https://commonplace.riverside.example:7443'
   ],
   async run (ctx) {
     const { options, dataDir, deps, out } = ctx
@@ -54,6 +61,9 @@ export const startCommand: CommandSpec = {
     if (options.listen != null) nodeOptions.listen = options.listen
     if (options.announce != null) nodeOptions.announce = options.announce
     if (options.http != null) nodeOptions.http = parseHttpAddress(options.http, 'start')
+    if (options['public-url'] != null) nodeOptions.publicUrl = options['public-url']
+    if ((options['tls-cert'] == null) !== (options['tls-key'] == null)) throw new UsageError('--tls-cert and --tls-key go together', 'start')
+    if (options['tls-cert'] != null && options['tls-key'] != null) nodeOptions.tls = { certFile: options['tls-cert'], keyFile: options['tls-key'] }
     if (options.relay === true) nodeOptions.relay = true
     if (options['no-mdns'] === true) nodeOptions.mdns = false
     const node = await (await loadNode(deps.loadNode)).createNode(nodeOptions)
@@ -68,14 +78,20 @@ export const startCommand: CommandSpec = {
     const listen = node.listenAddresses()
     // the web app's one-time login link (a node built without the web app has none)
     const login = node.loginLink?.()
-    out.result({ orgId: node.orgId, name: node.name, listen, api: node.apiUrl, dataDir, ...(login != null ? { login } : {}) }, () => [
+    const web = node.publicUrl != null && node.publicUrl !== node.apiUrl ? { web: node.publicUrl } : {}
+    const tls = node.tls != null ? { tlsFingerprint: node.tls.fingerprint } : {}
+    out.result({ orgId: node.orgId, name: node.name, listen, api: node.apiUrl, ...web, ...tls, dataDir, ...(login != null ? { login } : {}) }, () => [
       'Commonplace node running',
       `Organisation: ${node.orgId}`,
       `Name: ${node.name}`,
       'Listening on:',
       ...listen.map(addr => `  ${addr}`),
       `Local API: ${node.apiUrl}`,
-      ...(login != null ? ['', `Open the web app: ${login}`, '(the link works once, for 15 minutes; restart the node for a new one)'] : [])
+      ...(web.web != null ? [`Web app: ${web.web}`] : []),
+      ...(node.tls != null
+        ? [`HTTPS certificate${node.tls.selfMade ? ` (made by this node${node.tls.created ? ' now' : ''}; browsers warn until it is trusted)` : ''}, SHA-256 fingerprint:`, `  ${node.tls.fingerprint}`]
+        : []),
+      ...(login != null ? ['', `Open the web app: ${login}`, "(the link works once, for 15 minutes; 'commonplace login' prints a new one)"] : [])
     ].join('\n'))
     out.note('Press Ctrl+C to stop.')
     const reason = await stop.requested

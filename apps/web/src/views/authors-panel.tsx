@@ -71,7 +71,8 @@ function SectionAuthors ({ heading, authors, known }: { heading: string, authors
           <ul>
             {authors.filter(a => a.chars > 0).map(a => {
               const share = Math.round(100 * a.chars / total)
-              const who = a.person != null && a.person !== '' ? `${a.person}, ${orgName(a.org)}` : orgName(a.org)
+              // another organisation's people are opaque ids: its name says who
+              const who = a.personName != null ? `${a.personName}, ${orgName(a.org)}` : orgName(a.org)
               return (
                 <li key={`${a.org}/${a.person ?? ''}`}>
                   <span class="who">{who}</span>{' '}

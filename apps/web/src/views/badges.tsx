@@ -27,11 +27,15 @@ const SAVE_TEXT: Record<DocSession['save'], string> = {
 /** When the node refused an edit of this page (written with a client id it did not issue). */
 const FOREIGN_CLIENT_TEXT = 'The node refused an edit made in this page, so it cannot sign it as your organisation\'s. Reload the page; what you type now stays in this browser only.'
 
+/** When the node closed the page's connection because the person was signed out. */
+const SIGNED_OUT_TEXT = 'Signed out: your role changed or you were removed from the organisation, so this page lost its connection. Sign in again.'
+
 export function SaveBadge ({ session }: { session: DocSession }) {
   useSubscribe(session.subscribe)
+  const refusal = session.save !== 'refused' ? undefined : session.refusal === 'foreign-client' ? FOREIGN_CLIENT_TEXT : session.refusal === 'signed-out' ? SIGNED_OUT_TEXT : undefined
   return (
     <span role="status" aria-label="Saved" class={`badge ${session.save === 'saved' ? 'ok' : 'warn'}`} data-save={session.save} data-refusal={session.refusal}>
-      {session.save === 'refused' && session.refusal === 'foreign-client' ? FOREIGN_CLIENT_TEXT : SAVE_TEXT[session.save]}
+      {refusal ?? SAVE_TEXT[session.save]}
     </span>
   )
 }

@@ -26,7 +26,9 @@ import { Toolbar } from './toolbar.tsx'
 interface Props { id: string, me: Me | undefined, status: NodeStatus }
 
 export function DocPage ({ id, me, status }: Props) {
-  const user = useMemo(() => ({ name: me?.name ?? 'Someone', color: colourFor(me?.name ?? '') }), [me?.name])
+  // the cursor says "name · organisation" where a person is signed in (docs/people.md)
+  const who = me?.person != null ? `${me.person.name} · ${me.name}` : me?.name ?? 'Someone'
+  const user = useMemo(() => ({ name: who, color: colourFor(who) }), [who])
   const [session, setSession] = useState<DocSession | undefined>()
   const [view, setView] = useState<DocView | undefined>()
   const [error, setError] = useState<string | undefined>()
@@ -71,7 +73,7 @@ export function DocPage ({ id, me, status }: Props) {
   useEffect(() => status.subscribe(() => { if (status.reconnected) refresh() }), [status])
 
   if (session == null) return error != null ? <p role="alert" class="error">{error}</p> : <p>Loading…</p>
-  const readOnly = view?.access === 'read' || view?.access === 'comment' || !session.writable
+  const readOnly = view?.access === 'read' || view?.access === 'comment' || !session.writable || me?.role === 'viewer'
   const ownerName = view == null ? '' : view.owner === me?.orgId ? me.name : view.ownerName ?? nameOf(view.owner)
   const exportMarkdown = async (): Promise<void> => {
     try {
@@ -99,6 +101,7 @@ export function DocPage ({ id, me, status }: Props) {
         {view?.access === 'read' && <span class="badge warn" role="note">Read only: your organisation may read this document, not change it</span>}
         {view?.access === 'comment' && <span class="badge warn" role="note">Comment only: your organisation may read and comment on this document, not change it</span>}
         {changed.size > 0 && <span class="badge" role="status">{changed.size === 1 ? '1 section' : `${changed.size} sections`} changed since you last looked</span>}
+        {view?.access !== 'read' && view?.access !== 'comment' && me?.role === 'viewer' && <span class="badge warn" role="note">Read only: you are a viewer in your organisation</span>}
         {view?.access !== 'read' && view?.access !== 'comment' && !session.writable && <span class="badge warn" role="note">Read only in this browser until it reaches the node once: edits here need an id from the node</span>}
         <span class="spacer" />
         <button type="button" {...needsNode(status)} onClick={() => { setSharing(!sharing) }} aria-expanded={sharing}>Share</button>
@@ -113,8 +116,8 @@ export function DocPage ({ id, me, status }: Props) {
       {sharing && view != null && !status.offline && <SharePanel view={view} me={me} onChange={setView} status={status} />}
       {authors && !status.offline && <AuthorsPanel id={id} me={me} status={status} />}
       {commenting && !status.offline && <CommentsPanel id={id} doc={session.doc} mayComment={view != null && view.access !== 'read'} status={status} />}
-      {history && !status.offline && <HistoryPanel id={id} mayEdit={view?.access === 'owner' || view?.access === 'edit'} status={status} />}
-      {readOnly && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
+      {history && !status.offline && <HistoryPanel id={id} mayEdit={(view?.access === 'owner' || view?.access === 'edit') && me?.role !== 'viewer'} status={status} />}
+      {readOnly && me?.role !== 'viewer' && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
       <PracticeTop id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />

@@ -4,10 +4,6 @@ export const WS_PATH_PREFIX = '/ws/'
 export const LOGIN_PATH = '/login'
 /** How long a login link's one-time token stays valid (ms). */
 export const LOGIN_TOKEN_TTL = 15 * 60 * 1000
-/** How long a browser session lasts (ms); it survives node restarts (signed with a key on disk). */
-export const SESSION_TTL = 30 * 24 * 60 * 60 * 1000
-/** The file in the data folder holding the key that signs session cookies. */
-export const SESSION_KEY_FILE = 'web-session.key'
 /**
  * Largest WebSocket message from a browser (bytes). A pasted document arrives as one update;
  * the sync protocol takes updates up to 8 MiB, so do we.

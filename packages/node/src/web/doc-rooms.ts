@@ -23,6 +23,9 @@ import type { Logger } from '@libp2p/interface'
 import type { WebSocket } from 'ws'
 import { MAX_AWARENESS_BYTES } from './constants.ts'
 import { checkTabUpdate, tabClients } from './browser-clients.ts'
+import type { Caller } from '../people/people.ts'
+import { atLeast } from '../people/roles.ts'
+import { withUserName } from './awareness-names.ts'
 
 const MESSAGE_SYNC = 0
 const MESSAGE_AWARENESS = 1
@@ -42,6 +45,8 @@ interface Room {
   conns: Map<WebSocket, Set<number>>
   /** Per browser socket, the Yjs client ids it may write with. */
   writers: Map<WebSocket, Set<number>>
+  /** Per browser socket, who opened it (docs/people.md, "The live connection"). */
+  callers: Map<WebSocket, Caller>
   awareness: awarenessProtocol.Awareness
 }
 
@@ -53,6 +58,8 @@ export interface DocRoomsInit {
   log: Logger
   /** Awareness changes made by this node's browsers, to pass on to peers. */
   onLocalAwareness?: (doc: DocId, update: Uint8Array) => void
+  /** The name a page's cursor carries, from who its session is (docs/people.md); the page's own label without it. */
+  cursorName?: (caller: Caller) => string
 }
 
 export interface DocRooms {
@@ -60,7 +67,9 @@ export interface DocRooms {
    * Serve one browser connection for the document named in the path; `clients` is the `?clients=`
    * list of the Yjs client ids the tab writes with.
    */
-  attach(ws: WebSocket, docId: string, clients: string | null): void
+  attach(ws: WebSocket, docId: string, clients: string | null, caller: Caller): void
+  /** Close every live connection `person` opened (signed out: role changed, removed). */
+  closePerson(person: string, reason: string): void
   /** An awareness update a peer sent for `doc`; returns the states of our browsers if the peer showed new clients. */
   peerAwareness(doc: DocId, peer: OrgId, update: Uint8Array): Uint8Array | undefined
   /** Forget a peer's cursors (it disconnected). */
@@ -104,7 +113,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     if (existing != null) return existing
     const awareness = new awarenessProtocol.Awareness(new Y.Doc({ gc: true }))
     awareness.setLocalState(null)
-    const room: Room = { id, conns: new Map(), writers: new Map(), awareness }
+    const room: Room = { id, conns: new Map(), writers: new Map(), callers: new Map(), awareness }
     awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
       const changed = [...added, ...updated, ...removed]
       const fromBrowser = browsers.has(origin as object)
@@ -128,6 +137,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
     const clients = room.conns.get(ws)
     room.conns.delete(ws)
     room.writers.delete(ws)
+    room.callers.delete(ws)
     if (clients != null && clients.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...clients], ws)
     if (room.conns.size === 0) {
       room.awareness.destroy()
@@ -153,8 +163,10 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
         return
       }
       case MESSAGE_AWARENESS: {
-        const update = decoding.readVarUint8Array(decoder)
-        if (update.byteLength > MAX_AWARENESS_BYTES) throw new RangeError('awareness update too large')
+        const sent = decoding.readVarUint8Array(decoder)
+        if (sent.byteLength > MAX_AWARENESS_BYTES) throw new RangeError('awareness update too large')
+        const caller = room.callers.get(ws)
+        const update = init.cursorName != null && caller != null ? withUserName(sent, init.cursorName(caller)) : sent
         awarenessProtocol.applyAwarenessUpdate(room.awareness, update, ws)
         return
       }
@@ -168,7 +180,9 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
 
   const applyBrowserUpdate = (room: Room, ws: WebSocket, update: Uint8Array): void => {
     if (isEmptyUpdate(update)) return
-    if (!gate.mayWrite(room.id)) {
+    const caller = room.callers.get(ws)
+    // a viewer's page is read-only; a forged write from it is refused here, whatever the page sent
+    if (caller == null || !atLeast(caller.role, 'editor') || !gate.mayWrite(room.id)) {
       send(ws, deniedMessage('read-only'))
       return
     }
@@ -182,12 +196,12 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       send(ws, deniedMessage(err.code))
       return
     }
-    // the organisation signs it; the person behind the session once people exist ('' until then)
-    store.applyUpdate(room.id, lacking, { kind: 'local', author: '' })
+    // the organisation signs it; the envelope names the person ('' for the node's administrator)
+    store.applyUpdate(room.id, lacking, { kind: 'local', author: caller.person?.id ?? '' })
   }
 
   return {
-    attach (ws, docIdText, clientList) {
+    attach (ws, docIdText, clientList, caller) {
       let id: DocId
       let writers: Set<number>
       try {
@@ -209,6 +223,7 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       const room = openRoom(id)
       room.conns.set(ws, new Set())
       room.writers.set(ws, writers)
+      room.callers.set(ws, caller)
       browsers.add(ws)
       ws.binaryType = 'nodebuffer'
       ws.on('message', (data: Buffer) => {
@@ -251,6 +266,12 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       for (const [doc, clients] of byDoc ?? []) {
         const room = rooms.get(doc)
         if (room != null && clients.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...clients], { peer })
+      }
+    },
+
+    closePerson (person, reason) {
+      for (const room of rooms.values()) {
+        for (const [ws, caller] of room.callers) if (caller.person?.id === person) ws.close(4401, reason)
       }
     },
 

@@ -18,12 +18,14 @@ import type { HttpWebHook } from '../http-api.ts'
 import type { CommonplaceLibp2p } from '../libp2p.ts'
 import type { AwarenessMessage } from '../awareness-service.ts'
 import { LOGIN_PATH, MAX_WS_MESSAGE_BYTES, TAB_CLIENTS_PATH, WS_PATH_PREFIX } from './constants.ts'
-import { createSessions } from './session.ts'
-import type { Sessions } from './session.ts'
+import { createLoginTokens, sessionCookie, sessionToken } from './session.ts'
+import type { People } from '../people/people.ts'
+import { peopleRoutes } from '../people/routes.ts'
 import { staticFiles } from './static-files.ts'
 import { createDocRooms } from './doc-rooms.ts'
 import type { DocRooms } from './doc-rooms.ts'
 import { searchIndex } from './search.ts'
+import { withUserName } from './awareness-names.ts'
 
 /**
  * The built web app: the `dist` folder of the `@commonplace/web` workspace package, found through
@@ -32,11 +34,13 @@ import { searchIndex } from './search.ts'
 export const DEFAULT_WEB_ROOT = join(dirname(createRequire(import.meta.url).resolve('@commonplace/web/package.json')), 'dist')
 
 export interface WebAppInit {
-  dataDir: string
   store: DocumentStore
   libp2p: CommonplaceLibp2p
   self: OrgId
-  name: string
+  /** The organisation's name now (the first admin may set it). */
+  name: () => string
+  /** The organisation's people: sessions, roles (docs/people.md). */
+  people: People
   /** Who may read and write which document. */
   gate: DocumentGate
   /** The built app's folder. Default apps/web/dist of this repository. */
@@ -52,16 +56,23 @@ export interface WebApp extends HttpWebHook {
   stop(): Promise<void>
 }
 
-/** Load the session key, listen to the awareness service, and return the HTTP hook. */
+/** Listen to the awareness service and to people signed out, and return the HTTP hook. */
 export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const log = init.logger.forComponent('commonplace:web')
-  const sessions: Sessions = await createSessions({ dataDir: init.dataDir })
+  const loginTokens = createLoginTokens()
+  const { people } = init
   const files = staticFiles(init.root ?? DEFAULT_WEB_ROOT)
   const search = searchIndex(init.store, init.gate)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
   const awareness = init.libp2p.services.awareness
   const rooms: DocRooms = createDocRooms({
-    store: init.store, self: init.self, gate: init.gate, log, onLocalAwareness: (doc, update) => { awareness.send(doc, update) }
+    store: init.store,
+    self: init.self,
+    gate: init.gate,
+    log,
+    cursorName: caller => caller.person != null ? `${caller.person.name} · ${init.name()}` : init.name(),
+    // other organisations see the organisation's name only, unless it chose to show its people's
+    onLocalAwareness: (doc, update) => { awareness.send(doc, people.settings().showPeopleNames ? update : withUserName(update, init.name())) }
   })
   const onPeerAwareness = ({ detail: { doc, peer, update } }: CustomEvent<AwarenessMessage>): void => {
     const reply = rooms.peerAwareness(doc, peer, update)
@@ -70,12 +81,15 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const onDisconnect = ({ detail }: CustomEvent<PeerId>): void => { rooms.peerGone(detail.toString() as OrgId) }
   awareness.addEventListener('awareness:message', onPeerAwareness)
   init.libp2p.addEventListener('peer:disconnect', onDisconnect)
+  // a role change or a removal takes effect at once: the person's open pages lose their connection
+  const offSignedOut = people.onSignedOut((person, reason) => { rooms.closePerson(person, `signed out: ${reason}`) })
   let origin = ''
   let port = 0
+  const cookie = (token: string): string => sessionCookie(port, token, origin.startsWith('https:'))
 
   const loginLink = (): string => {
     if (origin === '') throw new CommonplaceError('The local API has not been started', 'ERR_NOT_STARTED')
-    return `${origin}${LOGIN_PATH}?token=${sessions.mintLoginToken()}`
+    return `${origin}${LOGIN_PATH}?token=${loginTokens.mint()}`
   }
 
   return {
@@ -86,18 +100,24 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
 
     loginLink,
 
-    hasSession (req) { return sessions.verify(req, port) },
+    session (req) {
+      const token = sessionToken(req, port)
+      if (token == null || token === '') return undefined
+      const caller = people.caller(token)
+      return caller == null ? {} : { caller }
+    },
 
     async serve (req, res) {
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (url.pathname === LOGIN_PATH) {
-        const cookie = sessions.redeem(url.searchParams.get('token') ?? '', port)
-        if (cookie == null) {
+        if (!loginTokens.redeem(url.searchParams.get('token') ?? '')) {
           res.writeHead(403, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
           res.end(LINK_SPENT)
           return true
         }
-        res.writeHead(303, { 'Set-Cookie': cookie, Location: '/', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+        // on an organisation without people yet, the page offers the link's holder to become its first admin
+        const session = people.adminSession(req.headers['user-agent'] ?? '')
+        res.writeHead(303, { 'Set-Cookie': cookie(session.token), Location: '/', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
         res.end()
         return true
       }
@@ -145,10 +165,20 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
       },
       // a fresh one-time link for a local client holding the API token (e.g. to open another browser)
       { method: 'POST', path: '/api/web/login-links', handle: async () => ({ url: loginLink() }) },
-      { method: 'GET', path: '/api/web/me', handle: async () => ({ orgId: init.self, name: init.name }) }
+      {
+        method: 'GET',
+        path: '/api/web/me',
+        handle: async ({ caller }) => ({
+          orgId: init.self,
+          name: init.name(),
+          role: caller.role,
+          ...(caller.person != null ? { person: { id: caller.person.id, name: caller.person.name } } : { needsSetup: people.needsSetup() })
+        })
+      },
+      ...peopleRoutes({ people, organisation: { id: init.self, name: init.name }, origin: () => origin, cookie })
     ],
 
-    upgrade (req, socket, head) {
+    upgrade (req, socket, head, caller) {
       const url = new URL(req.url ?? '/', 'http://localhost')
       const path = url.pathname
       if (!path.startsWith(WS_PATH_PREFIX)) {
@@ -156,11 +186,12 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         return
       }
       wss.handleUpgrade(req as IncomingMessage, socket, head, ws => {
-        rooms.attach(ws, path.slice(WS_PATH_PREFIX.length), url.searchParams.get('clients'))
+        rooms.attach(ws, path.slice(WS_PATH_PREFIX.length), url.searchParams.get('clients'), caller)
       })
     },
 
     async stop () {
+      offSignedOut()
       awareness.removeEventListener('awareness:message', onPeerAwareness)
       init.libp2p.removeEventListener('peer:disconnect', onDisconnect)
       rooms.close()
@@ -172,4 +203,4 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
 const LINK_SPENT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Commonplace: login link not valid</title>
 <h1>This login link has been used or has expired</h1>
 <p>Each login link works once, for 15 minutes. If you already logged in from this browser, <a href="/">open the app</a>.
-Otherwise restart the node (<code>commonplace start</code>) and open the new link it prints.</p></html>`
+Otherwise run <code>commonplace login</code> on the node's computer and open the new link it prints, or <a href="/#/sign-in">sign in</a> with your name and password.</p></html>`

@@ -1,0 +1,250 @@
+/**
+ * People through the node's HTTP API and live connection (docs/people.md), one real node in
+ * process: the admin link's holder sets the organisation up, invites an editor and a viewer who
+ * accept in their own "browsers" (cookie jars); roles are enforced on routes and on the WebSocket
+ * (a viewer's forged write is refused and changes nothing; an editor's edit names them as author);
+ * a role change closes the person's open connection at once and their next request is refused.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { prefixLogger } from '@libp2p/logger'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { WebSocket } from 'ws'
+import type { DocId } from '@commonplace/core'
+import { createNode } from '../../src/index.ts'
+import type { CommonplaceNode } from '../../src/index.ts'
+
+const PASSWORD = 'correct horse battery'
+const dirs: string[] = []
+const running: CommonplaceNode[] = []
+const sockets: WebSocket[] = []
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate()
+  await Promise.all(running.splice(0).map(async n => { await n.stop() }))
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function start (): Promise<{ node: CommonplaceNode, token: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cp-people-'))
+  const root = mkdtempSync(join(tmpdir(), 'cp-people-root-'))
+  dirs.push(dataDir, root)
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Commonplace</title>')
+  const node = await createNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], http: { host: '127.0.0.1', port: 0 }, logger: prefixLogger('people'), web: { root }, mdns: false })
+  await node.start()
+  running.push(node)
+  return { node, token: readFileSync(join(dataDir, 'api-token'), 'utf8').trim() }
+}
+
+/** A browser: its cookie, kept from the answers' Set-Cookie. */
+class Browser {
+  cookie = ''
+  readonly node: CommonplaceNode
+  constructor (node: CommonplaceNode) { this.node = node }
+  async request (method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
+    const res = await fetch(`${this.node.apiUrl}${path}`, {
+      method,
+      headers: { origin: this.node.apiUrl, 'content-type': 'application/json', ...(this.cookie !== '' ? { cookie: this.cookie } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {})
+    })
+    const set = res.headers.get('set-cookie')
+    if (set != null) this.cookie = set.split(';')[0]
+    return { status: res.status, json: await res.json() }
+  }
+
+  async adminLink (): Promise<string> {
+    const res = await fetch(this.node.loginLink()!, { redirect: 'manual' })
+    this.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
+    return res.headers.get('location') ?? ''
+  }
+}
+
+async function api (node: CommonplaceNode, token: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
+  const res = await fetch(`${node.apiUrl}${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {})
+  })
+  return { status: res.status, json: await res.json() }
+}
+
+/** Set up the organisation and let an editor and a viewer accept their invitations. */
+async function organisation (): Promise<{ node: CommonplaceNode, token: string, admin: Browser, editor: Browser, viewer: Browser }> {
+  const { node, token } = await start()
+  const admin = new Browser(node)
+  expect(await admin.adminLink()).toBe('/')
+  expect((await admin.request('GET', '/api/web/me')).json).toMatchObject({ role: 'admin', needsSetup: true })
+  const set = await admin.request('POST', '/api/people/setup', { organisation: 'Riverside Surgery', name: 'Amara Okafor', password: PASSWORD })
+  expect(set.status).toBe(200)
+  expect(set.json).toMatchObject({ role: 'admin', person: { name: 'Amara Okafor' }, organisation: { name: 'Riverside Surgery' } })
+  const browsers: Browser[] = []
+  for (const [name, role] of [['Dr Lena Fischer', 'editor'], ['Sam Patel', 'viewer']]) {
+    const invited = await admin.request('POST', '/api/people/invitations', { name, role, expires: '7d' })
+    expect(invited.status).toBe(200)
+    const invitationToken = new URL(invited.json.url).hash.slice('#/join/'.length)
+    const browser = new Browser(node)
+    expect((await browser.request('GET', `/api/people/invitations/${invitationToken}`)).json).toMatchObject({ name, role, organisation: 'Riverside Surgery' })
+    expect((await browser.request('POST', '/api/people/invitations/accept', { token: invitationToken, password: PASSWORD })).json).toMatchObject({ role, person: { name } })
+    browsers.push(browser)
+  }
+  return { node, token, admin, editor: browsers[0], viewer: browsers[1] }
+}
+
+/** A document's live connection from `browser`, and the messages it receives. */
+async function live (browser: Browser, doc: DocId, clients: number[]): Promise<{ ws: WebSocket, closed: Promise<{ code: number, reason: string }>, denied: Promise<string>, heard: (text: string) => Promise<void>, seen: (text: string) => boolean }> {
+  const ws = new WebSocket(`${browser.node.apiUrl.replace('http', 'ws')}/ws/${doc}?clients=${clients.join(',')}`, { headers: { cookie: browser.cookie, origin: browser.node.apiUrl } })
+  sockets.push(ws)
+  ws.on('error', () => {}) // a refused upgrade is what one test expects
+  const denied = new Promise<string>(resolve => {
+    ws.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(decoder) !== 2) return
+      decoding.readVarUint(decoder) // permission denied
+      resolve(decoding.readVarString(decoder))
+    })
+  })
+  const closed = new Promise<{ code: number, reason: string }>(resolve => { ws.once('close', (code, reason) => { resolve({ code, reason: reason.toString() }) }) })
+  const received: string[] = []
+  ws.on('message', (data: Buffer) => { received.push(data.toString('utf8')) })
+  /** Resolves once an awareness message (type 1) holding `text` arrived. */
+  const heard = async (text: string): Promise<void> => {
+    const has = (): boolean => received.some(m => m.charCodeAt(0) === 1 && m.includes(text))
+    if (has()) return
+    await new Promise<void>(resolve => { const on = (): void => { if (has()) { ws.off('message', on); resolve() } }; ws.on('message', on) })
+  }
+  await new Promise<void>((resolve, reject) => { ws.once('open', () => { resolve() }); ws.once('unexpected-response', (_req, res) => { reject(new Error(`HTTP ${res.statusCode}`)) }) })
+  return { ws, closed, denied, heard, seen: text => received.some(m => m.includes(text)) }
+}
+
+/** An awareness message setting the cursor's user name to `name` (what a page sends). */
+function cursor (awareness: awarenessProtocol.Awareness, name: string): Uint8Array {
+  awareness.setLocalStateField('user', { name, color: '#b3261e' })
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 1)
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]))
+  return encoding.toUint8Array(encoder)
+}
+
+function retitle (node: CommonplaceNode, doc: DocId, title: string, client: number): Uint8Array {
+  const copy = new Y.Doc({ guid: doc })
+  Y.applyUpdate(copy, node.store.diff(doc))
+  copy.clientID = client
+  const before = Y.encodeStateVector(copy)
+  copy.getMap('meta').set('title', title)
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0)
+  encoding.writeVarUint(encoder, 2)
+  encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(copy, before))
+  return encoding.toUint8Array(encoder)
+}
+
+const titleOf = (node: CommonplaceNode, doc: DocId): unknown => node.store.read(doc, d => d.getMap('meta').get('title'))
+
+describe('people over the local API', () => {
+  it('enforces each role on the routes', async () => {
+    const { admin, editor, viewer } = await organisation()
+    expect((await viewer.request('GET', '/api/docs')).status).toBe(200)
+    const refused = await viewer.request('POST', '/api/docs', { title: 'Hand hygiene' })
+    expect(refused).toMatchObject({ status: 403, json: { error: { code: 'ERR_ROLE_FORBIDDEN' } } })
+    const created = await editor.request('POST', '/api/docs', { title: 'Hand hygiene' })
+    expect(created.status).toBe(201)
+    expect((await editor.request('POST', `/api/docs/${created.json.id as string}/share`, { with: '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK', role: 'read' })).json.error.code).toBe('ERR_ROLE_FORBIDDEN')
+    expect((await editor.request('GET', '/api/people')).json.error.code).toBe('ERR_ROLE_FORBIDDEN')
+    expect((await admin.request('GET', '/api/people')).json.map((p: { name: string, role: string }) => `${p.name} ${p.role}`))
+      .toEqual(['Amara Okafor admin', 'Dr Lena Fischer editor', 'Sam Patel viewer'])
+    expect((await new Browser(admin.node).request('GET', '/api/docs')).json.error.code).toBe('ERR_UNAUTHORISED')
+    expect((await admin.request('GET', '/api/web/me')).json).toMatchObject({ name: 'Riverside Surgery', role: 'admin', person: { name: 'Amara Okafor' } })
+  })
+
+  it('signs in with name and password, answers wrong ones alike, and signs out', async () => {
+    const { node } = await organisation()
+    const laptop = new Browser(node)
+    const wrong = await laptop.request('POST', '/api/people/sign-in', { login: 'Sam Patel', password: 'not the password' })
+    const unknown = await laptop.request('POST', '/api/people/sign-in', { login: 'Nobody', password: 'not the password' })
+    expect(wrong).toEqual(unknown)
+    expect(wrong).toMatchObject({ status: 401, json: { error: { code: 'ERR_SIGN_IN_FAILED' } } })
+    expect(laptop.cookie).toBe('')
+    expect((await laptop.request('POST', '/api/people/sign-in', { login: 'sam patel', password: PASSWORD })).json).toMatchObject({ role: 'viewer' })
+    expect((await laptop.request('GET', '/api/docs')).status).toBe(200)
+    const kept = laptop.cookie
+    await laptop.request('POST', '/api/people/sign-out')
+    laptop.cookie = kept
+    expect((await laptop.request('GET', '/api/docs')).json.error.code).toBe('ERR_SIGNED_OUT')
+  })
+
+  it('refuses a viewer\'s forged write on the live connection and records an editor\'s edit as theirs', async () => {
+    const { node, editor, viewer } = await organisation()
+    const doc = (await editor.request('POST', '/api/docs', { title: 'Hand hygiene' })).json.id as DocId
+    const viewerClient = (await viewer.request('POST', `/api/web/docs/${doc}/clients`)).json.client as number
+    const viewerLive = await live(viewer, doc, [viewerClient])
+    viewerLive.ws.send(retitle(node, doc, 'Forged by a viewer', viewerClient))
+    expect(await viewerLive.denied).toBe('read-only')
+    expect(titleOf(node, doc)).toBe('Hand hygiene')
+
+    const editorClient = (await editor.request('POST', `/api/web/docs/${doc}/clients`)).json.client as number
+    const editorLive = await live(editor, doc, [editorClient])
+    const changed = new Promise<void>(resolve => { const off = node.store.onChange(c => { if (c.id === doc) { off(); resolve() } }) })
+    editorLive.ws.send(retitle(node, doc, 'Hand hygiene, 2026', editorClient))
+    await changed
+    expect(titleOf(node, doc)).toBe('Hand hygiene, 2026')
+    const lena = (await editor.request('GET', '/api/people/me')).json.person.id as string
+    expect(node.store.attribution(doc).of(editorClient, 0)).toEqual({ org: node.orgId, person: lena })
+  })
+
+  it('closes a person\'s live connection at once when the admin changes their role or removes them', async () => {
+    const { node, token, admin, editor } = await organisation()
+    const doc = (await editor.request('POST', '/api/docs', { title: 'Hand hygiene' })).json.id as DocId
+    const client = (await editor.request('POST', `/api/web/docs/${doc}/clients`)).json.client as number
+    const open = await live(editor, doc, [client])
+    const lena = (await editor.request('GET', '/api/people/me')).json.person.id as string
+    expect((await admin.request('PATCH', `/api/people/${lena}`, { role: 'viewer' })).json).toMatchObject({ role: 'viewer' })
+    expect(await open.closed).toEqual({ code: 4401, reason: 'signed out: role changed' })
+    expect((await editor.request('GET', '/api/docs')).json.error.code).toBe('ERR_SIGNED_OUT')
+
+    expect((await editor.request('POST', '/api/people/sign-in', { login: 'Dr Lena Fischer', password: PASSWORD })).json.role).toBe('viewer')
+    const again = await live(editor, doc, [client])
+    // the CLI acts as the node's administrator
+    expect((await api(node, token, 'DELETE', `/api/people/${lena}`)).status).toBe(200)
+    expect(await again.closed).toEqual({ code: 4401, reason: 'signed out: removed' })
+    await expect(live(editor, doc, [client])).rejects.toThrow('HTTP 401')
+  })
+
+  it('keeps the last admin and mints admin links without a restart', async () => {
+    const { node, token, admin } = await organisation()
+    const amara = (await admin.request('GET', '/api/people/me')).json.person.id as string
+    expect((await admin.request('PATCH', `/api/people/${amara}`, { role: 'viewer' })).json.error.code).toBe('ERR_LAST_ADMIN')
+    expect((await api(node, token, 'DELETE', `/api/people/${amara}`)).json.error.code).toBe('ERR_LAST_ADMIN')
+    const { url } = (await api(node, token, 'POST', '/api/web/login-links')).json as { url: string }
+    const res = await fetch(url, { redirect: 'manual' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/')
+  })
+
+  it('names the person on their cursor, and shows another organisation their name only once the setting is on', async () => {
+    const { node: a, admin } = await organisation()
+    const { node: b } = await start()
+    const doc = (await admin.request('POST', '/api/docs', { title: 'Hand hygiene' })).json.id as DocId
+    expect((await admin.request('POST', `/api/docs/${doc}/share`, { with: b.orgId, role: 'read' })).status).toBe(200)
+    await b.api.connect(a.listenAddresses()[0])
+    await new Promise<void>(resolve => { if (b.store.has(doc)) resolve(); else { const off = b.store.onChange(() => { if (b.store.has(doc)) { off(); resolve() } }) } })
+
+    const other = new Browser(b)
+    await other.adminLink()
+    const far = await live(other, doc, [])
+    const near = await live(admin, doc, [])
+    const page = new awarenessProtocol.Awareness(new Y.Doc())
+    // the page claims another name: the node sets it from the session
+    near.ws.send(cursor(page, 'Chief Executive'))
+    await near.heard('Amara Okafor · Riverside Surgery')
+    await far.heard('"name":"Riverside Surgery"')
+    expect(far.seen('Amara')).toBe(false)
+
+    expect((await admin.request('PATCH', '/api/people/settings', { showPeopleNames: true })).json).toEqual({ showPeopleNames: true })
+    near.ws.send(cursor(page, 'Chief Executive again'))
+    await far.heard('Amara Okafor · Riverside Surgery')
+    page.destroy()
+  })
+})
