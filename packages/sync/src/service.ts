@@ -93,8 +93,6 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
   private unsubscribe?: () => void
   private readonly self: OrgId
   private readonly gate: DocumentGate
-  /** This node's own signed changes whose batch is not on disk yet, in the order made. */
-  private readonly unsent: DocumentChange[] = []
 
   constructor (components: SyncComponents, init: SyncInit) {
     super()
@@ -120,7 +118,7 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
     const offChange = this.init.store.onChange(change => { this.onChange(change) })
     // MARKs cover what is on disk. A frame that goes out carries one anyway; when none does,
     // a MARK follows the batch that landed after at most `markDelay` (one per burst, not per edit)
-    const offDurable = this.init.store.onDurable(seq => { this.sendDurable(seq); this.scheduleMark() })
+    const offDurable = this.init.store.onDurable(() => { this.scheduleMark() })
     this.unsubscribe = () => { offChange(); offDurable(); clearTimeout(this.markTimer) }
   }
 
@@ -215,27 +213,7 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
     }
   }
 
-  /**
-   * An envelope this node signed leaves once the batch holding it is on disk (docs/authorship.md,
-   * "Signing per batch"). Sent earlier, a crash could lose it here while a peer holds it: the chain
-   * this node then goes on with would fork from it, and the peer's later changes, built on the lost
-   * one, could not be applied here. Relayed and received items go at once.
-   */
   private onChange (change: DocumentChange): void {
-    if (change.origin.kind === 'local' && (change.signed?.length ?? 0) > 0 && change.changeSeq > this.init.store.changeSeq) {
-      this.unsent.push(change)
-      return
-    }
-    this.send(change)
-  }
-
-  private sendDurable (seq: number): void {
-    let n = 0
-    while (n < this.unsent.length && this.unsent[n].changeSeq <= seq) n++
-    for (const change of this.unsent.splice(0, n)) this.send(change)
-  }
-
-  private send (change: DocumentChange): void {
     for (const { channel, session } of this.channels.values()) {
       try {
         channel.send(session.onChange(change))
