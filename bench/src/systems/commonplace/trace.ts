@@ -94,7 +94,7 @@ async function twoAuthors (ctx: RunContext): Promise<Metrics> {
   try {
     proxy.reset()
     const start = performance.now()
-    await replayConcurrent(trace, nodes, id)
+    await replayConcurrent(trace, nodes, id, nodes.map(n => n.store.preparedClient(id)))
     await Promise.all(nodes.map(async n => { await whenText(n, id, trace.endContent) }))
     const ms = performance.now() - start
     return { ms, bytes: proxy.up + proxy.down, converged: 1, edits: trace.txns.length }
@@ -104,9 +104,14 @@ async function twoAuthors (ctx: RunContext): Promise<Metrics> {
   }
 }
 
-async function replayConcurrent (trace: EditingTrace, nodes: CommonplaceNode[], id: DocId): Promise<void> {
+/**
+ * Each author's private Y.Doc writes with a client its node derived for it (`preparedClient`), so
+ * the node signs what it types there like any local edit and sends it to the other (a client the
+ * node did not derive is stored, not signed, and never leaves: docs/authorship.md).
+ */
+async function replayConcurrent (trace: EditingTrace, nodes: CommonplaceNode[], id: DocId, clients: number[]): Promise<void> {
   const agents = nodes.length
-  const sims = nodes.map((_, i) => { const d = new Y.Doc(); d.clientID = 1_000 + i; return d })
+  const sims = nodes.map((_, i) => { const d = new Y.Doc(); d.clientID = clients[i]; return d })
   const updates: Uint8Array[][] = nodes.map(() => [])
   const clocks: number[][] = nodes.map(() => [])
   const applied = nodes.map(() => new Array<number>(agents).fill(0))
@@ -140,7 +145,7 @@ async function replayConcurrent (trace: EditingTrace, nodes: CommonplaceNode[], 
     clocks[agent].push(Y.getState(sim.store, sim.clientID))
     for (let other = 0; other < agents; other++) {
       if (other === agent || v[other] === 0) continue
-      await whenClock(nodes[agent], id, 1_000 + other, clocks[other][v[other] - 1])
+      await whenClock(nodes[agent], id, clients[other], clocks[other][v[other] - 1])
     }
     nodes[agent].store.edit(id, d => { Y.applyUpdate(d, update) })
     if (t % 200 === 199) await new Promise(resolve => setImmediate(resolve))
