@@ -12,6 +12,8 @@ import { benchNode, createDocs, dataDirOf, shareDocs, viaProxy } from './fixture
 
 /** Edits typed per turn of the event loop while replaying (a fast typist; I/O runs between turns). */
 const EDITS_PER_TURN = 1_000
+/** The two-author replay took 1.8 s before signed changes; past this it is reported as failed. */
+const TWO_AUTHORS_LIMIT_MS = 120_000
 
 export function traceScenarios (config: BenchConfig): Scenario[] {
   const system = 'commonplace'
@@ -94,8 +96,16 @@ async function twoAuthors (ctx: RunContext): Promise<Metrics> {
   try {
     proxy.reset()
     const start = performance.now()
-    await replayConcurrent(trace, nodes, id, nodes.map(n => n.store.preparedClient(id)))
-    await Promise.all(nodes.map(async n => { await whenText(n, id, trace.endContent) }))
+    const replay = async (): Promise<void> => {
+      await replayConcurrent(trace, nodes, id, nodes.map(n => n.store.preparedClient(id)))
+      await Promise.all(nodes.map(async n => { await whenText(n, id, trace.endContent) }))
+    }
+    // a replay that stalls is reported as this scenario's failure, and the run goes on
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const stalled = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new Error(`not converged after ${TWO_AUTHORS_LIMIT_MS / 1000} s`)) }, TWO_AUTHORS_LIMIT_MS)
+    })
+    await Promise.race([replay(), stalled]).finally(() => { clearTimeout(timer) })
     const ms = performance.now() - start
     return { ms, bytes: proxy.up + proxy.down, converged: 1, edits: trace.txns.length }
   } finally {
