@@ -26,6 +26,22 @@ export interface RangeOptions {
  * a synchronous port makes each document change one atomic step with no interleaving to guard
  * against. Only waiting for the disk is asynchronous (`sync`), so that no fsync blocks the thread.
  */
+/**
+ * An append-only file beside a store: `append` puts a record in the file at once (written, not
+ * synced: it survives the death of the process, not a power cut), cheaper than a batch.
+ */
+export interface Journal {
+  /**
+   * Add one record.
+   * @throws StorageFullError when the disk is full, StorageWriteError on any other failure
+   */
+  append(record: Uint8Array): void
+  /** The records appended before this open and not settled since, in order (a torn last one dropped). */
+  readonly recovered: readonly Uint8Array[]
+  /** Empty the file: a write that holds every record appended so far has returned. */
+  settle(): void
+}
+
 export interface KeyValueStore {
   /** The value, or `undefined` when absent. Throws StorageClosedError after close. */
   get(key: string): Uint8Array | undefined
@@ -45,6 +61,11 @@ export interface KeyValueStore {
    * write and sync), StorageClosedError when closed first with the sync not done, AbortError.
    */
   sync?(options?: { signal?: AbortSignal }): Promise<void>
+  /**
+   * Present on stores on disk: a side file for records that must outlive the process before the
+   * batch that holds them is written (docs/authorship.md, "A crash and the chain").
+   */
+  journal?: Journal
   /** Release the store (and its lock on the data folder). Idempotent. */
   close(): void
 }

@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs'
 import {
-  CHECKPOINT_KIND, ENVELOPE_KIND, EnvelopeInvalidError, InvalidInputError, MalformedMessageError, signedItemKind
+  CHECKPOINT_KIND, ENVELOPE_KIND, EnvelopeInvalidError, InvalidInputError, MalformedMessageError, decodeCheckpoint, decodeEnvelope, signedItemKind
 } from '@commonplace/core'
 import type {
   Attribution, DocId, DocumentChange, KeyValueStore, OrgId, SignedHoldings, SignedOutcome, UpdateOrigin, WriteOp
@@ -223,12 +223,46 @@ export class SignedSide {
     if (change.origin.kind === 'local' && change.update != null) {
       const signed = this.local.sign(change.id, change.update, change.origin.author ?? '', this.host.ops())
       if (typeof signed === 'string') this.host.log?.error('a local change of %s is not signed (%s): peers get it only unsigned', change.id, signed)
-      else (change.signed ??= []).push(signed)
+      else this.keep(change, signed)
     }
     const doc = this.host.loaded(change.id)
     if (change.signed == null || this.host.info(change.id)?.owner !== this.local.org || doc == null) return
     const state = this.signed.state(change.id)
-    if (checkpointDue(state)) change.signed.push(signCheckpoint(this.signed, state, doc, this.local.signer, this.signed.storage, this.host.ops()))
+    if (checkpointDue(state)) this.keep(change, signCheckpoint(this.signed, state, doc, this.local.signer, this.signed.storage, this.host.ops()))
+  }
+
+  /**
+   * An item signed here joins its change, and the journal before anyone hears of it: were a
+   * killed process to lose it while a peer holds it, the restarted node would sign a second item
+   * at its place in the chain (docs/authorship.md, "A crash and the chain").
+   */
+  private keep (change: DocumentChange, signed: Uint8Array): void {
+    (change.signed ??= []).push(signed)
+    try {
+      this.host.storage.journal?.append(signed)
+    } catch (err) {
+      // announced anyway, as after a failed batch (see replay): a failing disk must not hold edits back
+      this.host.log?.error('journaling a signed change of %s failed: %e', change.id, err)
+    }
+  }
+
+  /**
+   * At open: the items signed here that the journal kept from a run that ended before their batch
+   * was written, applied again in the order they were signed (what the store holds already is a
+   * duplicate). Staged: the caller writes them.
+   */
+  recoverJournal (): void {
+    for (const bytes of this.host.storage.journal?.recovered ?? []) {
+      try {
+        const id = signedItemKind(bytes) === CHECKPOINT_KIND ? decodeCheckpoint(bytes).doc : decodeEnvelope(bytes).doc
+        const info = this.host.info(id)
+        // a document created in the lost batch: the peers that hold it give it back
+        if (info == null || this.host.quarantined(id)) continue
+        this.applySigned(info, bytes, { kind: 'storage' })
+      } catch (err) {
+        this.host.log?.error('a journaled signed item could not be applied again: %e', err)
+      }
+    }
   }
 
   /** Once per store: the owner signs a migration checkpoint of each document it owns that holds content from before envelopes. */

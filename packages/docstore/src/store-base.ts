@@ -110,6 +110,7 @@ export abstract class StoreBase {
     if (indexOps.length > 0) this.write(indexOps)
     // the owner signs a migration checkpoint of the documents it held before envelopes (once)
     this.signedSide.migrateOwned()
+    this.recoverJournal()
   }
 
   get changeSeq (): number { return this.commits.durableSeq }
@@ -147,6 +148,8 @@ export abstract class StoreBase {
       throw err
     }
     this.commits.written(this.seq)
+    // every item journaled so far is in this batch or an earlier one (see SignedSide.keep)
+    this.storage.journal?.settle()
     this.infos.committed(written.infos)
     this.acls.committed([...batch.acls.keys()].map(id => [id, this.acls.get(id) as AccessList]))
     for (const id of batch.updates.keys()) {
@@ -365,6 +368,15 @@ export abstract class StoreBase {
     doc.clientID = this.signedSide.newClient(id) ?? doc.clientID
     this.cache.set(id, doc)
     this.commit(next, { origin: STORAGE_ORIGIN })
+  }
+
+  /** The signed items a killed run journaled and did not write, written now; then the journal is empty. */
+  private recoverJournal (): void {
+    const journal = this.storage.journal
+    if (journal == null || journal.recovered.length === 0) return
+    this.signedSide.recoverJournal()
+    this.flush()
+    journal.settle()
   }
 
   protected write (ops: WriteOp[]): void {

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sqliteStore } from '@commonplace/storage'
-import { StorageFullError, StorageWriteError } from '@commonplace/core'
+import { memoryStore, sqliteStore } from '@commonplace/storage'
+import { StorageFullError, StorageWriteError, decodeEnvelope } from '@commonplace/core'
 import type { DocId, DocumentStore, KeyValueStore } from '@commonplace/core'
 import { createDocumentStore } from '../src/index.ts'
+import { envelopeKey } from '../src/keys.ts'
 import { newHeader, testOrg } from './fixtures.ts'
 
 interface HeldSync {
@@ -38,6 +39,7 @@ function heldSync (inner: KeyValueStore): HeldSync {
         writes++
       },
       close: () => { inner.close() },
+      journal: inner.journal,
       sync: async options => {
         if (!open) await new Promise<void>((resolve, reject) => { waiters.push({ resolve, reject }) })
         await inner.sync?.(options)
@@ -121,6 +123,92 @@ describe('document store on a store that syncs after writing', () => {
     inner.close()
     inner = sqliteStore({ path: join(dir, 'store.sqlite') })
     expect(createDocumentStore({ storage: inner }).read(header.id, doc => doc.getText('t').toString())).toBe('Kältekette des Impfstoffs')
+  })
+
+  it('journals a signed local change before anyone hears of it: a run killed before its batch is written loses nothing it announced', async () => {
+    // a peer may hold what is announced: were it lost, the restarted node would sign another
+    // envelope at the same seq (docs/authorship.md, "A crash and the chain")
+    const held = heldSync(inner)
+    const org = await testOrg()
+    const signer = { org: org.id, key: org.key }
+    const store = createDocumentStore({ storage: held.storage }, { signer, burstGapMs: 60_000, burstHoldMs: 60_000 })
+    const header = await newHeader(org)
+    const announced: number[] = []
+    const journalBytes: number[] = []
+    store.onChange(change => {
+      for (const bytes of change.signed ?? []) {
+        const { seq, signer } = decodeEnvelope(bytes)
+        if (signer !== org.id) continue
+        announced.push(seq)
+        // in the file (the journal) when a peer could first get it
+        journalBytes.push(statSync(join(dir, 'store.sqlite.journal')).size)
+      }
+    })
+    held.passThrough()
+    store.create(header, doc => doc.getText('t').insert(0, 'Sturzprophylaxe'))
+    await store.whenDurable()
+    for (const word of [' im', ' Pflegeheim', ':', ' Checkliste']) {
+      await turn()
+      store.edit(header.id, doc => { const t = doc.getText('t'); t.insert(t.length, word) })
+    }
+    await turn()
+    expect(announced).toEqual([1, 2, 3, 4, 5])
+    expect(journalBytes[0]).toBeGreaterThan(0)
+    for (let i = 2; i < journalBytes.length; i++) expect(journalBytes[i]).toBeGreaterThan(journalBytes[i - 1])
+    // the process dies: the staged batch (held by the burst) never reaches SQLite
+    expect(inner.get(envelopeKey(header.id, org.id, 5))).toBeUndefined()
+    inner.close()
+    inner = sqliteStore({ path: join(dir, 'store.sqlite') })
+    expect(inner.journal?.recovered.map(bytes => decodeEnvelope(bytes).seq)).toEqual([2, 3, 4, 5])
+    const restarted = createDocumentStore({ storage: inner }, { signer })
+    expect(restarted.envelopeVector(header.id).vector).toEqual({ [org.id]: 5 })
+    expect(restarted.read(header.id, doc => doc.getText('t').toString())).toBe('Sturzprophylaxe im Pflegeheim: Checkliste')
+    // written and the journal emptied: a second restart has nothing to recover
+    restarted.edit(header.id, doc => { const t = doc.getText('t'); t.insert(t.length, '.') })
+    await restarted.whenDurable()
+    expect(restarted.envelopeVector(header.id).vector).toEqual({ [org.id]: 6 })
+    inner.close()
+    inner = sqliteStore({ path: join(dir, 'store.sqlite') })
+    expect(inner.journal?.recovered).toEqual([])
+    expect(createDocumentStore({ storage: inner }, { signer }).read(header.id, doc => doc.getText('t').toString())).toBe('Sturzprophylaxe im Pflegeheim: Checkliste.')
+  })
+
+  it('after a kill, the node goes on from the envelope a peer holds: no fork, and the peer\'s edits built on it apply', async () => {
+    const org = await testOrg()
+    const peerOrg = await testOrg()
+    const signer = { org: org.id, key: org.key }
+    const store = createDocumentStore({ storage: inner }, { signer, burstGapMs: 60_000, burstHoldMs: 60_000 })
+    const peer = createDocumentStore({ storage: memoryStore() }, { signer: { org: peerOrg.id, key: peerOrg.key } })
+    const header = await newHeader(org)
+    const toPeer: Uint8Array[] = []
+    store.onChange(change => { toPeer.push(...change.signed ?? []) })
+    store.create(header, doc => doc.getText('t').insert(0, 'Impfkühlschrank'))
+    await store.whenDurable()
+    await turn()
+    store.edit(header.id, doc => { const t = doc.getText('t'); t.insert(t.length, ': Temperatur zweimal täglich') })
+    await turn()
+    // the peer holds both envelopes; the second is only in the journal here when the process dies
+    peer.mergeAccess(header, [], { kind: 'peer', peer: org.id })
+    expect(toPeer.map(bytes => peer.applySigned(header.id, bytes, { kind: 'peer', peer: org.id }))).toEqual(['applied', 'applied'])
+    inner.close()
+    inner = sqliteStore({ path: join(dir, 'store.sqlite') })
+    const restarted = createDocumentStore({ storage: inner }, { signer })
+    // the peer edits right after the passage the lost batch held, and the restarted node edits too
+    const fromPeer: Uint8Array[] = []
+    peer.onChange(change => { fromPeer.push(...change.signed ?? []) })
+    peer.edit(header.id, doc => { const t = doc.getText('t'); t.insert(t.length, ' (protokolliert)') })
+    const fromRestarted: Uint8Array[] = []
+    restarted.onChange(change => { fromRestarted.push(...change.signed ?? []) })
+    restarted.edit(header.id, doc => doc.getText('t').insert(0, 'Praxis: '))
+    peer.flush()
+    restarted.flush()
+    expect(decodeEnvelope(fromRestarted[0]).seq).toBe(3)
+    expect(fromRestarted.map(bytes => peer.applySigned(header.id, bytes, { kind: 'peer', peer: org.id }))).toEqual(['applied'])
+    // the peer relays both of the node's envelopes back (it holds them from the journal now), then its own edit
+    expect(fromPeer.map(bytes => restarted.applySigned(header.id, bytes, { kind: 'peer', peer: peerOrg.id }))).toEqual(['duplicate', 'duplicate', 'applied'])
+    const text = (s: DocumentStore): string => s.read(header.id, doc => doc.getText('t').toString())
+    expect(text(restarted)).toBe('Praxis: Impfkühlschrank: Temperatur zweimal täglich (protokolliert)')
+    expect(text(peer)).toBe(text(restarted))
   })
 
   describe('burst hold: changes of turns in quick succession wait burstHoldMs to be written together', () => {

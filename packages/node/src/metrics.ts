@@ -191,6 +191,8 @@ function watchStorage (storage: KeyValueStore, health: NodeHealth, observe?: (se
     },
     close: () => { storage.close() }
   }
+  // the signed items' journal is the store's own file, not a write: nothing to watch
+  if (storage.journal != null) watched.journal = storage.journal
   const sync = storage.sync
   if (sync != null) {
     watched.sync = observe == null

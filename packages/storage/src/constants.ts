@@ -16,3 +16,9 @@ export const SqliteCode = {
   cantOpen: 14,
   notADatabase: 26
 } as const
+
+/**
+ * The most bytes of a journal read at open. It is emptied after every batch written, so it holds
+ * at most the signed envelopes of the batches in flight (each at most 8 MiB of update).
+ */
+export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024

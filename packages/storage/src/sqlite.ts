@@ -6,6 +6,8 @@ import type { ComponentLogger, Logger } from '@libp2p/interface'
 import { LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS } from './constants.ts'
 import { normalizeRange, validateOps } from './range.ts'
 import { openError, readError, writeError } from './sqlite-errors.ts'
+import { openJournal } from './journal.ts'
+import type { FileJournal } from './journal.ts'
 import { walSync } from './wal-sync.ts'
 import type { WalSync } from './wal-sync.ts'
 
@@ -54,6 +56,17 @@ function openDatabase (init: SqliteStoreInit): DatabaseSync {
   }
 }
 
+/** The journal beside a database just opened (`<file>.journal`); the database is closed again if it fails. */
+function openJournalBeside (db: DatabaseSync, wal: WalSync | undefined, path: string, log?: Logger): FileJournal {
+  try {
+    return openJournal(`${path}.journal`, log)
+  } catch (err) {
+    db.close()
+    wal?.closed(true)
+    throw openError(`${path}.journal`, err)
+  }
+}
+
 /** The WAL's disk sync for a database just opened; the database is closed again if it fails. */
 function openWalSync (db: DatabaseSync, path: string, log?: Logger): WalSync {
   try {
@@ -70,6 +83,7 @@ function openWalSync (db: DatabaseSync, path: string, log?: Logger): WalSync {
  * held from open to close, so a second opener (another process, or this one again) gets
  * DataFolderInUseError. A file that is not a SQLite database gives StorageCorruptError. A batch
  * is durable once `sync()` resolves (or on return from `write()` with `durability: 'in-commit'`).
+ * Beside it, `<file>.journal` holds the `journal`'s records.
  *
  * @example
  * ```ts
@@ -85,6 +99,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
   const log = init.logger?.forComponent(LOG_COMPONENT)
   let db: DatabaseSync | undefined = openDatabase(init)
   const wal = init.durability === 'in-commit' ? undefined : openWalSync(db, path, log)
+  const journal = openJournalBeside(db, wal, path, log)
   log?.('opened %s', path)
 
   const getStmt = db.prepare('SELECT value FROM kv WHERE key = ?')
@@ -188,8 +203,10 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
         log?.error('closing %s failed - %e', path, err)
       }
       wal?.closed(clean)
+      journal.close()
     }
   }
+  store.journal = journal
   if (wal !== undefined) store.sync = async (options) => { await wal.sync(options?.signal) }
   return store
 }
