@@ -199,7 +199,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     const practice = createPractice({
       store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
       log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) },
-      notify: notice => { contacts.notify(notice) }
+      notify: notice => { contacts.notify(notice) }, storage
     })
     const history = createHistory({
       store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,

@@ -154,4 +154,30 @@ describe('adapt and adopt (nodes in one process)', () => {
     await until([again], async () => (await again.api.metrics?.() ?? '').includes('protocol="practice"'), 'the restarted facilitator refused the forged state unasked')
     expect((await again.api.diffusion(net)).matrix).toMatchObject([{ org: hill.orgId, state: 'trialling' }])
   })
+
+  it('tells the source\'s owner of a proposal once, also when the proposal changes after a restart', async () => {
+    const { river, hill, net } = await network()
+    const source = await river.api.createDoc({ title: 'Handling abnormal blood results: who acts, by when', sections: SECTIONS })
+    await river.api.share(source.id, { with: net, role: 'read' })
+    await until([hill], () => hill.store.info(source.id)?.title === source.title, 'Hillview holds the protocol')
+    const variant = await hill.api.adapt(source.id, { why: 'Two duty doctors on Mondays', reasons: ['staffing'] })
+    await hill.api.editDoc(variant.id, { append: { section: 'Practice', text: 'On Mondays two duty doctors share the results.' } })
+    const first = await hill.api.propose(variant.id, { message: 'Mondays need two of us', sections: ['Practice'] })
+    const proposalNotices = async (node: CommonplaceNode): Promise<string[]> => (await node.api.notices()).filter(n => n.kind === 'proposal').map(n => n.text)
+    await until([river], async () => (await proposalNotices(river)).length === 1, 'Riverside is told of the proposal')
+    const dir = dataDirOf(river)
+    await stopNode(river)
+    const again = await startNode('Riverside Surgery', dir)
+    // the proposer writes to its proposal again (a later field), then proposes a second change
+    hill.store.edit(first.id as never, doc => { doc.getMap('later').set('seen', true) })
+    await hill.api.editDoc(variant.id, { append: { section: 'Resources', text: 'A second duty doctor on Mondays.' } })
+    await hill.api.propose(variant.id, { message: 'And the rota', sections: ['Resources'] })
+    await until([again, hill], async () => (await again.api.proposals(source.id)).length === 2, 'Riverside holds both proposals')
+    await until([again], async () => (await proposalNotices(again)).length >= 2, 'Riverside is told of the second')
+    expect(again.store.read(first.id as never, doc => doc.getMap('later').get('seen'))).toBe(true)
+    expect(await proposalNotices(again)).toEqual([
+      `Hillview Medical Practice proposed a change to "${source.title}"`,
+      `Hillview Medical Practice proposed a change to "${source.title}"`
+    ])
+  })
 })

@@ -3,7 +3,7 @@
  * index the views read, activity counting, and the upkeep of this organisation's adoption logs.
  */
 import { CarrierKind, carrierOf } from '@commonplace/practice'
-import type { DocId } from '@commonplace/core'
+import type { DocId, KeyValueStore } from '@commonplace/core'
 import { isNetworkId } from '@commonplace/core'
 import type { PracticeApi } from '../practice-api-types.ts'
 import type { PracticeContext } from './context.ts'
@@ -38,6 +38,8 @@ export interface PracticeInit extends PracticeContext {
   activityFlushMs?: number
   /** Tell a person: a proposal arrived at the source's owner, a decision at the proposer. */
   notify?: (notice: PracticeNotice) => void
+  /** Where the notices given are remembered across restarts; without it, for one run. */
+  storage?: KeyValueStore
 }
 
 export function createPractice (init: PracticeInit): Practice {
@@ -82,7 +84,7 @@ export function createPractice (init: PracticeInit): Practice {
     start () {
       activity.start()
       warming = warm()
-      if (init.notify !== undefined) offNotices = watchProposals(ctx, arrived, init.notify)
+      if (init.notify !== undefined) offNotices = watchProposals(ctx, arrived, init.notify, init.storage)
       off = init.store.onChange(change => {
         if (change.origin.kind !== 'peer' || change.update == null) return
         const info = init.store.info(change.id)
