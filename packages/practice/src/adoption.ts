@@ -184,19 +184,26 @@ export function adoptionHistories (statements: Iterable<AdoptionStatement>): Map
   }
   const out = new Map<string, AdoptionStatement[]>()
   for (const [org, byPractice] of byOrg) {
-    for (const [practice, list] of byPractice) out.set(`${org} ${practice}`, historyOf(list))
+    for (const [practice, list] of byPractice) out.set(`${org} ${practice}`, practiceHistory(list))
   }
   return out
 }
 
-/** One (organisation, practice)'s statements in seq order, one per seq, the latest `MAX_ADOPTION_HISTORY`. */
-function historyOf (list: AdoptionStatement[]): AdoptionStatement[] {
-  // a log's entries usually come in seq order already: sort only when they do not
-  if (!list.every((s, i) => i === 0 || list[i - 1].seq < s.seq)) {
+/**
+ * One (organisation, practice)'s statements in seq order, one per seq, the latest
+ * `MAX_ADOPTION_HISTORY`, as `adoptionHistories` keeps them. `list` may be sorted in place and
+ * is returned itself when it needs nothing.
+ */
+export function practiceHistory (list: AdoptionStatement[]): AdoptionStatement[] {
+  // a log's entries usually come in strictly rising seq order already (then one per seq): nothing to do
+  let ordered = true
+  for (let i = 1; i < list.length && ordered; i++) ordered = list[i - 1].seq < list[i].seq
+  let kept = list
+  if (!ordered) {
     list.sort((a, b) => a.seq - b.seq || a.at - b.at || (a.sig < b.sig ? -1 : a.sig > b.sig ? 1 : 0))
+    // of each run of one seq, the last (latest at, then greatest sig) stays
+    kept = list.filter((s, i) => i === list.length - 1 || list[i + 1].seq !== s.seq)
   }
-  // of each run of one seq, the last (latest at, then greatest sig) stays
-  const kept = list.length < 2 ? list : list.filter((s, i) => i === list.length - 1 || list[i + 1].seq !== s.seq)
   return kept.length > MAX_ADOPTION_HISTORY ? kept.slice(-MAX_ADOPTION_HISTORY) : kept
 }
 

@@ -4,12 +4,14 @@
  * one log changed computes that organisation's part again and keeps the others.
  */
 import { SPREAD_STATES } from './constants.ts'
-import { adoptionHistories, latestActivity, monthIndex } from './adoption.ts'
+import { latestActivity, monthIndex, practiceHistory } from './adoption.ts'
 import type { ActivityStatement, AdoptionStatement } from './adoption.ts'
 import type { ActivityRow, Cell, SpreadState } from './diffusion.ts'
 
 /** month index → family → change in the number of organisations spreading it */
 export type FamilyDeltas = Map<number, Map<string, number>>
+/** One organisation's changes of the curve, one entry per (month, family) at most, in parallel lists. */
+export interface DeltaList { months: number[], families: string[], values: number[] }
 /** month index → state → change in the number of (organisation, family) pairs in that state */
 export type StateDeltas = Map<number, Record<SpreadState, number>>
 
@@ -19,7 +21,7 @@ export interface OrgPart {
   roots: Map<string, string | undefined>
   /** Its cells, one per family, by family id. */
   cells: Cell[]
-  deltas: FamilyDeltas
+  deltas: DeltaList
   stateDeltas: StateDeltas
   /** Month index of its first change (`Infinity`: none). */
   first: number
@@ -38,15 +40,24 @@ export type RootOf = (practice: string) => string | undefined
  */
 export function orgPart (org: string, adoption: Iterable<AdoptionStatement>, activity: Iterable<ActivityStatement>, rootOf: RootOf): OrgPart {
   const roots = new Map<string, string | undefined>()
-  const held = (s: AdoptionStatement): boolean => {
-    if (s.org !== org) return false
-    let root = roots.get(s.practice)
-    if (root === undefined && !roots.has(s.practice)) { root = rootOf(s.practice); roots.set(s.practice, root) }
-    return root !== undefined
+  // its statements by practice, of the practices held here (plain loops: hundreds of thousands pass)
+  const byPractice = new Map<string, AdoptionStatement[]>()
+  for (const s of adoption) {
+    if (s.org !== org) continue
+    let list = byPractice.get(s.practice)
+    if (list === undefined) {
+      if (roots.has(s.practice)) continue
+      const root = rootOf(s.practice)
+      roots.set(s.practice, root)
+      if (root === undefined) continue
+      byPractice.set(s.practice, list = [])
+    }
+    list.push(s)
   }
-  const histories = adoptionHistories(filtered(adoption, held))
-  const walk = walkTimelines(familyTimelines(histories, practice => roots.get(practice) as string))
-  const shared = latestActivity(filtered(activity, s => s.org === org))
+  const walk = walkTimelines(familyTimelines(byPractice, practice => roots.get(practice) as string))
+  const own: ActivityStatement[] = []
+  for (const s of activity) if (s.org === org) own.push(s)
+  const shared = latestActivity(own)
   let lastActive = walk.last
   for (const s of shared) if (s.edits + s.adaptations + s.proposals + (s.comments ?? 0) > 0 && s.lastAt > (lastActive ?? -1)) lastActive = s.lastAt
   return {
@@ -67,13 +78,9 @@ export function sameRoots (part: OrgPart, rootOf: RootOf): boolean {
   return true
 }
 
-function * filtered<T> (items: Iterable<T>, keep: (item: T) => boolean): Iterable<T> {
-  for (const item of items) if (keep(item)) yield item
-}
-
 interface Walk {
   cells: Cell[]
-  deltas: FamilyDeltas
+  deltas: DeltaList
   stateDeltas: StateDeltas
   first: number
   /** month index → adoption changes */
@@ -85,7 +92,8 @@ interface Timeline { family: string, changes: AdoptionStatement[] }
 
 /** One walk over the timelines: cell, curve deltas (the state at a month's end is that month's last change), activity counts, last change. */
 function walkTimelines (timelines: Iterable<Timeline>): Walk {
-  const walk: Walk = { cells: [], deltas: new Map(), stateDeltas: new Map(), first: Infinity, changes: new Map() }
+  const walk: Walk = { cells: [], deltas: { months: [], families: [], values: [] }, stateDeltas: new Map(), first: Infinity, changes: new Map() }
+  const { months, families, values } = walk.deltas
   for (const { family, changes } of timelines) {
     const latest = changes[changes.length - 1]
     walk.cells.push(cellOf(family, latest))
@@ -99,7 +107,11 @@ function walkTimelines (timelines: Iterable<Timeline>): Walk {
       if (next !== month) {
         const state = changes[i].state
         const spread = SPREAD_STATES.has(state) ? state as SpreadState : undefined
-        if ((spread === undefined) !== (spreading === undefined)) addDelta(walk.deltas, month, family, spread !== undefined ? 1 : -1)
+        if ((spread === undefined) !== (spreading === undefined)) {
+          months.push(month)
+          families.push(family)
+          values.push(spread !== undefined ? 1 : -1)
+        }
         if (spread !== spreading) addStateDelta(walk.stateDeltas, month, spreading, spread, 1)
         spreading = spread
       }
@@ -109,13 +121,17 @@ function walkTimelines (timelines: Iterable<Timeline>): Walk {
   return walk
 }
 
-/** Per family, every change of the organisation, in time order (then practice, then seq). */
-function familyTimelines (histories: Map<string, AdoptionStatement[]>, familyOf: (practice: string) => string): Iterable<Timeline> {
+/**
+ * Per family, every change of the organisation, in time order (then practice, then seq), from its
+ * statements by practice (whose lists it takes over).
+ */
+function familyTimelines (byPractice: Map<string, AdoptionStatement[]>, familyOf: (practice: string) => string): Iterable<Timeline> {
   const byFamily = new Map<string, Timeline>()
-  for (const history of histories.values()) {
-    const family = familyOf(history[0].practice)
+  for (const [practice, list] of byPractice) {
+    const history = practiceHistory(list)
+    const family = familyOf(practice)
     const timeline = byFamily.get(family)
-    if (timeline === undefined) byFamily.set(family, { family, changes: history.slice() })
+    if (timeline === undefined) byFamily.set(family, { family, changes: history })
     else for (const s of history) timeline.changes.push(s)
   }
   for (const { changes } of byFamily.values()) {
@@ -151,7 +167,8 @@ function addStateDelta (deltas: StateDeltas, month: number, from: SpreadState | 
 
 /** Add (`sign` 1) or take away (-1) a part's curve changes to or from a network's. */
 export function applyDeltas (into: { deltas: FamilyDeltas, stateDeltas: StateDeltas }, part: OrgPart, sign: 1 | -1): void {
-  for (const [month, byFamily] of part.deltas) for (const [family, delta] of byFamily) addDelta(into.deltas, month, family, sign * delta)
+  const { months, families, values } = part.deltas
+  for (let i = 0; i < months.length; i++) addDelta(into.deltas, months[i], families[i], sign * values[i])
   for (const [month, byState] of part.stateDeltas) {
     let held = into.stateDeltas.get(month)
     if (held === undefined) { held = { trialling: 0, adopted: 0, adapted: 0 }; into.stateDeltas.set(month, held) }
