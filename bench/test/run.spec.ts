@@ -10,8 +10,6 @@ describe('npm run bench -- --quick (smoke)', () => {
     try {
       const out = join(dir, 'latest.json')
       const report = await main(['--quick', '--only', 'initial-sync,reconnect', '--systems', 'commonplace,yjs (limit)', '--out', out])
-      // the two-author replay (friendsforever) does not complete with signed changes yet
-      // (docs/benchmarks.md, "Signed changes"): the trace is the automerge-paper one only
       const trace = await main(['--quick', '--only', 'trace', '--variant', 'automerge-paper', '--systems', 'commonplace,yjs (limit)', '--out', join(dir, 'trace.json')])
       const results = [...report.results, ...trace.results]
       expect(results.filter(r => r.error != null)).toEqual([])
@@ -19,6 +17,19 @@ describe('npm run bench -- --quick (smoke)', () => {
       expect(ours.map(r => r.workload)).toEqual(expect.arrayContaining(['initial-sync', 'reconnect', 'trace']))
       for (const r of ours) expect(r.runs).toHaveLength(1)
       expect(JSON.parse(readFileSync(out, 'utf8')).results).toHaveLength(report.results.length)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 180_000)
+
+  it('replays the two-author trace (friendsforever) at two nodes until both hold its final text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-bench-smoke-'))
+    try {
+      const report = await main(['--quick', '--only', 'trace', '--variant', 'friendsforever', '--systems', 'commonplace', '--out', join(dir, 'latest.json')])
+      expect(report.results.filter(r => r.error != null)).toEqual([])
+      expect(report.results.map(r => r.variant)).toEqual(['friendsforever, 2 authors at 2 nodes'])
+      // the scenario returns only once both nodes' text is the trace's endContent
+      expect(report.results[0].runs.map(r => r.converged)).toEqual([1])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
