@@ -33,7 +33,7 @@ describe('npm run bench -- --quick (smoke)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 180_000)
+  }, 300_000)
 
   it('times edits with each party in its own process, for Commonplace and a hub', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cp-bench-smoke-'))
