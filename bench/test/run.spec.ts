@@ -10,8 +10,6 @@ describe('npm run bench -- --quick (smoke)', () => {
     try {
       const out = join(dir, 'latest.json')
       const report = await main(['--quick', '--only', 'initial-sync,reconnect', '--systems', 'commonplace,yjs (limit)', '--out', out])
-      // the two-author replay (friendsforever) does not complete with signed changes yet
-      // (docs/benchmarks.md, "Signed changes"): the trace is the automerge-paper one only
       const trace = await main(['--quick', '--only', 'trace', '--variant', 'automerge-paper', '--systems', 'commonplace,yjs (limit)', '--out', join(dir, 'trace.json')])
       const results = [...report.results, ...trace.results]
       expect(results.filter(r => r.error != null)).toEqual([])
@@ -23,6 +21,19 @@ describe('npm run bench -- --quick (smoke)', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 180_000)
+
+  it('replays the two-author trace (friendsforever) at two nodes until both hold its final text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-bench-smoke-'))
+    try {
+      const report = await main(['--quick', '--only', 'trace', '--variant', 'friendsforever', '--systems', 'commonplace', '--out', join(dir, 'latest.json')])
+      expect(report.results.filter(r => r.error != null)).toEqual([])
+      expect(report.results.map(r => r.variant)).toEqual(['friendsforever, 2 authors at 2 nodes'])
+      // the scenario returns only once both nodes' text is the trace's endContent
+      expect(report.results[0].runs.map(r => r.converged)).toEqual([1])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
 
   it('times edits with each party in its own process, for Commonplace and a hub', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cp-bench-smoke-'))

@@ -37,10 +37,15 @@ function startBurst (doc: Y.Doc): BurstStart {
   return { doc, stateVector: Y.encodeStateVector(doc), deleted, stop: () => { doc.off('afterTransaction', collect) } }
 }
 
-/** The burst's update; the whole diff since its start when the document is not the one noted or holds pending updates. */
-function burstUpdate (doc: Y.Doc, start: BurstStart): Uint8Array {
+/**
+ * The burst's update, or undefined (the run's own updates are merged instead) when the document is
+ * not the one noted (it was loaded again) or Yjs holds a peer's update in it that waits for structs
+ * it lacks: `Y.encodeStateAsUpdate` would merge that pending update in, and a local burst announced
+ * with another organisation's structs in it cannot be signed, so it would never leave this node.
+ */
+function burstUpdate (doc: Y.Doc, start: BurstStart): Uint8Array | undefined {
   const store = doc.store
-  if (doc !== start.doc || store.pendingStructs != null || store.pendingDs != null) return Y.encodeStateAsUpdate(doc, start.stateVector)
+  if (doc !== start.doc || store.pendingStructs != null || store.pendingDs != null) return undefined
   return encodeBurstUpdate(doc, Y.decodeStateVector(start.stateVector), Y.mergeDeleteSets(start.deleted))
 }
 

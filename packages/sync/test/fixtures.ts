@@ -59,7 +59,7 @@ export async function craftEnvelope (key: PrivateKey, doc: DocId, base: Uint8Arr
 }
 
 /** A real libp2p node on loopback TCP (port 0) with an in-memory document store that signs. */
-export async function testNode (name: string, init: { key?: PrivateKey, store?: DocumentStore, markDelay?: number } = {}): Promise<TestNode> {
+export async function testNode (name: string, init: { key?: PrivateKey, store?: DocumentStore, markDelay?: number, pageBytes?: number } = {}): Promise<TestNode> {
   const key = init.key ?? await generateKeyPair('Ed25519')
   const store = init.store ?? signingStore(key)
   const libp2p = await createLibp2p({
@@ -71,7 +71,7 @@ export async function testNode (name: string, init: { key?: PrivateKey, store?: 
     logger: prefixLogger(name),
     // every test node dials from 127.0.0.1: lift the per-host inbound rate limit
     connectionManager: { inboundConnectionThreshold: Infinity },
-    services: { identify: identify(), sync: syncService({ store, name, markDelay: init.markDelay }) }
+    services: { identify: identify(), sync: syncService({ store, name, markDelay: init.markDelay, pageBytes: init.pageBytes }) }
   })
   return {
     name,
