@@ -3,6 +3,8 @@
  * peer (a `shared` notice), and the organisations it meets (their names and when last connected,
  * for the directory).
  */
+import * as Y from 'yjs'
+import { equals } from 'uint8arrays'
 import { recordTitle } from '@commonplace/record'
 import { carrierOf } from '@commonplace/practice'
 import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
@@ -21,16 +23,29 @@ export interface ArrivalsInit {
   now: () => number
 }
 
+/** Whether the document's whole content is `update` (its state vector is the update's). */
+function holdsOnly (store: DocumentStore, id: DocId, update: Uint8Array): boolean {
+  try {
+    return equals(store.read(id, doc => Y.encodeStateVector(doc)), Y.encodeStateVectorFromUpdate(update))
+  } catch {
+    return false
+  }
+}
+
 /** Start watching; returns the function that stops. */
 export function watchArrivals (init: ArrivalsInit, libp2p: CommonplaceLibp2p): () => void {
   const { store, directory, names, self, now } = init
-  const known = new Set<DocId>(store.list().map(info => info.id))
+  // documents decided on in this run; a document held before is told apart by its content (below),
+  // so a start reads nothing per held document
+  const known = new Set<DocId>()
   const offStore = store.onChange(change => {
     const origin = change.origin
     if (origin.kind !== 'peer' || change.update == null || known.has(change.id)) return
     const info = store.info(change.id)
     if (info == null || info.owner === self) return
     known.add(change.id)
+    // it arrived now if everything it holds came with this change
+    if (!holdsOnly(store, change.id, change.update)) return
     // proposals and adoption logs are shown where they belong (the inbox, the diffusion view)
     if (store.read(change.id, doc => carrierOf(doc)) !== undefined) return
     const orgName = names.org(info.owner) ?? libp2p.services.sync.peers().find(p => p.orgId === origin.peer)?.name ?? 'Another organisation'

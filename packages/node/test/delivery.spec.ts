@@ -24,6 +24,20 @@ describe('sharing by name', () => {
     expect((await hillview.api.readNotices([notice.id]))[0].read).toBe(true)
     await until([riverside, hillview], async () => (await riverside.api.getDoc(doc.id)).grants[0].delivery?.state === 'delivered', 'delivered')
     expect((await hillview.api.listDocs())[0]).toMatchObject({ id: doc.id, ownerName: 'Riverside Surgery' })
+
+    // started again, Hillview is not told again when the document changes, only of a new one
+    const dir = dataDirOf(hillview)
+    await stopNode(hillview)
+    const again = await startNode('Hillview Medical Practice', dir)
+    await riverside.api.editDoc(doc.id, { append: { section: 'Why', text: 'And it is quick.' } })
+    const second = await riverside.api.createDoc({ title: 'Sharps disposal' })
+    await riverside.api.share(second.id, { with: again.orgId, role: 'read' })
+    await until([riverside, again], async () => (await noticesOf(again)).includes('Riverside Surgery shared "Sharps disposal" with you'), 'the second notice')
+    await until([riverside, again], async () => (await again.api.getDoc(doc.id)).sections[0].markdown.includes('quick'), 'the edit reached Hillview')
+    expect((await noticesOf(again)).filter(text => text.includes('shared'))).toEqual([
+      'Riverside Surgery shared "Sharps disposal" with you',
+      'Riverside Surgery shared "Handwashing" with you'
+    ])
   })
 
   it('gives a contact no document that is not shared with it', async () => {

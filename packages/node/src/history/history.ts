@@ -14,6 +14,9 @@ import { createVersions } from './versions.ts'
 import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
 
+/** Set once the records held before comments existed have their comments documents (docs/storage.md). */
+const MIRRORED_KEY = 'meta/comments-mirrored'
+
 export interface History {
   readonly api: HistoryApi
   readonly versions: Versions
@@ -55,8 +58,13 @@ export function createHistory (init: HistoryInit): History {
       const stopVersions = autoVersions(ctx, versions)
       const stopMirror = mirrorGrants(ctx)
       stop = () => { stopVersions(); stopMirror() }
-      // records shared before comments existed get their comments document once
-      void mirrorAll(ctx).catch(err => { ctx.log.error('history: mirroring grants failed - %e', err) })
+      // records shared before comments existed get their comments document, once per store (later
+      // grants are mirrored as they change): a start reads nothing per held record
+      if (init.storage.get(MIRRORED_KEY) == null) {
+        void mirrorAll(ctx)
+          .then(() => { init.storage.write([{ type: 'put', key: MIRRORED_KEY, value: new Uint8Array([1]) }]) })
+          .catch(err => { ctx.log.error('history: mirroring grants failed - %e', err) })
+      }
     },
     stop () { stop?.() }
   }
