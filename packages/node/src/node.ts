@@ -453,17 +453,17 @@ function versionedPractice (practice: PracticeApi, history: History): Pick<Pract
   return {
     adapt: async (id, request) => {
       const made = await practice.adapt(id, request)
-      history.versions.take(made.id, 'adaptation')
+      await history.keep(made.id, 'adaptation')
       return made
     },
     acceptProposal: async (id, request) => {
       const view = await practice.acceptProposal(id, request)
-      history.versions.take(view.source, 'proposal-accepted')
+      await history.keep(view.source, 'proposal-accepted')
       return view
     },
     takeUpstream: async (id, request) => {
       const view = await practice.takeUpstream(id, request)
-      history.versions.take(parseDocId(id), 'upstream-taken')
+      await history.keep(parseDocId(id), 'upstream-taken')
       return view
     }
   }

@@ -40,3 +40,5 @@ export { carrierOf, markCarrier, readProposalDoc, writeProposalStatement, writeO
 export type { Marker } from './carriers.ts'
 export { COMMENTS_MAP, checkCommentText, parseEntry, readThreads, createAnchor, resolveAnchor } from './comments.ts'
 export type { CommentEntry, CommentView, Entry, Refusal, StateEntry, ThreadView, ThreadsInput } from './comments.ts'
+export { VERSIONS_MAP, fitsSharedVersion, parseVersionEntry, readSharedVersions, versionChars } from './shared-versions.ts'
+export type { SharedVersion, SharedVersionsInput, VersionEntry } from './shared-versions.ts'

@@ -13,10 +13,15 @@ import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companio
 import { createVersions } from './versions.ts'
 import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
+import type { Keep } from './versions-api.ts'
+import { createSharedVersions } from './shared-versions.ts'
+import type { Refusal } from '@commonplace/practice'
 
 export interface History {
   readonly api: HistoryApi
   readonly versions: Versions
+  /** Take a version of a record now, and share it with the record's readers unless its reason stays local. */
+  readonly keep: Keep
   start(): void
   stop(): void
 }
@@ -33,24 +38,24 @@ export function createHistory (init: HistoryInit): History {
   const versions = createVersions(init.storage, init.store, init.now)
   // each refused entry is counted once per run, not on every read of its thread list
   const counted = new Set<string>()
-  const comments = createCommentsApi(ctx, {
-    onRefused: (doc, key, why) => {
-      if (counted.has(`${doc} ${key}`)) return
-      counted.add(`${doc} ${key}`)
-      ctx.log('history: comment %s in %s not counted (%s)', key, doc, why)
-      init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
-    },
-    onWritten: record => { init.practice.countComment(record) }
-  })
+  const onRefused = (doc: DocId, key: string, why: Refusal): void => {
+    if (counted.has(`${doc} ${key}`)) return
+    counted.add(`${doc} ${key}`)
+    ctx.log('history: entry %s in %s not counted (%s)', key, doc, why)
+    init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
+  }
+  const comments = createCommentsApi(ctx, { onRefused, onWritten: record => { init.practice.countComment(record) } })
+  const { keep, ...versionsApi } = createVersionsApi(ctx, { versions, shared: createSharedVersions(ctx, onRefused), storage: init.storage })
   const api: HistoryApi = {
     ...comments,
-    ...createVersionsApi(ctx, versions, init.storage),
+    ...versionsApi,
     ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, threadsOf: comments.threadsOf })
   }
   let stop: (() => void) | undefined
   return {
     api,
     versions,
+    keep,
     start () {
       const stopVersions = autoVersions(ctx, versions)
       const stopMirror = mirrorGrants(ctx)
