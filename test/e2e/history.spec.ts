@@ -120,11 +120,21 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
     expect((await runCli(canal.dataDir, ['doc', 'diff', doc, '--from', 'not a version'])).code).toBe(64)
   })
 
-  it('the activity feed lists the comments and the changes', async () => {
+  it('the activity feed lists the comments, resolves and reopens, the changes, and an upstream change of a variant', async () => {
     const feed = await cliOk<Array<{ kind: string, doc: string }>>(river.dataDir, ['activity'])
-    expect(feed.filter(i => i.doc === doc).map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply']))
+    expect(feed.filter(i => i.doc === doc).map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply', 'resolved', 'reopened']))
     const text = await runCli(river.dataDir, ['activity', '--since', '2000-01-01'], { json: false })
     expect(text.stdout).toContain('Hillview Medical Practice replied')
+    expect(text.stdout).toContain('Hillview Medical Practice reopened a comment')
+
+    // Hillview adapts the document; Riverside changes it; Hillview's feed says its source changed
+    const variant = (await cliOk<{ id: string }>(hill.dataDir, ['doc', 'adapt', doc, '--why', 'Two duty doctors on Mondays', '--title', `Abnormal results at Hillview (ref ${REF})`])).id
+    await cliOk(river.dataDir, ['doc', 'edit', doc, '--append', 'Phone the patient the same day.', '--section', 'Practice'])
+    await eventually(async () => {
+      const items = await cliOk<Array<{ kind: string, doc: string }>>(hill.dataDir, ['activity'])
+      expect(items.filter(i => i.kind === 'upstream').map(i => i.doc)).toEqual([variant])
+    }, { timeoutMs: WAIT_MS, what: 'Hillview\'s feed lists the upstream change' })
+    expect((await runCli(hill.dataDir, ['activity'], { json: false })).stdout).toContain('since the variant last took from it')
   })
 
   it('refuses an unknown version, a quote outside the document, an oversized comment and a bad date, changing nothing', async () => {

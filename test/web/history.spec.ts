@@ -168,6 +168,8 @@ describe('conversation and history: comments on passages, versions, the activity
     await feed.getByText('Activity: what happened lately').click()
     await feed.getByText(`Hillview Medical Practice replied on "${TITLE}"`, { exact: false }).waitFor()
     await feed.getByText(`Riverside Surgery commented on "${TITLE}"`, { exact: false }).waitFor()
+    await feed.getByText(`Riverside Surgery resolved a comment on "${TITLE}"`, { exact: false }).waitFor()
+    await feed.getByText(`Hillview Medical Practice reopened a comment on "${TITLE}"`, { exact: false }).waitFor()
     await checkView(pageR, 'the activity feed')
     await feed.screenshot({ path: `${SCREENSHOTS}activity-feed.png` })
   }, STEP_TIMEOUT_MS)

@@ -32,7 +32,18 @@ export interface ThreadView extends CommentView {
   detached: boolean
   state: 'open' | 'resolved'
   stateBy?: OrgId
+  /** Every resolve and reopen, oldest first. */
+  stateChanges?: StateChangeView[]
   replies: CommentView[]
+}
+
+/** A thread resolved or reopened: by which organisation (and person, when known), and when. */
+export interface StateChangeView {
+  org: OrgId
+  orgName?: string
+  person?: string
+  state: 'open' | 'resolved'
+  at: string
 }
 
 export interface AddCommentRequest {

@@ -49,7 +49,7 @@ export function createHistory (init: HistoryInit): History {
   const api: HistoryApi = {
     ...comments,
     ...versionsApi,
-    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, threadsOf: comments.threadsOf })
+    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf })
   }
   let stop: (() => void) | undefined
   return {
