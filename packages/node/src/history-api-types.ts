@@ -61,7 +61,7 @@ export interface VersionView {
   n: number
   at: string
   label?: string
-  /** `label` (on demand), `daily`, `adaptation`, `proposal-accepted`, `upstream-taken`, `restore`, `first`. */
+  /** `label` (on demand), `daily`, `changes` (`NodeInit.autoVersions.everyChanges`), `adaptation`, `proposal-accepted`, `upstream-taken`, `restore`, `first`. */
   reason: string
   /** Bytes this version keeps on disk. */
   bytes: number

@@ -86,6 +86,12 @@ export interface NodeInit {
    * Default: on unless the environment has COMMONPLACE_METRICS=off.
    */
   metrics?: boolean
+  /**
+   * When the node takes an automatic version of a record that changes (docs/history.md): at the
+   * first change after `everyMs` without one (default a day), and, when set, after `everyChanges`
+   * changes it saw since the last. Each version costs disk (docs/benchmarks.md, `history`).
+   */
+  autoVersions?: { everyMs?: number, everyChanges?: number }
 }
 
 export interface CommonplaceNode {
@@ -203,7 +209,8 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     })
     const history = createHistory({
       store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
-      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) }
+      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) },
+      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {})
     })
     const people = createPeople({
       storage,

@@ -15,6 +15,7 @@ import { SectionDiff } from './section-diff.tsx'
 const REASONS: Record<string, string> = {
   first: 'first seen here',
   daily: 'daily',
+  changes: 'after many changes',
   label: 'labelled',
   adaptation: 'adapted',
   'proposal-accepted': 'proposal accepted',

@@ -13,7 +13,7 @@ import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companio
 import { createVersions } from './versions.ts'
 import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
-import type { Keep } from './versions-api.ts'
+import type { AutoVersionsInit, Keep } from './versions-api.ts'
 import { createSharedVersions } from './shared-versions.ts'
 import type { Refusal } from '@commonplace/practice'
 
@@ -31,6 +31,8 @@ export interface HistoryInit extends PracticeContext {
   practice: { index: PracticeIndex, api: PracticeApi, countComment: (record: DocId) => void }
   /** Called for each peer input the layer does not count (metrics). */
   onRefused?: (code: string) => void
+  /** When automatic versions are taken (`NodeInit.autoVersions`). */
+  autoVersions?: AutoVersionsInit
 }
 
 export function createHistory (init: HistoryInit): History {
@@ -57,7 +59,7 @@ export function createHistory (init: HistoryInit): History {
     versions,
     keep,
     start () {
-      const stopVersions = autoVersions(ctx, versions)
+      const stopVersions = autoVersions(ctx, versions, init.autoVersions)
       const stopMirror = mirrorGrants(ctx)
       stop = () => { stopVersions(); stopMirror() }
       // records shared before comments existed get their comments document once

@@ -14,7 +14,7 @@ import { companionHeader, ensureCompanion } from './companion.ts'
 import type { VersionMeta } from './versions.ts'
 
 /** Reasons whose versions stay on this node: every holder takes its own (docs/history.md). */
-const LOCAL_REASONS = new Set(['first', 'daily'])
+const LOCAL_REASONS = new Set(['first', 'daily', 'changes'])
 
 /** A version's text: what a shared version carries and what diff and restore read. */
 export interface VersionText {

@@ -134,17 +134,30 @@ function writeText (ydoc: Y.Doc, then: VersionText, section: SectionText | undef
   if (then.title !== '') setTitle(ydoc, then.title, time)
 }
 
-/** Take a version of a record on its first change after `AUTO_VERSION_MS` without one. Returns the stop function. */
-export function autoVersions (ctx: PracticeContext, versions: Versions): () => void {
+export interface AutoVersionsInit {
+  /** A version at the first change after this long without one (ms; default `AUTO_VERSION_MS`). */
+  everyMs?: number
+  /** Also a version after this many changes seen since the last (default: never by count). */
+  everyChanges?: number
+}
+
+/** Take a version of a record on its first change after `everyMs` without one, or after `everyChanges` changes. Returns the stop function. */
+export function autoVersions (ctx: PracticeContext, versions: Versions, init: AutoVersionsInit = {}): () => void {
+  const everyMs = init.everyMs ?? AUTO_VERSION_MS
+  const everyChanges = init.everyChanges ?? Infinity
   // the latest version's time per document seen: one storage read per document, not per change
   const latestAt = new Map<DocId, number>()
+  const changes = new Map<DocId, number>()
   const carriers = new Set<DocId>()
   return ctx.store.onChange(change => {
     if (change.update == null || change.origin.kind === 'storage' || carriers.has(change.id)) return
     const doc = change.id
     const at = latestAt.get(doc) ?? versions.latest(doc)?.at
-    if (at !== undefined && ctx.now() - at < AUTO_VERSION_MS) { latestAt.set(doc, at); return }
+    const seen = (changes.get(doc) ?? 0) + 1
+    if (at !== undefined && ctx.now() - at < everyMs && seen < everyChanges) { latestAt.set(doc, at); changes.set(doc, seen); return }
     if (!isRecord(ctx, doc)) { carriers.add(doc); return }
-    latestAt.set(doc, versions.take(doc, at === undefined ? 'first' : 'daily').at)
+    const reason = at === undefined ? 'first' : seen >= everyChanges ? 'changes' : 'daily'
+    latestAt.set(doc, versions.take(doc, reason).at)
+    changes.set(doc, 0)
   })
 }
