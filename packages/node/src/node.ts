@@ -89,7 +89,8 @@ export interface NodeInit {
   /**
    * When the node takes an automatic version of a record that changes (docs/history.md): at the
    * first change after `everyMs` without one (default a day), and, when set, after `everyChanges`
-   * changes it saw since the last. Each version costs disk (docs/benchmarks.md, `history`).
+   * changes it saw since the last (a change: the local edits of one turn of the event loop, or a
+   * batch from a peer). Each version costs disk (docs/benchmarks.md, `history`).
    */
   autoVersions?: { everyMs?: number, everyChanges?: number }
 }

@@ -20,12 +20,14 @@ const TWO_AUTHORS_LIMIT_MS = 120_000
 /** The system name of the trace replayed with a version every `VERSION_EVERY` edits. */
 export const VERSIONS_ON_SYSTEM = 'commonplace-versions'
 /** Edits between two versions when versions are on (the issue's "a version every 1,000 edits"). */
-const VERSION_EVERY = 1_000
+const VERSION_EVERY = EDITS_PER_TURN
 
 /**
- * The automerge-paper trace again, with the node taking an automatic version every 1,000 changes
- * (`autoVersions.everyChanges`; docs/history.md): its variant is the trace's, so a bench run
- * alternates it with today's node (a version at the first change, then daily) and raw Yjs.
+ * The automerge-paper trace again, with each node taking an automatic version at every change it
+ * sees (`autoVersions.everyChanges: 1`; docs/history.md): A's store announces the edits of one
+ * turn as one change, and the replay types 1,000 edits a turn, so A takes a version every 1,000
+ * edits (B one per batch it receives). Its variant is the trace's, so a bench run alternates it
+ * with today's node (a version at the first change, then daily) and raw Yjs.
  */
 export function versionsOnScenarios (config: BenchConfig): Scenario[] {
   const variant = traceVariant(config)
@@ -35,7 +37,7 @@ export function versionsOnScenarios (config: BenchConfig): Scenario[] {
     versus: variant,
     system: VERSIONS_ON_SYSTEM,
     version: 'commonplace 0.1.0',
-    run: async ctx => await paperTrace(ctx, { autoVersions: { everyChanges: VERSION_EVERY } })
+    run: async ctx => await paperTrace(ctx, { autoVersions: { everyChanges: 1 } })
   }]
 }
 
@@ -67,7 +69,7 @@ async function pair (ctx: RunContext, init: Partial<NodeInit> = {}): Promise<{ a
 /**
  * Workload 4: the automerge-paper trace typed at A, edit by edit, while B is connected. Also what
  * A keeps on disk: its versions of the document (`versions`, `versionBytes`) and its whole data
- * folder once stopped (`diskBytes`).
+ * folder once stopped (`diskBytes`; B's: `diskBytesB`).
  */
 async function paperTrace (ctx: RunContext, init: Partial<NodeInit> = {}): Promise<Metrics> {
   const trace = limitTrace(loadTrace('automerge-paper'), ctx.config.traceLimit)
@@ -100,7 +102,7 @@ async function paperTrace (ctx: RunContext, init: Partial<NodeInit> = {}): Promi
     stopped = true
     return {
       ms, cpuMs: (used.user + used.system) / 1000, bytes: proxy.up + proxy.down, bytesToB: proxy.down, edits: trace.txns.length,
-      versions: versions.length, versionBytes: versions.reduce((sum, v) => sum + v.bytes, 0), diskBytes: folderBytes(dataDirOf(a))
+      versions: versions.length, versionBytes: versions.reduce((sum, v) => sum + v.bytes, 0), diskBytes: folderBytes(dataDirOf(a)), diskBytesB: folderBytes(dataDirOf(b))
     }
   } finally {
     if (!stopped) {

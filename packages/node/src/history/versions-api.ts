@@ -137,7 +137,7 @@ function writeText (ydoc: Y.Doc, then: VersionText, section: SectionText | undef
 export interface AutoVersionsInit {
   /** A version at the first change after this long without one (ms; default `AUTO_VERSION_MS`). */
   everyMs?: number
-  /** Also a version after this many changes seen since the last (default: never by count). */
+  /** Also a version after this many changes seen since the last (store changes: a turn's local edits, a peer's batch; default: never by count). */
   everyChanges?: number
 }
 
