@@ -127,6 +127,19 @@ describe('comments and versions (nodes in one process)', () => {
   })
 })
 
+describe('automatic versions', () => {
+  it('takes one after every N changes when the node is started so, and keeps it local', async () => {
+    const river = await startNode('Riverside Surgery', undefined, { autoVersions: { everyChanges: 2 } })
+    const doc = await river.api.createDoc({ title: 'Fridge temperatures', sections: SECTIONS })
+    await until([river], async () => (await river.api.versions(doc.id)).length === 1, 'the first version')
+    for (let i = 1; i <= 4; i++) await river.api.editDoc(doc.id, { append: { section: 'Practice', text: `Check ${i}.` } })
+    await until([river], async () => (await river.api.versions(doc.id)).length === 3, 'a version after every 2 changes')
+    const versions = await river.api.versions(doc.id)
+    expect(versions.map(v => v.reason)).toEqual(['first', 'changes', 'changes'])
+    expect(versions.every(v => v.id === undefined)).toBe(true)
+  })
+})
+
 /** Insert `text` after the first occurrence of `after` in a section's first paragraph (an edit before the anchor). */
 function insertText (doc: Y.Doc, section: string, after: string, text: string): void {
   const paragraph = findSection(doc, section)?.body.get(0) as Y.XmlElement

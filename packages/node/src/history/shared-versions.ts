@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { toString as u8ToString } from 'uint8arrays'
+import type * as Y from 'yjs'
 import type { AccessList, DocId } from '@commonplace/core'
 import { readRecord } from '@commonplace/record'
 import { SHARED_VERSION_LIMITS, VERSIONS_MAP, fitsSharedVersion, readSharedVersions } from '@commonplace/practice'
@@ -31,10 +32,13 @@ export interface SharedVersions {
 
 /** A record's text now. */
 export function textOf (ctx: PracticeContext, record: DocId): VersionText {
-  return ctx.store.read(record, doc => {
-    const view = readRecord(doc)
-    return { title: view.meta.title, sections: view.sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown })) }
-  })
+  return ctx.store.read(record, textOfDoc)
+}
+
+/** A record's title and sections as Markdown (each read once). */
+export function textOfDoc (doc: Y.Doc): VersionText {
+  const view = readRecord(doc)
+  return { title: view.meta.title, sections: view.sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown })) }
 }
 
 export function createSharedVersions (ctx: PracticeContext, onRefused?: (doc: DocId, key: string, why: Refusal) => void): SharedVersions {

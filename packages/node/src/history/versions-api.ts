@@ -7,23 +7,18 @@ import { AnchorNotFoundError, InvalidInputError, TextTooLongError, VersionUnknow
 import type { DocId, KeyValueStore, OrgId } from '@commonplace/core'
 import { compareSections, versionChars } from '@commonplace/practice'
 import type { SectionText } from '@commonplace/practice'
-import { appendSectionWithId, findSection, listSections, readRecord, removeSection, setSectionBody, setTitle } from '@commonplace/record'
+import { appendSectionWithId, findSection, listSections, removeSection, setSectionBody, setTitle } from '@commonplace/record'
 import type * as Y from 'yjs'
 import type { DiffView, HistoryApi, RestoreRequest, VersionRef, VersionView } from '../history-api-types.ts'
 import type { PracticeContext } from '../practice/context.ts'
 import { iso, nameOf, requireRecord, requireWrite } from '../practice/context.ts'
 import { isRecord } from './companion.ts'
-import { textOf } from './shared-versions.ts'
+import { textOf, textOfDoc } from './shared-versions.ts'
 import type { SharedVersions, VersionText } from './shared-versions.ts'
 import { AUTO_VERSION_MS, MAX_LABEL_CHARS } from './versions.ts'
 import type { VersionMeta, Versions } from './versions.ts'
 
 export type VersionsApi = Pick<HistoryApi, 'versions' | 'takeVersion' | 'diff' | 'restore'>
-
-/** A record's sections as the comparison reads them. */
-export function sectionsOf (doc: Y.Doc): SectionText[] {
-  return readRecord(doc).sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown }))
-}
 
 export function versionView (doc: DocId, v: VersionMeta): VersionView {
   return { doc, n: v.n, at: iso(v.at), ...(v.label != null ? { label: v.label } : {}), reason: v.reason, bytes: v.bytes }
@@ -57,8 +52,7 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
     }
     const ydoc = versions.rebuild(doc, ref)
     try {
-      const view = readRecord(ydoc)
-      return { title: view.meta.title, sections: sectionsOf(ydoc) }
+      return textOfDoc(ydoc)
     } finally {
       ydoc.destroy()
     }
