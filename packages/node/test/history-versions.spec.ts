@@ -100,14 +100,14 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     await river.api.share(doc.id, { with: hill.orgId, role: 'comment' })
     const companion = (await companionHeader(doc.id, river.orgId)).id as DocId
     await until([hill], () => hill.store.has(companion), 'Hillview holds the comments document')
-    const sections = SECTIONS.map((s, i) => ({ id: `s${i}`, heading: s.heading, markdown: s.text }))
+    const sections = SECTIONS.map((s, i) => ({ id: `sectionaaaa${'ab'[i]}`, heading: s.heading, markdown: s.text }))
     const entry = (org: string, id: string, extra: object = {}): object => ({ type: 'version', id, org, n: 1, at: Date.now(), reason: 'label', label: 'x', title: 'T', sections, ...extra })
     hill.store.edit(companion, doc => {
       const map = doc.getMap<unknown>(VERSIONS_MAP)
       // as Riverside, by Hillview's client
       map.set(`${river.orgId}/aaaaaaaaaaaaaaaa`, entry(river.orgId, 'aaaaaaaaaaaaaaaa', { label: 'forged' }))
       // past the text bound
-      map.set(`${hill.orgId}/bbbbbbbbbbbbbbbb`, entry(hill.orgId, 'bbbbbbbbbbbbbbbb', { label: 'huge', sections: [{ id: 's0', heading: 'H', markdown: 'x'.repeat(300_000) }] }))
+      map.set(`${hill.orgId}/bbbbbbbbbbbbbbbb`, entry(hill.orgId, 'bbbbbbbbbbbbbbbb', { label: 'huge', sections: [{ id: 'sectionaaaaa', heading: 'H', markdown: 'x'.repeat(300_000) }] }))
       // a good one, so that the others' arrival is known
       map.set(`${hill.orgId}/cccccccccccccccc`, entry(hill.orgId, 'cccccccccccccccc', { label: 'fine' }))
     })

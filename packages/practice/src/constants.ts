@@ -92,8 +92,6 @@ export const SHARED_VERSION_LIMITS = {
   sections: 200,
   /** Characters of one version's title, headings and section texts together. */
   chars: 256 * 1024,
-  /** Characters of a section id. */
-  sectionId: 64,
   /** Shared versions read from one comments document. */
   entries: 200
 } as const

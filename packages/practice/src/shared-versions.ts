@@ -4,7 +4,9 @@
  * was written by its organisation and that organisation may comment.
  */
 import type * as Y from 'yjs'
+import { parseSectionId } from '@commonplace/core'
 import type { Attribution } from '@commonplace/core'
+import { shortText } from '@commonplace/record'
 import type { SectionText } from './compare-sections.ts'
 import { SHARED_VERSION_LIMITS } from './constants.ts'
 import type { Refusal } from './comments.ts'
@@ -41,8 +43,7 @@ export function versionChars (title: string, sections: readonly SectionText[]): 
 
 /** Whether a version's text fits the bounds of a shared version. */
 export function fitsSharedVersion (title: string, sections: readonly SectionText[]): boolean {
-  return sections.length <= SHARED_VERSION_LIMITS.sections && versionChars(title, sections) <= SHARED_VERSION_LIMITS.chars &&
-    sections.every(s => s.id.length <= SHARED_VERSION_LIMITS.sectionId)
+  return sections.length <= SHARED_VERSION_LIMITS.sections && versionChars(title, sections) <= SHARED_VERSION_LIMITS.chars
 }
 
 /** The version entry a value is, when its shape and bounds hold; undefined otherwise. Linear in its size. */
@@ -59,8 +60,19 @@ export function parseVersionEntry (key: string, value: unknown): VersionEntry | 
     if (typeof section?.id !== 'string' || typeof section.heading !== 'string' || typeof section.markdown !== 'string') return undefined
     sections.push({ id: section.id, heading: section.heading, markdown: section.markdown })
   }
-  if (!fitsSharedVersion(v.title, sections)) return undefined
+  if (!fitsSharedVersion(v.title, sections) || !writable(v.title, sections)) return undefined
   return { type: 'version', id: v.id, org: v.org, n: v.n as number, at: v.at as number, reason: v.reason, ...(v.label !== undefined ? { label: v.label as string } : {}), title: v.title, sections }
+}
+
+/** Whether a restore could write this text into a record: ids, headings and title as the record takes them. */
+function writable (title: string, sections: readonly SectionText[]): boolean {
+  try {
+    if (title !== '') shortText(title, 'title')
+    for (const s of sections) { parseSectionId(s.id); shortText(s.heading, 'heading') }
+    return true
+  } catch {
+    return false
+  }
 }
 
 function isCount (value: unknown): boolean {

@@ -15,7 +15,7 @@ function setup (): { comments: Y.Doc, write: (org: string, key: string, value: u
   return { comments, ...orgWriters(comments, VERSIONS_MAP) }
 }
 
-const sections = [{ id: 's1', heading: 'Practice', markdown: 'The duty doctor reviews by 4 pm.' }]
+const sections = [{ id: 'aaaaaaaaaaaa', heading: 'Practice', markdown: 'The duty doctor reviews by 4 pm.' }]
 const version = (org: string, id: string, extra: object = {}): Record<string, unknown> =>
   ({ type: 'version', id, org, n: 2, at: 10, reason: 'label', label: 'Agreed', title: 'Blood results', sections, ...extra })
 
@@ -26,9 +26,12 @@ describe('shared versions (pure)', () => {
       version(A, 'aaaaaaaaaaaaaaaa', { n: -1 }),
       version(A, 'aaaaaaaaaaaaaaaa', { label: 'x'.repeat(SHARED_VERSION_LIMITS.label + 1) }),
       version(A, 'aaaaaaaaaaaaaaaa', { reason: 'Not A Reason!' }),
-      version(A, 'aaaaaaaaaaaaaaaa', { sections: [{ id: 's1', heading: 'H', markdown: 'x'.repeat(SHARED_VERSION_LIMITS.chars) }] }),
+      version(A, 'aaaaaaaaaaaaaaaa', { sections: [{ id: 'aaaaaaaaaaaa', heading: 'H', markdown: 'x'.repeat(SHARED_VERSION_LIMITS.chars) }] }),
       version(A, 'aaaaaaaaaaaaaaaa', { sections: Array.from({ length: SHARED_VERSION_LIMITS.sections + 1 }, (_, i) => ({ id: `s${i}`, heading: 'H', markdown: '' })) }),
-      version(A, 'aaaaaaaaaaaaaaaa', { sections: [{ id: 's1', heading: 7, markdown: '' }] }),
+      version(A, 'aaaaaaaaaaaaaaaa', { sections: [{ id: 'aaaaaaaaaaaa', heading: 7, markdown: '' }] }),
+      // a restore could not write it: a section id or heading a record does not take
+      version(A, 'aaaaaaaaaaaaaaaa', { sections: [{ id: 'not an id!', heading: 'H', markdown: '' }] }),
+      version(A, 'aaaaaaaaaaaaaaaa', { sections: [{ id: 'aaaaaaaaaaaa', heading: 'two\nlines', markdown: '' }] }),
       version(A, 'aaaaaaaaaaaaaaaa', { type: 'comment' })
     ]
     for (const value of bad) expect(parseVersionEntry(`${A}/aaaaaaaaaaaaaaaa`, value)).toBeUndefined()
