@@ -37,7 +37,8 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
 
   const keep: Keep = async (doc, reason, label) => {
     const v = versions.take(doc, reason, label)
-    const id = await shared.share(doc, v)
+    // the version is kept here whatever happens to sharing it: an adaptation or a restore is not undone by it
+    const id = await shared.share(doc, v).catch(err => { ctx.log.error('history: sharing version %d of %s failed - %e', v.n, doc, err); return undefined })
     await durable()
     return { ...versionView(doc, v), ...(id !== undefined ? { id } : {}) }
   }
