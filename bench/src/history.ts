@@ -7,10 +7,12 @@
 import * as Y from 'yjs'
 import type { DocId, DocumentStore } from '@commonplace/core'
 import { createVersions } from '@commonplace/node'
+
 import { memoryStore } from '@commonplace/storage'
 import { median } from './measure.ts'
 import { withNode } from './practice.ts'
 import { loadTrace, limitTrace } from './trace.ts'
+import { THREADS, addThreads, threadsPaint } from './history-web.ts'
 import { WorkloadId } from './types.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from './types.ts'
 
@@ -19,8 +21,6 @@ const SECTIONS = 20
 const REPEATS = 5
 /** A version every this many transactions of the trace. */
 const EVERY = 1_000
-/** Comment threads on one document, each anchored to a passage, with a reply. */
-const THREADS = 200
 
 export function historyScenarios (config: BenchConfig): Scenario[] {
   const scenario = (variant: string, run: (ctx: RunContext) => Promise<Metrics>): Scenario =>
@@ -28,7 +28,8 @@ export function historyScenarios (config: BenchConfig): Scenario[] {
   return [
     scenario('diff two versions of a 100 KB document', async ctx => await diff(ctx)),
     scenario(`automerge-paper trace, a version every ${EVERY} transactions`, async () => trace(config)),
-    scenario(`list ${THREADS} comment threads of a 100 KB document`, async ctx => await threads(ctx))
+    scenario(`list ${THREADS} comment threads of a 100 KB document`, async ctx => await threads(ctx)),
+    scenario(`open the ${THREADS} comment threads of a 100 KB document in Chromium`, async ctx => await threadsPaint(ctx))
   ]
 }
 
@@ -49,7 +50,9 @@ async function diff (ctx: RunContext): Promise<Metrics> {
       await node.api.diff(doc, from)
       if (i > 0) toNow.push(performance.now() - start)
     }
-    return { ms: median(stored), toNowMs: median(toNow) }
+    // the two labelled versions went, with the record's text, into its comments document
+    const shared = node.store.list().find(info => info.kind === 'comments')?.storedBytes ?? 0
+    return { ms: median(stored), toNowMs: median(toNow), sharedBytesPerVersion: shared / 2, recordBytes: node.store.info(doc)?.storedBytes ?? 0 }
   })
 }
 
@@ -96,13 +99,7 @@ function trace (config: BenchConfig): Metrics {
  */
 async function threads (ctx: RunContext): Promise<Metrics> {
   return await withNode(ctx, async (node, doc) => {
-    const view = await node.api.getDoc(doc)
-    for (let i = 0; i < THREADS; i++) {
-      const section = view.sections[i % SECTIONS]
-      const words = section.markdown.split(/\s+/).filter(w => /^[a-z]{4,}$/i.test(w))
-      const thread = await node.api.addComment(doc, { section: section.heading, quote: words[i % words.length], text: `Comment ${i} on this passage.` })
-      await node.api.replyComment(thread.id, { text: `Reply to comment ${i}.` })
-    }
+    await addThreads(node, doc)
     const times: number[] = []
     for (let i = 0; i <= REPEATS; i++) {
       const start = performance.now()

@@ -6,7 +6,7 @@
 import type { DocId } from '@commonplace/core'
 import { compareSections, diffusionCache, diffusionCore, diffusionView, finishDiffusion, lineageIndex } from '@commonplace/practice'
 import type { AdoptionStatement, LineageDoc, OrgStatements } from '@commonplace/practice'
-import type { CommonplaceNode } from '@commonplace/node'
+import type { CommonplaceNode, NodeInit } from '@commonplace/node'
 import { makeDocs, prng } from './content.ts'
 import { median } from './measure.ts'
 import { benchNode } from './systems/commonplace/fixtures.ts'
@@ -41,8 +41,8 @@ export function sections (config: BenchConfig): Array<{ heading: string, text: s
   return Array.from({ length: SECTIONS }, (_, i) => ({ heading: `Section ${i + 1}`, text: doc.text.slice(i * size, (i + 1) * size) }))
 }
 
-export async function withNode<T> (ctx: RunContext, fn: (node: CommonplaceNode, source: DocId) => Promise<T>): Promise<T> {
-  const node = await benchNode(ctx.tmpDir(), 'Riverside Surgery')
+export async function withNode<T> (ctx: RunContext, fn: (node: CommonplaceNode, source: DocId) => Promise<T>, init: Partial<NodeInit> = {}): Promise<T> {
+  const node = await benchNode(ctx.tmpDir(), 'Riverside Surgery', init)
   try {
     const source = (await node.api.createDoc({ title: 'Handling abnormal blood results: who acts, by when', sections: sections(ctx.config) })).id
     return await fn(node, source)

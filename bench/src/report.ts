@@ -54,7 +54,7 @@ const HEADLINE: Record<string, string[]> = {
   'initial-sync': ['ms', 'bytes', 'peakRssMB', 'firstMs', 'cpuMsB', 'idleMsB'],
   reconnect: ['ms', 'bytes'],
   'edit-latency': ['p50Ms', 'p99Ms'],
-  trace: ['ms', 'bytes', 'updateBytes', 'encodedBytes', 'cpuMs'],
+  trace: ['ms', 'bytes', 'updateBytes', 'encodedBytes', 'cpuMs', 'versions', 'versionBytes', 'diskBytes', 'diskBytesB'],
   footprint: ['startMs', 'idleRssMB', 'openRssMB', 'heldDocKB'],
   selective: ['bytes', 'unsharedDocsAtB'],
   'many-nodes': ['p50Ms', 'maxMs'],

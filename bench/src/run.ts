@@ -17,6 +17,7 @@ import type { BenchReport, ScenarioResult } from './report.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from './types.ts'
 import { commonplaceScenarios } from './systems/commonplace/scenarios.ts'
 import { metricsOffScenarios } from './systems/commonplace/metrics-off.ts'
+import { versionsOnScenarios } from './systems/commonplace/trace.ts'
 import { yjsLimitScenarios } from './systems/yjs-limit.ts'
 import { webLoadScenarios } from './web-load.ts'
 import { peopleScenarios } from './people.ts'
@@ -70,7 +71,7 @@ export async function main (argv: string[]): Promise<BenchReport> {
   const systems = values.systems?.split(',')
   const ours = commonplaceScenarios(config)
   const all = [
-    ...ours, ...metricsOffScenarios(ours), ...unsignedScenarios(config, ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
+    ...ours, ...metricsOffScenarios(ours), ...versionsOnScenarios(config), ...unsignedScenarios(config, ours), ...yjsLimitScenarios(config), ...await peerScenarios(config),
     ...webLoadScenarios(config), ...practiceScenarios(config), ...signingScenarios(config), ...peerbitSigningScenarios(config), ...historyScenarios(config), ...peopleScenarios(config)
   ]
   const variant = values.variant

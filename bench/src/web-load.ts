@@ -20,8 +20,8 @@ import { WorkloadId } from './types.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from './types.ts'
 
 /** The built app; BENCH_WEB_ROOT names another build (e.g. one made with `vite build --outDir`). */
-const WEB_ROOT = process.env.BENCH_WEB_ROOT ?? fileURLToPath(new URL('../../apps/web/dist/', import.meta.url))
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const WEB_ROOT = process.env.BENCH_WEB_ROOT ?? fileURLToPath(new URL('../../apps/web/dist/', import.meta.url))
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** Records the node holds (the list shows them all). */
 const DOCS = 50
 /** Fresh-context loads timed in one run (after one untimed load: Chromium's and the node's first). */
@@ -69,10 +69,7 @@ async function webLoad (ctx: RunContext): Promise<Metrics> {
   try {
     await node.start()
     await seed(node, ctx.config.seed)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
     await firstLoad(browser, node)
     const loads: Load[] = []
     for (let i = 0; i < LOADS; i++) loads.push(await firstLoad(browser, node))
@@ -93,6 +90,14 @@ async function webLoad (ctx: RunContext): Promise<Metrics> {
     await browser?.close()
     await node.stop()
   }
+}
+
+/** Debian's Chromium, headless, without its background traffic. */
+export async function launchChromium (): Promise<Browser> {
+  return await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
 }
 
 /** Demo records: DOMAIN.md's titles, the good-practice template's sections, a few sentences each. */

@@ -4,7 +4,9 @@
  * Riverside comments on a passage, Hillview replies, the passage moves with an edit, Riverside
  * resolves and Hillview reopens; Canal Street sees the thread and may not comment; Hillview may not
  * edit the record. Riverside labels a version, changes the document, diffs and restores a section;
- * the activity feed lists the comments and changes. Then each refusal.
+ * the activity feed lists the comments and changes. The labelled version reaches Hillview and Canal
+ * Street, which list it and diff from it; a version of a record not shared with Canal Street never
+ * reaches it. Then each refusal.
  *
  * The tests run in order and share the nodes.
  */
@@ -19,6 +21,7 @@ import { killAllChildren } from '../helpers/processes.ts'
 const REF = randomBytes(4).toString('hex')
 const TITLE = `Handling abnormal blood results (ref ${REF})`
 
+interface VersionJson { id: string, n: number, org?: string, orgName?: string, label?: string, reason: string }
 interface ThreadJson { id: string, org: string, state: string, passage?: string, detached: boolean, replies: Array<{ org: string, text: string }> }
 
 const STEP_MS = 240_000
@@ -95,11 +98,43 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
     }, { timeoutMs: WAIT_MS, what: 'Hillview holds the restored text' })
   })
 
-  it('the activity feed lists the comments and the changes', async () => {
+  it('the labelled version travels: Hillview and Canal Street list it and diff from it; an organisation without read access never receives one', async () => {
+    const shared = async (node: NodeProc, id: string, label: string): Promise<VersionJson | undefined> =>
+      (await cliOk<VersionJson[]>(node.dataDir, ['doc', 'history', id])).find(v => v.org === river.orgId && v.label === label)
+    for (const node of [hill, canal]) {
+      await eventually(async () => { expect(await shared(node, doc, 'Agreed at the March meeting')).toBeDefined() }, { timeoutMs: WAIT_MS, what: 'the label reaches another organisation' })
+      const v = await shared(node, doc, 'Agreed at the March meeting') as VersionJson
+      expect(v).toMatchObject({ orgName: 'Riverside Surgery', reason: 'label' })
+      const diff = await runCli(node.dataDir, ['doc', 'diff', doc, '--from', v.id], { json: false })
+      expect(diff.stdout).toContain('+ Also after 6 pm.')
+      expect((await runCli(node.dataDir, ['doc', 'history', doc], { json: false })).stdout).toContain('Riverside Surgery #')
+    }
+    const rota = (await cliOk(river.dataDir, ['doc', 'create', '--title', `Staff rota (ref ${REF})`, ...sectionArgs('--section', { Rota: 'Two duty doctors on Mondays.' })])).id
+    await cliOk(river.dataDir, ['share', rota, '--with', hill.orgId, '--role', 'edit'])
+    await cliOk(river.dataDir, ['doc', 'version', rota, '--label', 'For Hillview only'])
+    // after the rota's label, one on the document Canal Street reads: Canal Street has caught up past it
+    await cliOk(river.dataDir, ['doc', 'version', doc, '--label', 'After the rota'])
+    await eventually(async () => { expect(await shared(hill, rota, 'For Hillview only')).toBeDefined() }, { timeoutMs: WAIT_MS, what: 'Hillview lists the rota\'s version' })
+    await eventually(async () => { expect(await shared(canal, doc, 'After the rota')).toBeDefined() }, { timeoutMs: WAIT_MS, what: 'Canal Street lists the later version' })
+    expect((await runCli(canal.dataDir, ['doc', 'history', rota])).json?.error?.code).toBe('ERR_NOT_FOUND')
+    expect((await runCli(canal.dataDir, ['doc', 'diff', doc, '--from', 'not a version'])).code).toBe(64)
+  })
+
+  it('the activity feed lists the comments, resolves and reopens, the changes, and an upstream change of a variant', async () => {
     const feed = await cliOk<Array<{ kind: string, doc: string }>>(river.dataDir, ['activity'])
-    expect(feed.filter(i => i.doc === doc).map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply']))
+    expect(feed.filter(i => i.doc === doc).map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply', 'resolved', 'reopened']))
     const text = await runCli(river.dataDir, ['activity', '--since', '2000-01-01'], { json: false })
     expect(text.stdout).toContain('Hillview Medical Practice replied')
+    expect(text.stdout).toContain('Hillview Medical Practice reopened a comment')
+
+    // Hillview adapts the document; Riverside changes it; Hillview's feed says its source changed
+    const variant = (await cliOk<{ id: string }>(hill.dataDir, ['doc', 'adapt', doc, '--why', 'Two duty doctors on Mondays', '--title', `Abnormal results at Hillview (ref ${REF})`])).id
+    await cliOk(river.dataDir, ['doc', 'edit', doc, '--append', 'Phone the patient the same day.', '--section', 'Practice'])
+    await eventually(async () => {
+      const items = await cliOk<Array<{ kind: string, doc: string }>>(hill.dataDir, ['activity'])
+      expect(items.filter(i => i.kind === 'upstream').map(i => i.doc)).toEqual([variant])
+    }, { timeoutMs: WAIT_MS, what: 'Hillview\'s feed lists the upstream change' })
+    expect((await runCli(hill.dataDir, ['activity'], { json: false })).stdout).toContain('since the variant last took from it')
   })
 
   it('refuses an unknown version, a quote outside the document, an oversized comment and a bad date, changing nothing', async () => {

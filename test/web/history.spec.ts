@@ -4,8 +4,9 @@
  * comments on it; Hillview replies; Riverside edits before the passage and the anchor follows it;
  * Riverside resolves, Hillview reopens; Canal Street sees the thread and cannot comment. Riverside
  * labels a version, changes the document, sees the diff and restores one section. Hillview's page
- * marks what changed since it last looked; Riverside's home page lists the activity. axe-core finds
- * no WCAG 2.2 A/AA violation on any new view at 1280 and 360 px. Screenshots go to docs/screenshots.
+ * marks what changed since it last looked and lists Riverside's labelled version; Riverside's home
+ * page lists the activity. axe-core finds no WCAG 2.2 A/AA violation on any new view at 1280 and
+ * 360 px. Screenshots go to docs/screenshots.
  */
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -162,12 +163,17 @@ describe('conversation and history: comments on passages, versions, the activity
     await pageH.getByRole('status').getByText('1 section changed since you last looked').waitFor()
     await checkView(pageH, 'the changed-since highlight')
     await pageH.getByRole('region', { name: /^Practice/ }).screenshot({ path: `${SCREENSHOTS}changed-since.png` })
+    // Riverside's labelled version reached Hillview with the document
+    await pageH.getByRole('button', { name: 'History' }).click()
+    await pageH.getByRole('region', { name: 'History' }).getByRole('listitem').filter({ hasText: 'Agreed at the March meeting' }).getByText('Riverside Surgery\'s version', { exact: false }).first().waitFor()
 
     await pageR.goto(`${riverside.apiUrl}/#/`)
     const feed = pageR.getByRole('group', { name: 'Activity' })
     await feed.getByText('Activity: what happened lately').click()
     await feed.getByText(`Hillview Medical Practice replied on "${TITLE}"`, { exact: false }).waitFor()
     await feed.getByText(`Riverside Surgery commented on "${TITLE}"`, { exact: false }).waitFor()
+    await feed.getByText(`Riverside Surgery resolved a comment on "${TITLE}"`, { exact: false }).waitFor()
+    await feed.getByText(`Hillview Medical Practice reopened a comment on "${TITLE}"`, { exact: false }).waitFor()
     await checkView(pageR, 'the activity feed')
     await feed.screenshot({ path: `${SCREENSHOTS}activity-feed.png` })
   }, STEP_TIMEOUT_MS)

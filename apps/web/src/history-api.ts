@@ -3,9 +3,9 @@
  * versions, diffs, restores and the activity feed. The types are the node's own (type-only import).
  */
 import { request } from './api.ts'
-import type { ActivityItem, AddCommentRequest, DiffView, ThreadView, VersionView } from '../../../packages/node/src/history-api-types.ts'
+import type { ActivityItem, AddCommentRequest, DiffView, ThreadView, VersionRef, VersionView } from '../../../packages/node/src/history-api-types.ts'
 
-export type { ActivityItem, CommentView, DiffView, ThreadView, VersionView } from '../../../packages/node/src/history-api-types.ts'
+export type { ActivityItem, CommentView, DiffView, ThreadView, VersionRef, VersionView } from '../../../packages/node/src/history-api-types.ts'
 
 const doc = (id: string): string => `/api/docs/${encodeURIComponent(id)}`
 const thread = (id: string): string => `/api/comments/${encodeURIComponent(id)}`
@@ -17,8 +17,8 @@ export const historyApi = {
   setState: async (id: string, state: 'open' | 'resolved') => await request<ThreadView>('POST', `${thread(id)}/state`, { state }),
   versions: async (id: string) => await request<VersionView[]>('GET', `${doc(id)}/versions`),
   takeVersion: async (id: string, label: string) => await request<VersionView>('POST', `${doc(id)}/versions`, { label }),
-  diff: async (id: string, from: number) => await request<DiffView>('GET', `${doc(id)}/diff?from=${from}`),
-  restore: async (id: string, version: number, section?: string) =>
+  diff: async (id: string, from: VersionRef) => await request<DiffView>('GET', `${doc(id)}/diff?from=${encodeURIComponent(from)}`),
+  restore: async (id: string, version: VersionRef, section?: string) =>
     await request<VersionView>('POST', `${doc(id)}/restore`, section != null ? { version, section } : { version }),
   activity: async (limit = 30) => await request<ActivityItem[]>('GET', `/api/activity?limit=${limit}`)
 }

@@ -32,7 +32,18 @@ export interface ThreadView extends CommentView {
   detached: boolean
   state: 'open' | 'resolved'
   stateBy?: OrgId
+  /** Every resolve and reopen, oldest first. */
+  stateChanges?: StateChangeView[]
   replies: CommentView[]
+}
+
+/** A thread resolved or reopened: by which organisation (and person, when known), and when. */
+export interface StateChangeView {
+  org: OrgId
+  orgName?: string
+  person?: string
+  state: 'open' | 'resolved'
+  at: string
 }
 
 export interface AddCommentRequest {
@@ -50,22 +61,34 @@ export interface VersionView {
   n: number
   at: string
   label?: string
-  /** `label` (on demand), `daily`, `adaptation`, `proposal-accepted`, `upstream-taken`, `restore`, `first`. */
+  /** `label` (on demand), `daily`, `changes` (`NodeInit.autoVersions.everyChanges`), `adaptation`, `proposal-accepted`, `upstream-taken`, `restore`, `first`. */
   reason: string
   /** Bytes this version keeps on disk. */
   bytes: number
+  /**
+   * Its id in the record's comments document when it is shared with the record's readers
+   * (docs/history.md); diff and restore take it in place of `n` at every node that holds it.
+   */
+  id?: string
+  /** Who took it: present on another organisation's shared version (absent: this node). */
+  org?: OrgId
+  orgName?: string
+  person?: string
 }
+
+/** A version as diff and restore name it: this node's number, or a shared version's id. */
+export type VersionRef = number | string
 
 export interface DiffView {
   doc: DocId
-  from: number
+  from: VersionRef
   /** Absent: the document as it is now. */
-  to?: number
+  to?: VersionRef
   changes: SectionChangeView[]
 }
 
 export interface RestoreRequest {
-  version: number
+  version: VersionRef
   /** Only this section (heading or id); the whole text (title and sections) without it. */
   section?: string
 }
@@ -96,12 +119,12 @@ export interface HistoryApi {
   replyComment(thread: string, request: { text: string }): Promise<ThreadView>
   /** `POST /api/comments/:id/state` with `{ state: 'resolved' | 'open' }`. */
   setCommentState(thread: string, state: 'open' | 'resolved'): Promise<ThreadView>
-  /** `GET /api/docs/:id/versions`: oldest first. */
+  /** `GET /api/docs/:id/versions`: oldest first, this node's and other organisations' shared ones. */
   versions(id: string): Promise<VersionView[]>
   /** `POST /api/docs/:id/versions` (201): a version now, with a label. */
   takeVersion(id: string, request: { label: string }): Promise<VersionView>
   /** `GET /api/docs/:id/diff?from=N[&to=M]`. ERR_VERSION_UNKNOWN. */
-  diff(id: string, from: number, to?: number): Promise<DiffView>
+  diff(id: string, from: VersionRef, to?: VersionRef): Promise<DiffView>
   /** `POST /api/docs/:id/restore`: a new edit. ERR_VERSION_UNKNOWN, ERR_READ_ONLY, ERR_ANCHOR_NOT_FOUND (no such section then). */
   restore(id: string, request: RestoreRequest): Promise<VersionView>
   /** `GET /api/activity[?since=ISO][&limit=N]`: newest first. */

@@ -3,7 +3,7 @@
  * calls the HistoryApi.
  */
 import { InvalidInputError } from '@commonplace/core'
-import type { HistoryApi } from './history-api-types.ts'
+import type { HistoryApi, VersionRef } from './history-api-types.ts'
 import type { Route } from './api-routes.ts'
 import { object, optionalString, route, string } from './request-body.ts'
 
@@ -32,12 +32,12 @@ export function historyRoutes (api: HistoryApi): Route[] {
     }),
     route('GET', `${doc}/diff`, async ({ params, query }) => {
       const to = query.get('to')
-      return { json: await api.diff(params[0], versionNumber(query.get('from'), 'from'), to === null ? undefined : versionNumber(to, 'to')) }
+      return { json: await api.diff(params[0], versionRef(query.get('from'), 'from'), to === null ? undefined : versionRef(to, 'to')) }
     }),
     route('POST', `${doc}/restore`, async ({ params, body }) => {
       const value = object(await body(), ['version', 'section'])
-      if (typeof value.version !== 'number') throw new InvalidInputError('"version" must be a version number')
-      return { json: await api.restore(params[0], { version: value.version, ...optionalString(value.section, 'section') }) }
+      const version = typeof value.version === 'number' ? value.version : versionRef(typeof value.version === 'string' ? value.version : null, 'version')
+      return { json: await api.restore(params[0], { version, ...optionalString(value.section, 'section') }) }
     }),
     route('GET', '/api/activity', async ({ query }) => {
       const limit = query.get('limit')
@@ -47,7 +47,9 @@ export function historyRoutes (api: HistoryApi): Route[] {
   ]
 }
 
-function versionNumber (value: string | null, name: string): number {
-  if (value === null || !/^\d{1,9}$/.test(value)) throw new InvalidInputError(`"${name}" must be a version number`)
-  return Number(value)
+/** A version number (this node's), or a shared version's id (base32). */
+function versionRef (value: string | null, name: string): VersionRef {
+  if (value !== null && /^\d{1,9}$/.test(value)) return Number(value)
+  if (value !== null && /^[a-z2-7]{8,32}$/.test(value)) return value
+  throw new InvalidInputError(`"${name}" must be a version number or a shared version's id`)
 }

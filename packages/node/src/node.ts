@@ -86,6 +86,13 @@ export interface NodeInit {
    * Default: on unless the environment has COMMONPLACE_METRICS=off.
    */
   metrics?: boolean
+  /**
+   * When the node takes an automatic version of a record that changes (docs/history.md): at the
+   * first change after `everyMs` without one (default a day), and, when set, after `everyChanges`
+   * changes it saw since the last (a change: the local edits of one turn of the event loop, or a
+   * batch from a peer). Each version costs disk (docs/benchmarks.md, `history`).
+   */
+  autoVersions?: { everyMs?: number, everyChanges?: number }
 }
 
 export interface CommonplaceNode {
@@ -203,7 +210,8 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     })
     const history = createHistory({
       store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
-      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) }
+      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) },
+      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {})
     })
     const people = createPeople({
       storage,
@@ -453,17 +461,17 @@ function versionedPractice (practice: PracticeApi, history: History): Pick<Pract
   return {
     adapt: async (id, request) => {
       const made = await practice.adapt(id, request)
-      history.versions.take(made.id, 'adaptation')
+      await history.keep(made.id, 'adaptation')
       return made
     },
     acceptProposal: async (id, request) => {
       const view = await practice.acceptProposal(id, request)
-      history.versions.take(view.source, 'proposal-accepted')
+      await history.keep(view.source, 'proposal-accepted')
       return view
     },
     takeUpstream: async (id, request) => {
       const view = await practice.takeUpstream(id, request)
-      history.versions.take(parseDocId(id), 'upstream-taken')
+      await history.keep(parseDocId(id), 'upstream-taken')
       return view
     }
   }

@@ -7,16 +7,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prefixLogger } from '@libp2p/logger'
 import { createNode } from '../src/index.ts'
-import type { CommonplaceNode } from '../src/index.ts'
+import type { CommonplaceNode, NodeInit } from '../src/index.ts'
 
 const dirs: string[] = []
 const running: CommonplaceNode[] = []
 /** Ports of each data folder's last run: a restarted node listens where its card says. */
 const ports = new Map<string, string>()
 
-export async function startNode (name: string, dataDir = mkdtempSync(join(tmpdir(), 'cp-dir-'))): Promise<CommonplaceNode> {
+export async function startNode (name: string, dataDir = mkdtempSync(join(tmpdir(), 'cp-dir-')), init: Partial<NodeInit> = {}): Promise<CommonplaceNode> {
   if (!dirs.includes(dataDir)) dirs.push(dataDir)
   const node = await createNode({
+    ...init,
     dataDir,
     name,
     listen: [`/ip4/127.0.0.1/tcp/${ports.get(dataDir) ?? 0}`],

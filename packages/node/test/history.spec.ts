@@ -62,7 +62,29 @@ describe('comments and versions (nodes in one process)', () => {
     await until([river], async () => (await river.api.comments(doc.id))[0]?.state === 'open', 'Riverside sees it reopened')
 
     const feed = await river.api.activity({})
-    expect(feed.map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply']))
+    expect(feed.map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply', 'resolved', 'reopened']))
+    expect(feed.find(i => i.kind === 'reopened')).toMatchObject({ org: hill.orgId, doc: doc.id, text: 'Hillview Medical Practice reopened a comment on "Handling abnormal blood results": Why 4 pm and not noon?' })
+    expect(feed.find(i => i.kind === 'resolved')).toMatchObject({ org: river.orgId })
+  })
+
+  it('the activity feed lists an upstream change of a variant until the variant takes it', async () => {
+    const river = await startNode('Riverside Surgery')
+    const hill = await startNode('Hillview Medical Practice')
+    await befriend(river, hill)
+    const source = await river.api.createDoc({ title: 'Handling abnormal blood results', sections: SECTIONS })
+    await river.api.share(source.id, { with: hill.orgId, role: 'read' })
+    await until([hill], () => hill.store.has(source.id), 'Hillview holds the source')
+    const variant = await hill.api.adapt(source.id, { why: 'Two duty doctors on Mondays', title: 'Abnormal results at Hillview' })
+    expect((await hill.api.activity({})).filter(i => i.kind === 'upstream')).toEqual([])
+    await river.api.editDoc(source.id, { append: { section: 'Practice', text: 'Escalate to the partner on call.' } })
+    await until([hill], async () => (await hill.api.activity({})).some(i => i.kind === 'upstream'), 'Hillview\'s feed lists the upstream change')
+    expect((await hill.api.activity({})).find(i => i.kind === 'upstream')).toMatchObject({
+      doc: variant.id, org: river.orgId, text: '"Handling abnormal blood results", the source of "Abnormal results at Hillview", changed in 1 section since the variant last took from it'
+    })
+    // Riverside may not edit the variant: nothing to take, no item
+    expect((await river.api.activity({})).filter(i => i.kind === 'upstream')).toEqual([])
+    await hill.api.takeUpstream(variant.id, {})
+    expect((await hill.api.activity({})).filter(i => i.kind === 'upstream')).toEqual([])
   })
 
   it('a record shared to read only gets its comments document at the owner\'s first comment, and its readers see it', async () => {
@@ -102,6 +124,19 @@ describe('comments and versions (nodes in one process)', () => {
     await expect(river.api.diff(doc.id, 99)).rejects.toMatchObject({ code: 'ERR_VERSION_UNKNOWN' })
     await expect(river.api.restore(doc.id, { version: 99 })).rejects.toMatchObject({ code: 'ERR_VERSION_UNKNOWN' })
     await expect(river.api.restore(doc.id, { version: 2, section: 'Nope' })).rejects.toMatchObject({ code: 'ERR_ANCHOR_NOT_FOUND' })
+  })
+})
+
+describe('automatic versions', () => {
+  it('takes one after every N changes when the node is started so, and keeps it local', async () => {
+    const river = await startNode('Riverside Surgery', undefined, { autoVersions: { everyChanges: 2 } })
+    const doc = await river.api.createDoc({ title: 'Fridge temperatures', sections: SECTIONS })
+    await until([river], async () => (await river.api.versions(doc.id)).length === 1, 'the first version')
+    for (let i = 1; i <= 4; i++) await river.api.editDoc(doc.id, { append: { section: 'Practice', text: `Check ${i}.` } })
+    await until([river], async () => (await river.api.versions(doc.id)).length === 3, 'a version after every 2 changes')
+    const versions = await river.api.versions(doc.id)
+    expect(versions.map(v => v.reason)).toEqual(['first', 'changes', 'changes'])
+    expect(versions.every(v => v.id === undefined)).toBe(true)
   })
 })
 

@@ -60,7 +60,17 @@ export interface ThreadView extends CommentView {
   stateBy?: string
   /** When the latest state change was made (absent: never resolved). */
   stateAt?: number
+  /** Every resolve and reopen that counts, oldest first. */
+  stateChanges: StateChange[]
   replies: CommentView[]
+}
+
+/** A thread resolved or reopened, by whom and when. */
+export interface StateChange {
+  org: string
+  person?: string
+  state: 'open' | 'resolved'
+  at: number
 }
 
 /** Why an entry was not counted (each is a refused peer input). */
@@ -126,7 +136,7 @@ export function readThreads (input: ThreadsInput): ThreadView[] {
   const items = (map as unknown as { _map: Map<string, Y.Item> })._map
   const threads = new Map<string, ThreadView>()
   const replies: Array<[CommentEntry, CommentView]> = []
-  const states: StateEntry[] = []
+  const states: Array<StateEntry & { person?: string }> = []
   let read = 0
   for (const [key, item] of items) {
     if (item.deleted) continue
@@ -136,11 +146,11 @@ export function readThreads (input: ThreadsInput): ThreadView[] {
     const who = input.attribution.of(item.id.client, item.id.clock)
     if (who == null || who.org !== entry.org) { input.onRefused?.(key, 'author'); continue }
     if (!input.mayComment(entry.org)) { input.onRefused?.(key, 'rights'); continue }
-    if (entry.type === 'state') { states.push(entry); continue }
+    if (entry.type === 'state') { states.push({ ...entry, ...(who.person != null ? { person: who.person } : {}) }); continue }
     const view: CommentView = { id: entry.id, org: entry.org, ...(who.person != null ? { person: who.person } : {}), text: entry.text, at: entry.at }
     if (entry.replyTo !== undefined) replies.push([entry, view])
     else if (threads.size >= COMMENT_LIMITS.threads) input.onRefused?.(key, 'bounds')
-    else threads.set(entry.id, { ...view, ...placeOf(entry, input.record), state: 'open', replies: [] })
+    else threads.set(entry.id, { ...view, ...placeOf(entry, input.record), state: 'open', stateChanges: [], replies: [] })
   }
   for (const [entry, view] of replies.sort((a, b) => a[1].at - b[1].at || compare(a[1].id, b[1].id))) {
     const thread = threads.get(entry.replyTo as string)
@@ -150,7 +160,9 @@ export function readThreads (input: ThreadsInput): ThreadView[] {
   }
   for (const state of states.sort((a, b) => a.at - b.at || compare(`${a.org}/${a.id}`, `${b.org}/${b.id}`))) {
     const thread = threads.get(state.thread)
-    if (thread !== undefined) { thread.state = state.state; thread.stateBy = state.org; thread.stateAt = state.at }
+    if (thread === undefined) continue
+    thread.state = state.state; thread.stateBy = state.org; thread.stateAt = state.at
+    thread.stateChanges.push({ org: state.org, ...(state.person != null ? { person: state.person } : {}), state: state.state, at: state.at })
   }
   return [...threads.values()].sort((a, b) => a.at - b.at || compare(a.id, b.id))
 }

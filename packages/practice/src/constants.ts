@@ -83,3 +83,15 @@ export const COMMENT_LIMITS = {
   /** Entries read from one comments document. */
   entries: 20_000
 } as const
+
+/** Bounds of a labelled version shared in a record's comments document (docs/history.md): what one peer makes every reader store. */
+export const SHARED_VERSION_LIMITS = {
+  /** Characters of a label. */
+  label: 200,
+  /** Sections of one version. */
+  sections: 200,
+  /** Characters of one version's title, headings and section texts together. */
+  chars: 256 * 1024,
+  /** Shared versions read from one comments document. */
+  entries: 200
+} as const

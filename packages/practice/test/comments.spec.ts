@@ -6,6 +6,7 @@ import type { Attribution } from '@commonplace/core'
 import { initRecord, setSectionBody } from '@commonplace/record'
 import { COMMENTS_MAP, COMMENT_LIMITS, createAnchor, readThreads } from '../src/index.ts'
 import type { Refusal } from '../src/index.ts'
+import { orgWriters } from './fixtures.ts'
 
 const A = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
 const B = '12D3KooWBBBB'
@@ -16,20 +17,7 @@ function setup (): { record: Y.Doc, comments: Y.Doc, write: (org: string, key: s
   const record = new Y.Doc()
   initRecord(record, { title: 'Blood results', owner: A, sections: [{ heading: 'Practice', markdown: 'The duty doctor reviews by 4 pm.' }] } as never)
   const comments = new Y.Doc()
-  const clients = new Map<number, string>()
-  const docs = new Map<string, Y.Doc>()
-  const write = (org: string, key: string, value: unknown): void => {
-    let doc = docs.get(org)
-    if (doc == null) {
-      doc = new Y.Doc()
-      clients.set(doc.clientID, org)
-      docs.set(org, doc)
-    }
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(comments))
-    doc.getMap(COMMENTS_MAP).set(key, value)
-    Y.applyUpdate(comments, Y.encodeStateAsUpdate(doc))
-  }
-  return { record, comments, write, attribution: { of: client => clients.has(client) ? { org: clients.get(client) as string } as never : undefined } }
+  return { record, comments, ...orgWriters(comments, COMMENTS_MAP) }
 }
 
 const comment = (org: string, id: string, extra: object = {}): object => ({ type: 'comment', id, org, section: 'Practice', text: `from ${org}`, at: 1, ...extra })

@@ -30,6 +30,7 @@ export {
   initRecord, setTitle, setMeta, appendSection, appendToSection, setSectionLocked, setSectionBody, appendSectionWithId, removeSection,
   findSection, listSections, readRecord, readRecordMeta, recordTitle, recordKind
 } from './record.ts'
+export { shortText } from './validate.ts'
 export { markdownToBlocks, appendMarkdown } from './markdown/from-markdown.ts'
 export type { BlockNode, NodeAttrs } from './markdown/from-markdown.ts'
 export { fragmentToMarkdown } from './markdown/to-markdown.ts'

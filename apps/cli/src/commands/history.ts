@@ -84,7 +84,8 @@ const docHistory: CommandSpec = {
   args: ['ID'],
   options: [],
   usage: 'doc history ID',
-  summary: 'List the versions this node kept of a document (taken daily while it changes, at adaptations, accepted proposals, upstream changes taken, and on demand)',
+  summary: 'List the versions of a document: this node\'s (taken daily while it changes, at adaptations, accepted proposals, upstream changes taken, and on demand) and those other organisations shared',
+  details: ['V is what doc diff and doc restore take: a number for this node\'s versions, an id for one another organisation shared.'],
   examples: ['commonplace doc history 3xkq…'],
   async run ({ client, out, args: [id] }) {
     const versions = await (await client()).versions(id)
@@ -110,8 +111,9 @@ const docDiff: CommandSpec = {
   args: ['ID'],
   options: ['from', 'to'],
   usage: 'doc diff ID --from V [--to V]',
+  details: ['V: a version number, or the id of a version another organisation shared (as doc history shows it)'],
   summary: 'Show what changed between two versions of a document, section by section (to now without --to)',
-  examples: ['commonplace doc diff 3xkq… --from 2', 'commonplace doc diff 3xkq… --from 2 --to 5'],
+  examples: ['commonplace doc diff 3xkq… --from 2', 'commonplace doc diff 3xkq… --from 2 --to 5', 'commonplace doc diff 3xkq… --from k7q2m4xz9abcdefg'],
   async run ({ client, out, options, args: [id] }) {
     const from = versionNumber(required(options.from, '--from V', 'doc diff'), '--from', 'doc diff')
     const to = options.to != null ? versionNumber(options.to, '--to', 'doc diff') : undefined
@@ -138,13 +140,18 @@ const docRestore: CommandSpec = {
 
 export const HISTORY_COMMANDS: readonly CommandSpec[] = [docHistory, docVersion, docDiff, docRestore]
 
-function versionNumber (text: string, flag: string, command: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`${flag} must be a version number (see 'doc history')`, command)
-  return Number(text)
+/** A version number (this node's) or a shared version's id (another organisation's). */
+function versionNumber (text: string, flag: string, command: string): number | string {
+  if (/^\d{1,9}$/.test(text)) return Number(text)
+  if (/^[a-z2-7]{8,32}$/.test(text)) return text
+  throw new UsageError(`${flag} must be a version number or a shared version's id (see 'doc history')`, command)
 }
 
 function formatVersions (versions: VersionView[]): string {
-  return table(['V', 'TAKEN', 'WHY', 'LABEL'], versions.map(v => [String(v.n), v.at, v.reason, truncate(v.label ?? '', 50)]))
+  return table(['V', 'TAKEN', 'BY', 'WHY', 'LABEL'], versions.map(v => [
+    v.org != null ? (v.id ?? '') : String(v.n), v.at, v.org != null ? `${v.orgName ?? v.org}${v.person != null ? ` (${v.person})` : ''} #${v.n}` : 'here',
+    v.reason, truncate(v.label ?? '', 50)
+  ]))
 }
 
 const activity: CommandSpec = {

@@ -1,11 +1,12 @@
 /**
- * A document's versions (docs/history.md): the versions this node kept, a label for the text as it
+ * A document's versions (docs/history.md): the versions this node kept and those other
+ * organisations shared, a label for the text as it
  * is now, the diff from a chosen version to now, and restoring one section of it (a new edit).
  */
 import { useEffect, useState } from 'preact/hooks'
 import { errorText } from '../api.ts'
 import { historyApi } from '../history-api.ts'
-import type { DiffView, VersionView } from '../history-api.ts'
+import type { DiffView, VersionRef, VersionView } from '../history-api.ts'
 import { useNodeChanges } from '../node-changes.ts'
 import type { NodeStatus } from '../node-status.ts'
 import { whenText } from '../when.ts'
@@ -14,6 +15,7 @@ import { SectionDiff } from './section-diff.tsx'
 const REASONS: Record<string, string> = {
   first: 'first seen here',
   daily: 'daily',
+  changes: 'after many changes',
   label: 'labelled',
   adaptation: 'adapted',
   'proposal-accepted': 'proposal accepted',
@@ -32,7 +34,11 @@ export function HistoryPanel ({ id, mayEdit, status }: { id: string, mayEdit: bo
   const act = async (fn: () => Promise<unknown>): Promise<void> => {
     try { await fn(); load() } catch (err) { setError(errorText(err)) }
   }
-  const compare = (n: number): void => { void act(async () => { setDiff(await historyApi.diff(id, n)) }) }
+  const compare = (ref: VersionRef): void => { void act(async () => { setDiff(await historyApi.diff(id, ref)) }) }
+  // another organisation's shared version is named by its organisation and number, and diffed by its id
+  const refOf = (v: VersionView): VersionRef => v.org != null && v.id != null ? v.id : v.n
+  const nameOf = (v: VersionView): string => v.org != null ? `${v.orgName ?? v.org}'s version ${v.n}` : `version ${v.n}`
+  const named = (ref: VersionRef): string => { const v = versions?.find(v => refOf(v) === ref); return v != null ? nameOf(v) : `version ${ref}` }
   return (
     <section class="card history" aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
@@ -44,22 +50,22 @@ export function HistoryPanel ({ id, mayEdit, status }: { id: string, mayEdit: bo
       {versions?.length === 0 && <p>No versions yet.</p>}
       <ol class="plain versions">
         {[...(versions ?? [])].reverse().map(v => (
-          <li key={v.n}>
-            <strong>Version {v.n}</strong> <span class="meta">{whenText(v.at)} · {REASONS[v.reason] ?? v.reason}</span>
+          <li key={refOf(v)}>
+            <strong>{v.org != null ? nameOf(v) : `Version ${v.n}`}</strong> <span class="meta">{whenText(v.at)} · {REASONS[v.reason] ?? v.reason}{v.person != null && <> · {v.person}</>}</span>
             {v.label != null && <> · {v.label}</>}{' '}
-            <button type="button" aria-pressed={diff?.from === v.n} onClick={() => { compare(v.n) }}>Changes since version {v.n}</button>
+            <button type="button" aria-pressed={diff?.from === refOf(v)} onClick={() => { compare(refOf(v)) }}>Changes since {nameOf(v)}</button>
           </li>
         ))}
       </ol>
       {diff != null && (
         <div>
-          <h3>Changes since version {diff.from}</h3>
+          <h3>Changes since {named(diff.from)}</h3>
           <SectionDiff
             sections={diff.changes}
-            label={`Changes since version ${diff.from}`}
+            label={`Changes since ${named(diff.from)}`}
             actions={s => mayEdit && s.status !== 'added' && (
               <button type="button" onClick={() => { void act(async () => { await historyApi.restore(id, diff.from, s.id); setDiff(await historyApi.diff(id, diff.from)) }) }}>
-                Restore “{s.heading}” as in version {diff.from}
+                Restore “{s.heading}” as in {named(diff.from)}
               </button>
             )}
           />

@@ -3,15 +3,16 @@ import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNode } from '@commonplace/node'
-import type { CommonplaceNode } from '@commonplace/node'
+import type { CommonplaceNode, NodeInit } from '@commonplace/node'
 import { deriveDocId, nextGrantSeq, randomNonce, signGrant } from '@commonplace/core'
 import type { DocId, OrgId, Role } from '@commonplace/core'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { DocContent } from '../../content.ts'
 
-/** A real node: SQLite on disk, libp2p on loopback TCP, the local API on a free port. */
-export async function benchNode (dataDir: string, name: string): Promise<CommonplaceNode> {
+/** A real node: SQLite on disk, libp2p on loopback TCP, the local API on a free port; `init` adds to its settings. */
+export async function benchNode (dataDir: string, name: string, init: Partial<NodeInit> = {}): Promise<CommonplaceNode> {
   const node = await createNode({
+    ...init,
     dataDir,
     name,
     listen: ['/ip4/127.0.0.1/tcp/0'],

@@ -1,7 +1,9 @@
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import * as Y from 'yjs'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { DocId } from '@commonplace/core'
-import type { CommonplaceNode } from '@commonplace/node'
+import type { CommonplaceNode, NodeInit } from '@commonplace/node'
 import { countingProxy } from '../../proxy.ts'
 import { loadTrace, limitTrace } from '../../trace.ts'
 import type { EditingTrace } from '../../trace.ts'
@@ -18,6 +20,30 @@ const EDITS_PER_TURN = 1_000
  */
 const TWO_AUTHORS_LIMIT_MS = 240_000
 
+/** The system name of the trace replayed with a version every `VERSION_EVERY` edits. */
+export const VERSIONS_ON_SYSTEM = 'commonplace-versions'
+/** Edits between two versions when versions are on (the issue's "a version every 1,000 edits"). */
+const VERSION_EVERY = EDITS_PER_TURN
+
+/**
+ * The automerge-paper trace again, with each node taking an automatic version at every change it
+ * sees (`autoVersions.everyChanges: 1`; docs/history.md): A's store announces the edits of one
+ * turn as one change, and the replay types 1,000 edits a turn, so A takes a version every 1,000
+ * edits (B one per batch it receives). Its variant is the trace's, so a bench run alternates it
+ * with today's node (a version at the first change, then daily) and raw Yjs.
+ */
+export function versionsOnScenarios (config: BenchConfig): Scenario[] {
+  const variant = traceVariant(config)
+  return [{
+    workload: WorkloadId.trace,
+    variant: `${variant}, a version every ${VERSION_EVERY.toLocaleString('en')} edits`,
+    versus: variant,
+    system: VERSIONS_ON_SYSTEM,
+    version: 'commonplace 0.1.0',
+    run: async ctx => await paperTrace(ctx, { autoVersions: { everyChanges: 1 } })
+  }]
+}
+
 export function traceScenarios (config: BenchConfig): Scenario[] {
   const system = 'commonplace'
   const version = 'commonplace 0.1.0'
@@ -27,9 +53,9 @@ export function traceScenarios (config: BenchConfig): Scenario[] {
   ]
 }
 
-async function pair (ctx: RunContext): Promise<{ a: CommonplaceNode, b: CommonplaceNode, id: DocId, proxy: Awaited<ReturnType<typeof countingProxy>> }> {
-  const a = await benchNode(ctx.tmpDir(), 'A')
-  const b = await benchNode(ctx.tmpDir(), 'B')
+async function pair (ctx: RunContext, init: Partial<NodeInit> = {}): Promise<{ a: CommonplaceNode, b: CommonplaceNode, id: DocId, proxy: Awaited<ReturnType<typeof countingProxy>> }> {
+  const a = await benchNode(ctx.tmpDir(), 'A', init)
+  const b = await benchNode(ctx.tmpDir(), 'B', init)
   const [id] = await createDocs(a, [{ title: 'trace', text: '' }])
   await shareDocs(a, dataDirOf(a), [id], [b.orgId], 'edit')
   const port = Number(/\/tcp\/(\d+)/.exec(a.listenAddresses()[0])?.[1])
@@ -43,10 +69,15 @@ async function pair (ctx: RunContext): Promise<{ a: CommonplaceNode, b: Commonpl
   return { a, b, id, proxy }
 }
 
-/** Workload 4: the automerge-paper trace typed at A, edit by edit, while B is connected. */
-async function paperTrace (ctx: RunContext): Promise<Metrics> {
+/**
+ * Workload 4: the automerge-paper trace typed at A, edit by edit, while B is connected. Also what
+ * A keeps on disk: its versions of the document (`versions`, `versionBytes`) and its whole data
+ * folder once stopped (`diskBytes`; B's: `diskBytesB`).
+ */
+async function paperTrace (ctx: RunContext, init: Partial<NodeInit> = {}): Promise<Metrics> {
   const trace = limitTrace(loadTrace('automerge-paper'), ctx.config.traceLimit)
-  const { a, b, id, proxy } = await pair(ctx)
+  const { a, b, id, proxy } = await pair(ctx, init)
+  let stopped = false
   try {
     proxy.reset()
     const cpu = process.cpuUsage()
@@ -68,11 +99,28 @@ async function paperTrace (ctx: RunContext): Promise<Metrics> {
     const ms = performance.now() - start
     // both nodes run in this process: its CPU time (user + system, all threads) covers both
     const used = process.cpuUsage(cpu)
-    return { ms, cpuMs: (used.user + used.system) / 1000, bytes: proxy.up + proxy.down, bytesToB: proxy.down, edits: trace.txns.length }
-  } finally {
+    const versions = await a.api.versions(id)
     await proxy.close()
     await Promise.all([a.stop(), b.stop()])
+    stopped = true
+    return {
+      ms, cpuMs: (used.user + used.system) / 1000, bytes: proxy.up + proxy.down, bytesToB: proxy.down, edits: trace.txns.length,
+      versions: versions.length, versionBytes: versions.reduce((sum, v) => sum + v.bytes, 0), diskBytes: folderBytes(dataDirOf(a)), diskBytesB: folderBytes(dataDirOf(b))
+    }
+  } finally {
+    if (!stopped) {
+      await proxy.close()
+      await Promise.all([a.stop(), b.stop()])
+    }
   }
+}
+
+/** Bytes of the files in a folder and its subfolders. */
+function folderBytes (dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
+    const path = join(dir, e.name)
+    return sum + (e.isDirectory() ? folderBytes(path) : e.isFile() ? statSync(path).size : 0)
+  }, 0)
 }
 
 async function whenText (node: CommonplaceNode, id: DocId, expected: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The activity feed (docs/history.md): what happened to the documents this organisation holds, from
- * what the node holds: document changes, comments, new variants, proposals and their outcomes,
- * adoption changes in its networks. Newest first, bounded by `limit`.
+ * what the node holds: document changes, comments and replies, threads resolved and reopened, new
+ * variants, upstream changes (a source of this organisation's variant changed), proposals and their
+ * outcomes, adoption changes in its networks. Newest first, bounded by `limit`.
  */
 import { InvalidInputError } from '@commonplace/core'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
@@ -20,6 +21,7 @@ const DEFAULT_ACTIVITY_ITEMS = 100
 export interface FeedInit {
   index: PracticeIndex
   proposals: PracticeApi['proposals']
+  upstream: PracticeApi['upstream']
   threadsOf: (record: DocId) => Promise<ThreadView[]>
 }
 
@@ -46,6 +48,11 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
         for (const r of t.replies) {
           if (Date.parse(r.at) >= since) out.push({ kind: 'reply', at: r.at, doc: t.doc, title, ...who(r.org), text: `${nameOf(ctx, r.org).orgName ?? r.org} replied on "${title}": ${r.text.slice(0, 140)}` })
         }
+        for (const c of t.stateChanges ?? []) {
+          if (Date.parse(c.at) < since) continue
+          const kind = c.state === 'resolved' ? 'resolved' : 'reopened'
+          out.push({ kind, at: c.at, doc: t.doc, title, ...who(c.org), text: `${nameOf(ctx, c.org).orgName ?? c.org} ${kind} a comment on "${title}": ${t.text.slice(0, 140)}` })
+        }
       }
     }
     return out
@@ -56,6 +63,23 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
     for (const doc of init.index.lineage().docs.values()) {
       if (doc.derivedFrom == null || doc.created < since || !store.has(doc.derivedFrom.doc as DocId)) continue
       out.push({ kind: 'variant', at: iso(doc.created), doc: doc.id as DocId, title: doc.title, ...who(doc.owner), text: `${nameOf(ctx, doc.owner).orgName ?? doc.owner} adapted "${titleOf(doc.derivedFrom.doc)}" as "${doc.title}"` })
+    }
+    return out
+  }
+
+  /** Variants this organisation may edit whose source changed since they were last aligned with it. */
+  const upstream = async (since: number): Promise<ActivityItem[]> => {
+    const out: ActivityItem[] = []
+    for (const doc of init.index.lineage().docs.values()) {
+      const source = doc.derivedFrom?.doc as DocId | undefined
+      if (source == null || !store.has(doc.id as DocId) || !store.has(source) || !ctx.gate.mayWrite(doc.id as DocId)) continue
+      const at = store.info(source)?.updatedAt ?? 0
+      if (at < since) continue
+      const view = await init.upstream(doc.id).catch(() => undefined)
+      if (view?.changed !== true || view.sections.length === 0) continue
+      const owner = store.access(source)?.header.owner ?? doc.derivedFrom?.org ?? ''
+      const n = view.sections.length
+      out.push({ kind: 'upstream', at: iso(at), doc: doc.id as DocId, title: doc.title, ...who(owner), text: `"${titleOf(source)}", the source of "${doc.title}", changed in ${n} section${n === 1 ? '' : 's'} since the variant last took from it` })
     }
     return out
   }
@@ -90,7 +114,7 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
       if (Number.isNaN(since)) throw new InvalidInputError(`"since" is not a date: ${String(options.since)}`)
       const limit = options.limit ?? DEFAULT_ACTIVITY_ITEMS
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_ITEMS) throw new InvalidInputError(`"limit" is a whole number from 1 to ${MAX_ACTIVITY_ITEMS}`)
-      const items = [...changes(since), ...await comments(since), ...variants(since), ...await proposals(since), ...await adoption(since)]
+      const items = [...changes(since), ...await comments(since), ...variants(since), ...await upstream(since), ...await proposals(since), ...await adoption(since)]
       return items.sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
     }
   }

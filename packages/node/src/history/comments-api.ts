@@ -57,7 +57,7 @@ export function createCommentsApi (ctx: PracticeContext, init: CommentsInit = {}
   }
 
   const view = (record: DocId, t: PureThread, heading: string | undefined): ThreadView => {
-    const { replies, at: _at, stateBy, stateAt: _stateAt, ...rest } = t
+    const { replies, at: _at, stateBy, stateAt: _stateAt, stateChanges, ...rest } = t
     return {
       ...rest,
       ...commentView(t),
@@ -65,6 +65,7 @@ export function createCommentsApi (ctx: PracticeContext, init: CommentsInit = {}
       doc: record,
       ...(heading != null ? { heading } : {}),
       ...(stateBy != null ? { stateBy: stateBy as OrgId } : {}),
+      stateChanges: stateChanges.map(c => ({ org: c.org as OrgId, ...nameOf(ctx, c.org), ...(c.person != null ? { person: c.person } : {}), state: c.state, at: iso(c.at) })),
       replies: replies.map(commentView)
     }
   }

@@ -13,6 +13,9 @@ import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companio
 import { createVersions } from './versions.ts'
 import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
+import type { AutoVersionsInit, Keep } from './versions-api.ts'
+import { createSharedVersions } from './shared-versions.ts'
+import type { Refusal } from '@commonplace/practice'
 
 /** Set once the records held before comments existed have their comments documents (docs/storage.md). */
 const MIRRORED_KEY = 'meta/comments-mirrored'
@@ -20,6 +23,8 @@ const MIRRORED_KEY = 'meta/comments-mirrored'
 export interface History {
   readonly api: HistoryApi
   readonly versions: Versions
+  /** Take a version of a record now, and share it with the record's readers unless its reason stays local. */
+  readonly keep: Keep
   start(): void
   stop(): void
 }
@@ -29,6 +34,8 @@ export interface HistoryInit extends PracticeContext {
   practice: { index: PracticeIndex, api: PracticeApi, countComment: (record: DocId) => void }
   /** Called for each peer input the layer does not count (metrics). */
   onRefused?: (code: string) => void
+  /** When automatic versions are taken (`NodeInit.autoVersions`). */
+  autoVersions?: AutoVersionsInit
 }
 
 export function createHistory (init: HistoryInit): History {
@@ -36,26 +43,26 @@ export function createHistory (init: HistoryInit): History {
   const versions = createVersions(init.storage, init.store, init.now)
   // each refused entry is counted once per run, not on every read of its thread list
   const counted = new Set<string>()
-  const comments = createCommentsApi(ctx, {
-    onRefused: (doc, key, why) => {
-      if (counted.has(`${doc} ${key}`)) return
-      counted.add(`${doc} ${key}`)
-      ctx.log('history: comment %s in %s not counted (%s)', key, doc, why)
-      init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
-    },
-    onWritten: record => { init.practice.countComment(record) }
-  })
+  const onRefused = (doc: DocId, key: string, why: Refusal): void => {
+    if (counted.has(`${doc} ${key}`)) return
+    counted.add(`${doc} ${key}`)
+    ctx.log('history: entry %s in %s not counted (%s)', key, doc, why)
+    init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
+  }
+  const comments = createCommentsApi(ctx, { onRefused, onWritten: record => { init.practice.countComment(record) } })
+  const { keep, ...versionsApi } = createVersionsApi(ctx, { versions, shared: createSharedVersions(ctx, onRefused), storage: init.storage })
   const api: HistoryApi = {
     ...comments,
-    ...createVersionsApi(ctx, versions, init.storage),
-    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, threadsOf: comments.threadsOf })
+    ...versionsApi,
+    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf })
   }
   let stop: (() => void) | undefined
   return {
     api,
     versions,
+    keep,
     start () {
-      const stopVersions = autoVersions(ctx, versions)
+      const stopVersions = autoVersions(ctx, versions, init.autoVersions)
       const stopMirror = mirrorGrants(ctx)
       stop = () => { stopVersions(); stopMirror() }
       // records shared before comments existed get their comments document, once per store (later

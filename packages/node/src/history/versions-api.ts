@@ -1,45 +1,69 @@
 /**
- * The version operations of the local API (docs/history.md): list, label, diff, restore; and the
- * automatic versions (the first change of a record after a day without one).
+ * The version operations of the local API (docs/history.md): list, label, diff, restore (from this
+ * node's versions or another organisation's shared ones); and the automatic versions (the first
+ * change of a record after a day without one).
  */
 import { AnchorNotFoundError, InvalidInputError, TextTooLongError, VersionUnknownError } from '@commonplace/core'
-import type { DocId, KeyValueStore } from '@commonplace/core'
-import { compareSections } from '@commonplace/practice'
+import type { DocId, KeyValueStore, OrgId } from '@commonplace/core'
+import { compareSections, versionChars } from '@commonplace/practice'
 import type { SectionText } from '@commonplace/practice'
-import { appendSectionWithId, findSection, listSections, readRecord, removeSection, setSectionBody, setTitle } from '@commonplace/record'
+import { appendSectionWithId, findSection, listSections, removeSection, setSectionBody, setTitle } from '@commonplace/record'
 import type * as Y from 'yjs'
-import type { DiffView, HistoryApi, RestoreRequest, VersionView } from '../history-api-types.ts'
+import type { DiffView, HistoryApi, RestoreRequest, VersionRef, VersionView } from '../history-api-types.ts'
 import type { PracticeContext } from '../practice/context.ts'
-import { iso, requireRecord, requireWrite } from '../practice/context.ts'
+import { iso, nameOf, requireRecord, requireWrite } from '../practice/context.ts'
 import { isRecord } from './companion.ts'
+import { textOf, textOfDoc } from './shared-versions.ts'
+import type { SharedVersions, VersionText } from './shared-versions.ts'
 import { AUTO_VERSION_MS, MAX_LABEL_CHARS } from './versions.ts'
 import type { VersionMeta, Versions } from './versions.ts'
 
 export type VersionsApi = Pick<HistoryApi, 'versions' | 'takeVersion' | 'diff' | 'restore'>
 
-/** A record's sections as the comparison reads them. */
-export function sectionsOf (doc: Y.Doc): SectionText[] {
-  return readRecord(doc).sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown }))
-}
-
 export function versionView (doc: DocId, v: VersionMeta): VersionView {
   return { doc, n: v.n, at: iso(v.at), ...(v.label != null ? { label: v.label } : {}), reason: v.reason, bytes: v.bytes }
 }
 
-export function createVersionsApi (ctx: PracticeContext, versions: Versions, storage: KeyValueStore): VersionsApi {
-  const { store } = ctx
-  const durable = async (): Promise<void> => { await storage.sync?.() }
+export interface VersionsApiInit {
+  versions: Versions
+  shared: SharedVersions
+  storage: KeyValueStore
+}
 
-  const sectionsAt = (doc: DocId, n: number | undefined): SectionText[] => {
-    if (n === undefined) return store.read(doc, sectionsOf)
-    const ydoc = versions.rebuild(doc, n)
-    try { return sectionsOf(ydoc) } finally { ydoc.destroy() }
+export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit): VersionsApi & { keep: Keep } {
+  const { store } = ctx
+  const { versions, shared } = init
+  const durable = async (): Promise<void> => { await init.storage.sync?.() }
+
+  const keep: Keep = async (doc, reason, label) => {
+    const v = versions.take(doc, reason, label)
+    // the version is kept here whatever happens to sharing it: an adaptation or a restore is not undone by it
+    const id = await shared.share(doc, v).catch(err => { ctx.log.error('history: sharing version %d of %s failed - %e', v.n, doc, err); return undefined })
+    await durable()
+    return { ...versionView(doc, v), ...(id !== undefined ? { id } : {}) }
+  }
+
+  /** The text of a version: this node's number, or a shared version's id; now when absent. @throws VersionUnknownError */
+  const textAt = async (doc: DocId, ref: VersionRef | undefined): Promise<VersionText> => {
+    if (ref === undefined) return textOf(ctx, doc)
+    if (typeof ref === 'string') {
+      const found = (await shared.list(doc)).find(v => v.id === ref)
+      if (found === undefined) throw new VersionUnknownError(`${doc} has no shared version ${ref} here`)
+      return { title: found.title, sections: found.sections }
+    }
+    const ydoc = versions.rebuild(doc, ref)
+    try {
+      return textOfDoc(ydoc)
+    } finally {
+      ydoc.destroy()
+    }
   }
 
   return {
+    keep,
     async versions (id) {
       const doc = requireRecord(ctx, id)
-      return versions.list(doc).map(v => versionView(doc, v))
+      return await listVersions(ctx, doc, versions, shared)
     },
 
     async takeVersion (id, request) {
@@ -47,59 +71,88 @@ export function createVersionsApi (ctx: PracticeContext, versions: Versions, sto
       const label = typeof request?.label === 'string' ? request.label.trim() : ''
       if (label === '') throw new InvalidInputError('A version needs a label')
       if (label.length > MAX_LABEL_CHARS) throw new TextTooLongError(`A label is at most ${MAX_LABEL_CHARS} characters`)
-      const v = versions.take(doc, 'label', label)
-      await durable()
-      return versionView(doc, v)
+      return await keep(doc, 'label', label)
     },
 
     async diff (id, from, to) {
       const doc = requireRecord(ctx, id)
-      for (const n of [from, to]) if (n !== undefined && versions.list(doc).every(v => v.n !== n)) throw new VersionUnknownError(`${doc} has no version ${String(n)} here`)
-      return { doc, from, ...(to !== undefined ? { to } : {}), changes: compareSections(sectionsAt(doc, from), sectionsAt(doc, to)) } satisfies DiffView
+      const before = await textAt(doc, from)
+      const after = await textAt(doc, to)
+      return { doc, from, ...(to !== undefined ? { to } : {}), changes: compareSections(before.sections, after.sections) } satisfies DiffView
     },
 
     async restore (id, request: RestoreRequest) {
       const doc = requireRecord(ctx, id)
       requireWrite(ctx, doc)
-      const old = versions.rebuild(doc, request?.version)
-      try {
-        const then = readRecord(old)
-        const section = request.section != null ? findSection(old, request.section) : undefined
-        if (request.section != null && section == null) throw new AnchorNotFoundError(`Version ${request.version} of ${doc} has no section "${request.section}"`)
-        store.edit(doc, ydoc => {
-          const time = ctx.now()
-          const wanted = section != null ? then.sections.filter(s => s.id === section.id) : then.sections
-          for (const s of wanted) {
-            if (findSection(ydoc, s.id)?.id === s.id) setSectionBody(ydoc, s.id, s.markdown, time)
-            else appendSectionWithId(ydoc, s.id, s.heading, s.markdown, time)
-          }
-          if (section != null) return
-          const kept = new Set(then.sections.map(s => s.id))
-          for (const s of listSections(ydoc)) if (!kept.has(s.id)) removeSection(ydoc, s.id, time)
-          if (then.meta.title !== '') setTitle(ydoc, then.meta.title, time)
-        })
-      } finally {
-        old.destroy()
-      }
+      if (request?.version === undefined) throw new VersionUnknownError('A restore needs a version')
+      const then = await textAt(doc, request.version)
+      const section = request.section != null ? pickSection(then.sections, request.section) : undefined
+      if (request.section != null && section == null) throw new AnchorNotFoundError(`Version ${request.version} of ${doc} has no section "${request.section}"`)
+      store.edit(doc, ydoc => { writeText(ydoc, then, section, ctx.now()) })
       store.flush()
-      const v = versions.take(doc, 'restore', `restored from version ${request.version}${request.section != null ? ` (${request.section})` : ''}`)
-      await durable()
-      return versionView(doc, v)
+      return await keep(doc, 'restore', `restored from version ${request.version}${request.section != null ? ` (${request.section})` : ''}`)
     }
   }
 }
 
-/** Take a version of a record on its first change after `AUTO_VERSION_MS` without one. Returns the stop function. */
-export function autoVersions (ctx: PracticeContext, versions: Versions): () => void {
+/** Take a version now and share it when its reason is shared (docs/history.md). */
+export type Keep = (doc: DocId, reason: string, label?: string) => Promise<VersionView>
+
+/** This node's versions (each with its shared id when it shared it) and the others' shared versions, oldest first. */
+async function listVersions (ctx: PracticeContext, doc: DocId, versions: Versions, shared: SharedVersions): Promise<VersionView[]> {
+  const self = ctx.identity.orgId
+  const all = await shared.list(doc)
+  const mine = new Map(all.filter(v => v.org === self).map(v => [v.n, v.id]))
+  const local = versions.list(doc).map(v => ({ ...versionView(doc, v), ...(mine.has(v.n) ? { id: mine.get(v.n) } : {}) }))
+  const others: VersionView[] = all.filter(v => v.org !== self).map(v => ({
+    doc, n: v.n, at: iso(v.at), ...(v.label != null ? { label: v.label } : {}), reason: v.reason, bytes: versionChars(v.title, v.sections),
+    id: v.id, org: v.org as OrgId, ...nameOf(ctx, v.org), ...(v.person != null ? { person: v.person } : {})
+  }))
+  return [...local, ...others].sort((a, b) => a.at < b.at ? -1 : a.at > b.at ? 1 : 0)
+}
+
+/** A section of a version's text by id, or by heading (case-insensitive), as `findSection` finds one. */
+function pickSection (sections: readonly SectionText[], wanted: string): SectionText | undefined {
+  const heading = wanted.trim().toLowerCase()
+  return sections.find(s => s.id === wanted) ?? sections.find(s => s.heading.trim().toLowerCase() === heading)
+}
+
+/** Write a version's text into the record: one section's body, or every section and the title. */
+function writeText (ydoc: Y.Doc, then: VersionText, section: SectionText | undefined, time: number): void {
+  for (const s of section != null ? [section] : then.sections) {
+    if (findSection(ydoc, s.id)?.id === s.id) setSectionBody(ydoc, s.id, s.markdown, time)
+    else appendSectionWithId(ydoc, s.id, s.heading, s.markdown, time)
+  }
+  if (section != null) return
+  const kept = new Set(then.sections.map(s => s.id))
+  for (const s of listSections(ydoc)) if (!kept.has(s.id)) removeSection(ydoc, s.id, time)
+  if (then.title !== '') setTitle(ydoc, then.title, time)
+}
+
+export interface AutoVersionsInit {
+  /** A version at the first change after this long without one (ms; default `AUTO_VERSION_MS`). */
+  everyMs?: number
+  /** Also a version after this many changes seen since the last (store changes: a turn's local edits, a peer's batch; default: never by count). */
+  everyChanges?: number
+}
+
+/** Take a version of a record on its first change after `everyMs` without one, or after `everyChanges` changes. Returns the stop function. */
+export function autoVersions (ctx: PracticeContext, versions: Versions, init: AutoVersionsInit = {}): () => void {
+  const everyMs = init.everyMs ?? AUTO_VERSION_MS
+  const everyChanges = init.everyChanges ?? Infinity
   // the latest version's time per document seen: one storage read per document, not per change
   const latestAt = new Map<DocId, number>()
+  const changes = new Map<DocId, number>()
   const carriers = new Set<DocId>()
   return ctx.store.onChange(change => {
     if (change.update == null || change.origin.kind === 'storage' || carriers.has(change.id)) return
     const doc = change.id
     const at = latestAt.get(doc) ?? versions.latest(doc)?.at
-    if (at !== undefined && ctx.now() - at < AUTO_VERSION_MS) { latestAt.set(doc, at); return }
+    const seen = (changes.get(doc) ?? 0) + 1
+    if (at !== undefined && ctx.now() - at < everyMs && seen < everyChanges) { latestAt.set(doc, at); changes.set(doc, seen); return }
     if (!isRecord(ctx, doc)) { carriers.add(doc); return }
-    latestAt.set(doc, versions.take(doc, at === undefined ? 'first' : 'daily').at)
+    const reason = at === undefined ? 'first' : seen >= everyChanges ? 'changes' : 'daily'
+    latestAt.set(doc, versions.take(doc, reason).at)
+    changes.set(doc, 0)
   })
 }
