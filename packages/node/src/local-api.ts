@@ -10,14 +10,14 @@ import type { DocumentGate } from '@commonplace/docstore'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, GrantView, LocalApi, NodeStatus, PeerInfo, ShareRequest
-} from './api-types.ts'
+} from '@commonplace/api'
 import { sectionAuthors } from './attribution.ts'
 import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
 import { OFF_LOOP_MIN_CHARS } from './off-loop.ts'
 import type { OffLoop } from './off-loop.ts'
-import { applyEdit, checkEdit, textSize, toRecordInit } from './record-requests.ts'
+import { applyEdit, textSize, toRecordInit } from './record-requests.ts'
 import { CARRIER_KINDS } from './practice/context.ts'
 
 export interface LocalApiInit {
@@ -191,7 +191,6 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
         return doc
       }
       const doc = requireWrite()
-      checkEdit(request)
       if (init.offLoop != null && textSize(request) >= OFF_LOOP_MIN_CHARS) {
         const built = await init.offLoop.edit(request, store.storedUpdates(doc), now(), store.preparedClient(doc))
         // asked again: the grant may have been revoked while the worker ran
@@ -204,8 +203,6 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     },
 
     async share (id, request: ShareRequest) {
-      if (request?.role !== 'read' && request?.role !== 'comment' && request?.role !== 'edit') throw new InvalidInputError('role must be read, comment or edit')
-      if (typeof request.with !== 'string') throw new InvalidInputError('with must name an organisation or a network')
       return await grant(id, init.resolve != null ? init.resolve(request.with) : request.with, request.role)
     },
 

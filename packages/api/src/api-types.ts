@@ -81,6 +81,11 @@ export interface DeliveryView {
   since?: string
 }
 
+/** `POST /api/connect`. */
+export interface ConnectRequest {
+  multiaddr: string
+}
+
 export interface CreateDocRequest {
   /** Required unless `markdown` gives one (`# Title`). */
   title?: string
@@ -184,9 +189,19 @@ export interface JoinRequestView {
   requestedAt: string
 }
 
+/** `POST /api/networks/join`. */
+export interface JoinRequest {
+  code: string
+}
+
 export interface CreateTopicRequest {
   title: string
   brief?: string
+}
+
+/** `POST /api/networks/:id/topics/:topic/attachments`. */
+export interface AttachRequest {
+  doc: string
 }
 
 export interface TopicView {
@@ -235,6 +250,11 @@ export interface ContactView {
 export interface AddContactRequest {
   /** Another organisation's card code. */
   card: string
+}
+
+/** `POST /api/notices/read`: these notices, or every one without `ids`. */
+export interface ReadNoticesRequest {
+  ids?: string[]
 }
 
 /** Another organisation introduced itself with our card; a person here accepts or ignores it. */
