@@ -175,6 +175,7 @@ function searchOnlyWeb (api: FakeApi): HttpWebHook {
     serve: async () => false,
     session: () => undefined,
     upgrade: (_req, socket) => { socket.destroy() },
+    watchSession: () => () => {},
     routes: [{ method: 'GET', path: '/api/search', input: { query: searchQuery }, handle: async ({ input }) => await api.search(input) }]
   }
 }

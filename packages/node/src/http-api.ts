@@ -84,6 +84,11 @@ export interface HttpWebHook {
   readonly routes: ApiRoute[]
   /** A WebSocket upgrade that passed the Host, Origin and session checks, made by `caller`. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller): void
+  /**
+   * Call `end` when the caller's browser session ends (signed out, here or everywhere, role
+   * changed, removed); returns the function that stops watching. Nothing for a caller without one.
+   */
+  watchSession(caller: Caller, end: (reason: string) => void): () => void
 }
 
 export interface HttpApiServer {
@@ -154,6 +159,8 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       authorize(caller, req.method ?? 'GET', path)
       // --- end of the web app entry
       if (init.events != null && req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/api/events') {
+        // a browser's stream ends with its session
+        if (web != null && caller != null) res.once('close', web.watchSession(caller, () => { res.end() }))
         serveEventStream(res, init.events)
         return
       }

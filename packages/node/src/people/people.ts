@@ -36,6 +36,9 @@ export const NODE_ADMIN: Caller = { role: 'admin' }
 /** Why a person's sessions ended (the live connection's close reason says it). */
 export type SignedOutReason = 'role changed' | 'removed' | 'signed out'
 
+/** Sessions that ended: whose (`''`: the node's administrator), which, and why. */
+export interface SignedOut { person: string, sessions: string[], reason: SignedOutReason }
+
 export interface PeopleInit {
   storage: KeyValueStore
   /** The organisation's name now, and how the first admin sets it. */
@@ -77,8 +80,8 @@ export interface People {
   signOutEverywhere(caller: Caller): void
   settings(): PeopleSettings
   setSettings(settings: PeopleSettings): PeopleSettings
-  /** Called when a person's sessions end for `reason`; returns the unsubscribe function. */
-  onSignedOut(listener: (person: string, reason: SignedOutReason) => void): () => void
+  /** Called when sessions end (one, or all of a person's); returns the unsubscribe function. */
+  onSignedOut(listener: (ended: SignedOut) => void): () => void
 }
 
 export function createPeople (init: PeopleInit): People {
@@ -87,7 +90,8 @@ export function createPeople (init: PeopleInit): People {
   const now = init.now ?? Date.now
   const byAccount = createThrottle({ maxWait: MAX_ACCOUNT_WAIT, now, what: 'for this person' })
   const byAddress = createThrottle({ maxWait: MAX_ADDRESS_WAIT, now, what: 'from this address' })
-  const listeners = new Set<(person: string, reason: SignedOutReason) => void>()
+  const listeners = new Set<(ended: SignedOut) => void>()
+  const tell = (ended: SignedOut): void => { for (const listener of listeners) listener(ended) }
 
   const newSession = (person: Person | undefined, agent: string): NewSession => {
     const token = randomBytes(32).toString('base64url')
@@ -101,7 +105,7 @@ export function createPeople (init: PeopleInit): People {
   const endSessions = (person: string, reason: SignedOutReason): void => {
     const ended = store.sessions().filter(s => s.person === person)
     store.write({ drop: ended.map(s => ({ kind: 'session' as const, id: s.id })) })
-    for (const listener of listeners) listener(person, reason)
+    tell({ person, sessions: ended.map(s => s.id), reason })
   }
 
   const matches = (person: Pick<Person, 'name' | 'email'>, text: string): boolean => {
@@ -245,7 +249,9 @@ export function createPeople (init: PeopleInit): People {
     },
 
     signOut (caller) {
-      if (caller.session != null) store.write({ drop: [{ kind: 'session', id: caller.session }] })
+      if (caller.session == null) return
+      store.write({ drop: [{ kind: 'session', id: caller.session }] })
+      tell({ person: caller.person?.id ?? '', sessions: [caller.session], reason: 'signed out' })
     },
 
     sessions (caller) {
@@ -260,6 +266,7 @@ export function createPeople (init: PeopleInit): People {
       const session = store.session(id)
       if (session == null || session.person !== (caller.person?.id ?? '')) throw new NotFoundError('No such session of yours')
       store.write({ drop: [{ kind: 'session', id }] })
+      tell({ person: session.person, sessions: [id], reason: 'signed out' })
     },
 
     signOutEverywhere (caller) {
@@ -269,7 +276,6 @@ export function createPeople (init: PeopleInit): People {
     settings: () => store.settings(),
 
     setSettings (settings) {
-      if (typeof settings?.showPeopleNames !== 'boolean') throw new InvalidInputError('"showPeopleNames" must be true or false')
       const next = { showPeopleNames: settings.showPeopleNames }
       store.write({ settings: next })
       return next

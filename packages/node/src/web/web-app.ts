@@ -20,6 +20,7 @@ import type { CommonplaceLibp2p } from '../libp2p.ts'
 import type { AwarenessMessage } from '../awareness-service.ts'
 import { LOGIN_PATH, MAX_WS_MESSAGE_BYTES, TAB_CLIENTS_PATH, WS_PATH_PREFIX } from './constants.ts'
 import { createLoginTokens, sessionCookie, sessionToken } from './session.ts'
+import { createSessionWatch } from './session-watch.ts'
 import type { People } from '../people/people.ts'
 import { peopleRoutes } from '../people/routes.ts'
 import { staticFiles } from './static-files.ts'
@@ -79,8 +80,9 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const onDisconnect = ({ detail }: CustomEvent<PeerId>): void => { rooms.peerGone(detail.toString() as OrgId) }
   awareness.addEventListener('awareness:message', onPeerAwareness)
   init.libp2p.addEventListener('peer:disconnect', onDisconnect)
-  // a role change or a removal takes effect at once: the person's open pages lose their connection
-  const offSignedOut = people.onSignedOut((person, reason) => { rooms.closePerson(person, `signed out: ${reason}`) })
+  // a session's end takes effect at once: its open pages lose their live connections and event stream
+  const sessions = createSessionWatch()
+  const offSignedOut = people.onSignedOut(({ sessions: ended, reason }) => { sessions.end(ended, `signed out: ${reason}`) })
   let origin = ''
   let port = 0
   const cookie = (token: string): string => sessionCookie(port, token, origin.startsWith('https:'))
@@ -173,9 +175,12 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         return
       }
       wss.handleUpgrade(req as IncomingMessage, socket, head, ws => {
+        if (caller.session != null) ws.once('close', sessions.watch(caller.session, reason => { ws.close(4401, reason) }))
         rooms.attach(ws, path.slice(WS_PATH_PREFIX.length), url.searchParams.get('clients'), caller)
       })
     },
+
+    watchSession: (caller, end) => caller.session != null ? sessions.watch(caller.session, end) : () => {},
 
     async stop () {
       offSignedOut()

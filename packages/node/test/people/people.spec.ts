@@ -105,7 +105,7 @@ describe('people', () => {
     const { token } = people.invite(admin, { name: 'Dr Lena Fischer', role: 'editor' })
     const lena = await people.accept({ token, password: PASSWORD }, 'test')
     const ended: string[] = []
-    people.onSignedOut((person, reason) => { ended.push(`${person} ${reason}`) })
+    people.onSignedOut(({ person, reason }) => { ended.push(`${person} ${reason}`) })
     expect(people.setRole(admin, 'dr lena fischer', 'viewer').role).toBe('viewer')
     expect(people.caller(lena.token)).toBeUndefined()
     const again = await people.signIn({ login: 'Dr Lena Fischer', password: PASSWORD }, '10.0.0.1', 'test')
