@@ -95,6 +95,15 @@ export interface CreateDocRequest {
   markdown?: string
 }
 
+/**
+ * Who makes a change through the API: the node's HTTP layer sets it from the caller's session,
+ * never from a request body. It is signed into the change's envelope (docs/authorship.md).
+ */
+export interface WriteOptions {
+  /** The person of this organisation who makes it; absent: the organisation (the CLI, the admin link). */
+  author?: string
+}
+
 export interface EditDocRequest {
   title?: string
   appendSections?: Array<{ heading: string, text: string }>
@@ -292,11 +301,11 @@ export interface LocalApi extends PracticeApi, HistoryApi {
   connect(multiaddr: string, options?: { signal?: AbortSignal }): Promise<PeerInfo>
   peers(): Promise<PeerInfo[]>
   listDocs(): Promise<DocSummary[]>
-  createDoc(request: CreateDocRequest): Promise<DocSummary>
+  createDoc(request: CreateDocRequest, options?: WriteOptions): Promise<DocSummary>
   getDoc(id: string): Promise<DocView>
   /** The document as Markdown with its metadata block. */
   exportMarkdown(id: string): Promise<string>
-  editDoc(id: string, request: EditDocRequest): Promise<DocSummary>
+  editDoc(id: string, request: EditDocRequest, options?: WriteOptions): Promise<DocSummary>
   share(id: string, request: ShareRequest): Promise<DocView>
   /** `org` may be an organisation id or a network id. */
   unshare(id: string, org: string): Promise<DocView>

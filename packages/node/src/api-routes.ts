@@ -9,7 +9,7 @@ import {
   addContactRequest, attachRequest, connectRequest, createDocRequest, createNetworkRequest, createTopicRequest, editDocRequest,
   inviteRequest, joinRequest, readNoticesRequest, shareRequest
 } from '@commonplace/api'
-import type { LocalApi } from '@commonplace/api'
+import type { LocalApi, WriteOptions } from '@commonplace/api'
 import { historyRoutes } from './history-routes.ts'
 import type { Caller } from './people/people.ts'
 import { practiceRoutes } from './practice-routes.ts'
@@ -81,9 +81,9 @@ export function createRoutes (api: LocalApi): Route[] {
     route('POST', '/api/connect', { body: connectRequest }, async ({ input, signal }) => ({ json: await api.connect(input.multiaddr, { signal }) })),
     route('GET', '/api/peers', async () => ({ json: await api.peers() })),
     route('GET', '/api/docs', async () => ({ json: await api.listDocs() })),
-    route('POST', '/api/docs', { body: createDocRequest }, async ({ input }) => ({ status: 201, json: await api.createDoc(input) })),
+    route('POST', '/api/docs', { body: createDocRequest }, async ({ input, caller }) => ({ status: 201, json: await api.createDoc(input, writer(caller)) })),
     route('GET', `/api/docs/${doc}`, async ({ params }) => ({ json: await api.getDoc(params[0]) })),
-    route('PATCH', `/api/docs/${doc}`, { body: editDocRequest }, async ({ params, input }) => ({ json: await api.editDoc(params[0], input) })),
+    route('PATCH', `/api/docs/${doc}`, { body: editDocRequest }, async ({ params, input, caller }) => ({ json: await api.editDoc(params[0], input, writer(caller)) })),
     route('GET', `/api/docs/${doc}/markdown`, async ({ params }) => ({ markdown: await api.exportMarkdown(params[0]) })),
     route('POST', `/api/docs/${doc}/share`, { body: shareRequest }, async ({ params, input }) => ({ json: await api.share(params[0], input) })),
     route('DELETE', `/api/docs/${doc}/share/([^/]+)`, async ({ params }) => ({ json: await api.unshare(params[0], params[1]) })),
@@ -92,6 +92,11 @@ export function createRoutes (api: LocalApi): Route[] {
     ...practiceRoutes(api),
     ...historyRoutes(api)
   ]
+}
+
+/** A person's change is recorded as theirs; the node's administrator's (token, admin link) as the organisation's. */
+function writer (caller: Caller): WriteOptions {
+  return caller.person != null ? { author: caller.person.id } : {}
 }
 
 function directoryRoutes (api: LocalApi): Route[] {

@@ -90,6 +90,22 @@ describe('people over the local API', () => {
     expect(node.store.attribution(doc).of(editorClient, 0)).toEqual({ org: node.orgId, person: lena })
   })
 
+  it('records a person\'s edits through the JSON routes as theirs, and the token holder\'s as the organisation\'s', async () => {
+    const { node, token, editor } = await organisation()
+    const lena = (await editor.request('GET', '/api/people/me')).json.person.id as string
+    const doc = (await editor.request('POST', '/api/docs', { title: 'Hand hygiene', sections: [{ heading: 'Steps', text: 'Wash hands.' }] })).json.id as DocId
+    expect((await editor.request('PATCH', `/api/docs/${doc}`, { append: { section: 'Steps', text: 'Dry them.' } })).status).toBe(200)
+    // past OFF_LOOP_MIN_CHARS the edit is built in the Markdown worker and appended prepared
+    expect((await editor.request('PATCH', `/api/docs/${doc}`, { appendSections: [{ heading: 'Evidence', text: 'Audit. '.repeat(3000) }] })).status).toBe(200)
+    expect((await api(node, token, 'PATCH', `/api/docs/${doc}`, { append: { section: 'Steps', text: 'Checked.' } })).status).toBe(200)
+
+    const sections = (await editor.request('GET', `/api/docs/${doc}`)).json.sections as Array<{ heading: string, authors: Array<{ org: string, person?: string, personName?: string, chars: number }> }>
+    const authors = (heading: string): Array<{ org: string, person?: string, personName?: string }> =>
+      sections.find(s => s.heading === heading)!.authors.map(({ org, person, personName }) => ({ org, ...(person != null ? { person } : {}), ...(personName != null ? { personName } : {}) }))
+    expect(authors('Steps')).toEqual([{ org: node.orgId, person: lena, personName: 'Dr Lena Fischer' }, { org: node.orgId }])
+    expect(authors('Evidence')).toEqual([{ org: node.orgId, person: lena, personName: 'Dr Lena Fischer' }])
+  })
+
   it('closes a person\'s live connection at once when the admin changes their role or removes them', async () => {
     const { node, token, admin, editor } = await organisation()
     const doc = (await editor.request('POST', '/api/docs', { title: 'Hand hygiene' })).json.id as DocId
