@@ -13,7 +13,8 @@ import { join } from 'node:path'
 import { prefixLogger } from '@libp2p/logger'
 import type { DocId } from '@commonplace/core'
 import { createNode, createRoutes, FILES } from '@commonplace/node'
-import type { CommonplaceNode, LocalApi } from '@commonplace/node'
+import type { CommonplaceNode } from '@commonplace/node'
+import type { LocalApi } from '@commonplace/api'
 import { check, jsonValue, runs } from './generated.ts'
 
 /** The web app's routes (packages/node/src/web/web-app.ts), served on the same API. */

@@ -1,9 +1,9 @@
 /**
- * What the CLI needs from '@commonplace/node'. Only types are imported statically; the node
- * itself (libp2p, storage…) is loaded on demand by `init` and `start`, so client commands
- * start fast.
+ * What the CLI needs from '@commonplace/node', and the local API's types from its contract
+ * package, '@commonplace/api'. The node itself (libp2p, storage…) is loaded on demand by `init`
+ * and `start`, so client commands start fast.
  */
-import type { LocalApi, PersonRole, PersonView, SearchHit, SearchQuery } from '@commonplace/node'
+import type { InvitePersonRequest, LocalApi, PersonInvitation, PersonRole, PersonView, SearchHit, SearchQuery } from '@commonplace/api'
 
 export type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, LocalApi, NodeStatus, PeerInfo, ShareRequest,
@@ -11,11 +11,8 @@ export type {
   NetworkSummary, NetworkVisibility, TopicView, CardView, ContactView, IntroductionView, NoticeView, AddContactRequest,
   OutstandingInvitation, SearchHit, SearchQuery, AdaptationView, DiffusionView, FamilyNode, FamilyView, ProposalView,
   SectionChangeView, UpstreamView, AdoptionView, AdoptionStateName, AdaptationReason,
-  ThreadView, CommentView, VersionView, DiffView, ActivityItem, PersonView, PersonRole
-} from '@commonplace/node'
-
-/** An invitation to join the organisation: the one-time link to hand to the person. */
-export interface PersonInvitation { url: string, name: string, role: PersonRole, expiresAt: string }
+  ThreadView, CommentView, VersionView, DiffView, ActivityItem, PersonView, PersonRole, PersonInvitation
+} from '@commonplace/api'
 
 /**
  * What the CLI calls on a running node: the local API, and the search that the node's web part
@@ -28,7 +25,7 @@ export interface CliApi extends LocalApi {
   loginLink(): Promise<{ url: string }>
   /** The organisation's people (docs/people.md); the CLI acts as the node's administrator. */
   people(): Promise<PersonView[]>
-  invitePerson(request: { name: string, role: PersonRole, email?: string, expires?: string }): Promise<PersonInvitation>
+  invitePerson(request: InvitePersonRequest): Promise<PersonInvitation>
   setPersonRole(person: string, role: PersonRole): Promise<PersonView>
   removePerson(person: string): Promise<{ removed: true }>
 }
@@ -59,6 +56,8 @@ export interface CreateNodeOptions {
   mdns?: boolean
   /** Serve as a circuit relay v2 for members behind NAT. */
   relay?: boolean
+  /** The built web app's folder (apps/web/dist), served to browsers. */
+  web?: { root: string }
 }
 
 /** The running node as the CLI sees it. */

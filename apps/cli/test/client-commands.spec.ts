@@ -70,7 +70,8 @@ describe('client commands', () => {
       expect(result.stdout).toBe(`${DOC}\n`)
       expect(node.api.calls).toEqual([{
         method: 'createDoc',
-        args: [{ title: 'Handwashing', kind: 'practice', sections: [{ heading: 'Why', text: 'It stops infections.' }, { heading: 'How', text: 'Soap = good' }] }]
+        // the CLI acts as the node's administrator: the change is the organisation's, no author
+        args: [{ title: 'Handwashing', kind: 'practice', sections: [{ heading: 'Why', text: 'It stops infections.' }, { heading: 'How', text: 'Soap = good' }] }, {}]
       }])
     })
 
@@ -79,7 +80,7 @@ describe('client commands', () => {
       const result = await cli('doc', 'create', '--from-markdown', 'doc.md', '--json')
       expect(result.code).toBe(0)
       expect(result.json).toEqual(summary)
-      expect(node.api.calls).toEqual([{ method: 'createDoc', args: [{ markdown: '# Handwashing\n\n## Why\n\nBecause.\n' }] }])
+      expect(node.api.calls).toEqual([{ method: 'createDoc', args: [{ markdown: '# Handwashing\n\n## Why\n\nBecause.\n' }, {}] }])
     })
 
     it('reports a missing Markdown file', async () => {
@@ -182,7 +183,7 @@ describe('client commands', () => {
       expect(result.stdout).toBe(`Updated ${DOC}\n`)
       expect(node.api.calls).toEqual([{
         method: 'editDoc',
-        args: [DOC, { title: 'Hand hygiene', appendSections: [{ heading: 'When', text: 'Always' }], append: { section: 'Why', text: 'Use soap.' } }]
+        args: [DOC, { title: 'Hand hygiene', appendSections: [{ heading: 'When', text: 'Always' }], append: { section: 'Why', text: 'Use soap.' } }, {}]
       }])
       expect((await cli('doc', 'edit', DOC, '--title', 'x', '--json')).json).toEqual(summary)
     })

@@ -5,10 +5,10 @@ import { runCli } from '../src/index.ts'
 import type { CliDeps, CliIo } from '../src/index.ts'
 import type { CardView, ContactView, DocSummary, DocView, IntroductionView, InvitationView, NoticeView, JoinRequestView, LocalApi, MemberView, NetworkSummary, NodeStatus, OutstandingInvitation, PeerInfo, SearchHit, TopicView } from '../src/node-api.ts'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
-import type { HistoryApi, PracticeApi } from '@commonplace/node'
+import { searchQuery } from '@commonplace/api'
+import type { HistoryApi, NodeEventSource, PracticeApi } from '@commonplace/api'
 
 type CreateHttpApi = typeof import('@commonplace/node').createHttpApi
-type NodeEventSource = import('@commonplace/node').NodeEventSource
 type HttpWebHook = NonNullable<import('@commonplace/node').HttpApiInit['web']>
 
 /**
@@ -175,7 +175,8 @@ function searchOnlyWeb (api: FakeApi): HttpWebHook {
     serve: async () => false,
     session: () => undefined,
     upgrade: (_req, socket) => { socket.destroy() },
-    routes: [{ method: 'GET', path: '/api/search', handle: async ({ query }) => await api.search(Object.fromEntries(query)) }]
+    watchSession: () => () => {},
+    routes: [{ method: 'GET', path: '/api/search', input: { query: searchQuery }, handle: async ({ input }) => await api.search(input) }]
   }
 }
 

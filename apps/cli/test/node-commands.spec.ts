@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url'
 import { describe, it, expect } from 'vitest'
 import { AddressInUseError } from '@commonplace/core'
 import { ORG, fakeApi, run } from './helpers.ts'
 import type { CreateNodeOptions, InitNodeOptions, NodeModule, RunningNode } from '../src/index.ts'
+
+/** `start` hands the node the web app's build, apps/web/dist of this checkout. */
+const WEB = { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) }
 
 /** A stand-in for '@commonplace/node' that records what the CLI asked for. */
 function fakeNodeModule (options: { failStart?: Error } = {}): NodeModule & { log: string[], inits: InitNodeOptions[], creates: CreateNodeOptions[] } {
@@ -63,7 +67,7 @@ describe('start', () => {
     const result = await running
     expect(result.code).toBe(0)
     expect(node.log).toEqual(['start', 'stop'])
-    expect(node.creates).toEqual([{ dataDir: '/d', name: 'R', listen: ['/ip4/0.0.0.0/tcp/9000', '/ip4/0.0.0.0/tcp/9001/ws'], http: { host: '127.0.0.1', port: 9100 } }])
+    expect(node.creates).toEqual([{ dataDir: '/d', web: WEB, name: 'R', listen: ['/ip4/0.0.0.0/tcp/9000', '/ip4/0.0.0.0/tcp/9001/ws'], http: { host: '127.0.0.1', port: 9100 } }])
     expect(result.stdout).toBe([
       'Commonplace node running',
       `Organisation: ${ORG}`,
@@ -82,7 +86,7 @@ describe('start', () => {
     const controller = new AbortController()
     controller.abort()
     const result = await run(['start', '--data', '/d', '--json'], { signal: controller.signal, deps: { loadNode: async () => node } })
-    expect(node.creates).toEqual([{ dataDir: '/d' }])
+    expect(node.creates).toEqual([{ dataDir: '/d', web: WEB }])
     expect(result.code).toBe(0)
     expect(result.stderr).toBe('')
     expect(result.json).toEqual({ orgId: ORG, name: 'Riverside', listen: [`/ip4/127.0.0.1/tcp/7421/p2p/${ORG}`], api: 'http://127.0.0.1:7420', dataDir: '/d' })
@@ -94,7 +98,7 @@ describe('start', () => {
     controller.abort()
     const result = await run(['start', '--data', '/d', '--relay', '--no-mdns', '--json'], { signal: controller.signal, deps: { loadNode: async () => node } })
     expect(result.code).toBe(0)
-    expect(node.creates).toEqual([{ dataDir: '/d', relay: true, mdns: false }])
+    expect(node.creates).toEqual([{ dataDir: '/d', web: WEB, relay: true, mdns: false }])
   })
 
   it('stops on SIGTERM when no signal is given', async () => {

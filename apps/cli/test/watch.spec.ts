@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest'
 import { runCli } from '../src/index.ts'
 import { DOC, NET, OTHER, startFakeNode } from './helpers.ts'
 import type { FakeNode } from './helpers.ts'
-import type { NodeEvent } from '@commonplace/node'
+import type { NodeEvent } from '@commonplace/api'
 
 describe('watch', () => {
   let node: FakeNode | undefined

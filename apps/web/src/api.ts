@@ -1,93 +1,38 @@
-import type { SearchHit } from '../../../packages/node/src/web/search.ts'
-
 /**
  * The node's local API as the page uses it: same origin, the session cookie, JSON. Every failure
- * becomes an {@link ApiError} whose message a person can act on.
+ * becomes an {@link ApiError} whose message a person can act on. The types are the API's own
+ * (@commonplace/api, a type-only import: nothing of it but types reaches the page), under the
+ * names the views use.
  */
+import type {
+  CardView, ContactView, CreateDocRequest, DeliveryView, DocSummary, DocView, GrantView, IntroductionView, InvitationPreview, InvitationView,
+  InvitePersonRequest, JoinResult, MemberView, NetworkSummary, NetworkVisibility, NoticeView, OutstandingInvitation, PeerInfo,
+  PeopleSettings, PersonInvitation, PersonRole, PersonView, SearchHit, SectionView, SessionView, SetupRequest, TopicView, WebMe
+} from '@commonplace/api'
 
-/** A document in a search answer: the node's type (a type-only import, nothing of the node's code). */
+export type { DocView, OutstandingInvitation, PersonInvitation, PersonRole, SectionView }
+/** A document in a search answer. */
 export type DocHit = SearchHit
-
-/** How a shared document is getting to an organisation (the node's DeliveryView). */
-export interface Delivery { state: 'delivered' | 'connecting' | 'unreachable' | 'no-address', since?: string }
-
-export interface Grant { to: string, name?: string, role: 'read' | 'comment' | 'edit' | 'none', issuer: string, issuerName?: string, issuedAt: string, delivery?: Delivery }
-
+/** How a shared document is getting to an organisation. */
+export type Delivery = DeliveryView
+export type Grant = GrantView
 /** Who wrote part of a section: an organisation, the person inside it where known, and how many characters. */
-export interface AuthorShare { org: string, person?: string, personName?: string, chars: number }
-
-/** A section as the node shows it, with who wrote its text (most first). */
-export interface SectionView { id: string, heading: string, markdown: string, authors?: AuthorShare[] }
-
-export interface DocView {
-  id: string
-  title: string
-  owner: string
-  ownerName?: string
-  /** When the node last saw the document change. */
-  updatedAt?: string
-  access: 'owner' | 'edit' | 'comment' | 'read'
-  grants: Grant[]
-  sections: SectionView[]
-}
-
+export type AuthorShare = SectionView['authors'][number]
 /** This organisation's card (docs/directory.md). */
-export interface Card { code: string, orgId: string, name: string, addresses: string[] }
-
-/** An organisation this node knows (the node's ContactView). */
-export interface Contact {
-  orgId: string
-  name: string
-  status: 'contact' | 'awaiting' | 'introduced' | 'network' | 'met'
-  networks: Array<{ id: string, name: string }>
-  addresses: string[]
-  online: boolean
-  lastSeen?: string
-  since?: string
-  /** Set while our introduction (or acceptance) has not reached them yet; the node keeps trying. */
-  pending?: 'introduce' | 'accept'
-}
-
-export interface Introduction { orgId: string, name: string, addresses: string[], receivedAt: string, expiresAt: string }
-
-export interface Notice {
-  id: string
-  kind: 'shared' | 'introduction' | 'accepted' | 'proposal' | 'outcome'
-  at: string
-  org: string
-  orgName: string
-  doc?: string
-  docTitle?: string
-  text: string
-  read: boolean
-}
-
-export interface Peer { orgId: string, name?: string, addresses: string[] }
-
-/** A role inside the organisation (docs/people.md). */
-export type PersonRole = 'admin' | 'editor' | 'viewer'
-
+export type Card = CardView
+/** An organisation this node knows. */
+export type Contact = ContactView
+export type Introduction = IntroductionView
+export type Notice = NoticeView
+export type Peer = PeerInfo
 /** Who this page acts as: the organisation, the person where signed in as one, the role. */
-export interface Me {
-  orgId: string
-  name: string
-  role?: PersonRole
-  person?: { id: string, name: string }
-  /** The organisation has no people yet: the admin link's holder may set it up. */
-  needsSetup?: boolean
-}
-
+export type Me = WebMe
 /** A person of the organisation as the node lists them. */
-export interface Person { id: string, name: string, email?: string, role: PersonRole, createdAt: string }
-/** An invitation link to hand to a colleague. */
-export interface PersonInvitation { url: string, name: string, role: PersonRole, expiresAt: string }
-
-export interface Network { id: string, name: string, visibility: 'invite' | 'approval', role: 'facilitator' | 'member' | 'pending' | 'removed', createdBy: string, memberCount: number }
-export interface Member { orgId: string, name: string, role: 'facilitator' | 'member', since: string, online: boolean, lastSeen?: string }
-export interface Invitation { id: string, code: string, network: string, role: string, expiresAt: string, uses: number }
-/** An invitation not expired or used up (the node keeps no codes, only this). */
-export interface OutstandingInvitation { id: string, role: string, issuer: string, issuedAt: string, expiresAt: string, uses: number, used: number }
-export interface Topic { id: string, network: string, title: string, brief: string, createdBy: string, attachments: Array<{ id: string, title?: string, attachedBy: string }> }
+export type Person = PersonView
+export type Network = NetworkSummary
+export type Member = MemberView
+export type Invitation = InvitationView
+export type Topic = TopicView
 
 export class ApiError extends Error {
   readonly code: string
@@ -170,26 +115,25 @@ async function send<T> (method: string, path: string, body?: unknown): Promise<T
 
 export const api = {
   me: async () => await request<Me>('GET', '/api/web/me'),
-  setup: async (body: { organisation?: string, name: string, password: string }) => await request<unknown>('POST', '/api/people/setup', body),
+  setup: async (body: SetupRequest) => await request<unknown>('POST', '/api/people/setup', body),
   signIn: async (login: string, password: string) => await request<unknown>('POST', '/api/people/sign-in', { login, password }),
-  sessions: async () => await request<Array<{ id: string, createdAt: string, expiresAt: string, agent: string, current: boolean }>>('GET', '/api/people/me/sessions'),
+  sessions: async () => await request<SessionView[]>('GET', '/api/people/me/sessions'),
   endSession: async (id: string) => await request<unknown>('DELETE', `/api/people/me/sessions/${encodeURIComponent(id)}`),
   signOut: async (everywhere: boolean) => await request<unknown>('POST', everywhere ? '/api/people/sign-out-everywhere' : '/api/people/sign-out'),
-  invitation: async (token: string) => await request<{ name: string, role: PersonRole, organisation: string, expiresAt: string }>('GET', `/api/people/invitations/${encodeURIComponent(token)}`),
+  invitation: async (token: string) => await request<InvitationPreview>('GET', `/api/people/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: async (token: string, password: string) => await request<unknown>('POST', '/api/people/invitations/accept', { token, password }),
   people: async () => await request<Person[]>('GET', '/api/people'),
-  invitePerson: async (body: { name: string, role: PersonRole, expires?: string }) => await request<PersonInvitation>('POST', '/api/people/invitations', body),
+  invitePerson: async (body: InvitePersonRequest) => await request<PersonInvitation>('POST', '/api/people/invitations', body),
   setPersonRole: async (id: string, role: PersonRole) => await request<Person>('PATCH', `/api/people/${encodeURIComponent(id)}`, { role }),
   removePerson: async (id: string) => await request<unknown>('DELETE', `/api/people/${encodeURIComponent(id)}`),
-  peopleSettings: async () => await request<{ showPeopleNames: boolean }>('GET', '/api/people/settings'),
-  setPeopleSettings: async (showPeopleNames: boolean) => await request<{ showPeopleNames: boolean }>('PATCH', '/api/people/settings', { showPeopleNames }),
+  peopleSettings: async () => await request<PeopleSettings>('GET', '/api/people/settings'),
+  setPeopleSettings: async (showPeopleNames: boolean) => await request<PeopleSettings>('PATCH', '/api/people/settings', { showPeopleNames }),
   search: async (query: Record<string, string>) => {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ''))
     return await request<DocHit[]>('GET', `/api/search?${params.toString()}`)
   },
   getDoc: async (id: string) => await request<DocView>('GET', `/api/docs/${encodeURIComponent(id)}`),
-  createDoc: async (body: { title?: string, kind?: string, sections?: Array<{ heading: string, text: string }>, markdown?: string }) =>
-    await request<{ id: string, title: string }>('POST', '/api/docs', body),
+  createDoc: async (body: CreateDocRequest) => await request<DocSummary>('POST', '/api/docs', body),
   markdown: async (id: string) => await request<string>('GET', `/api/docs/${encodeURIComponent(id)}/markdown`),
   share: async (id: string, to: string, role: 'read' | 'comment' | 'edit') =>
     await request<DocView>('POST', `/api/docs/${encodeURIComponent(id)}/share`, { with: to, role }),
@@ -197,11 +141,11 @@ export const api = {
     await request<DocView>('DELETE', `/api/docs/${encodeURIComponent(id)}/share/${encodeURIComponent(to)}`),
   peers: async () => await request<Peer[]>('GET', '/api/peers'),
   networks: async () => await request<Network[]>('GET', '/api/networks'),
-  createNetwork: async (name: string, visibility: 'invite' | 'approval') => await request<Network>('POST', '/api/networks', { name, visibility }),
+  createNetwork: async (name: string, visibility: NetworkVisibility) => await request<Network>('POST', '/api/networks', { name, visibility }),
   invite: async (network: string, options: { expires?: string, uses?: number } = {}) =>
     await request<Invitation>('POST', `/api/networks/${encodeURIComponent(network)}/invitations`, options),
   invitations: async (network: string) => await request<OutstandingInvitation[]>('GET', `/api/networks/${encodeURIComponent(network)}/invitations`),
-  join: async (code: string) => await request<{ network: Network, status: 'joined' | 'pending' }>('POST', '/api/networks/join', { code }),
+  join: async (code: string) => await request<JoinResult>('POST', '/api/networks/join', { code }),
   members: async (network: string) => await request<Member[]>('GET', `/api/networks/${encodeURIComponent(network)}/members`),
   topics: async (network: string) => await request<Topic[]>('GET', `/api/networks/${encodeURIComponent(network)}/topics`),
   createTopic: async (network: string, title: string, brief: string) =>

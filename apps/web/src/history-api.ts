@@ -1,11 +1,11 @@
 /**
  * The node's conversation and history routes as the page calls them (docs/history.md): comments,
- * versions, diffs, restores and the activity feed. The types are the node's own (type-only import).
+ * versions, diffs, restores and the activity feed. The types are the API's own (@commonplace/api, type-only import).
  */
 import { request } from './api.ts'
-import type { ActivityItem, AddCommentRequest, DiffView, ThreadView, VersionRef, VersionView } from '../../../packages/node/src/history-api-types.ts'
+import type { ActivityItem, AddCommentRequest, DiffView, ThreadView, VersionRef, VersionView } from '@commonplace/api'
 
-export type { ActivityItem, CommentView, DiffView, ThreadView, VersionRef, VersionView } from '../../../packages/node/src/history-api-types.ts'
+export type { ActivityItem, CommentView, DiffView, ThreadView, VersionRef, VersionView } from '@commonplace/api'
 
 const doc = (id: string): string => `/api/docs/${encodeURIComponent(id)}`
 const thread = (id: string): string => `/api/comments/${encodeURIComponent(id)}`

@@ -1,18 +1,18 @@
 /**
  * The node's practice routes as the page calls them (docs/practice.md): adapting, families,
- * upstream changes, proposals, adoption states and the diffusion view. The types are the node's
- * own (a type-only import: nothing of the node's code reaches the page).
+ * upstream changes, proposals, adoption states and the diffusion view. The types are the API's
+ * own (@commonplace/api, a type-only import).
  */
 import { request } from './api.ts'
 import type {
   AdaptRequest, AdaptationReason, AdaptationView, AdoptionStateName, AdoptionView, DerivedFromView, DiffusionOptions, DiffusionView,
   EditAdaptationRequest, FamilyView, ProposalView, ProposeRequest, SectionChangeView, SetAdoptionRequest, UpstreamView
-} from '../../../packages/node/src/practice-api-types.ts'
+} from '@commonplace/api'
 
 export type {
   AdaptationReason, AdaptationView, AdoptionChangeView, AdoptionStateName, AdoptionView, DerivedFromView, DiffusionCell,
   DiffusionView, FamilyNode, FamilyView, LineDiffView, ProposalView, SectionChangeView, UpstreamView
-} from '../../../packages/node/src/practice-api-types.ts'
+} from '@commonplace/api'
 
 const doc = (id: string): string => `/api/docs/${encodeURIComponent(id)}`
 

@@ -126,8 +126,11 @@ export interface DocumentStore {
    * every access list.
    */
   documentsNaming(party: string, limit?: number): DocId[]
-  /** Create a new document (its header already derived), run `init` as its first local edit. */
-  create(header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo
+  /**
+   * Create a new document (its header already derived), run `init` as its first local edit, made
+   * by `author` (as for `edit`).
+   */
+  create(header: DocHeader, init?: (doc: Y.Doc) => void, author?: string): DocumentInfo
   /** Record a header and merge verified grants. Returns true if the access list changed. */
   mergeAccess(header: DocHeader, grants: VerifiedGrant[], origin: UpdateOrigin): boolean
   /**
@@ -159,9 +162,10 @@ export interface DocumentStore {
    * Store a local change made off the event loop on the updates `storedUpdates` gave, without
    * loading the document: `change` is the state vector it reached (and the title and kind when it
    * set them). A document loaded with changes not yet written takes the update in memory instead.
-   * Written with a client from `preparedClient`, it is signed like every local edit.
+   * Written with a client from `preparedClient`, it is signed like every local edit, with
+   * `change.author` as for `edit`.
    */
-  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string }): void
+  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string, author?: string }): void
   /** Read the loaded document; `fn` must not modify it. */
   read<T>(id: DocId, fn: (doc: Y.Doc) => T): T
   /** Everything the holder of `stateVector` lacks (the whole document without one). */

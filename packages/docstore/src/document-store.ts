@@ -26,7 +26,7 @@ import { EMPTY_UPDATE, QUARANTINED_DIGEST, logRowsFrom, withQuarantined } from '
 import { preparedFields } from './prepared.ts'
 import type { PreparedChange } from './prepared.ts'
 import { CHANGE_RANGE_END, changeKey, checkpointKey } from './keys.ts'
-import { LOCAL_ORIGIN, StoreBase } from './store-base.ts'
+import { StoreBase, localOrigin } from './store-base.ts'
 
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
@@ -61,15 +61,16 @@ class Store extends StoreBase implements DocumentStore {
     return documentsNaming(this.storage, party, limit, staged)
   }
 
-  create (header: DocHeader, init?: (doc: Y.Doc) => void): DocumentInfo {
+  create (header: DocHeader, init?: (doc: Y.Doc) => void, author?: string): DocumentInfo {
     if (this.infos.has(header.id)) throw new InvalidInputError(`Document ${header.id} exists already`)
     const doc = new Y.Doc({ guid: header.id })
     doc.clientID = this.signedSide.newClient(header.id) ?? doc.clientID
-    const update = captureUpdate(doc, LOCAL_ORIGIN, () => init?.(doc))
+    const origin = localOrigin(author)
+    const update = captureUpdate(doc, origin, () => init?.(doc))
     const acl: AccessList = { header, grants: [] }
     const info = emptyInfo(header)
     try {
-      this.commit(info, { doc, update, acl, origin: LOCAL_ORIGIN })
+      this.commit(info, { doc, update, acl, origin })
     } catch (err) {
       doc.destroy()
       throw err
@@ -107,7 +108,7 @@ class Store extends StoreBase implements DocumentStore {
     const info = this.requireInfo(id)
     const doc = this.load(id)
     this.noteStateBefore(id, doc)
-    const origin = author == null || author === '' ? LOCAL_ORIGIN : { kind: 'local' as const, author }
+    const origin = localOrigin(author)
     let update: Uint8Array | null
     try {
       update = captureUpdate(doc, origin, () => { fn(doc) })
@@ -134,12 +135,12 @@ class Store extends StoreBase implements DocumentStore {
     const info = this.requireInfo(id)
     if (this.batch?.updates.has(id) === true) {
       // loaded with changes not yet written (pinned in memory): apply it there
-      this.applyUpdate(id, update, LOCAL_ORIGIN)
+      this.applyUpdate(id, update, localOrigin(change.author))
       return
     }
     // the next read loads the document from disk and the staged batch (see load)
     this.cache.evict(id)
-    this.commit(info, { update, origin: LOCAL_ORIGIN })
+    this.commit(info, { update, origin: localOrigin(change.author) })
     Object.assign(this.infos.get(id) as InfoRecord, preparedFields(this.infos.get(id) as InfoRecord, change))
   }
 

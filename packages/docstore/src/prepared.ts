@@ -12,6 +12,8 @@ export interface PreparedChange {
   stateVector: Uint8Array
   title?: string
   kind?: string
+  /** The person inside the organisation who made it (signed into its envelope); none: the organisation. */
+  author?: string
 }
 
 /** The state vector holding both: for each client the larger clock, written as Yjs writes one. */

@@ -40,6 +40,11 @@ export const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })
 /** The origin of this organisation's own changes (signed as they are announced). */
 export const LOCAL_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'local' })
 
+/** The origin of a local change made by `author`, a person inside the organisation (none: the organisation). */
+export function localOrigin (author?: string): UpdateOrigin {
+  return author == null || author === '' ? LOCAL_ORIGIN : { kind: 'local', author }
+}
+
 /** What every operation of the store (document-store.ts) stands on: its state and the write path. */
 export abstract class StoreBase {
   readonly storeId: string

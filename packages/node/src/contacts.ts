@@ -20,7 +20,7 @@ import type { Connection, Logger, PeerId, PrivateKey } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import { runIntroduction } from './intro-client.ts'
 import { createRetries } from './retries.ts'
-import type { NodeEvent } from './api-types.ts'
+import type { NodeEvent } from '@commonplace/api'
 
 export interface ContactsInit {
   directory: Directory

@@ -11,7 +11,7 @@ import { isNetworkId } from '@commonplace/core'
 import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
 import type { Logger, PeerId } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
-import type { DeliveryView } from './api-types.ts'
+import type { DeliveryView } from '@commonplace/api'
 
 export interface DeliveryInit {
   store: DocumentStore

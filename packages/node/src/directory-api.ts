@@ -11,7 +11,7 @@ import type { CommonplaceLibp2p } from './libp2p.ts'
 import type { Contacts } from './contacts.ts'
 import type { Names } from './names.ts'
 import type { NetworkManager } from './network-manager.ts'
-import type { ContactView, IntroductionView, LocalApi, NoticeView } from './api-types.ts'
+import type { ContactView, IntroductionView, LocalApi, NoticeView } from '@commonplace/api'
 import { compareCodeUnits } from './order.ts'
 
 export type DirectoryApi = Pick<LocalApi, 'card' | 'contacts' | 'addContact' | 'introductions' | 'acceptContact' | 'removeContact' | 'notices' | 'readNotices'>
@@ -136,7 +136,6 @@ export function createDirectoryApi (init: DirectoryApiInit): DirectoryApi & { re
     },
     async notices () { return directory.notices().map(noticeView) },
     async readNotices (ids) {
-      if (ids != null && (!Array.isArray(ids) || !ids.every(id => typeof id === 'string'))) throw new InvalidInputError('ids must be a list of notice ids')
       directory.readNotices(ids)
       return directory.notices().map(noticeView)
     }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import type { NodeEventSource } from './api-types.ts'
+import type { NodeEventSource } from '@commonplace/api'
 
 /** Keep-alive comment interval (ms): keeps idle proxies and clients from timing out the stream. */
 export const EVENT_STREAM_KEEPALIVE = 15_000

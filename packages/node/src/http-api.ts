@@ -13,14 +13,15 @@
 import { createServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { defaultLogger } from '@libp2p/logger'
-import { AddressInUseError, CommonplaceError, InvalidInputError, NotFoundError, OversizedMessageError, SignedOutError, isCommonplaceError } from '@commonplace/core'
+import { AddressInUseError, CommonplaceError, InvalidInputError, NotFoundError, OversizedMessageError, SignedOutError } from '@commonplace/core'
+import { describeError } from '@commonplace/api'
+import type { ApiErrorBody, LocalApi, NodeEventSource } from '@commonplace/api'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import type { LocalApi, NodeEventSource } from './api-types.ts'
-import { createRoutes, route } from './api-routes.ts'
-import type { ApiRoute, Reply, Route } from './api-routes.ts'
+import { createRoutes } from './api-routes.ts'
+import type { ApiRoute, Reply, Route, RouteContext } from './api-routes.ts'
 import { serveEventStream } from './event-stream.ts'
 import { checkHost, checkOrigin, checkToken, digest, guardFor, isLoopback, urlHost } from './http-guard.ts'
 import type { Guard, Listener } from './http-guard.ts'
@@ -29,7 +30,6 @@ import type { Caller } from './people/people.ts'
 import { authorize, requiredRole } from './people/roles.ts'
 
 export type { ApiRoute, RouteContext } from './api-routes.ts'
-export { MAX_CARD_CHARS } from './api-routes.ts'
 
 /** Largest request body accepted (bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -84,6 +84,11 @@ export interface HttpWebHook {
   readonly routes: ApiRoute[]
   /** A WebSocket upgrade that passed the Host, Origin and session checks, made by `caller`. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller): void
+  /**
+   * Call `end` when the caller's browser session ends (signed out, here or everywhere, role
+   * changed, removed); returns the function that stops watching. Nothing for a caller without one.
+   */
+  watchSession(caller: Caller, end: (reason: string) => void): () => void
 }
 
 export interface HttpApiServer {
@@ -99,52 +104,6 @@ export interface HttpApiServer {
   readonly server: Server
 }
 
-const STATUS_BY_CODE: Record<string, number> = {
-  ERR_INVALID_ID: 400,
-  ERR_INVALID_INPUT: 400,
-  ERR_INVALID_STATEMENT: 400,
-  ERR_INPUT_TOO_DEEP: 400,
-  ERR_UNAUTHORISED: 401,
-  ERR_FORBIDDEN: 403,
-  ERR_READ_ONLY: 403,
-  ERR_NOT_FOUND: 404,
-  ERR_METHOD_NOT_ALLOWED: 405,
-  ERR_OVERSIZED_MESSAGE: 413,
-  /** `connect` could not reach the peer: the node is fine, the upstream is not. */
-  ERR_CONNECTION_FAILED: 502,
-  ERR_STORAGE_FULL: 507,
-  // a quarantined document: unavailable until a peer's signed items restore it
-  ERR_STORAGE_CORRUPT: 503,
-  ERR_INVITATION_EXPIRED: 410,
-  ERR_INVITATION_USED: 409,
-  ERR_INVITATION_INVALID: 400,
-  ERR_INVITATION_WRONG_NETWORK: 400,
-  ERR_CARD_INVALID: 400,
-  ERR_CARD_SELF: 400,
-  ERR_CONTACT_EXISTS: 409,
-  /** The other node refused an acceptance: the request was fine, the upstream said no. */
-  ERR_INTRODUCTION_REFUSED: 502,
-  // adapt and adopt (docs/practice.md): the request is well formed, the document's state says no
-  ERR_NOT_A_VARIANT: 409,
-  ERR_SOURCE_UNAVAILABLE: 409,
-  ERR_NOTHING_TO_PROPOSE: 409,
-  ERR_PROPOSAL_CLOSED: 409,
-  ERR_NOT_SHARED: 409,
-  ERR_ADOPTION_STATE_UNKNOWN: 400,
-  ERR_TEXT_TOO_LONG: 400,
-  ERR_TOO_MANY: 400,
-  // conversation and history (docs/history.md)
-  ERR_COMMENT_FORBIDDEN: 403,
-  ERR_ANCHOR_NOT_FOUND: 400,
-  ERR_VERSION_UNKNOWN: 404,
-  // people (docs/people.md)
-  ERR_SIGN_IN_FAILED: 401,
-  ERR_SIGNED_OUT: 401,
-  ERR_ROLE_FORBIDDEN: 403,
-  ERR_LAST_ADMIN: 409,
-  ERR_TOO_MANY_ATTEMPTS: 429
-}
-
 export function createHttpApi (init: HttpApiInit): HttpApiServer {
   if (typeof init.token !== 'string' || init.token.length === 0) {
     throw new InvalidInputError('The local API needs a non-empty token')
@@ -158,7 +117,10 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
     throw new InvalidInputError(`The public URL must be http(s)://host[:port], without a path: ${init.publicUrl}`)
   }
   const tokenDigest = digest(init.token)
-  const routes = [...createRoutes(init.api), ...(init.web?.routes ?? []).map(r => route(r.method, r.path, async ctx => ({ json: await r.handle(ctx) })))]
+  const routes: Route[] = [
+    ...createRoutes(init.api),
+    ...(init.web?.routes ?? []).map(r => ({ method: r.method, path: new RegExp(`^${r.path}$`), input: r.input, handle: async (ctx: RouteContext<unknown>) => ({ json: await r.handle(ctx) }) }))
+  ]
   let guard: Guard = { hosts: new Set(), origins: new Set() }
   let url: string | undefined
   let publicUrl: string | undefined
@@ -197,6 +159,8 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
       authorize(caller, req.method ?? 'GET', path)
       // --- end of the web app entry
       if (init.events != null && req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').pathname === '/api/events') {
+        // a browser's stream ends with its session
+        if (web != null && caller != null) res.once('close', web.watchSession(caller, () => { res.end() }))
         serveEventStream(res, init.events)
         return
       }
@@ -279,7 +243,9 @@ async function dispatch (routes: Route[], req: IncomingMessage, res: ServerRespo
   const settle = req.method !== 'GET' && req.method !== 'HEAD' ? durable?.() : undefined
   const client = { address: req.socket.remoteAddress ?? '', agent: req.headers['user-agent'] ?? '' }
   const setCookie = (value: string): void => { res.appendHeader('Set-Cookie', value) }
-  const reply = await found.handle({ params, query: searchParams, body: async () => readJson(req), signal, caller, client, setCookie })
+  // the request is validated here, once: the handler gets what the route's validator returned
+  const input = found.input == null ? undefined : 'body' in found.input ? found.input.body(await readJson(req)) : found.input.query(searchParams)
+  const reply = await found.handle({ params, input, signal, caller, client, setCookie })
   await settle?.(signal)
   return reply
 }
@@ -372,20 +338,10 @@ function sendError (res: ServerResponse, err: unknown, log: Logger, req: Incomin
   send(res, status, errorBody(code, message), JSON_TYPE)
 }
 
-/** The HTTP status, code and client-safe message for an error. */
-export function describeError (err: unknown): { status: number, code: string, message: string } {
-  if (isCommonplaceError(err) && STATUS_BY_CODE[err.code] != null) {
-    return { status: STATUS_BY_CODE[err.code], code: err.code, message: err.message }
-  }
-  if (err instanceof CommonplaceError) {
-    return { status: 500, code: err.code, message: err.message }
-  }
-  return { status: 500, code: 'ERR_INTERNAL', message: 'Internal error (see the node log)' }
-}
-
 /** The API's error shape. */
 function errorBody (code: string, message: string): string {
-  return JSON.stringify({ error: { code, message } })
+  const body: ApiErrorBody = { error: { code, message } }
+  return JSON.stringify(body)
 }
 
 function send (res: ServerResponse, status: number, body: string, contentType: string): void {

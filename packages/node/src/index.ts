@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * A Commonplace node: an organisation's identity, its documents on disk, libp2p with the sync
- * protocol, and the local API that the CLI and the web app use.
+ * protocol, and the local API that the CLI and the web app use (its contract, the request and
+ * response types, is @commonplace/api).
  *
  * @example
  * ```ts
@@ -18,13 +19,7 @@ export { createRoutes } from './api-routes.ts'
 export { decodeAwarenessFrame as decodeAwarenessMessage, encodeAwarenessFrame as encodeAwarenessMessage, awarenessService } from './awareness-service.ts'
 export type { AwarenessService, AwarenessServiceInit, AwarenessEvents, AwarenessMessage } from './awareness-service.ts'
 export type { HttpApiInit, HttpApiServer } from './http-api.ts'
-export type * from './api-types.ts'
-export type * from './practice-api-types.ts'
-export type * from './history-api-types.ts'
-export type { SearchHit, SearchQuery } from './web/search.ts'
-export type { PersonView, Caller } from './people/people.ts'
-export type { PersonRole } from './people/constants.ts'
-export { PERSON_ROLES } from './people/constants.ts'
+export type { Caller } from './people/people.ts'
 export { DEFAULT_HTTP, DEFAULT_LISTEN, FILES } from './constants.ts'
 /** The version store (docs/history.md), for the benchmarks' history workload. */
 export { createVersions } from './history/versions.ts'

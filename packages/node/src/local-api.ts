@@ -9,15 +9,15 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { DocumentGate } from '@commonplace/docstore'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type {
-  CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, GrantView, LocalApi, NodeStatus, PeerInfo, ShareRequest
-} from './api-types.ts'
+  CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, GrantView, LocalApi, NodeStatus, PeerInfo, ShareRequest, WriteOptions
+} from '@commonplace/api'
 import { sectionAuthors } from './attribution.ts'
 import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
 import { OFF_LOOP_MIN_CHARS } from './off-loop.ts'
 import type { OffLoop } from './off-loop.ts'
-import { applyEdit, checkEdit, textSize, toRecordInit } from './record-requests.ts'
+import { applyEdit, textSize, toRecordInit } from './record-requests.ts'
 import { CARRIER_KINDS } from './practice/context.ts'
 
 export interface LocalApiInit {
@@ -162,19 +162,20 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       return store.list().filter(info => !CARRIER_KINDS.has(info.kind)).map(summary).sort((a, b) => compareCodeUnits(b.updatedAt, a.updatedAt))
     },
 
-    async createDoc (request: CreateDocRequest) {
+    async createDoc (request: CreateDocRequest, options: WriteOptions = {}) {
+      const { author } = options
       const nonce = randomNonce()
       if (init.offLoop != null && textSize(request) >= OFF_LOOP_MIN_CHARS) {
         const id = await deriveDocId(self, nonce)
         // written with a client derived for this document, so the store signs it like any local edit
         const built = await init.offLoop.create(request, self, now(), store.preparedClient(id))
         store.create({ id, owner: self, nonce })
-        if (built.update != null) store.appendPrepared(id, built.update, built)
+        if (built.update != null) store.appendPrepared(id, built.update, { ...built, author })
         return summary(store.info(id) as DocumentInfo)
       }
       const recordInit = toRecordInit(request, self)
       const id = await deriveDocId(self, nonce)
-      const info = store.create({ id, owner: self, nonce }, doc => { initRecord(doc, { ...recordInit, now: now() }) })
+      const info = store.create({ id, owner: self, nonce }, doc => { initRecord(doc, { ...recordInit, now: now() }) }, author)
       return summary(info)
     },
 
@@ -184,28 +185,26 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       return store.read(requireDoc(id), doc => recordToMarkdown(doc))
     },
 
-    async editDoc (id, request: EditDocRequest) {
+    async editDoc (id, request: EditDocRequest, options: WriteOptions = {}) {
+      const { author } = options
       const requireWrite = (): DocId => {
         const doc = requireDoc(id)
         if (!gate.mayWrite(doc)) throw new ReadOnlyError(`This organisation has read access only to ${doc}`)
         return doc
       }
       const doc = requireWrite()
-      checkEdit(request)
       if (init.offLoop != null && textSize(request) >= OFF_LOOP_MIN_CHARS) {
         const built = await init.offLoop.edit(request, store.storedUpdates(doc), now(), store.preparedClient(doc))
         // asked again: the grant may have been revoked while the worker ran
         requireWrite()
-        if (built.update != null) store.appendPrepared(doc, built.update, { stateVector: built.stateVector, ...(request.title != null ? { title: built.title } : {}) })
+        if (built.update != null) store.appendPrepared(doc, built.update, { stateVector: built.stateVector, ...(request.title != null ? { title: built.title } : {}), author })
       } else {
-        store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) })
+        store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) }, author)
       }
       return summary(store.info(doc) as DocumentInfo)
     },
 
     async share (id, request: ShareRequest) {
-      if (request?.role !== 'read' && request?.role !== 'comment' && request?.role !== 'edit') throw new InvalidInputError('role must be read, comment or edit')
-      if (typeof request.with !== 'string') throw new InvalidInputError('with must name an organisation or a network')
       return await grant(id, init.resolve != null ? init.resolve(request.with) : request.with, request.role)
     },
 

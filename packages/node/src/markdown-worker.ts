@@ -9,7 +9,7 @@ import * as Y from 'yjs'
 import { isCommonplaceError } from '@commonplace/core'
 import type { OrgId } from '@commonplace/core'
 import { initRecord, recordKind, recordTitle } from '@commonplace/record'
-import type { CreateDocRequest, EditDocRequest } from './api-types.ts'
+import type { CreateDocRequest, EditDocRequest } from '@commonplace/api'
 import { applyEdit, toRecordInit } from './record-requests.ts'
 
 /**

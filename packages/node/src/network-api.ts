@@ -3,7 +3,7 @@
  * approval, removal, leaving, and topics.
  */
 import {
-  FRONTIER_SEQ, ForbiddenError, InvalidInputError, InvitationExpiredError, NotFoundError, deriveNetworkId, parseNetworkId,
+  FRONTIER_SEQ, ForbiddenError, InvitationExpiredError, NotFoundError, deriveNetworkId, parseNetworkId,
   parseOrgId, randomNonce, signStatement
 } from '@commonplace/core'
 import type { Frontier, GenesisStatement, MemberStatement, NetworkRole, OrgId, Statement } from '@commonplace/core'
@@ -12,7 +12,8 @@ import type { NetworkRegistry, Roster } from '@commonplace/network'
 import type { Logger, PrivateKey } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type { NetworkManager } from './network-manager.ts'
-import type { LocalApi, MemberView, NetworkSummary } from './api-types.ts'
+import { parseDuration } from '@commonplace/api'
+import type { LocalApi, MemberView, NetworkSummary } from '@commonplace/api'
 import { runJoin } from './join-client.ts'
 import { createTopicApi } from './topics.ts'
 import type { DocApi } from './topics.ts'
@@ -81,10 +82,9 @@ export function createNetworkApi (init: NetworkApiInit): NetworkApi {
   return {
     ...topics,
     async createNetwork (request) {
-      const name = typeof request?.name === 'string' ? request.name.trim() : ''
-      if (name === '' || name.length > 200) throw new InvalidInputError('A network needs a name (at most 200 characters)')
+      // createNetworkRequest (@commonplace/api) checked the name and the visibility
+      const name = request.name.trim()
       const visibility = request.visibility ?? 'invite'
-      if (visibility !== 'invite' && visibility !== 'approval') throw new InvalidInputError('visibility must be invite or approval')
       const nonce = randomNonce()
       const genesis = await signStatement<GenesisStatement>(identity.key, {
         type: 'genesis', network: await deriveNetworkId(self, nonce), name, visibility, creator: self, nonce, createdAt: now()
@@ -100,9 +100,7 @@ export function createNetworkApi (init: NetworkApiInit): NetworkApi {
       const roster = rosterOf(id)
       requireFacilitator(roster)
       const role = request.role ?? 'member'
-      if (role !== 'member' && role !== 'facilitator') throw new InvalidInputError('role must be member or facilitator')
       const uses = request.uses ?? 1
-      if (!Number.isSafeInteger(uses) || uses < 1 || uses > 10_000) throw new InvalidInputError('uses must be a whole number from 1 to 10000')
       const ttl = request.expires == null ? DEFAULT_INVITATION_TTL_MS : parseDuration(request.expires)
       const genesis = registry.statements(roster.network).find((s): s is GenesisStatement => s.type === 'genesis') as GenesisStatement
       // this node's addresses first, then the members this node is connected to
@@ -124,7 +122,6 @@ export function createNetworkApi (init: NetworkApiInit): NetworkApi {
       }))
     },
     async join (text, options = {}) {
-      if (typeof text !== 'string') throw new InvalidInputError('code must be a string')
       const code = await decodeCode(text)
       const network = code.genesis.network
       const known = registry.roster(network)
@@ -177,15 +174,5 @@ export function createNetworkApi (init: NetworkApiInit): NetworkApi {
       return summary(rosterOf(id))
     }
   }
-}
-
-/** `30m`, `12h`, `7d`, `2w` or milliseconds. */
-export function parseDuration (text: string): number {
-  const match = /^(\d{1,6})\s*(ms|s|m|h|d|w)?$/.exec(String(text).trim())
-  if (match == null) throw new InvalidInputError(`Not a duration: ${JSON.stringify(text)} (use e.g. 30m, 12h, 7d)`)
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] ?? 'ms'] as number
-  const ms = Number(match[1]) * unit
-  if (ms <= 0) throw new InvalidInputError('The duration must be positive')
-  return ms
 }
 

@@ -1,7 +1,7 @@
 import type { DocumentStore, OrgId } from '@commonplace/core'
 import type { NetworkRegistry } from '@commonplace/network'
 import type { CommonplaceLibp2p } from './libp2p.ts'
-import type { NodeEvent, NodeEventSource } from './api-types.ts'
+import type { NodeEvent, NodeEventSource } from '@commonplace/api'
 
 /** Document changes, sync sessions opening and closing, roster changes, and `more` (the directory's). */
 export function nodeEvents (store: DocumentStore, libp2p: CommonplaceLibp2p, registry: NetworkRegistry, more?: NodeEventSource): NodeEventSource {

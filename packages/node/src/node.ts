@@ -18,7 +18,7 @@ import { createDeliveryTracker } from './delivery.ts'
 import type { DeliveryTracker } from './delivery.ts'
 import { createDirectoryApi } from './directory-api.ts'
 import { watchArrivals } from './arrivals.ts'
-import type { NodeEvent } from './api-types.ts'
+import type { DocView, LocalApi, NodeEvent, NodeEventSource, PracticeApi } from '@commonplace/api'
 import { createCommonplaceLibp2p } from './libp2p.ts'
 import type { CommonplaceLibp2p, Libp2pInit } from './libp2p.ts'
 import { createLocalApi } from './local-api.ts'
@@ -32,14 +32,12 @@ import type { NetworkRegistry } from '@commonplace/network'
 import { createHttpApi } from './http-api.ts'
 import { nodeEvents } from './node-events.ts'
 import type { HttpApiServer } from './http-api.ts'
-import type { DocView, LocalApi, NodeEventSource } from './api-types.ts'
 import { createWebApp } from './web/web-app.ts'
 import { createNodeMetrics } from './metrics.ts'
 import { createPractice } from './practice/practice.ts'
 import type { Practice } from './practice/practice.ts'
 import { createHistory } from './history/history.ts'
 import type { History } from './history/history.ts'
-import type { PracticeApi } from './practice-api-types.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 import { createPeople } from './people/people.ts'
@@ -79,7 +77,10 @@ export interface NodeInit {
   mdns?: boolean
   /** Act as a circuit relay v2 server for members behind NAT (default false). */
   relay?: boolean
-  /** The web app (docs/web.md): served from `root` (default apps/web/dist); `false` for the API only. */
+  /**
+   * The web app (docs/web.md): its files served from `root` (the CLI passes apps/web/dist; without
+   * it, the people routes and live connections only); `false` for the bearer-token API only.
+   */
   web?: false | { root?: string }
   /**
    * Collect the costlier metrics (libp2p's, event-loop delay, disk sync time; docs/reliability.md).

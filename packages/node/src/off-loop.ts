@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { StorageClosedError, errorFromCode } from '@commonplace/core'
 import type { OrgId } from '@commonplace/core'
-import type { CreateDocRequest, EditDocRequest } from './api-types.ts'
+import type { CreateDocRequest, EditDocRequest } from '@commonplace/api'
 import type { WorkerAnswer, WorkerRequest } from './markdown-worker.ts'
 
 /**

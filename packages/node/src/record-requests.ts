@@ -8,7 +8,7 @@ import { InvalidInputError } from '@commonplace/core'
 import type { OrgId } from '@commonplace/core'
 import { appendSection, appendToSection, markdownToRecordInit, setTitle } from '@commonplace/record'
 import type { RecordInit } from '@commonplace/record'
-import type { CreateDocRequest, EditDocRequest } from './api-types.ts'
+import type { CreateDocRequest, EditDocRequest } from '@commonplace/api'
 
 /** The record a create request describes (its Markdown parsed, then its fields on top). */
 export function toRecordInit (request: CreateDocRequest, owner: OrgId): RecordInit {
@@ -23,14 +23,6 @@ export function toRecordInit (request: CreateDocRequest, owner: OrgId): RecordIn
     title: request.title ?? base.title,
     ...(request.kind != null ? { kind: request.kind as RecordInit['kind'] } : {}),
     sections
-  }
-}
-
-/** @throws InvalidInputError when the request asks for no change */
-export function checkEdit (request: EditDocRequest): void {
-  if (request == null || typeof request !== 'object') throw new InvalidInputError('Expected an edit')
-  if (request.title == null && request.appendSections == null && request.append == null) {
-    throw new InvalidInputError('Nothing to change: give a title, sections to append or text to append')
   }
 }
 

@@ -3,12 +3,12 @@
  * `edit`, so every member can read it and add to its Discussion section; members attach their
  * documents to it (a `_topic` map in the same Y.Doc records the network and the attachments).
  */
-import { ForbiddenError, InvalidInputError, NotFoundError, networksOf, parseDocId } from '@commonplace/core'
+import { ForbiddenError, NotFoundError, networksOf, parseDocId } from '@commonplace/core'
 import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
 import { readRecord } from '@commonplace/record'
 import * as Y from 'yjs'
 import type { Roster } from '@commonplace/network'
-import type { CreateTopicRequest, LocalApi, TopicView } from './api-types.ts'
+import type { CreateTopicRequest, LocalApi, TopicView } from '@commonplace/api'
 
 export interface DocApi {
   store: DocumentStore
@@ -49,8 +49,8 @@ export function createTopicApi (init: {
     async createTopic (network, request: CreateTopicRequest) {
       const roster = init.rosterOf(network)
       init.requireFacilitator(roster)
-      if (typeof request?.title !== 'string' || request.title.trim() === '') throw new InvalidInputError('A topic needs a title')
-      const brief = typeof request.brief === 'string' ? request.brief : ''
+      // createTopicRequest (@commonplace/api) checked the title
+      const brief = request.brief ?? ''
       const created = await docs.createDoc({
         title: request.title, kind: 'topic-seed', sections: [{ heading: 'Brief', text: brief }, { heading: 'Discussion', text: '' }]
       })

@@ -4,10 +4,10 @@ import { connect as netConnect } from 'node:net'
 import { AddressInUseError, CommonplaceError, ConnectionFailedError, ForbiddenError, InputTooDeepError, InvalidIdError, NotFoundError, ReadOnlyError, StorageFullError } from '@commonplace/core'
 import { createHttpApi, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_URL_CHARS } from '../src/http-api.ts'
 import type { HttpApiServer } from '../src/http-api.ts'
-import type { CardView, ContactView, DocSummary, DocView, LocalApi, NoticeView, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '../src/api-types.ts'
+import type { CardView, ContactView, DocSummary, DocView, LocalApi, NoticeView, NetworkSummary, NodeEvent, NodeEventSource, NodeStatus, PeerInfo, TopicView } from '@commonplace/api'
 import type { AddressInfo } from 'node:net'
-import type { PracticeApi } from '../src/practice-api-types.ts'
-import type { HistoryApi } from '../src/history-api-types.ts'
+import type { PracticeApi } from '@commonplace/api'
+import type { HistoryApi } from '@commonplace/api'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 
 const TOKEN = 'test-token-0123456789abcdef'
@@ -215,7 +215,7 @@ describe('createHttpApi', () => {
       const markdown = 'x'.repeat(MAX_BODY_BYTES - 20)
       const res = await call(url, 'POST', '/api/docs', { body: JSON.stringify({ markdown }) })
       expect(res.status).toBe(201)
-      expect(api.calls[0].args).toEqual([{ markdown }])
+      expect(api.calls[0].args).toEqual([{ markdown }, {}])
     })
 
     it('answers 414 in the JSON error shape to a URL over the limit, before the token check', async () => {
@@ -311,7 +311,8 @@ describe('createHttpApi', () => {
       const res = await call(url, 'POST', '/api/docs', { body: JSON.stringify(request) })
       expect(res.status).toBe(201)
       expect(res.json).toEqual(summary)
-      expect(api.calls).toEqual([{ method: 'createDoc', args: [request] }])
+      // the token's holder writes as the organisation: no author
+      expect(api.calls).toEqual([{ method: 'createDoc', args: [request, {}] }])
     })
 
     it('GET /api/docs/:id and GET /api/docs/:id/markdown', async () => {
@@ -328,7 +329,7 @@ describe('createHttpApi', () => {
       const res = await call(url, 'PATCH', `/api/docs/${DOC}`, { body: JSON.stringify(request) })
       expect(res.status).toBe(200)
       expect(res.json).toEqual(summary)
-      expect(api.calls).toEqual([{ method: 'editDoc', args: [DOC, request] }])
+      expect(api.calls).toEqual([{ method: 'editDoc', args: [DOC, request, {}] }])
     })
 
     it('POST /api/docs/:id/share and DELETE /api/docs/:id/share/:org', async () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import type { DocId } from '@commonplace/core'
-import type { DiffusionView } from '../src/index.ts'
+import type { DiffusionView } from '@commonplace/api'
 import { apiRequest } from './api-request.ts'
 import { dataDirOf, startNode, stopAll, until } from './directory-nodes.ts'
 

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.ts'
 import { loadNodeModule } from '../node-api.ts'
 import type { CommandContext, CommandSpec } from '../command.ts'
 import type { CreateNodeOptions, NodeModule } from '../node-api.ts'
+import { webRoot } from '../web-root.ts'
 
 export const initCommand: CommandSpec = {
   name: 'init',
@@ -56,7 +57,8 @@ export const startCommand: CommandSpec = {
   ],
   async run (ctx) {
     const { options, dataDir, deps, out } = ctx
-    const nodeOptions: CreateNodeOptions = { dataDir }
+    // the CLI assembles the running node: it gives it the web app's files
+    const nodeOptions: CreateNodeOptions = { dataDir, web: { root: webRoot() } }
     if (options.name != null) nodeOptions.name = options.name
     if (options.listen != null) nodeOptions.listen = options.listen
     if (options.announce != null) nodeOptions.announce = options.announce

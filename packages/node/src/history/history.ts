@@ -3,8 +3,7 @@
  * activity feed, on the node's store and storage port.
  */
 import type { DocId, KeyValueStore } from '@commonplace/core'
-import type { HistoryApi } from '../history-api-types.ts'
-import type { PracticeApi } from '../practice-api-types.ts'
+import type { HistoryApi, PracticeApi } from '@commonplace/api'
 import type { PracticeContext } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
 import { createActivityFeed } from './activity-feed.ts'

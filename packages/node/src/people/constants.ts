@@ -1,8 +1,3 @@
-/** Roles inside an organisation, least to most (docs/people.md). */
-export const PERSON_ROLES = ['viewer', 'editor', 'admin'] as const
-/** A person's role in the organisation. */
-export type PersonRole = typeof PERSON_ROLES[number]
-
 /** scrypt cost (docs/people.md, "Passwords"): 32 MiB and about 150 ms per hash on a 2-core machine. */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const
 /** Hashes computed at once; the others queue. Bounds a burst of sign-ins to 2 × 32 MiB. */

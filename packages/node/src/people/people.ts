@@ -12,13 +12,13 @@ import {
 import type { KeyValueStore } from '@commonplace/core'
 import {
   DEFAULT_INVITATION_TTL, MAX_ACCOUNT_WAIT, MAX_ADDRESS_WAIT, MAX_EMAIL_CHARS, MAX_INVITATIONS, MAX_INVITATION_TTL, MAX_NAME_CHARS,
-  MAX_PEOPLE, MAX_SESSIONS_PER_PERSON, PERSON_ROLES, SESSION_TTL
+  MAX_PEOPLE, MAX_SESSIONS_PER_PERSON, SESSION_TTL
 } from './constants.ts'
-import type { PersonRole } from './constants.ts'
+import type { InvitationPreview, PeopleSettings, PersonRole, PersonView, SessionView, SetupRequest, SignInRequest, ValidInvitePersonRequest, AcceptInvitationRequest } from '@commonplace/api'
 import { compareCodeUnits } from '../order.ts'
 import { checkPassword, createPasswords } from './passwords.ts'
 import { createPeopleStore, tokenId } from './store.ts'
-import type { Invitation, PeopleSettings, Person, Session } from './store.ts'
+import type { Invitation, Person, Session } from './store.ts'
 import { createThrottle } from './throttle.ts'
 
 /** Who makes a request: a person, or the node's administrator (the API token, the admin link). */
@@ -33,14 +33,11 @@ export interface Caller {
 /** The node's administrator: the bearer token's holder, and a browser signed in with the admin link. */
 export const NODE_ADMIN: Caller = { role: 'admin' }
 
-/** A person as the API shows them (never the hash). */
-export interface PersonView { id: string, name: string, email?: string, role: PersonRole, createdAt: string }
-
-/** A session as its own person sees it. */
-export interface SessionView { id: string, createdAt: string, expiresAt: string, agent: string, current: boolean }
-
 /** Why a person's sessions ended (the live connection's close reason says it). */
 export type SignedOutReason = 'role changed' | 'removed' | 'signed out'
+
+/** Sessions that ended: whose (`''`: the node's administrator), which, and why. */
+export interface SignedOut { person: string, sessions: string[], reason: SignedOutReason }
 
 export interface PeopleInit {
   storage: KeyValueStore
@@ -60,12 +57,13 @@ export interface People {
   /** Whether the organisation has no people yet (the admin link's holder then sets it up). */
   needsSetup(): boolean
   /** The first admin names the organisation and themselves; only the node's administrator, only once. */
-  setup(caller: Caller, request: { organisation?: string, name: string, email?: string, password: string }, agent: string): Promise<NewSession>
-  signIn(request: { login: string, password: string }, address: string, agent: string): Promise<NewSession>
-  invite(caller: Caller, request: { name: string, email?: string, role: PersonRole, expiresInMs?: number }): { token: string, invitation: Invitation }
+  setup(caller: Caller, request: SetupRequest, agent: string): Promise<NewSession>
+  signIn(request: SignInRequest, address: string, agent: string): Promise<NewSession>
+  /** `request.role` is one of PERSON_ROLES (its validator, invitePersonRequest, checked it). */
+  invite(caller: Caller, request: ValidInvitePersonRequest): { token: string, invitation: Invitation }
   /** What an invitation link is for, before it is accepted. @throws the invitation errors */
-  invitation(token: string): { name: string, role: PersonRole, organisation: string, expiresAt: string }
-  accept(request: { token: string, password: string }, agent: string): Promise<NewSession>
+  invitation(token: string): InvitationPreview
+  accept(request: AcceptInvitationRequest, agent: string): Promise<NewSession>
   list(): PersonView[]
   /** A person by id, or by name or email (case-insensitive). @throws NotFoundError */
   find(text: string): Person
@@ -82,8 +80,8 @@ export interface People {
   signOutEverywhere(caller: Caller): void
   settings(): PeopleSettings
   setSettings(settings: PeopleSettings): PeopleSettings
-  /** Called when a person's sessions end for `reason`; returns the unsubscribe function. */
-  onSignedOut(listener: (person: string, reason: SignedOutReason) => void): () => void
+  /** Called when sessions end (one, or all of a person's); returns the unsubscribe function. */
+  onSignedOut(listener: (ended: SignedOut) => void): () => void
 }
 
 export function createPeople (init: PeopleInit): People {
@@ -92,7 +90,8 @@ export function createPeople (init: PeopleInit): People {
   const now = init.now ?? Date.now
   const byAccount = createThrottle({ maxWait: MAX_ACCOUNT_WAIT, now, what: 'for this person' })
   const byAddress = createThrottle({ maxWait: MAX_ADDRESS_WAIT, now, what: 'from this address' })
-  const listeners = new Set<(person: string, reason: SignedOutReason) => void>()
+  const listeners = new Set<(ended: SignedOut) => void>()
+  const tell = (ended: SignedOut): void => { for (const listener of listeners) listener(ended) }
 
   const newSession = (person: Person | undefined, agent: string): NewSession => {
     const token = randomBytes(32).toString('base64url')
@@ -106,7 +105,7 @@ export function createPeople (init: PeopleInit): People {
   const endSessions = (person: string, reason: SignedOutReason): void => {
     const ended = store.sessions().filter(s => s.person === person)
     store.write({ drop: ended.map(s => ({ kind: 'session' as const, id: s.id })) })
-    for (const listener of listeners) listener(person, reason)
+    tell({ person, sessions: ended.map(s => s.id), reason })
   }
 
   const matches = (person: Pick<Person, 'name' | 'email'>, text: string): boolean => {
@@ -191,7 +190,6 @@ export function createPeople (init: PeopleInit): People {
     invite (caller, request) {
       const name = checkName(request.name, 'name')
       const email = request.email == null ? undefined : checkEmail(request.email)
-      if (!PERSON_ROLES.includes(request.role)) throw new InvalidInputError(`"role" must be one of ${PERSON_ROLES.join(', ')}`)
       const ttl = request.expiresInMs ?? DEFAULT_INVITATION_TTL
       if (!Number.isSafeInteger(ttl) || ttl < 60_000 || ttl > MAX_INVITATION_TTL) throw new InvalidInputError('An invitation lasts from one minute to 30 days')
       checkFree(name, email)
@@ -234,7 +232,6 @@ export function createPeople (init: PeopleInit): People {
     nameOf: id => id === '' ? undefined : store.person(id)?.name,
 
     setRole (_caller, id, role) {
-      if (!PERSON_ROLES.includes(role)) throw new InvalidInputError(`"role" must be one of ${PERSON_ROLES.join(', ')}`)
       const person = this.find(id)
       if (person.role === role) return view(person)
       if (person.role === 'admin' && admins().length === 1) throw new LastAdminError(`${person.name} is the organisation's only admin: make someone else admin first`)
@@ -252,7 +249,9 @@ export function createPeople (init: PeopleInit): People {
     },
 
     signOut (caller) {
-      if (caller.session != null) store.write({ drop: [{ kind: 'session', id: caller.session }] })
+      if (caller.session == null) return
+      store.write({ drop: [{ kind: 'session', id: caller.session }] })
+      tell({ person: caller.person?.id ?? '', sessions: [caller.session], reason: 'signed out' })
     },
 
     sessions (caller) {
@@ -267,6 +266,7 @@ export function createPeople (init: PeopleInit): People {
       const session = store.session(id)
       if (session == null || session.person !== (caller.person?.id ?? '')) throw new NotFoundError('No such session of yours')
       store.write({ drop: [{ kind: 'session', id }] })
+      tell({ person: session.person, sessions: [id], reason: 'signed out' })
     },
 
     signOutEverywhere (caller) {
@@ -276,7 +276,6 @@ export function createPeople (init: PeopleInit): People {
     settings: () => store.settings(),
 
     setSettings (settings) {
-      if (typeof settings?.showPeopleNames !== 'boolean') throw new InvalidInputError('"showPeopleNames" must be true or false')
       const next = { showPeopleNames: settings.showPeopleNames }
       store.write({ settings: next })
       return next

@@ -4,8 +4,8 @@
  * table does not name needs an admin, so a new route is closed until it is placed here.
  */
 import { RoleForbiddenError, SignedOutError } from '@commonplace/core'
-import { PERSON_ROLES } from './constants.ts'
-import type { PersonRole } from './constants.ts'
+import { PERSON_ROLES } from '@commonplace/api'
+import type { PersonRole } from '@commonplace/api'
 import type { Caller } from './people.ts'
 
 /** `public`: no session needed; `signed-in`: any role; else the least role. */

@@ -1,18 +1,21 @@
 /**
  * The people routes of the local API (docs/people.md), added to it by the web part: setup, sign-in
  * and out, invitations, the list of people, roles and removal, and the organisation's setting for
- * names seen by other organisations. What each needs is in roles.ts; bodies are checked here.
+ * names seen by other organisations. What each needs is in roles.ts; each body goes through its
+ * validator (@commonplace/api) first.
  */
-import { InvalidInputError } from '@commonplace/core'
+import {
+  acceptInvitationRequest, invitePersonRequest, peopleSettingsRequest, setRoleRequest, setupRequest, signInRequest
+} from '@commonplace/api'
+import type { OrgId } from '@commonplace/core'
+import type { PeopleMe, PersonInvitation } from '@commonplace/api'
+import { apiRoute } from '../api-routes.ts'
 import type { ApiRoute, RouteContext } from '../api-routes.ts'
-import { object, string } from '../request-body.ts'
-import { PERSON_ROLES } from './constants.ts'
-import type { PersonRole } from './constants.ts'
-import type { NewSession, People } from './people.ts'
+import type { Caller, NewSession, People } from './people.ts'
 
 export interface PeopleRoutesInit {
   people: People
-  organisation: { id: string, name(): string }
+  organisation: { id: OrgId, name(): string }
   /** The node's public origin (links are made under it). */
   origin(): string
   /** The Set-Cookie value for a session token, or to clear the cookie with ''. */
@@ -24,11 +27,11 @@ export const JOIN_PATH = '/#/join/'
 
 export function peopleRoutes (init: PeopleRoutesInit): ApiRoute[] {
   const { people } = init
-  const started = (ctx: RouteContext, session: NewSession): unknown => {
+  const started = (ctx: RouteContext<unknown>, session: NewSession): PeopleMe => {
     ctx.setCookie(init.cookie(session.token))
     return me(session.caller)
   }
-  const me = (caller: RouteContext['caller']): unknown => ({
+  const me = (caller: Caller): PeopleMe => ({
     ...(caller.person != null ? { person: people.list().find(p => p.id === caller.person?.id) } : {}),
     role: caller.role,
     organisation: { id: init.organisation.id, name: init.organisation.name() },
@@ -36,30 +39,25 @@ export function peopleRoutes (init: PeopleRoutesInit): ApiRoute[] {
   })
 
   return [
-    {
+    apiRoute({
       method: 'POST',
       path: '/api/people/setup',
+      input: { body: setupRequest },
       async handle (ctx) {
-        const body = object(await ctx.body(), ['organisation', 'name', 'email', 'password'])
-        const session = await people.setup(ctx.caller, {
-          ...(body.organisation != null ? { organisation: string(body.organisation, 'organisation') } : {}),
-          name: string(body.name, 'name'),
-          ...(body.email != null ? { email: string(body.email, 'email') } : {}),
-          password: string(body.password, 'password')
-        }, ctx.client.agent)
+        const session = await people.setup(ctx.caller, ctx.input, ctx.client.agent)
         people.signOut(ctx.caller)
         return started(ctx, session)
       }
-    },
-    {
+    }),
+    apiRoute({
       method: 'POST',
       path: '/api/people/sign-in',
+      input: { body: signInRequest },
       async handle (ctx) {
-        const body = object(await ctx.body(), ['login', 'password'])
-        return started(ctx, await people.signIn({ login: string(body.login, 'login'), password: string(body.password, 'password') }, ctx.client.address, ctx.client.agent))
+        return started(ctx, await people.signIn(ctx.input, ctx.client.address, ctx.client.agent))
       }
-    },
-    {
+    }),
+    apiRoute({
       method: 'POST',
       path: '/api/people/sign-out',
       async handle (ctx) {
@@ -67,8 +65,8 @@ export function peopleRoutes (init: PeopleRoutesInit): ApiRoute[] {
         ctx.setCookie(init.cookie(''))
         return { signedOut: true }
       }
-    },
-    {
+    }),
+    apiRoute({
       method: 'POST',
       path: '/api/people/sign-out-everywhere',
       async handle (ctx) {
@@ -76,77 +74,56 @@ export function peopleRoutes (init: PeopleRoutesInit): ApiRoute[] {
         ctx.setCookie(init.cookie(''))
         return { signedOut: true }
       }
-    },
-    { method: 'GET', path: '/api/people/me', handle: async ctx => me(ctx.caller) },
-    { method: 'GET', path: '/api/people/me/sessions', handle: async ctx => people.sessions(ctx.caller) },
-    {
+    }),
+    apiRoute({ method: 'GET', path: '/api/people/me', handle: async ctx => me(ctx.caller) }),
+    apiRoute({ method: 'GET', path: '/api/people/me/sessions', handle: async ctx => people.sessions(ctx.caller) }),
+    apiRoute({
       method: 'DELETE',
       path: '/api/people/me/sessions/([A-Za-z0-9_-]{43})',
       async handle (ctx) {
         people.endSession(ctx.caller, ctx.params[0])
         return { ended: true }
       }
-    },
-    { method: 'GET', path: '/api/people', handle: async () => people.list() },
-    {
+    }),
+    apiRoute({ method: 'GET', path: '/api/people', handle: async () => people.list() }),
+    apiRoute({
       method: 'POST',
       path: '/api/people/invitations',
-      async handle (ctx) {
-        const body = object(await ctx.body(), ['name', 'email', 'role', 'expires'])
-        const { token, invitation } = people.invite(ctx.caller, {
-          name: string(body.name, 'name'),
-          ...(body.email != null ? { email: string(body.email, 'email') } : {}),
-          role: role(body.role),
-          ...(body.expires != null ? { expiresInMs: parseDuration(string(body.expires, 'expires')) } : {})
-        })
+      input: { body: invitePersonRequest },
+      async handle (ctx): Promise<PersonInvitation> {
+        const { token, invitation } = people.invite(ctx.caller, ctx.input)
         return { url: `${init.origin()}${JOIN_PATH}${token}`, name: invitation.name, role: invitation.role, expiresAt: new Date(invitation.expiresAt).toISOString() }
       }
-    },
-    { method: 'GET', path: '/api/people/invitations/([A-Za-z0-9_-]+)', handle: async ({ params }) => people.invitation(params[0]) },
-    {
+    }),
+    apiRoute({ method: 'GET', path: '/api/people/invitations/([A-Za-z0-9_-]+)', handle: async ({ params }) => people.invitation(params[0]) }),
+    apiRoute({
       method: 'POST',
       path: '/api/people/invitations/accept',
+      input: { body: acceptInvitationRequest },
       async handle (ctx) {
-        const body = object(await ctx.body(), ['token', 'password'])
-        return started(ctx, await people.accept({ token: string(body.token, 'token'), password: string(body.password, 'password') }, ctx.client.agent))
+        return started(ctx, await people.accept(ctx.input, ctx.client.agent))
       }
-    },
-    { method: 'GET', path: '/api/people/settings', handle: async () => people.settings() },
-    {
+    }),
+    apiRoute({ method: 'GET', path: '/api/people/settings', handle: async () => people.settings() }),
+    apiRoute({
       method: 'PATCH',
       path: '/api/people/settings',
-      async handle (ctx) {
-        const body = object(await ctx.body(), ['showPeopleNames'])
-        return people.setSettings({ showPeopleNames: body.showPeopleNames as boolean })
-      }
-    },
-    {
+      input: { body: peopleSettingsRequest },
+      handle: async ctx => people.setSettings(ctx.input)
+    }),
+    apiRoute({
       method: 'PATCH',
       path: '/api/people/([^/]+)',
-      async handle (ctx) {
-        const body = object(await ctx.body(), ['role'])
-        return people.setRole(ctx.caller, ctx.params[0], role(body.role))
-      }
-    },
-    {
+      input: { body: setRoleRequest },
+      handle: async ctx => people.setRole(ctx.caller, ctx.params[0], ctx.input.role)
+    }),
+    apiRoute({
       method: 'DELETE',
       path: '/api/people/([^/]+)',
       async handle (ctx) {
         people.remove(ctx.caller, ctx.params[0])
         return { removed: true }
       }
-    }
+    })
   ]
-}
-
-function role (value: unknown): PersonRole {
-  if (!PERSON_ROLES.includes(value as PersonRole)) throw new InvalidInputError(`"role" must be one of ${PERSON_ROLES.join(', ')}`)
-  return value as PersonRole
-}
-
-/** "30m", "12h", "7d" → milliseconds. @throws InvalidInputError */
-export function parseDuration (text: string): number {
-  const match = /^(\d{1,4})([mhd])$/.exec(text.trim())
-  if (match == null) throw new InvalidInputError(`"${text.slice(0, 20)}" is not a duration such as 30m, 12h or 7d`)
-  return Number(match[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd']
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import { toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
 import type { KeyValueStore, WriteOp } from '@commonplace/core'
-import type { PersonRole } from './constants.ts'
+import type { PeopleSettings, PersonRole } from '@commonplace/api'
 import type { PasswordHash } from './passwords.ts'
 
 /** A person of the organisation. */
@@ -44,10 +44,6 @@ export interface Session {
   agent: string
 }
 
-export interface PeopleSettings {
-  /** Whether other organisations see this organisation's people by name (default false). */
-  showPeopleNames: boolean
-}
 
 const PERSON = 'pe/p/'
 const INVITATION = 'pe/i/'

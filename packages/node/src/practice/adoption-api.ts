@@ -6,7 +6,7 @@ import { ForbiddenError, InvalidInputError, NotSharedError, TooManyError, isNetw
 import type { DocId, NetworkId } from '@commonplace/core'
 import { adoptionKey, familyRoot, putLogEntries, signAdoption, validateAdoptionChange } from '@commonplace/practice'
 import type { AdoptionStatement } from '@commonplace/practice'
-import type { AdoptionChangeView, AdoptionView, PracticeApi, SetAdoptionRequest } from '../practice-api-types.ts'
+import type { AdoptionChangeView, AdoptionView, PracticeApi, SetAdoptionRequest } from '@commonplace/api'
 import type { PracticeContext } from './context.ts'
 import { iso, requireRecord } from './context.ts'
 import type { OwnLogs } from './logs.ts'

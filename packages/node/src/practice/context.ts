@@ -14,7 +14,7 @@ import type { Logger } from '@libp2p/interface'
 import type { NetworkRegistry } from '@commonplace/network'
 import type * as Y from 'yjs'
 import type { Names } from '../names.ts'
-import type { LocalApi } from '../api-types.ts'
+import type { LocalApi } from '@commonplace/api'
 
 /** The kinds of carrier documents: they are not records, and document lists leave them out. */
 export const CARRIER_KINDS: ReadonlySet<string> = new Set(Object.values(CarrierKind))

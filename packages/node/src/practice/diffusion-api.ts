@@ -7,7 +7,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError, parseNetworkId } from
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
 import { DEFAULT_QUIET_WEEKS, byFamilyOf, diffusionCache, familiesBySpread, familyPage, finishDiffusion, lastMonths } from '@commonplace/practice'
 import type { ActivityStatement, AdoptionStatement, Cell, DiffusionCache, DiffusionCore, FamilyOrder, LineageIndex, OrgStatements } from '@commonplace/practice'
-import type { DiffusionOptions, DiffusionView, PracticeApi } from '../practice-api-types.ts'
+import type { DiffusionOptions, DiffusionView, PracticeApi } from '@commonplace/api'
 import type { PracticeContext } from './context.ts'
 import { iso } from './context.ts'
 import type { PracticeIndex, VerifiedLog } from './practice-index.ts'

@@ -5,7 +5,7 @@
 import { CarrierKind, carrierOf } from '@commonplace/practice'
 import type { DocId, KeyValueStore } from '@commonplace/core'
 import { isNetworkId } from '@commonplace/core'
-import type { PracticeApi } from '../practice-api-types.ts'
+import type { PracticeApi } from '@commonplace/api'
 import type { PracticeContext } from './context.ts'
 import { createActivity } from './activity.ts'
 import { createAdaptApi } from './adapt-api.ts'

@@ -14,7 +14,7 @@ import {
 import type { OutcomeStatement, ProposalStatement, ProposedSection } from '@commonplace/practice'
 import { appendSectionWithId, findSection, readRecord, setSectionBody } from '@commonplace/record'
 import type { DerivedFrom } from '@commonplace/record'
-import type { PracticeApi, ProposalView } from '../practice-api-types.ts'
+import type { PracticeApi, ProposalView } from '@commonplace/api'
 import type { PracticeContext } from './context.ts'
 import { createCarrier, iso, nameOf, newDocId, requireDoc, requireRead, requireRecord, requireWrite, versionOf } from './context.ts'
 import { sectionChangeView } from './views.ts'

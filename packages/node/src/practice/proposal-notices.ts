@@ -6,7 +6,7 @@
  */
 import { CarrierKind, MAX_OPEN_PROPOSALS, carrierOf } from '@commonplace/practice'
 import type { DocId, KeyValueStore, OrgId } from '@commonplace/core'
-import type { ProposalView } from '../practice-api-types.ts'
+import type { ProposalView } from '@commonplace/api'
 import type { PracticeContext } from './context.ts'
 
 /** A notice as the node's notices take it (`Contacts.notify`). */

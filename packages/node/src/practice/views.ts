@@ -2,7 +2,7 @@
 import type { DocId, OrgId } from '@commonplace/core'
 import type { FamilyNode as RuleNode, SectionChange } from '@commonplace/practice'
 import type { DerivedFrom } from '@commonplace/record'
-import type { DerivedFromView, FamilyNode, SectionChangeView } from '../practice-api-types.ts'
+import type { DerivedFromView, FamilyNode, SectionChangeView } from '@commonplace/api'
 import type { PracticeContext } from './context.ts'
 import { iso, nameOf } from './context.ts'
 

@@ -68,8 +68,6 @@ export interface DocRooms {
    * list of the Yjs client ids the tab writes with.
    */
   attach(ws: WebSocket, docId: string, clients: string | null, caller: Caller): void
-  /** Close every live connection `person` opened (signed out: role changed, removed). */
-  closePerson(person: string, reason: string): void
   /** An awareness update a peer sent for `doc`; returns the states of our browsers if the peer showed new clients. */
   peerAwareness(doc: DocId, peer: OrgId, update: Uint8Array): Uint8Array | undefined
   /** Forget a peer's cursors (it disconnected). */
@@ -266,12 +264,6 @@ export function createDocRooms (init: DocRoomsInit): DocRooms {
       for (const [doc, clients] of byDoc ?? []) {
         const room = rooms.get(doc)
         if (room != null && clients.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...clients], { peer })
-      }
-    },
-
-    closePerson (person, reason) {
-      for (const room of rooms.values()) {
-        for (const [ws, caller] of room.callers) if (caller.person?.id === person) ws.close(4401, reason)
       }
     },
 

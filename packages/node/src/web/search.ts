@@ -6,41 +6,13 @@
  * are read again.
  */
 import { listSections, readRecord } from '@commonplace/record'
-import type { DocId, DocumentInfo, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocId, DocumentInfo, DocumentStore } from '@commonplace/core'
 import type { DocumentGate } from '@commonplace/docstore'
+import type { SearchHit, SearchQuery } from '@commonplace/api'
 import { MAX_SEARCH_RESULTS } from './constants.ts'
 import { compareCodeUnits } from '../order.ts'
 import { CARRIER_KINDS } from '../practice/context.ts'
 import { matchesAll, plainText, queryStems, snippet, stemIndex } from './search-text.ts'
-
-/** One document in a search answer. */
-export interface SearchHit {
-  id: DocId
-  title: string
-  owner: OrgId
-  kind: string
-  maturity: string
-  status: string
-  licence: string
-  tags: string[]
-  reviewBy?: string
-  updatedAt: string
-  access: string
-  /** Plain text around the first match, when a query was given. */
-  snippet?: string
-  /** Where the query's words are in `snippet`: [start, end) pairs of code-unit offsets. */
-  marks?: Array<[number, number]>
-}
-
-export interface SearchQuery {
-  q?: string
-  kind?: string
-  maturity?: string
-  status?: string
-  owner?: string
-  /** Only documents shared with this learning network. */
-  network?: string
-}
 
 interface Entry {
   changeSeq: number

@@ -62,10 +62,13 @@ export interface StaticFiles {
   serve(pathname: string, method: string, res: ServerResponse, headers?: IncomingHttpHeaders): Promise<boolean>
 }
 
-/** Serve files under `root`; when `root` holds no build, a page that says how to build it. */
-export function staticFiles (folder: string): StaticFiles {
+/**
+ * Serve files under `folder`; when it holds no build, a page that says how to build it, and
+ * without a folder (a node assembled without the web app's files) a page that says so.
+ */
+export function staticFiles (folder: string | undefined): StaticFiles {
   // absolute and without a trailing separator, so that `root + sep` prefixes every file in it
-  const root = absolute(folder)
+  const root = folder != null ? absolute(folder) : undefined
   const entries = new Map<string, Promise<Entry>>()
 
   const entry = async (file: string): Promise<Entry> => {
@@ -86,10 +89,10 @@ export function staticFiles (folder: string): StaticFiles {
   return {
     async serve (pathname, method, res, headers = {}) {
       if (method !== 'GET' && method !== 'HEAD') return false
-      const file = await resolve(root, pathname) ?? await resolve(root, '/index.html')
-      if (file == null) {
+      const file = root == null ? undefined : await resolve(root, pathname) ?? await resolve(root, '/index.html')
+      if (root == null || file == null) {
         res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
-        res.end(method === 'HEAD' ? undefined : NOT_BUILT)
+        res.end(method === 'HEAD' ? undefined : root == null ? NO_FOLDER : NOT_BUILT)
         return true
       }
       const immutable = pathname.startsWith('/assets/') && file.startsWith(normalize(join(root, 'assets')) + sep)
@@ -185,3 +188,5 @@ async function resolve (root: string, pathname: string): Promise<string | undefi
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Commonplace</title>
 <h1>The web app has not been built</h1><p>Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it) and reload.</p></html>`
+const NO_FOLDER = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Commonplace</title>
+<h1>This node serves no web app</h1><p>It was started without the web app's folder. <code>commonplace start</code> serves the one in <code>apps/web/dist</code>.</p></html>`

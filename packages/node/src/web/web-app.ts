@@ -5,20 +5,22 @@
  * browser needs. Plugged into the
  * local HTTP server as its {@link HttpWebHook}.
  */
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import * as Y from 'yjs'
-import { CommonplaceError, InvalidInputError, NotFoundError, parseDocId } from '@commonplace/core'
+import { CommonplaceError, NotFoundError, parseDocId } from '@commonplace/core'
+import { searchQuery } from '@commonplace/api'
+import type { WebMe } from '@commonplace/api'
 import type { DocumentStore, OrgId } from '@commonplace/core'
 import type { DocumentGate } from '@commonplace/docstore'
 import type { ComponentLogger, PeerId } from '@libp2p/interface'
 import type { IncomingMessage } from 'node:http'
+import { apiRoute } from '../api-routes.ts'
 import type { HttpWebHook } from '../http-api.ts'
 import type { CommonplaceLibp2p } from '../libp2p.ts'
 import type { AwarenessMessage } from '../awareness-service.ts'
 import { LOGIN_PATH, MAX_WS_MESSAGE_BYTES, TAB_CLIENTS_PATH, WS_PATH_PREFIX } from './constants.ts'
 import { createLoginTokens, sessionCookie, sessionToken } from './session.ts'
+import { createSessionWatch } from './session-watch.ts'
 import type { People } from '../people/people.ts'
 import { peopleRoutes } from '../people/routes.ts'
 import { staticFiles } from './static-files.ts'
@@ -26,12 +28,6 @@ import { createDocRooms } from './doc-rooms.ts'
 import type { DocRooms } from './doc-rooms.ts'
 import { searchIndex } from './search.ts'
 import { withUserName } from './awareness-names.ts'
-
-/**
- * The built web app: the `dist` folder of the `@commonplace/web` workspace package, found through
- * module resolution so that it holds from the sources and from the CLI's bundle alike.
- */
-export const DEFAULT_WEB_ROOT = join(dirname(createRequire(import.meta.url).resolve('@commonplace/web/package.json')), 'dist')
 
 export interface WebAppInit {
   store: DocumentStore
@@ -43,7 +39,10 @@ export interface WebAppInit {
   people: People
   /** Who may read and write which document. */
   gate: DocumentGate
-  /** The built app's folder. Default apps/web/dist of this repository. */
+  /**
+   * The built app's folder (the CLI hands it apps/web/dist). Without it the node serves the API,
+   * the login link and the live connections, and answers a page for anything else that says so.
+   */
   root?: string
   logger: ComponentLogger
 }
@@ -61,7 +60,7 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const log = init.logger.forComponent('commonplace:web')
   const loginTokens = createLoginTokens()
   const { people } = init
-  const files = staticFiles(init.root ?? DEFAULT_WEB_ROOT)
+  const files = staticFiles(init.root)
   const search = searchIndex(init.store, init.gate)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
   const awareness = init.libp2p.services.awareness
@@ -81,8 +80,9 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
   const onDisconnect = ({ detail }: CustomEvent<PeerId>): void => { rooms.peerGone(detail.toString() as OrgId) }
   awareness.addEventListener('awareness:message', onPeerAwareness)
   init.libp2p.addEventListener('peer:disconnect', onDisconnect)
-  // a role change or a removal takes effect at once: the person's open pages lose their connection
-  const offSignedOut = people.onSignedOut((person, reason) => { rooms.closePerson(person, `signed out: ${reason}`) })
+  // a session's end takes effect at once: its open pages lose their live connections and event stream
+  const sessions = createSessionWatch()
+  const offSignedOut = people.onSignedOut(({ sessions: ended, reason }) => { sessions.end(ended, `signed out: ${reason}`) })
   let origin = ''
   let port = 0
   const cookie = (token: string): string => sessionCookie(port, token, origin.startsWith('https:'))
@@ -125,18 +125,7 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
     },
 
     routes: [
-      {
-        method: 'GET',
-        path: '/api/search',
-        async handle ({ query }) {
-          const text = (name: string): string | undefined => {
-            const value = query.get(name) ?? undefined
-            if (value != null && value.length > 500) throw new InvalidInputError(`"${name}" is too long`)
-            return value
-          }
-          return search.search({ q: text('q'), kind: text('kind'), maturity: text('maturity'), status: text('status'), owner: text('owner'), network: text('network') })
-        }
-      },
+      apiRoute({ method: 'GET', path: '/api/search', input: { query: searchQuery }, handle: async ({ input }) => search.search(input) }),
       {
         // what the node holds on disk of this document: the page compares it with its own state
         method: 'GET',
@@ -168,7 +157,7 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
       {
         method: 'GET',
         path: '/api/web/me',
-        handle: async ({ caller }) => ({
+        handle: async ({ caller }): Promise<WebMe> => ({
           orgId: init.self,
           name: init.name(),
           role: caller.role,
@@ -186,9 +175,12 @@ export async function createWebApp (init: WebAppInit): Promise<WebApp> {
         return
       }
       wss.handleUpgrade(req as IncomingMessage, socket, head, ws => {
+        if (caller.session != null) ws.once('close', sessions.watch(caller.session, reason => { ws.close(4401, reason) }))
         rooms.attach(ws, path.slice(WS_PATH_PREFIX.length), url.searchParams.get('clients'), caller)
       })
     },
+
+    watchSession: (caller, end) => caller.session != null ? sessions.watch(caller.session, end) : () => {},
 
     async stop () {
       offSignedOut()

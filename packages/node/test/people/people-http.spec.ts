@@ -6,118 +6,14 @@
  * a role change closes the person's open connection at once and their next request is refused.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { prefixLogger } from '@libp2p/logger'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { WebSocket } from 'ws'
 import type { DocId } from '@commonplace/core'
-import { createNode } from '../../src/index.ts'
 import type { CommonplaceNode } from '../../src/index.ts'
+import { Browser, PASSWORD, api, cleanUp, live, organisation, start } from './browsers.ts'
 
-const PASSWORD = 'correct horse battery'
-const dirs: string[] = []
-const running: CommonplaceNode[] = []
-const sockets: WebSocket[] = []
-
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate()
-  await Promise.all(running.splice(0).map(async n => { await n.stop() }))
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-async function start (): Promise<{ node: CommonplaceNode, token: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cp-people-'))
-  const root = mkdtempSync(join(tmpdir(), 'cp-people-root-'))
-  dirs.push(dataDir, root)
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Commonplace</title>')
-  const node = await createNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], http: { host: '127.0.0.1', port: 0 }, logger: prefixLogger('people'), web: { root }, mdns: false })
-  await node.start()
-  running.push(node)
-  return { node, token: readFileSync(join(dataDir, 'api-token'), 'utf8').trim() }
-}
-
-/** A browser: its cookie, kept from the answers' Set-Cookie. */
-class Browser {
-  cookie = ''
-  readonly node: CommonplaceNode
-  constructor (node: CommonplaceNode) { this.node = node }
-  async request (method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
-    const res = await fetch(`${this.node.apiUrl}${path}`, {
-      method,
-      headers: { origin: this.node.apiUrl, 'content-type': 'application/json', ...(this.cookie !== '' ? { cookie: this.cookie } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {})
-    })
-    const set = res.headers.get('set-cookie')
-    if (set != null) this.cookie = set.split(';')[0]
-    return { status: res.status, json: await res.json() }
-  }
-
-  async adminLink (): Promise<string> {
-    const res = await fetch(this.node.loginLink()!, { redirect: 'manual' })
-    this.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
-    return res.headers.get('location') ?? ''
-  }
-}
-
-async function api (node: CommonplaceNode, token: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
-  const res = await fetch(`${node.apiUrl}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {})
-  })
-  return { status: res.status, json: await res.json() }
-}
-
-/** Set up the organisation and let an editor and a viewer accept their invitations. */
-async function organisation (): Promise<{ node: CommonplaceNode, token: string, admin: Browser, editor: Browser, viewer: Browser }> {
-  const { node, token } = await start()
-  const admin = new Browser(node)
-  expect(await admin.adminLink()).toBe('/')
-  expect((await admin.request('GET', '/api/web/me')).json).toMatchObject({ role: 'admin', needsSetup: true })
-  const set = await admin.request('POST', '/api/people/setup', { organisation: 'Riverside Surgery', name: 'Amara Okafor', password: PASSWORD })
-  expect(set.status).toBe(200)
-  expect(set.json).toMatchObject({ role: 'admin', person: { name: 'Amara Okafor' }, organisation: { name: 'Riverside Surgery' } })
-  const browsers: Browser[] = []
-  for (const [name, role] of [['Dr Lena Fischer', 'editor'], ['Sam Patel', 'viewer']]) {
-    const invited = await admin.request('POST', '/api/people/invitations', { name, role, expires: '7d' })
-    expect(invited.status).toBe(200)
-    const invitationToken = new URL(invited.json.url).hash.slice('#/join/'.length)
-    const browser = new Browser(node)
-    expect((await browser.request('GET', `/api/people/invitations/${invitationToken}`)).json).toMatchObject({ name, role, organisation: 'Riverside Surgery' })
-    expect((await browser.request('POST', '/api/people/invitations/accept', { token: invitationToken, password: PASSWORD })).json).toMatchObject({ role, person: { name } })
-    browsers.push(browser)
-  }
-  return { node, token, admin, editor: browsers[0], viewer: browsers[1] }
-}
-
-/** A document's live connection from `browser`, and the messages it receives. */
-async function live (browser: Browser, doc: DocId, clients: number[]): Promise<{ ws: WebSocket, closed: Promise<{ code: number, reason: string }>, denied: Promise<string>, heard: (text: string) => Promise<void>, seen: (text: string) => boolean }> {
-  const ws = new WebSocket(`${browser.node.apiUrl.replace('http', 'ws')}/ws/${doc}?clients=${clients.join(',')}`, { headers: { cookie: browser.cookie, origin: browser.node.apiUrl } })
-  sockets.push(ws)
-  ws.on('error', () => {}) // a refused upgrade is what one test expects
-  const denied = new Promise<string>(resolve => {
-    ws.on('message', (data: Buffer) => {
-      const decoder = decoding.createDecoder(new Uint8Array(data))
-      if (decoding.readVarUint(decoder) !== 2) return
-      decoding.readVarUint(decoder) // permission denied
-      resolve(decoding.readVarString(decoder))
-    })
-  })
-  const closed = new Promise<{ code: number, reason: string }>(resolve => { ws.once('close', (code, reason) => { resolve({ code, reason: reason.toString() }) }) })
-  const received: string[] = []
-  ws.on('message', (data: Buffer) => { received.push(data.toString('utf8')) })
-  /** Resolves once an awareness message (type 1) holding `text` arrived. */
-  const heard = async (text: string): Promise<void> => {
-    const has = (): boolean => received.some(m => m.charCodeAt(0) === 1 && m.includes(text))
-    if (has()) return
-    await new Promise<void>(resolve => { const on = (): void => { if (has()) { ws.off('message', on); resolve() } }; ws.on('message', on) })
-  }
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => { resolve() }); ws.once('unexpected-response', (_req, res) => { reject(new Error(`HTTP ${res.statusCode}`)) }) })
-  return { ws, closed, denied, heard, seen: text => received.some(m => m.includes(text)) }
-}
+afterEach(cleanUp)
 
 /** An awareness message setting the cursor's user name to `name` (what a page sends). */
 function cursor (awareness: awarenessProtocol.Awareness, name: string): Uint8Array {
@@ -192,6 +88,22 @@ describe('people over the local API', () => {
     expect(titleOf(node, doc)).toBe('Hand hygiene, 2026')
     const lena = (await editor.request('GET', '/api/people/me')).json.person.id as string
     expect(node.store.attribution(doc).of(editorClient, 0)).toEqual({ org: node.orgId, person: lena })
+  })
+
+  it('records a person\'s edits through the JSON routes as theirs, and the token holder\'s as the organisation\'s', async () => {
+    const { node, token, editor } = await organisation()
+    const lena = (await editor.request('GET', '/api/people/me')).json.person.id as string
+    const doc = (await editor.request('POST', '/api/docs', { title: 'Hand hygiene', sections: [{ heading: 'Steps', text: 'Wash hands.' }] })).json.id as DocId
+    expect((await editor.request('PATCH', `/api/docs/${doc}`, { append: { section: 'Steps', text: 'Dry them.' } })).status).toBe(200)
+    // past OFF_LOOP_MIN_CHARS the edit is built in the Markdown worker and appended prepared
+    expect((await editor.request('PATCH', `/api/docs/${doc}`, { appendSections: [{ heading: 'Evidence', text: 'Audit. '.repeat(3000) }] })).status).toBe(200)
+    expect((await api(node, token, 'PATCH', `/api/docs/${doc}`, { append: { section: 'Steps', text: 'Checked.' } })).status).toBe(200)
+
+    const sections = (await editor.request('GET', `/api/docs/${doc}`)).json.sections as Array<{ heading: string, authors: Array<{ org: string, person?: string, personName?: string, chars: number }> }>
+    const authors = (heading: string): Array<{ org: string, person?: string, personName?: string }> =>
+      sections.find(s => s.heading === heading)!.authors.map(({ org, person, personName }) => ({ org, ...(person != null ? { person } : {}), ...(personName != null ? { personName } : {}) }))
+    expect(authors('Steps')).toEqual([{ org: node.orgId, person: lena, personName: 'Dr Lena Fischer' }, { org: node.orgId }])
+    expect(authors('Evidence')).toEqual([{ org: node.orgId, person: lena, personName: 'Dr Lena Fischer' }])
   })
 
   it('closes a person\'s live connection at once when the admin changes their role or removes them', async () => {

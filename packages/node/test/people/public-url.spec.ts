@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createHttpApi } from '../../src/http-api.ts'
 import type { HttpApiServer } from '../../src/http-api.ts'
-import type { LocalApi } from '../../src/api-types.ts'
+import type { LocalApi } from '@commonplace/api'
 import { makeCertificate, selfMadeTls } from '../../src/web/certificate.ts'
 
 const HOST = 'commonplace.riverside.test'

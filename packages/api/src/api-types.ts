@@ -81,6 +81,11 @@ export interface DeliveryView {
   since?: string
 }
 
+/** `POST /api/connect`. */
+export interface ConnectRequest {
+  multiaddr: string
+}
+
 export interface CreateDocRequest {
   /** Required unless `markdown` gives one (`# Title`). */
   title?: string
@@ -88,6 +93,15 @@ export interface CreateDocRequest {
   sections?: Array<{ heading: string, text: string }>
   /** A whole record as Markdown (`# Title`, `## Section` …); fields above override it. */
   markdown?: string
+}
+
+/**
+ * Who makes a change through the API: the node's HTTP layer sets it from the caller's session,
+ * never from a request body. It is signed into the change's envelope (docs/authorship.md).
+ */
+export interface WriteOptions {
+  /** The person of this organisation who makes it; absent: the organisation (the CLI, the admin link). */
+  author?: string
 }
 
 export interface EditDocRequest {
@@ -184,9 +198,19 @@ export interface JoinRequestView {
   requestedAt: string
 }
 
+/** `POST /api/networks/join`. */
+export interface JoinRequest {
+  code: string
+}
+
 export interface CreateTopicRequest {
   title: string
   brief?: string
+}
+
+/** `POST /api/networks/:id/topics/:topic/attachments`. */
+export interface AttachRequest {
+  doc: string
 }
 
 export interface TopicView {
@@ -237,6 +261,11 @@ export interface AddContactRequest {
   card: string
 }
 
+/** `POST /api/notices/read`: these notices, or every one without `ids`. */
+export interface ReadNoticesRequest {
+  ids?: string[]
+}
+
 /** Another organisation introduced itself with our card; a person here accepts or ignores it. */
 export interface IntroductionView {
   orgId: OrgId
@@ -272,11 +301,11 @@ export interface LocalApi extends PracticeApi, HistoryApi {
   connect(multiaddr: string, options?: { signal?: AbortSignal }): Promise<PeerInfo>
   peers(): Promise<PeerInfo[]>
   listDocs(): Promise<DocSummary[]>
-  createDoc(request: CreateDocRequest): Promise<DocSummary>
+  createDoc(request: CreateDocRequest, options?: WriteOptions): Promise<DocSummary>
   getDoc(id: string): Promise<DocView>
   /** The document as Markdown with its metadata block. */
   exportMarkdown(id: string): Promise<string>
-  editDoc(id: string, request: EditDocRequest): Promise<DocSummary>
+  editDoc(id: string, request: EditDocRequest, options?: WriteOptions): Promise<DocSummary>
   share(id: string, request: ShareRequest): Promise<DocView>
   /** `org` may be an organisation id or a network id. */
   unshare(id: string, org: string): Promise<DocView>

@@ -93,6 +93,17 @@ export interface RestoreRequest {
   section?: string
 }
 
+/** `POST /api/comments/:id/replies`. */
+export interface ReplyRequest { text: string }
+/** `POST /api/comments/:id/state`. */
+export interface CommentStateRequest { state: 'open' | 'resolved' }
+/** `POST /api/docs/:id/versions`. */
+export interface TakeVersionRequest { label: string }
+/** `GET /api/docs/:id/diff?from=N[&to=M]`. */
+export interface DiffQuery { from: VersionRef, to?: VersionRef }
+/** `GET /api/activity[?since=ISO][&limit=N]`. */
+export interface ActivityQuery { since?: string, limit?: number }
+
 export type ActivityKind =
   | 'changed' | 'comment' | 'reply' | 'resolved' | 'reopened' | 'variant' | 'proposal' | 'proposal-decided' | 'upstream' | 'adoption' | 'version'
 

@@ -1,14 +1,8 @@
 /**
- * The route helper and the request-body checks every route table uses: each refuses a wrong
- * shape with ERR_INVALID_INPUT before anything is called.
+ * The building blocks of every request validator (requests/*.ts): each refuses a wrong shape
+ * with ERR_INVALID_INPUT before anything is called.
  */
 import { InvalidInputError } from '@commonplace/core'
-import type { Route } from './api-routes.ts'
-
-/** A route whose `path` (a regular expression source) must match the whole path. */
-export function route (method: string, path: string, handle: Route['handle']): Route {
-  return { method, path: new RegExp(`^${path}$`), handle }
-}
 
 /** A JSON object with only the `allowed` keys. @throws InvalidInputError */
 export function object (value: unknown, allowed: string[], name = 'The request body'): Record<string, unknown> {

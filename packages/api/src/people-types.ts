@@ -1,0 +1,62 @@
+/**
+ * Types of the people routes (docs/people.md): the organisation's people, their roles, sessions
+ * and invitations. Every time is ISO 8601.
+ */
+import type { OrgId } from '@commonplace/core'
+
+/** Roles inside an organisation, least to most (docs/people.md). */
+export const PERSON_ROLES = ['viewer', 'editor', 'admin'] as const
+/** A person's role in the organisation. */
+export type PersonRole = typeof PERSON_ROLES[number]
+
+/** A person as the API shows them (never the hash). */
+export interface PersonView { id: string, name: string, email?: string, role: PersonRole, createdAt: string }
+
+/** A session as its own person sees it. */
+export interface SessionView { id: string, createdAt: string, expiresAt: string, agent: string, current: boolean }
+
+/** `POST /api/people/setup`: the first admin names the organisation (optional) and themselves. */
+export interface SetupRequest { organisation?: string, name: string, email?: string, password: string }
+
+/** `POST /api/people/sign-in`: `login` is the person's name or email. */
+export interface SignInRequest { login: string, password: string }
+
+/** `POST /api/people/invitations`: `expires` is a duration (`30m`, `12h`, `7d`; default 7 days). */
+export interface InvitePersonRequest { name: string, email?: string, role: PersonRole, expires?: string }
+
+/** An {@link InvitePersonRequest} as validated: its lifetime in milliseconds. */
+export interface ValidInvitePersonRequest { name: string, email?: string, role: PersonRole, expiresInMs?: number }
+
+/** The answer to an invitation: the one-time link to hand to the person. */
+export interface PersonInvitation { url: string, name: string, role: PersonRole, expiresAt: string }
+
+/** `GET /api/people/invitations/:token`: what a link is for, before it is accepted. */
+export interface InvitationPreview { name: string, role: PersonRole, organisation: string, expiresAt: string }
+
+/** `POST /api/people/invitations/accept`. */
+export interface AcceptInvitationRequest { token: string, password: string }
+
+/** `PATCH /api/people/:id`. */
+export interface SetRoleRequest { role: PersonRole }
+
+/** The organisation's setting for names seen by other organisations (off: they see its name only). */
+export interface PeopleSettings { showPeopleNames: boolean }
+
+/** `GET /api/people/me` (and what setup, sign-in and accepting answer): who the caller is. */
+export interface PeopleMe {
+  person?: PersonView
+  role: PersonRole
+  organisation: { id: OrgId, name: string }
+  /** The organisation has no people yet: the admin link's holder may set it up. */
+  needsSetup: boolean
+}
+
+/** `GET /api/web/me`: who the page acts as, the organisation, the person where signed in as one, the role. */
+export interface WebMe {
+  orgId: OrgId
+  name: string
+  role: PersonRole
+  person?: { id: string, name: string }
+  /** Present for the node's administrator: the organisation has no people yet. */
+  needsSetup?: boolean
+}
