@@ -148,8 +148,10 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       }
       try {
         // the other node's gater decides after the handshake: a refused connection closes at once,
-        // so confirm with a round trip on it before reporting success
-        await libp2p.services.ping.ping(ma, { signal })
+        // so confirm with a round trip before reporting success. By the peer, not the address: a
+        // node that dials us at the same moment (a restart redials its peers) may leave its own
+        // connection open and this one closed as the duplicate, which is no refusal
+        await libp2p.services.ping.ping(conn.remotePeer, { signal })
       } catch (err) {
         throw new ConnectionFailedError(`${address} refused the connection: a node accepts only organisations it shares a grant or a learning network with`, { cause: err })
       }
