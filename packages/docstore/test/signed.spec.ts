@@ -6,30 +6,13 @@ import {
   CHECKPOINT_KIND, EnvelopeSignatureError, OversizedMessageError, StorageFullError, checkpointSigningBytes, encodeCheckpointBody, joinSigned, signBinding, ForbiddenError, ForeignClientError, NO_PREVIOUS, decodeCheckpoint,
   decodeEnvelope, deriveClientId, envelopeHash, signEnvelope, signedItemKind, verifyEnvelope
 } from '@commonplace/core'
-import type { DocHeader, DocId, DocumentChange, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
+import type { DocHeader, DocId, DocumentStore } from '@commonplace/core'
 import { createDocumentStore } from '../src/index.ts'
 import { deriveClient } from '../src/signing.ts'
-import { newHeader, testOrg } from './fixtures.ts'
+import { deliver, newHeader, signingStore, testOrg } from './fixtures.ts'
 import type { TestOrg } from './fixtures.ts'
 
 const text = (store: DocumentStore, id: DocId): string => store.read(id, doc => doc.getText('t').toString())
-
-/** A store that signs as `org`, and the signed items it announces. */
-function signingStore (org: TestOrg, kv: KeyValueStore = memoryStore(), mayEdit?: (doc: DocId, who: OrgId, seq: number) => boolean | 'removed'): { store: DocumentStore, kv: KeyValueStore, signed: Uint8Array[], changes: DocumentChange[] } {
-  const store = createDocumentStore({ storage: kv }, { signer: { org: org.id, key: org.key }, mayEdit })
-  const signed: Uint8Array[] = []
-  const changes: DocumentChange[] = []
-  store.onChange(c => {
-    changes.push(c)
-    signed.push(...c.signed ?? [])
-  })
-  return { store, kv, signed, changes }
-}
-
-/** Give every signed item to `to`, in order; the outcomes. */
-function deliver (items: Uint8Array[], to: DocumentStore, id: DocId, from: OrgId): string[] {
-  return items.map(bytes => to.applySigned(id, bytes, { kind: 'peer', peer: from }))
-}
 
 describe('signed changes in the document store', () => {
   let a: TestOrg
