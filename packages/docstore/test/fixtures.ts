@@ -38,3 +38,12 @@ export function signingStore (org: TestOrg, kv: KeyValueStore = memoryStore(), m
 export function deliver (items: Uint8Array[], to: DocumentStore, id: DocId, from: OrgId): string[] {
   return items.map(bytes => to.applySigned(id, bytes, { kind: 'peer', peer: from }))
 }
+
+/** What a store may apply (its `mayEdit`) around the removal of `org` at `frontier`, which it holds once `learn` was called. */
+export function removalOf (org: OrgId, frontier: number): { mayEdit: (doc: DocId, who: OrgId, seq: number) => boolean | 'removed', learn: () => void } {
+  let known = false
+  return {
+    mayEdit: (_doc, who, seq) => !known || who !== org || seq <= frontier ? true : 'removed',
+    learn: () => { known = true }
+  }
+}

@@ -9,7 +9,7 @@ import {
 import type { DocHeader, DocId, DocumentStore } from '@commonplace/core'
 import { createDocumentStore } from '../src/index.ts'
 import { deriveClient } from '../src/signing.ts'
-import { deliver, newHeader, signingStore, testOrg } from './fixtures.ts'
+import { deliver, newHeader, removalOf, signingStore, testOrg } from './fixtures.ts'
 import type { TestOrg } from './fixtures.ts'
 
 const text = (store: DocumentStore, id: DocId): string => store.read(id, doc => doc.getText('t').toString())
@@ -357,10 +357,12 @@ describe('removal in the document store', () => {
     expect(text(H.store, header.id)).toBe('E before. Reusenot  the stock.')
 
     // B applies all of it before it hears of the removal, then rebuilds
-    const B = signingStore(await testOrg())
+    const removal = removalOf(e.id, frontier)
+    const B = signingStore(await testOrg(), memoryStore(), removal.mayEdit)
     B.store.mergeAccess(header, [], { kind: 'peer', peer: a.id })
     deliver([...A.signed, ...fromE], B.store, header.id, a.id)
     expect(text(B.store, header.id)).toBe('E before. Reuse the stock.')
+    removal.learn()
     expect(B.store.refuseBeyond(header.id, e.id, frontier)).toBe(1)
     expect(text(B.store, header.id)).toBe('E before. Quarantine the stock.')
     // E's late envelope stays held (and relayed), neutralised: its chain goes on
@@ -368,7 +370,7 @@ describe('removal in the document store', () => {
     expect(B.store.refuseBeyond(header.id, e.id, frontier)).toBe(0)
 
     // C holds the removal first: E's late envelope is applied neutralised, whichever way it comes
-    const C = signingStore(await testOrg(), memoryStore(), (_doc, who, seq) => who !== e.id || seq <= frontier ? true : 'removed')
+    const C = signingStore(await testOrg(), memoryStore(), removal.mayEdit)
     C.store.mergeAccess(header, [], { kind: 'peer', peer: a.id })
     expect(deliver([...A.signed, ...fromE], C.store, header.id, a.id)).toEqual(['applied', 'applied', 'applied'])
     expect(text(C.store, header.id)).toBe(text(B.store, header.id))
