@@ -3,11 +3,10 @@
  * learning network, each behind a fault-injecting proxy. Each round adds delay, loss and reorder,
  * splits the nodes in two (two-way cut, with one more one-way cut inside a side), resets every
  * connection, lets every node edit, heals, and waits at most 10 s, on the nodes' events, for every
- * node to hold every document with equal content and every acknowledged edit. In full mode's last
- * round the facilitator removes a member on the other side; after the heal every node agrees. Then
- * the nodes stop and their state vectors, read from disk, must be equal. Quick mode: one round
- * without the removal (an acknowledged edit was seen lost in that round: docs/reliability.md,
- * "Open"); full: 20.
+ * node to hold every document with equal content and every acknowledged edit. In the last round
+ * the facilitator removes a member on the other side; after the heal every node agrees. Then the
+ * nodes stop and their state vectors, read from disk, must be equal. Quick mode: one round (with
+ * the removal); full: 20.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { appendEdit, EditLedger } from '../helpers/ledger.ts'
@@ -32,7 +31,7 @@ describe('partition and heal: 6 nodes behind fault-injecting proxies', () => {
     await killAllChildren()
   })
 
-  it(`converge within ${HEAL_BOUND_MS / 1000} s of each heal over ${ROUNDS} round(s), with no acknowledged edit lost${FULL ? ' and a removal agreed' : ''}`, async () => {
+  it(`converge within ${HEAL_BOUND_MS / 1000} s of each heal over ${ROUNDS} round(s), with no acknowledged edit lost and a removal agreed`, async () => {
     const random = seededRandom(SEED)
     const { nodes, network, docs, net } = await proxiedNetwork(group, random, 2)
     const ledger = new EditLedger()
@@ -50,7 +49,7 @@ describe('partition and heal: 6 nodes behind fault-injecting proxies', () => {
     }
     try {
       for (let round = 0; round < ROUNDS; round++) {
-        const removal = FULL && round === ROUNDS - 1
+        const removal = round === ROUNDS - 1
         const shuffled = [...live].sort(() => random.next() - 0.5)
         const cutAt = random.int(2, shuffled.length - 2)
         let sideA = shuffled.slice(0, cutAt)

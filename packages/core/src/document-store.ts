@@ -220,7 +220,8 @@ export interface DocumentStore {
   /**
    * Refuse `org`'s envelopes of `id` past `seq` from now on is the `mayEdit` option's job; this drops
    * those already applied and rebuilds the document without them (docs/authorship.md, Removal),
-   * after writing what is staged. Idempotent. Returns how many envelopes were dropped.
+   * after writing what is staged; nothing when `mayEdit` does not answer 'removed' for them (the
+   * owner, or a direct grant). Idempotent. Returns how many envelopes were dropped.
    * @throws NotFoundError, Storage*Error
    */
   refuseBeyond(id: DocId, org: OrgId, seq: number): number

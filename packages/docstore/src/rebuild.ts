@@ -18,8 +18,9 @@ export interface Rebuilt { doc: Y.Doc, refused: number }
 /**
  * Rebuild `state`'s document with `org`'s envelopes past `upTo` neutralised (their items deleted,
  * their deletions dropped), as a node that held the removal first applied them. Undefined when
- * there are none, when this was done for this frontier already, or when no checkpoint held leaves
- * them out (the owner compacted them in before the removal arrived: docs/authorship.md names this limit).
+ * there are none, when this was done for this frontier already, or when no base is held: no
+ * checkpoint leaves them out, or envelopes between such a checkpoint (or the start) and a chain's
+ * head are not held (the node caught up from a later checkpoint). docs/authorship.md names this limit.
  */
 export function rebuildWithout (state: DocState, storage: Reader, org: OrgId, upTo: number): Rebuilt | undefined {
   const head = state.record.heads.get(org)
@@ -31,9 +32,13 @@ export function rebuildWithout (state: DocState, storage: Reader, org: OrgId, up
   if (base != null && checkpoint == null) return undefined
   const updates: Uint8Array[] = checkpoint == null ? [] : [checkpoint.update]
   let refused = 0
-  for (const signer of state.record.heads.keys()) {
-    for (const [, bytes] of storage.range(envelopeRange(state.id, signer, base?.covers.get(signer) ?? 0))) {
+  for (const [signer, { seq: last }] of state.record.heads) {
+    // every envelope from the base to the head must be held: a node that caught up from a later
+    // checkpoint holds its text in no envelope, and a rebuild without it would drop that text
+    let next = (base?.covers.get(signer) ?? 0) + 1
+    for (const [, bytes] of storage.range(envelopeRange(state.id, signer, next - 1, last))) {
       const envelope = decodeEnvelope(bytes)
+      if (envelope.seq !== next++) return undefined
       if (signer === org && envelope.seq > upTo) {
         refused++
         updates.push(neutralised(envelope.update, structOwners(envelope.update)))
@@ -41,6 +46,7 @@ export function rebuildWithout (state: DocState, storage: Reader, org: OrgId, up
         updates.push(envelope.update)
       }
     }
+    if (next <= last) return undefined
   }
   const doc = new Y.Doc({ guid: state.id })
   doc.transact(() => { for (const update of updates) Y.applyUpdate(doc, update) })

@@ -69,10 +69,12 @@ export class SignedSide {
   private readonly signed: SignedDocs
   private readonly local?: LocalSigner
   private readonly restores: Restores
+  private readonly mayEdit: NonNullable<SignedInit['mayEdit']>
 
   constructor (host: SignedHost, init: SignedInit) {
     this.host = host
-    this.signed = new SignedDocs({ storage: host.storage, staged: host.staged, mayEdit: init.mayEdit ?? (() => true) })
+    this.mayEdit = init.mayEdit ?? (() => true)
+    this.signed = new SignedDocs({ storage: host.storage, staged: host.staged, mayEdit: this.mayEdit })
     this.restores = new Restores(this.signed, host.log)
     if (init.signer != null) this.local = new LocalSigner(createSigner(init.signer.org, init.signer.key), this.signed, host.storage)
   }
@@ -152,6 +154,9 @@ export class SignedSide {
    */
   refuseBeyond (id: DocId, org: OrgId, upTo: number): number {
     if (this.host.quarantined(id)) return 0
+    // only what an envelope arriving now is applied as: an organisation that may edit the document
+    // otherwise (its owner, a direct grant) keeps its changes here as on every node they reach later
+    if (this.mayEdit(id, org, upTo + 1) !== 'removed') return 0
     const state = this.signed.state(id)
     const rebuilt = rebuildWithout(state, this.signed.storage, org, upTo)
     if (rebuilt == null) return 0

@@ -6,30 +6,13 @@ import {
   CHECKPOINT_KIND, EnvelopeSignatureError, OversizedMessageError, StorageFullError, checkpointSigningBytes, encodeCheckpointBody, joinSigned, signBinding, ForbiddenError, ForeignClientError, NO_PREVIOUS, decodeCheckpoint,
   decodeEnvelope, deriveClientId, envelopeHash, signEnvelope, signedItemKind, verifyEnvelope
 } from '@commonplace/core'
-import type { DocHeader, DocId, DocumentChange, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
+import type { DocHeader, DocId, DocumentStore } from '@commonplace/core'
 import { createDocumentStore } from '../src/index.ts'
 import { deriveClient } from '../src/signing.ts'
-import { newHeader, testOrg } from './fixtures.ts'
+import { deliver, newHeader, removalOf, signingStore, testOrg } from './fixtures.ts'
 import type { TestOrg } from './fixtures.ts'
 
 const text = (store: DocumentStore, id: DocId): string => store.read(id, doc => doc.getText('t').toString())
-
-/** A store that signs as `org`, and the signed items it announces. */
-function signingStore (org: TestOrg, kv: KeyValueStore = memoryStore(), mayEdit?: (doc: DocId, who: OrgId, seq: number) => boolean | 'removed'): { store: DocumentStore, kv: KeyValueStore, signed: Uint8Array[], changes: DocumentChange[] } {
-  const store = createDocumentStore({ storage: kv }, { signer: { org: org.id, key: org.key }, mayEdit })
-  const signed: Uint8Array[] = []
-  const changes: DocumentChange[] = []
-  store.onChange(c => {
-    changes.push(c)
-    signed.push(...c.signed ?? [])
-  })
-  return { store, kv, signed, changes }
-}
-
-/** Give every signed item to `to`, in order; the outcomes. */
-function deliver (items: Uint8Array[], to: DocumentStore, id: DocId, from: OrgId): string[] {
-  return items.map(bytes => to.applySigned(id, bytes, { kind: 'peer', peer: from }))
-}
 
 describe('signed changes in the document store', () => {
   let a: TestOrg
@@ -374,10 +357,12 @@ describe('removal in the document store', () => {
     expect(text(H.store, header.id)).toBe('E before. Reusenot  the stock.')
 
     // B applies all of it before it hears of the removal, then rebuilds
-    const B = signingStore(await testOrg())
+    const removal = removalOf(e.id, frontier)
+    const B = signingStore(await testOrg(), memoryStore(), removal.mayEdit)
     B.store.mergeAccess(header, [], { kind: 'peer', peer: a.id })
     deliver([...A.signed, ...fromE], B.store, header.id, a.id)
     expect(text(B.store, header.id)).toBe('E before. Reuse the stock.')
+    removal.learn()
     expect(B.store.refuseBeyond(header.id, e.id, frontier)).toBe(1)
     expect(text(B.store, header.id)).toBe('E before. Quarantine the stock.')
     // E's late envelope stays held (and relayed), neutralised: its chain goes on
@@ -385,7 +370,7 @@ describe('removal in the document store', () => {
     expect(B.store.refuseBeyond(header.id, e.id, frontier)).toBe(0)
 
     // C holds the removal first: E's late envelope is applied neutralised, whichever way it comes
-    const C = signingStore(await testOrg(), memoryStore(), (_doc, who, seq) => who !== e.id || seq <= frontier ? true : 'removed')
+    const C = signingStore(await testOrg(), memoryStore(), removal.mayEdit)
     C.store.mergeAccess(header, [], { kind: 'peer', peer: a.id })
     expect(deliver([...A.signed, ...fromE], C.store, header.id, a.id)).toEqual(['applied', 'applied', 'applied'])
     expect(text(C.store, header.id)).toBe(text(B.store, header.id))
