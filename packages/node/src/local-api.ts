@@ -5,7 +5,7 @@ import {
 } from '@commonplace/core'
 import type { DocId, DocumentInfo, DocumentStore, NetworkId, OrgId, Role } from '@commonplace/core'
 import { initRecord, readRecord, recordToMarkdown } from '@commonplace/record'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { DocumentGate } from '@commonplace/docstore'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type {
@@ -148,12 +148,15 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
       }
       try {
         // the other node's gater decides after the handshake: a refused connection closes at once,
-        // so confirm with a round trip before reporting success. By the peer, not the address: a
-        // node that dials us at the same moment (a restart redials its peers) may leave its own
-        // connection open and this one closed as the duplicate, which is no refusal
-        await libp2p.services.ping.ping(conn.remotePeer, { signal })
+        // so confirm with a round trip on it before reporting success
+        await libp2p.services.ping.ping(ma, { signal })
       } catch (err) {
-        throw new ConnectionFailedError(`${address} refused the connection: a node accepts only organisations it shares a grant or a learning network with`, { cause: err })
+        // a node that dialled us at the same moment (a restart redials its peers) may have kept its
+        // own connection and closed this one as the duplicate: that is no refusal
+        const open = libp2p.getConnections(conn.remotePeer).some(c => c.status === 'open')
+        if (!open || !await pings(libp2p, conn.remotePeer, signal)) {
+          throw new ConnectionFailedError(`${address} refused the connection: a node accepts only organisations it shares a grant or a learning network with`, { cause: err })
+        }
       }
       return { orgId: conn.remotePeer.toString() as OrgId, addresses: [conn.remoteAddr.toString()] }
     },
@@ -221,4 +224,14 @@ function describeDialError (err: unknown): string {
   const e = err as { message?: string, name?: string, code?: string }
   if (typeof e?.message === 'string' && e.message !== '' && e.message !== 'undefined') return e.message
   return e?.name ?? e?.code ?? 'unknown error'
+}
+
+/** Whether a round trip to `peer` over a connection already open succeeds. */
+async function pings (libp2p: CommonplaceLibp2p, peer: PeerId, signal: AbortSignal): Promise<boolean> {
+  try {
+    await libp2p.services.ping.ping(peer, { signal })
+    return true
+  } catch {
+    return false
+  }
 }
