@@ -58,10 +58,11 @@ export function DocPage ({ id, me, status }: Props) {
 
   useEffect(() => {
     let live = true
-    let opened: DocSession | undefined
-    openDocSession(id, user, s => { if (live) setStep(s) }).then(s => {
+    let stopWaiting = (): void => {}
+    openDocSession(id, user, s => { if (live) setStep(s) }).then(async s => {
+      // opened again for a late id: the first session stays on screen until this one has the document
+      if (opening > 0) await new Promise<void>(resolve => { stopWaiting = resolve; whenLoaded(s, resolve) })
       if (!live) { s.destroy(); return }
-      opened = s
       // a change typed in this page (IndexedDB and the node apply theirs as remote transactions)
       s.doc.on('afterTransaction', (tr: Y.Transaction) => { if (tr.local && tr.changed.size > 0) lastEdit.current = Date.now() })
       setSession(s)
@@ -72,8 +73,10 @@ export function DocPage ({ id, me, status }: Props) {
         ? { code: err.code, text: err.message }
         : { code: 'ERR_OPEN_FAILED', text: 'This document could not be opened in this browser. Reload the page.' })
     })
-    return () => { live = false; opened?.destroy(); setSession(undefined) }
+    return () => { live = false; stopWaiting() }
   }, [id, opening])
+  // a session is destroyed once another replaced it on screen (its editors are gone), or the page closed
+  useEffect(() => () => { session?.destroy() }, [session])
   useEffect(() => { session?.provider.awareness.setLocalStateField('user', user) }, [session, user])
 
   const refresh = (): void => {
@@ -149,6 +152,12 @@ export function DocPage ({ id, me, status }: Props) {
 }
 
 const NO_CLIENT_CODE: Record<NonNullable<DocSession['noClient']>, string> = { unreachable: 'ERR_UNREACHABLE', refused: 'ERR_NOT_FOUND', slow: 'ERR_TIMEOUT' }
+
+/** Call `done` once `session` has the document (from this browser's copy or the node's sync). */
+function whenLoaded (session: DocSession, done: () => void): void {
+  if (session.loaded) { done(); return }
+  const off = session.subscribe(() => { if (session.loaded) { off(); done() } })
+}
 
 /** Why a page shows a document read-only for want of a client id from the node. */
 const NO_CLIENT_TEXT: Record<NonNullable<DocSession['noClient']>, string> = {
