@@ -19,6 +19,7 @@ import { createDocumentStore } from '@commonplace/docstore'
 import { sqliteStore } from '@commonplace/storage'
 import { createNode, FILES } from '@commonplace/node'
 import type { CommonplaceNode } from '@commonplace/node'
+import { apiRequest } from '@commonplace/node/test/api-request'
 import { FULL, SEED } from './generated.ts'
 
 /** Places each fault is tried at. */
@@ -46,17 +47,6 @@ async function start (name: string, dataDir: string): Promise<CommonplaceNode> {
 async function stop (node: CommonplaceNode): Promise<void> {
   running.splice(running.indexOf(node), 1)
   await node.stop()
-}
-
-async function api (node: CommonplaceNode, dataDir: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
-  const token = readFileSync(join(dataDir, FILES.token), 'utf8').trim()
-  const res = await fetch(`${node.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {})
-  })
-  const text = await res.text()
-  return { status: res.status, json: res.headers.get('content-type')?.includes('json') === true ? JSON.parse(text) : text }
 }
 
 /** Resolve once `check()` holds, tried after every change and every write at `store`. */
@@ -210,7 +200,7 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
         a = started
         const unreadable: DocId[] = []
         for (const id of all) {
-          const read = await api(a, aDir, 'GET', `/api/docs/${id}`)
+          const read = await apiRequest(a, aDir, 'GET', `/api/docs/${id}`)
           if (read.status === 200) {
             expect(read.json.sections, id).toEqual(before.get(id))
             continue
@@ -224,20 +214,20 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
         const readable = all.filter(id => !unreadable.includes(id))
         // a row fault leaves every other document readable; a damaged page may reach them all
         if (pageDamage !== true) expect(readable.length).toBe(OTHERS)
-        const edit = await api(a, aDir, 'PATCH', `/api/docs/${victim}`, { append: { section: 'Daily', text: 'overwrite?' } })
+        const edit = await apiRequest(a, aDir, 'PATCH', `/api/docs/${victim}`, { append: { section: 'Daily', text: 'overwrite?' } })
         expect(edit.json.error?.code).toBe('ERR_STORAGE_CORRUPT')
         const writes = [
-          ...readable.length > 0 ? [await api(a, aDir, 'PATCH', `/api/docs/${readable[0]}`, { title: 'Still editable' })] : [],
-          await api(a, aDir, 'POST', '/api/docs', { title: 'New after the fault' })
+          ...readable.length > 0 ? [await apiRequest(a, aDir, 'PATCH', `/api/docs/${readable[0]}`, { title: 'Still editable' })] : [],
+          await apiRequest(a, aDir, 'POST', '/api/docs', { title: 'New after the fault' })
         ]
         // a damaged page also stops SQLite writing rows whose keys sort beside it: refused, typed
         if (pageDamage === true) for (const w of writes) expect([200, 201, 'ERR_STORAGE_WRITE', 'ERR_STORAGE_CORRUPT']).toContain(w.json.error?.code ?? w.status)
         else expect(writes.map(w => w.status)).toEqual([200, 201])
         expect(writes.length).toBe(readable.length > 0 ? 2 : 1)
-        const status = (await api(a, aDir, 'GET', '/api/status')).json
+        const status = (await apiRequest(a, aDir, 'GET', '/api/status')).json
         expect(status.degraded.map((d: any) => d.code)).toEqual(unreadable.map(() => 'ERR_STORAGE_CORRUPT'))
         expect(status.degraded.map((d: any) => d.message).join('\n')).toContain(victim)
-        expect((await api(a, aDir, 'GET', '/api/metrics')).json).toMatch(new RegExp(`^commonplace_documents_quarantined ${unreadable.length}$`, 'm'))
+        expect((await apiRequest(a, aDir, 'GET', '/api/metrics')).json).toMatch(new RegExp(`^commonplace_documents_quarantined ${unreadable.length}$`, 'm'))
         await stop(a)
         // the damaged rows are as they were (beside a damaged page, SQLite may move other rows in a page split)
         for (const id of pageDamage === true ? [victim] : unreadable) expect(storedOf(aDir, id)).toEqual(damaged.get(id))
@@ -253,12 +243,12 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
         await b.api.connect(a.listenAddresses()[0])
         await until(a.store, () => a.store.quarantined().length === 0)
         const whole = before.get(victim) as Array<{ markdown: string }>
-        expect((await api(a, aDir, 'GET', `/api/docs/${victim}`)).json.sections[0].markdown).toBe(`${whole[0].markdown}\n\nThermometer replaced on Monday.`)
-        for (const id of unreadable.filter(id => id !== victim)) expect((await api(a, aDir, 'GET', `/api/docs/${id}`)).json.sections).toEqual(before.get(id))
-        expect((await api(a, aDir, 'GET', '/api/status')).json.degraded).toEqual([])
-        expect((await api(a, aDir, 'GET', '/api/metrics')).json).toMatch(/^commonplace_documents_quarantined 0$/m)
+        expect((await apiRequest(a, aDir, 'GET', `/api/docs/${victim}`)).json.sections[0].markdown).toBe(`${whole[0].markdown}\n\nThermometer replaced on Monday.`)
+        for (const id of unreadable.filter(id => id !== victim)) expect((await apiRequest(a, aDir, 'GET', `/api/docs/${id}`)).json.sections).toEqual(before.get(id))
+        expect((await apiRequest(a, aDir, 'GET', '/api/status')).json.degraded).toEqual([])
+        expect((await apiRequest(a, aDir, 'GET', '/api/metrics')).json).toMatch(/^commonplace_documents_quarantined 0$/m)
         // restored for good: edits land, at both, and survive a restart
-        expect((await api(a, aDir, 'PATCH', `/api/docs/${victim}`, { append: { section: 'Daily', text: 'Audit done.' } })).status).toBe(200)
+        expect((await apiRequest(a, aDir, 'PATCH', `/api/docs/${victim}`, { append: { section: 'Daily', text: 'Audit done.' } })).status).toBe(200)
         await until(b.store, () => b.store.read(victim, doc => JSON.stringify(doc.toJSON()).includes('Audit done.')))
         await stop(a)
         a = await start('Riverside Surgery', aDir)
@@ -289,7 +279,7 @@ describe('a document found damaged while a peer is connected', () => {
     // nothing tells A of the damage until it loads the document: a read, or the peer's update
     a = await start('Riverside Surgery', aDir)
     await b.api.connect(a.listenAddresses()[0])
-    const read = await api(a, aDir, 'GET', `/api/docs/${victim}`)
+    const read = await apiRequest(a, aDir, 'GET', `/api/docs/${victim}`)
     expect([200, 503]).toContain(read.status)
     await until(a.store, () => a.store.quarantined().length === 0)
     expect((await a.api.getDoc(victim)).sections).toEqual(before)

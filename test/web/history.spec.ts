@@ -155,7 +155,10 @@ describe('conversation and history: comments on passages, versions, the activity
 
   it('Hillview sees what changed since it last looked, and Riverside\'s home page lists the activity', async () => {
     await eventually(async () => { expect((await showDoc(hillview.dataDir, doc)).sections[1].markdown).not.toContain(MONDAYS) }, { what: 'Hillview holds the restored text' })
+    // leave the document and open it again: the home page must show in between, or both hash
+    // changes can reach the app as one (the page would keep the document it had open)
     await pageH.goto(`${hillview.apiUrl}/#/`)
+    await pageH.getByRole('heading', { level: 1, name: 'Documents' }).waitFor()
     await pageH.goto(docUrl(hillview))
     const changed = pageH.getByRole('region', { name: /^Practice/ }).getByText('changed since you last looked')
     await changed.waitFor()

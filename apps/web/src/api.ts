@@ -75,8 +75,8 @@ const FRIENDLY: Record<string, string> = {
 const askedNow = new Map<string, Promise<unknown>>()
 
 /** A JSON request to the node; a failure is an {@link ApiError} a person can act on. */
-export async function request<T> (method: string, path: string, body?: unknown): Promise<T> {
-  if (method !== 'GET') return await send<T>(method, path, body)
+export async function request<T> (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  if (method !== 'GET' || signal != null) return await send<T>(method, path, body, signal)
   const pending = askedNow.get(path) as Promise<T> | undefined
   if (pending != null) return await pending
   const started = send<T>(method, path)
@@ -85,16 +85,19 @@ export async function request<T> (method: string, path: string, body?: unknown):
   return await started
 }
 
-async function send<T> (method: string, path: string, body?: unknown): Promise<T> {
+/** `signal`: aborting it (a timeout, say) gives up waiting for the answer (code ERR_TIMEOUT). */
+async function send<T> (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let res: Response
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
       headers: body !== undefined ? { 'Content-Type': 'application/json' } : {},
-      body: body !== undefined ? JSON.stringify(body) : undefined
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal
     })
   } catch {
+    if (signal?.aborted === true) throw new ApiError('The node did not answer in time.', 'ERR_TIMEOUT')
     throw new ApiError('The node is unreachable. Is it running? Your edits are kept in this browser until it is back.', 'ERR_UNREACHABLE')
   }
   const type = res.headers.get('content-type') ?? ''
@@ -161,7 +164,7 @@ export const api = {
   notices: async () => await request<Notice[]>('GET', '/api/notices'),
   readNotices: async (ids?: string[]) => await request<Notice[]>('POST', '/api/notices/read', ids != null ? { ids } : {}),
   /** A Yjs client id for this tab to write the document with (the node signs what it writes). */
-  issueClient: async (id: string) => await request<{ client: number }>('POST', `/api/web/docs/${encodeURIComponent(id)}/clients`, {}),
+  issueClient: async (id: string, signal?: AbortSignal) => await request<{ client: number }>('POST', `/api/web/docs/${encodeURIComponent(id)}/clients`, {}, signal),
   stateVector: async (id: string) => await request<{ stateVector: string }>('GET', `/api/web/docs/${encodeURIComponent(id)}/state`)
 }
 

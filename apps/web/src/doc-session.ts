@@ -10,6 +10,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { api } from './api.ts'
 import { tabClient } from './tab-client.ts'
+import { within } from './within.ts'
 
 /** `refused`: the node does not hold the document or refused an edit of this page (`refusal` says which). */
 export type SaveState = 'saved' | 'saving' | 'offline' | 'loading' | 'refused'
@@ -18,6 +19,36 @@ export type SaveState = 'saved' | 'saving' | 'offline' | 'loading' | 'refused'
  * person was signed out (their role changed, they were removed; docs/people.md).
  */
 export type Refusal = 'no-access' | 'foreign-client' | 'signed-out'
+
+/**
+ * Why this tab has no client id from the node, so it shows the document read-only: the node was
+ * unreachable, refused (it does not hold the document, or not for this organisation), or did not
+ * answer within {@link CLIENT_ID_TIMEOUT_MS} (busy putting its writes on disk; the page opens the
+ * document again once the answer comes).
+ */
+export type NoClient = 'unreachable' | 'refused' | 'slow'
+
+/** What opening a document waits for now: this browser's copy, then an id from the node. */
+export type OpenStep = 'local-copy' | 'client-id'
+
+/** A document's page cannot open the document in this browser; `code` is stable, the message says what to do. */
+export class DocOpenError extends Error {
+  readonly code: 'ERR_LOCAL_COPY'
+  constructor (message: string) {
+    super(message)
+    this.name = 'DocOpenError'
+    this.code = 'ERR_LOCAL_COPY'
+  }
+}
+
+/** How long the browser's copy (IndexedDB) may take to open before the page says it cannot (ms). */
+export const LOCAL_COPY_TIMEOUT_MS = 20_000
+/**
+ * How long the page waits for the node to issue a client id before it shows the document without
+ * one, read-only (ms). The node answers once the id's binding is on its disk, which a busy disk can
+ * delay for long; the document need not be hidden meanwhile.
+ */
+export const CLIENT_ID_TIMEOUT_MS = 10_000
 
 /** The y-protocols message type of an auth message (y-websocket's numbering). */
 const MESSAGE_AUTH = 2
@@ -30,8 +61,13 @@ export interface DocSession {
   save: SaveState
   refusal?: Refusal
   readOnly: boolean
-  /** False when this tab has no client id from the node (never connected): it cannot edit yet. */
+  /** False when this tab has no client id from the node (`noClient` says why): it cannot edit yet. */
   readonly writable: boolean
+  readonly noClient?: NoClient
+  /** With `noClient: 'slow'`: resolves once the node's id is kept here; open the document again to edit. */
+  readonly late?: Promise<void>
+  /** The document has content here: from this browser's copy, or once the node's sync arrived. */
+  loaded: boolean
   subscribe(fn: () => void): () => void
   destroy(): void
 }
@@ -44,11 +80,18 @@ const CHECK_DELAY = 250
  * after the copy is loaded (Yjs gives a doc a new id when a load brings structs of its own id)
  * and before the provider exists (its awareness takes the doc's id).
  */
-export async function openDocSession (id: string, user: { name: string, color: string }): Promise<DocSession> {
+export async function openDocSession (id: string, user: { name: string, color: string }, onStep: (step: OpenStep) => void = () => {}): Promise<DocSession> {
   const doc = new Y.Doc({ guid: id })
   const persistence = new IndexeddbPersistence(`commonplace:${id}`, doc)
-  await persistence.whenSynced
-  const mine = await tabClient(id, persistence)
+  onStep('local-copy')
+  // y-indexeddb's promise never settles when the database does not open: bound it
+  if (await within(persistence.whenSynced, LOCAL_COPY_TIMEOUT_MS) === undefined) {
+    void persistence.destroy()
+    doc.destroy()
+    throw new DocOpenError(`This browser's copy of the document did not open within ${LOCAL_COPY_TIMEOUT_MS / 1000} s (its storage did not answer). Close other Commonplace tabs and reload the page.`)
+  }
+  onStep('client-id')
+  const mine = await tabClient(id, persistence, CLIENT_ID_TIMEOUT_MS)
   if (mine.client != null) doc.clientID = mine.client
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
   const provider = new WebsocketProvider(wsUrl, id, doc, { disableBc: true, maxBackoffTime: 2500, params: { clients: mine.all.join(',') } })
@@ -66,6 +109,9 @@ export async function openDocSession (id: string, user: { name: string, color: s
     save: 'loading',
     readOnly: false,
     writable: mine.client != null,
+    ...(mine.missing != null ? { noClient: mine.missing } : {}),
+    ...(mine.late != null ? { late: mine.late } : {}),
+    loaded: hasContent(doc),
     subscribe (fn) { listeners.add(fn); return () => { listeners.delete(fn) } },
     destroy () {
       clearTimeout(timer)
@@ -131,7 +177,9 @@ export async function openDocSession (id: string, user: { name: string, color: s
     emit()
   })
   provider.on('sync', (synced: boolean) => {
-    if (synced) schedule()
+    if (!synced) return
+    if (!session.loaded) { session.loaded = true; emit() }
+    schedule()
   })
   provider.on('connection-close', (event: CloseEvent | null) => {
     // the node does not hold the document (any more), or this organisation lost access to it
@@ -145,4 +193,9 @@ export async function openDocSession (id: string, user: { name: string, color: s
     }
   })
   return session
+}
+
+/** Whether the document holds anything (a copy loaded from IndexedDB does; a first opening does not). */
+function hasContent (doc: Y.Doc): boolean {
+  return doc.store.clients.size > 0
 }

@@ -1,4 +1,8 @@
-/** A request to a node's local API with the token of its data folder, for the node's tests. */
+/**
+ * A request to a node's local API with the token of its data folder: for the node's tests, and for
+ * the root scenarios as `@commonplace/node/test/api-request` (a relative import across the two
+ * TypeScript projects fails with TS2878, a package subpath does not).
+ */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FILES } from '../src/index.ts'

@@ -3,7 +3,7 @@
  * thread shows the passage as it reads now (or that it was deleted), who wrote what, the replies,
  * and resolve / reopen. Readers see the threads and cannot write.
  */
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type * as Y from 'yjs'
 import { listSections } from '@commonplace/record'
 import { errorText } from '../api.ts'
@@ -38,7 +38,15 @@ export function CommentsPanel ({ id, doc, mayComment, status }: Props) {
   const [quote, setQuote] = useState('')
   const [text, setText] = useState('')
   const tick = useNodeChanges(status, e => e.type === 'doc')
-  const load = (): void => { historyApi.comments(id).then(t => { setThreads(t); setError(undefined) }, err => { setError(errorText(err)) }) }
+  const latest = useRef(0)
+  const load = (): void => {
+    // answers may come back out of order (separate connections): only the latest asked counts,
+    // so an earlier answer never hides a reply that a later one showed
+    const asked = ++latest.current
+    historyApi.comments(id).then(t => {
+      if (asked === latest.current) { setThreads(t); setError(undefined) }
+    }, err => { if (asked === latest.current) setError(errorText(err)) })
+  }
   useEffect(load, [id, tick])
   useEffect(() => {
     // a passage selected in the document becomes the quote of the next comment

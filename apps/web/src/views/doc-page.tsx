@@ -5,8 +5,8 @@ import { Licence, Maturity, RecordKind, SECTION_PROMPTS, Status, appendSection, 
 import type { MetaPatch, SectionRef } from '@commonplace/record'
 import { api, errorText } from '../api.ts'
 import type { DocView, Me } from '../api.ts'
-import { openDocSession } from '../doc-session.ts'
-import type { DocSession } from '../doc-session.ts'
+import { DocOpenError, openDocSession } from '../doc-session.ts'
+import type { DocSession, OpenStep } from '../doc-session.ts'
 import { colourFor, createSectionEditor } from '../editor.ts'
 import { download, fileName, recordToHtml } from '../export.ts'
 import { useNames } from '../names.ts'
@@ -25,11 +25,21 @@ import { Toolbar } from './toolbar.tsx'
 
 interface Props { id: string, me: Me | undefined, status: NodeStatus }
 
+/** What the page says while it opens the document, by the step it waits for. */
+const OPEN_STEP_TEXT: Record<OpenStep, string> = {
+  'local-copy': 'Opening this browser\'s copy of the document…',
+  'client-id': 'Asking the node for an id to write this document with…'
+}
+
 export function DocPage ({ id, me, status }: Props) {
   // the cursor says "name · organisation" where a person is signed in (docs/people.md)
   const who = me?.person != null ? `${me.person.name} · ${me.name}` : me?.name ?? 'Someone'
   const user = useMemo(() => ({ name: who, color: colourFor(who) }), [who])
   const [session, setSession] = useState<DocSession | undefined>()
+  const [step, setStep] = useState<OpenStep>('local-copy')
+  const [openError, setOpenError] = useState<{ code: string, text: string } | undefined>()
+  // opened again when a client id the node issued late is kept: the page can then edit
+  const [opening, setOpening] = useState(0)
   const [view, setView] = useState<DocView | undefined>()
   const [error, setError] = useState<string | undefined>()
   const [sharing, setSharing] = useState(false)
@@ -48,16 +58,25 @@ export function DocPage ({ id, me, status }: Props) {
 
   useEffect(() => {
     let live = true
-    let opened: DocSession | undefined
-    openDocSession(id, user).then(s => {
+    let stopWaiting = (): void => {}
+    openDocSession(id, user, s => { if (live) setStep(s) }).then(async s => {
+      // opened again for a late id: the first session stays on screen until this one has the document
+      if (opening > 0) await new Promise<void>(resolve => { stopWaiting = resolve; whenLoaded(s, resolve) })
       if (!live) { s.destroy(); return }
-      opened = s
       // a change typed in this page (IndexedDB and the node apply theirs as remote transactions)
       s.doc.on('afterTransaction', (tr: Y.Transaction) => { if (tr.local && tr.changed.size > 0) lastEdit.current = Date.now() })
       setSession(s)
-    }, () => { if (live) setError('This document could not be opened in this browser. Reload the page.') })
-    return () => { live = false; opened?.destroy(); setSession(undefined) }
-  }, [id])
+      s.late?.then(() => { if (live) setOpening(n => n + 1) }, () => { /* not kept: stays read-only, as it says */ })
+    }, err => {
+      if (!live) return
+      setOpenError(err instanceof DocOpenError
+        ? { code: err.code, text: err.message }
+        : { code: 'ERR_OPEN_FAILED', text: 'This document could not be opened in this browser. Reload the page.' })
+    })
+    return () => { live = false; stopWaiting() }
+  }, [id, opening])
+  // a session is destroyed once another replaced it on screen (its editors are gone), or the page closed
+  useEffect(() => () => { session?.destroy() }, [session])
   useEffect(() => { session?.provider.awareness.setLocalStateField('user', user) }, [session, user])
 
   const refresh = (): void => {
@@ -72,7 +91,11 @@ export function DocPage ({ id, me, status }: Props) {
   useEffect(() => status.onEvent(e => { if ((e.type === 'doc' && e.id === id && e.accessChanged === true) || e.type === 'peer') refresh() }), [status, id])
   useEffect(() => status.subscribe(() => { if (status.reconnected) refresh() }), [status])
 
-  if (session == null) return error != null ? <p role="alert" class="error">{error}</p> : <p>Loading…</p>
+  if (session == null) {
+    // never a blank page: what it waits for, or why it cannot open the document
+    if (openError != null) return <p role="alert" class="error" data-code={openError.code}>{openError.text}</p>
+    return error != null ? <p role="alert" class="error">{error}</p> : <p role="status">{OPEN_STEP_TEXT[step]}</p>
+  }
   const readOnly = view?.access === 'read' || view?.access === 'comment' || !session.writable || me?.role === 'viewer'
   const ownerName = view == null ? '' : view.owner === me?.orgId ? me.name : view.ownerName ?? nameOf(view.owner)
   const exportMarkdown = async (): Promise<void> => {
@@ -102,7 +125,7 @@ export function DocPage ({ id, me, status }: Props) {
         {view?.access === 'comment' && <span class="badge warn" role="note">Comment only: your organisation may read and comment on this document, not change it</span>}
         {changed.size > 0 && <span class="badge" role="status">{changed.size === 1 ? '1 section' : `${changed.size} sections`} changed since you last looked</span>}
         {view?.access !== 'read' && view?.access !== 'comment' && me?.role === 'viewer' && <span class="badge warn" role="note">Read only: you are a viewer in your organisation</span>}
-        {view?.access !== 'read' && view?.access !== 'comment' && !session.writable && <span class="badge warn" role="note">Read only in this browser until it reaches the node once: edits here need an id from the node</span>}
+        {view?.access !== 'read' && view?.access !== 'comment' && !session.writable && <span class="badge warn" role="note" data-code={NO_CLIENT_CODE[session.noClient ?? 'unreachable']}>{NO_CLIENT_TEXT[session.noClient ?? 'unreachable']}</span>}
         <span class="spacer" />
         <button type="button" {...needsNode(status)} onClick={() => { setSharing(!sharing) }} aria-expanded={sharing}>Share</button>
         <button type="button" {...needsNode(status)} onClick={() => { setAuthors(!authors) }} aria-expanded={authors}>Who wrote what</button>
@@ -117,15 +140,30 @@ export function DocPage ({ id, me, status }: Props) {
       {authors && !status.offline && <AuthorsPanel id={id} me={me} status={status} />}
       {commenting && !status.offline && <CommentsPanel id={id} doc={session.doc} mayComment={view != null && view.access !== 'read'} status={status} />}
       {history && !status.offline && <HistoryPanel id={id} mayEdit={(view?.access === 'owner' || view?.access === 'edit') && me?.role !== 'viewer'} status={status} />}
-      {readOnly && me?.role !== 'viewer' && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
+      {(view?.access === 'read' || view?.access === 'comment') && me?.role !== 'viewer' && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
       <PracticeTop id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />
       {!readOnly && <Toolbar editor={active} current={() => activeRef.current} disabled={false} />}
-      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} changed={changed} />
+      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} changed={changed} nodeOffline={status.offline} />
       <PracticeBottom id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
     </article>
   )
+}
+
+const NO_CLIENT_CODE: Record<NonNullable<DocSession['noClient']>, string> = { unreachable: 'ERR_UNREACHABLE', refused: 'ERR_NOT_FOUND', slow: 'ERR_TIMEOUT' }
+
+/** Call `done` once `session` has the document (from this browser's copy or the node's sync). */
+function whenLoaded (session: DocSession, done: () => void): void {
+  if (session.loaded) { done(); return }
+  const off = session.subscribe(() => { if (session.loaded) { off(); done() } })
+}
+
+/** Why a page shows a document read-only for want of a client id from the node. */
+const NO_CLIENT_TEXT: Record<NonNullable<DocSession['noClient']>, string> = {
+  unreachable: 'Read only in this browser until it reaches the node once: edits here need an id from the node',
+  refused: 'Read only: the node gave this page no id to write with (it does not hold this document for your organisation)',
+  slow: 'Read only for now: the node has not yet given this page an id to write with (it may be busy writing to its disk). The page becomes editable when it does.'
 }
 
 /**
@@ -213,17 +251,20 @@ interface SectionsProps {
   onFocus: (editor: Editor) => void
   /** Sections changed since this browser last looked. */
   changed: Set<string>
+  /** The node is known to be unreachable (a document not yet here cannot come). */
+  nodeOffline: boolean
 }
 
-function Sections ({ session, user, readOnly, editors, onFocus, changed }: SectionsProps) {
+function Sections ({ session, user, readOnly, editors, onFocus, changed, nodeOffline }: SectionsProps) {
   useObserve(session.doc.getArray('sections'), false)
+  useSubscribe(session.subscribe)
   const [heading, setHeading] = useState('')
   const refs = listSections(session.doc)
   return (
     <>
-      {refs.length === 0 && <p>This document has no sections yet{readOnly ? '.' : ': add one below.'}</p>}
+      {refs.length === 0 && (session.loaded ? <p>This document has no sections yet{readOnly ? '.' : ': add one below.'}</p> : <NotHereYet session={session} nodeOffline={nodeOffline} />)}
       {refs.map(ref => <SectionEditor key={ref.id} section={ref} session={session} user={user} readOnly={readOnly || ref.locked} editors={editors} onFocus={onFocus} changed={changed.has(ref.id)} />)}
-      {!readOnly && (
+      {!readOnly && session.loaded && (
         <form class="add-section" aria-label="Add a section" onSubmit={e => {
           e.preventDefault()
           if (heading.trim() !== '') { appendSection(session.doc, heading.trim()); setHeading('') }
@@ -236,7 +277,17 @@ function Sections ({ session, user, readOnly, editors, onFocus, changed }: Secti
   )
 }
 
-function SectionEditor ({ section, session, user, readOnly, editors, onFocus, changed }: { section: SectionRef, changed: boolean } & Omit<SectionsProps, 'editors' | 'changed'> & { editors: Map<string, Editor> }) {
+/**
+ * A document this browser holds nothing of yet (opened here for the first time): it comes with the
+ * node's sync. Says what the page waits for, or why it does not come.
+ */
+function NotHereYet ({ session, nodeOffline }: { session: DocSession, nodeOffline: boolean }) {
+  if (session.save === 'refused') return <p role="alert" class="error" data-code="ERR_NOT_ON_NODE">This document is not in this browser, and the node does not hold it or your organisation may not read it: there is nothing to show.</p>
+  if (nodeOffline) return <p role="status">This document is not in this browser yet, and the node is unreachable: it shows once the node is back.</p>
+  return <p role="status">Loading the document from the node…</p>
+}
+
+function SectionEditor ({ section, session, user, readOnly, editors, onFocus, changed }: { section: SectionRef, changed: boolean } & Omit<SectionsProps, 'editors' | 'changed' | 'nodeOffline'> & { editors: Map<string, Editor> }) {
   const host = useRef<HTMLDivElement>(null)
   const headingId = `section-${section.id}`
   const hintId = `hint-${section.id}`
