@@ -37,7 +37,8 @@ export function diffQuery (query: URLSearchParams): DiffQuery {
 /** `POST /api/docs/:id/restore`. */
 export function restoreRequest (body: unknown): RestoreRequest {
   const value = object(body, ['version', 'section'])
-  const version = typeof value.version === 'number' ? value.version : versionRef(typeof value.version === 'string' ? value.version : null, 'version')
+  // in a body a version number is a JSON number; a string is a shared version's id
+  const version = typeof value.version === 'number' ? value.version : sharedVersionId(value.version, 'version')
   return { version, ...optionalString(value.section, 'section') }
 }
 
@@ -49,9 +50,14 @@ export function activityQuery (query: URLSearchParams): ActivityQuery {
   return { ...(since !== null ? { since } : {}), ...(limit !== null ? { limit: Number(limit) } : {}) }
 }
 
-/** A version number (this node's), or a shared version's id (base32). */
+/** A version number (this node's), or a shared version's id, from a query. */
 function versionRef (value: string | null, name: string): VersionRef {
   if (value !== null && /^\d{1,9}$/.test(value)) return Number(value)
-  if (value !== null && /^[a-z2-7]{8,32}$/.test(value)) return value
+  return sharedVersionId(value, name)
+}
+
+/** A shared version's id (base32). */
+function sharedVersionId (value: unknown, name: string): string {
+  if (typeof value === 'string' && /^[a-z2-7]{8,32}$/.test(value)) return value
   throw new InvalidInputError(`"${name}" must be a version number or a shared version's id`)
 }
