@@ -113,18 +113,43 @@ function optional (value: unknown, max: number): string | undefined | null {
   return typeof value === 'string' && value.length <= max ? value : null
 }
 
-/** What deciding which entries count needs from the node. */
-export interface ThreadsInput {
-  /** The companion document. */
+/** What reading signed entries of a comments document needs from the node. */
+export interface EntriesInput {
+  /** The comments document. */
   comments: Y.Doc
   /** Who wrote each of its items (the store's attribution from signed envelopes). */
   attribution: Attribution
   /** Whether an organisation may comment on the record now. */
   mayComment: (org: string) => boolean
-  /** The record, to resolve anchors against. */
-  record: Y.Doc
   /** Told of every entry not counted. */
   onRefused?: (key: string, why: Refusal) => void
+}
+
+/**
+ * The entries of one map of a comments document that count: at most `limit` read, of a good shape,
+ * written by a client bound to the organisation they name, which may comment now. Each other
+ * entry is told to `onRefused` with why.
+ */
+export function * verifiedEntries<T extends { org: string }> (input: EntriesInput, mapName: string, limit: number, parse: (key: string, value: unknown) => T | undefined): Iterable<{ key: string, entry: T, who: { org: string, person?: string } }> {
+  const map = input.comments.getMap<unknown>(mapName)
+  const items = (map as unknown as { _map: Map<string, Y.Item> })._map
+  let read = 0
+  for (const [key, item] of items) {
+    if (item.deleted) continue
+    if (++read > limit) { input.onRefused?.(key, 'bounds'); continue }
+    const entry = parse(key, map.get(key))
+    if (entry === undefined) { input.onRefused?.(key, 'shape'); continue }
+    const who = input.attribution.of(item.id.client, item.id.clock)
+    if (who == null || who.org !== entry.org) { input.onRefused?.(key, 'author'); continue }
+    if (!input.mayComment(entry.org)) { input.onRefused?.(key, 'rights'); continue }
+    yield { key, entry, who }
+  }
+}
+
+/** What deciding which entries count needs from the node. */
+export interface ThreadsInput extends EntriesInput {
+  /** The record, to resolve anchors against. */
+  record: Y.Doc
 }
 
 /**
@@ -132,20 +157,10 @@ export interface ThreadsInput {
  * entries (at most `COMMENT_LIMITS.entries` are read).
  */
 export function readThreads (input: ThreadsInput): ThreadView[] {
-  const map = input.comments.getMap<unknown>(COMMENTS_MAP)
-  const items = (map as unknown as { _map: Map<string, Y.Item> })._map
   const threads = new Map<string, ThreadView>()
   const replies: Array<[CommentEntry, CommentView]> = []
   const states: Array<StateEntry & { person?: string }> = []
-  let read = 0
-  for (const [key, item] of items) {
-    if (item.deleted) continue
-    if (++read > COMMENT_LIMITS.entries) { input.onRefused?.(key, 'bounds'); continue }
-    const entry = parseEntry(key, map.get(key))
-    if (entry === undefined) { input.onRefused?.(key, 'shape'); continue }
-    const who = input.attribution.of(item.id.client, item.id.clock)
-    if (who == null || who.org !== entry.org) { input.onRefused?.(key, 'author'); continue }
-    if (!input.mayComment(entry.org)) { input.onRefused?.(key, 'rights'); continue }
+  for (const { key, entry, who } of verifiedEntries(input, COMMENTS_MAP, COMMENT_LIMITS.entries, parseEntry)) {
     if (entry.type === 'state') { states.push({ ...entry, ...(who.person != null ? { person: who.person } : {}) }); continue }
     const view: CommentView = { id: entry.id, org: entry.org, ...(who.person != null ? { person: who.person } : {}), text: entry.text, at: entry.at }
     if (entry.replyTo !== undefined) replies.push([entry, view])

@@ -3,13 +3,12 @@
  * `versions` map, each the text of the record at one moment, counted only when the item holding it
  * was written by its organisation and that organisation may comment.
  */
-import type * as Y from 'yjs'
 import { parseSectionId } from '@commonplace/core'
-import type { Attribution } from '@commonplace/core'
 import { shortText } from '@commonplace/record'
 import type { SectionText } from './compare-sections.ts'
 import { SHARED_VERSION_LIMITS } from './constants.ts'
-import type { Refusal } from './comments.ts'
+import { verifiedEntries } from './comments.ts'
+import type { EntriesInput } from './comments.ts'
 
 /** The comments document's map of shared versions, keyed `<org>/<id>`. */
 export const VERSIONS_MAP = 'versions'
@@ -80,31 +79,12 @@ function isCount (value: unknown): boolean {
 }
 
 /** What deciding which shared versions count needs from the node. */
-export interface SharedVersionsInput {
-  /** The comments document. */
-  comments: Y.Doc
-  /** Who wrote each of its items (the store's attribution from signed envelopes). */
-  attribution: Attribution
-  /** Whether an organisation may comment on the record now. */
-  mayComment: (org: string) => boolean
-  /** Told of every entry not counted. */
-  onRefused?: (key: string, why: Refusal) => void
-}
+export type SharedVersionsInput = EntriesInput
 
 /** The shared versions of a record that count, oldest first. At most `SHARED_VERSION_LIMITS.entries` are read. */
 export function readSharedVersions (input: SharedVersionsInput): SharedVersion[] {
-  const map = input.comments.getMap<unknown>(VERSIONS_MAP)
-  const items = (map as unknown as { _map: Map<string, Y.Item> })._map
   const out: SharedVersion[] = []
-  let read = 0
-  for (const [key, item] of items) {
-    if (item.deleted) continue
-    if (++read > SHARED_VERSION_LIMITS.entries) { input.onRefused?.(key, 'bounds'); continue }
-    const entry = parseVersionEntry(key, map.get(key))
-    if (entry === undefined) { input.onRefused?.(key, 'shape'); continue }
-    const who = input.attribution.of(item.id.client, item.id.clock)
-    if (who == null || who.org !== entry.org) { input.onRefused?.(key, 'author'); continue }
-    if (!input.mayComment(entry.org)) { input.onRefused?.(key, 'rights'); continue }
+  for (const { entry, who } of verifiedEntries(input, VERSIONS_MAP, SHARED_VERSION_LIMITS.entries, parseVersionEntry)) {
     out.push({ ...entry, ...(who.person != null ? { person: who.person } : {}) })
   }
   return out.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
