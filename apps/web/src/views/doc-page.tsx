@@ -207,6 +207,7 @@ function useObserve (type: Y.Map<unknown> | Y.Array<unknown>, deep: boolean): vo
     const on = (): void => { setTick(t => t + 1) }
     if (deep) type.observeDeep(on)
     else type.observe(on)
+    on() // a change may have arrived between the first render and this subscription
     return () => { if (deep) type.unobserveDeep(on); else type.unobserve(on) }
   }, [type, deep])
 }
