@@ -4,17 +4,23 @@
  * document's latest change, dial it (at the addresses its card or presence gives) with backoff,
  * a few at a time; once connected, the sync session sends what it lacks. `deliveryOf` says where
  * each grant stands.
+ *
+ * Who is still owed something is kept on disk, one `dw/<org>` row per organisation (written when
+ * it starts to be owed while not connected, deleted once it confirms), so a start reads those rows
+ * and not the access list of every document this organisation owns.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { isNetworkId } from '@commonplace/core'
-import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
+import type { DocId, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { Logger, PeerId } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type { DeliveryView } from '@commonplace/api'
 
 export interface DeliveryInit {
   store: DocumentStore
+  /** Where the organisations still owed a document are kept between runs. */
+  storage: KeyValueStore
   self: OrgId
   /** Where an organisation may be reached (its card, its presence), without `/p2p/`. */
   addressesOf: (org: OrgId) => string[]
@@ -39,6 +45,13 @@ export interface DeliveryTracker {
   start(libp2p: CommonplaceLibp2p): void
   stop(): void
 }
+
+/** One row per organisation still owed a document of ours (an empty value). */
+const OWED_PREFIX = 'dw/'
+const OWED_RANGE = { gte: OWED_PREFIX, lt: 'dw0' }
+/** Set once the rows were built from every owned document's access list (stores from before them). */
+const OWED_BUILT_KEY = 'meta/delivery-owed'
+const EMPTY = new Uint8Array(0)
 
 type Attempt = { state: 'connecting' | 'unreachable' | 'no-address', since: number, failures: number, timer?: ReturnType<typeof setTimeout> }
 
@@ -69,7 +82,41 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
     if (acl == null || acl.header.owner !== self) return []
     return acl.grants.filter(g => g.role !== 'none' && !isNetworkId(g.to) && g.to !== self).map(g => g.to as OrgId)
   }
+  /** The documents this organisation owns whose access list names `party`. */
+  const ownDocsNaming = (party: string): DocId[] => store.documentsNaming(party).filter(id => store.access(id)?.header.owner === self)
   const confirmed = (doc: DocId, org: string): boolean => (acks.get(org)?.seq ?? 0) >= (store.info(doc)?.changeSeq ?? Infinity)
+
+  /**
+   * Organisations owed a change of ours, and the change seq that settles it: a confirmation of that
+   * seq or later covers every document it may read. Those read from disk at start owe up to the
+   * store's seq then (what exactly is not kept: the next confirmation after the catch-up covers it).
+   */
+  const owed = new Map<OrgId, number>()
+  const owe = (org: OrgId, seq: number): void => {
+    const before = owed.get(org)
+    if (before != null && before >= seq) return
+    if (before == null) writeOwed([{ type: 'put', key: OWED_PREFIX + org, value: EMPTY }])
+    owed.set(org, seq)
+  }
+  const settle = (org: OrgId, seq: number): void => {
+    const until = owed.get(org)
+    if (until == null || seq < until) return
+    owed.delete(org)
+    writeOwed([{ type: 'del', key: OWED_PREFIX + org }])
+  }
+  const writeOwed = (ops: Parameters<KeyValueStore['write']>[0]): void => {
+    // a failed write costs a dial at the next start at most (or one not made): not worth failing an edit
+    try { init.storage.write(ops) } catch (err) { log.error('keeping who is owed a document failed - %e', err) }
+  }
+
+  /** The latest change of ours `org` lacks of the documents shared with it (0: it lacks none). */
+  const owedUntil = (org: OrgId): number => {
+    let until = 0
+    for (const doc of ownDocsNaming(org)) {
+      if (grantees(doc).includes(org) && !confirmed(doc, org)) until = Math.max(until, store.info(doc)?.changeSeq ?? 0)
+    }
+    return until
+  }
 
   /** Organisations that lack one of our documents shared with them. */
   const waiting = (docs: DocId[]): Set<OrgId> => {
@@ -125,7 +172,14 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
     attempts.set(org, attempt)
   }
 
-  const ownDocs = (): DocId[] => store.documentsNaming(self).filter(id => store.access(id)?.header.owner === self)
+  /** At start: the organisations owed a document, from their rows (built once from the access lists). */
+  const owedAtStart = (): OrgId[] => {
+    if (init.storage.get(OWED_BUILT_KEY) == null) {
+      const orgs = waiting(ownDocsNaming(self))
+      writeOwed([...[...orgs].map(org => ({ type: 'put' as const, key: OWED_PREFIX + org, value: EMPTY })), { type: 'put', key: OWED_BUILT_KEY, value: EMPTY }])
+    }
+    return init.storage.range(OWED_RANGE).map(([key]) => key.slice(OWED_PREFIX.length) as OrgId)
+  }
 
   return {
     deliveryOf (doc, org) {
@@ -141,12 +195,15 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
       const sync = node.services.sync
       const onAck = (evt: CustomEvent<{ peer: OrgId, seq: number }>): void => {
         acks.set(evt.detail.peer, { seq: evt.detail.seq, at: now() })
+        settle(evt.detail.peer, evt.detail.seq)
         const attempt = attempts.get(evt.detail.peer)
         if (attempt != null) { clearTimeout(attempt.timer); attempts.delete(evt.detail.peer) }
       }
       const onDisconnect = (evt: CustomEvent<PeerId>): void => {
         const org = evt.detail.toString() as OrgId
-        if (!waiting(store.documentsNaming(org).filter(id => store.access(id)?.header.owner === self)).has(org)) return
+        const until = owedUntil(org)
+        if (until === 0) return
+        owe(org, until)
         // refused at once by its gater, or gone: try again later, not in a loop
         const previous = attempts.get(org)
         retryLater(org, { state: 'unreachable', since: previous?.state === 'unreachable' ? previous.since : now(), failures: (previous?.failures ?? 0) + 1 })
@@ -156,10 +213,17 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
       offs.push(store.onChange(change => {
         if (change.origin.kind !== 'local') return
         // a connected grantee gets the change from its sync session: nothing to dial
-        for (const org of grantees(change.id)) if (!connected(org) && !confirmed(change.id, org)) want(org)
+        for (const org of grantees(change.id)) {
+          if (connected(org) || confirmed(change.id, org)) continue
+          owe(org, change.changeSeq)
+          want(org)
+        }
       }))
       offs.push(() => { sync.removeEventListener('sync:ack', onAck); node.removeEventListener('peer:disconnect', onDisconnect) })
-      for (const org of waiting(ownDocs())) want(org)
+      for (const org of owedAtStart()) {
+        owed.set(org, store.changeSeq)
+        want(org)
+      }
     },
     stop () {
       for (const off of offs.splice(0)) off()

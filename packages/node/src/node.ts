@@ -189,6 +189,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
     })
     const delivery = createDeliveryTracker({
       store,
+      storage,
       self: identity.orgId,
       log: logger.forComponent('commonplace:delivery'),
       metBefore: org => networks.lastSeen(org) != null,

@@ -1,8 +1,20 @@
+import { join } from 'node:path'
 import { describe, it, expect, afterEach } from 'vitest'
+import { sqliteStore } from '@commonplace/storage'
 import { befriend, dataDirOf, startNode, stopAll, stopNode, until } from './directory-nodes.ts'
 import type { CommonplaceNode } from '../src/index.ts'
 
 afterEach(stopAll)
+
+/** The organisations a stopped node's data folder says are still owed a document (its `dw/` rows). */
+const owedIn = (dataDir: string): string[] => {
+  const storage = sqliteStore({ path: join(dataDir, 'commonplace.db') })
+  try {
+    return storage.range({ gte: 'dw/', lt: 'dw0' }).map(([key]) => key.slice('dw/'.length))
+  } finally {
+    storage.close()
+  }
+}
 
 const noticesOf = async (node: CommonplaceNode): Promise<string[]> => (await node.api.notices()).map(n => n.text)
 
@@ -79,5 +91,27 @@ describe('sharing by name', () => {
     hillview = await startNode('Hillview Medical Practice', dataDir)
     await until([riverside, hillview], () => hillview.store.has(doc.id) && hillview.store.info(doc.id)?.title === 'Repeat prescribing', 'the document reached Hillview')
     await until([riverside, hillview], async () => (await noticesOf(hillview)).includes('Riverside Surgery shared "Repeat prescribing" with you'), 'the notice')
+  })
+
+  it('remembers across a restart who is still owed a document, dials it, and forgets it once it has the document', async () => {
+    let riverside = await startNode('Riverside Surgery')
+    let hillview = await startNode('Hillview Medical Practice')
+    await befriend(hillview, riverside)
+    const riversideDir = dataDirOf(riverside)
+    const hillviewDir = dataDirOf(hillview)
+    await stopNode(hillview)
+    const doc = await riverside.api.createDoc({ title: 'Cold-chain breach: first hour' })
+    await riverside.api.share(doc.id, { with: 'Hillview Medical Practice', role: 'read' })
+    await stopNode(riverside)
+    expect(owedIn(riversideDir)).toEqual([hillview.orgId])
+
+    // started again, Riverside dials Hillview by itself (Hillview dials no one): the row said it is owed
+    riverside = await startNode('Riverside Surgery', riversideDir)
+    hillview = await startNode('Hillview Medical Practice', hillviewDir)
+    await until([riverside, hillview], () => hillview.store.info(doc.id)?.title === 'Cold-chain breach: first hour', 'the document reached Hillview')
+    expect(riverside.libp2p.getConnections(hillview.libp2p.peerId).some(c => c.direction === 'outbound')).toBe(true)
+    await until([riverside, hillview], async () => (await riverside.api.getDoc(doc.id)).grants[0].delivery?.state === 'delivered', 'delivered')
+    await stopNode(riverside)
+    expect(owedIn(riversideDir)).toEqual([])
   })
 })
