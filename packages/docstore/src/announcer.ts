@@ -9,7 +9,9 @@ import type { DeleteSet } from './burst-update.ts'
  * later), before they are on disk: relaying an edit does not wait for a disk write. Changes made
  * in one go (a frame of updates, a burst of keystrokes) are announced as one change per document
  * and origin, their update encoded once: the structs made since the burst began and the
- * deletions made during it (see encodeBurstUpdate).
+ * deletions made during it (see encodeBurstUpdate). Local changes made after another was
+ * announced in the same turn of the event loop are announced at the turn's end, together: each
+ * local announcement is signed into an envelope, and a person's keystroke is one turn.
  */
 export interface Announcer {
   /** Before a document's first change in the current burst: remember its state vector. */
@@ -57,7 +59,10 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
   const listeners = new Set<DocumentChangeListener>()
   let pending = createRuns()
   let before = new Map<DocId, BurstStart>()
+  let unnoted = new Set<DocId>()
   let scheduled = false
+  /** Whether a local change was announced in this turn of the event loop (see push). */
+  let signedThisTurn = false
   const stopAll = (starts: Map<DocId, BurstStart>): void => { for (const start of starts.values()) start.stop() }
 
   const emit = (change: DocumentChange): void => {
@@ -75,9 +80,21 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
       if (!before.has(id)) before.set(id, startBurst(doc))
     },
     push (id, update, accessChanged, origin, changeSeq, signed) {
+      // a change made before its document's state was noted (a create, a prepared update): the
+      // burst's diff would start after it, so the run's own updates are merged instead
+      if (update != null && !before.has(id)) unnoted.add(id)
       pending.add(id, update, accessChanged, origin, changeSeq, signed)
       if (scheduled) return
       scheduled = true
+      if (origin.kind === 'local' && signedThisTurn) {
+        // a second local change in one turn (a replayed trace, a script) waits for the turn's end:
+        // its changes go out as one signed envelope, not one per change
+        setImmediate(() => {
+          scheduled = false
+          announcer.announce()
+        })
+        return
+      }
       queueMicrotask(() => {
         scheduled = false
         announcer.announce()
@@ -85,15 +102,21 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
     },
     announce () {
       if (pending.runs.length === 0) return
+      if (!signedThisTurn && pending.runs.some(run => run.change.origin.kind === 'local')) {
+        signedThisTurn = true
+        setImmediate(() => { signedThisTurn = false })
+      }
       const runs = pending
       const starts = before
+      const whole = unnoted
       pending = createRuns()
       before = new Map()
+      unnoted = new Set()
       stopAll(starts)
       const diff = (id: DocId): Uint8Array | undefined => {
         const doc = docOf(id)
         const start = starts.get(id)
-        return doc != null && start != null ? burstUpdate(doc, start) : undefined
+        return doc != null && start != null && !whole.has(id) ? burstUpdate(doc, start) : undefined
       }
       for (const change of runs.changes(diff)) {
         try {
@@ -113,6 +136,7 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
       pending = createRuns()
       stopAll(before)
       before = new Map()
+      unnoted = new Set()
     }
   }
   return announcer

@@ -43,6 +43,18 @@ describe('signed changes in the document store', () => {
     expect(store.envelopeVector(header.id).vector).toEqual({ [a.id]: 2 })
   })
 
+  it('signs a document created and edited in one go whole: another store that gets the envelope holds both', async () => {
+    const A = signingStore(a)
+    A.store.create(header, doc => doc.getText('t').insert(0, 'Frost'))
+    A.store.edit(header.id, doc => doc.getText('t').insert(5, 'schutz'))
+    A.store.flush()
+    expect(A.signed).toHaveLength(1)
+    const B = signingStore(b)
+    B.store.mergeAccess(header, [], { kind: 'peer', peer: a.id })
+    expect(deliver(A.signed, B.store, header.id, a.id)).toEqual(['applied'])
+    expect(text(B.store, header.id)).toBe('Frostschutz')
+  })
+
   it('derives client ids exactly as core does', async () => {
     for (const nonce of [0, 1, 2 ** 32 - 1, 123456]) expect(deriveClient(a.id, header.id, nonce)).toBe(await deriveClientId(a.id, header.id, nonce))
   })

@@ -258,6 +258,8 @@ describe('sync session (no I/O)', () => {
     expect(reads).toEqual([])
     // a change made before the frame goes out travels with it
     a.store.edit(headers[1].id, d => d.getText('t').insert(0, 'Vor Ort: '))
+    // this turn announced local changes already (the documents, their grants): this one is signed at its end
+    await new Promise(resolve => setImmediate(resolve))
     const pushed = fromA.filter((m): m is EnvelopesMessage => m.type === 'envelopes')
     expect(pushed.map(m => m.doc)).toEqual(headers.map(h => h.id))
     const sb = createSyncSession({ self: b.id, peer: a.id, store: b.store })
