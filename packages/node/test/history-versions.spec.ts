@@ -105,7 +105,7 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     await until([river], async () => (await river.api.versions(variant.id).catch(() => [])).some(v => v.org === hill.orgId && v.reason === 'adaptation'), 'Riverside lists the adaptation version')
   })
 
-  it('does not list an entry written as another organisation, nor one past the bounds, and counts each as refused', async () => {
+  it('does not list an entry written as another organisation, nor one past the bounds, and counts each as refused; the feed keeps one from the future out', async () => {
     const river = await startNode('Riverside Surgery')
     const hill = await startNode('Hillview Medical Practice')
     await befriend(river, hill)
@@ -121,6 +121,8 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
       map.set(`${river.orgId}/aaaaaaaaaaaaaaaa`, entry(river.orgId, 'aaaaaaaaaaaaaaaa', { label: 'forged' }))
       // past the text bound
       map.set(`${hill.orgId}/bbbbbbbbbbbbbbbb`, entry(hill.orgId, 'bbbbbbbbbbbbbbbb', { label: 'huge', sections: [{ id: 'sectionaaaaa', heading: 'H', markdown: 'x'.repeat(300_000) }] }))
+      // dated a day ahead: listed in the history, kept out of the feed until its time
+      map.set(`${hill.orgId}/dddddddddddddddd`, entry(hill.orgId, 'dddddddddddddddd', { label: 'tomorrow', at: Date.now() + 86_400_000 }))
       // a good one, so that the others' arrival is known
       map.set(`${hill.orgId}/cccccccccccccccc`, entry(hill.orgId, 'cccccccccccccccc', { label: 'fine' }))
     })
@@ -129,6 +131,7 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     const labels = (await river.api.versions(doc.id)).map(v => v.label)
     expect(labels).not.toContain('forged')
     expect(labels).not.toContain('huge')
+    expect(labels).toContain('tomorrow')
     expect((await river.api.activity({})).filter(i => i.kind === 'version').map(i => i.label)).toEqual(['fine'])
     expect(await refused(river)).toBeGreaterThanOrEqual(2)
   })

@@ -7,6 +7,7 @@
  */
 import { InvalidInputError } from '@commonplace/core'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
+import { MAX_CLOCK_SKEW_MS } from '@commonplace/directory'
 import { CarrierKind } from '@commonplace/practice'
 import type { ActivityItem, HistoryApi, PracticeApi, ThreadView } from '@commonplace/api'
 import type { PracticeContext } from '../practice/context.ts'
@@ -129,7 +130,9 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
         ...changes(since), ...await comments(records, since), ...await versionItems(ctx, init, records, since, limit), ...variants(since),
         ...await upstream(since), ...await proposals(since), ...await adoption(since)
       ]
-      return items.sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
+      // a peer's entry dated in the future (past clock skew) waits for its time: it cannot sit on top of the feed
+      const latest = ctx.now() + MAX_CLOCK_SKEW_MS
+      return items.filter(i => Date.parse(i.at) <= latest).sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
     }
   }
 }
