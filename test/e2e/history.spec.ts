@@ -22,6 +22,7 @@ const REF = randomBytes(4).toString('hex')
 const TITLE = `Handling abnormal blood results (ref ${REF})`
 
 interface VersionJson { id: string, n: number, org?: string, orgName?: string, label?: string, reason: string }
+interface ActivityJson { kind: string, doc: string, org?: string, label?: string, version?: number | string }
 interface ThreadJson { id: string, org: string, state: string, passage?: string, detached: boolean, replies: Array<{ org: string, text: string }> }
 
 const STEP_MS = 240_000
@@ -34,6 +35,7 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
   let canal: NodeProc
   let doc = ''
   let thread = ''
+  let labelled = 0
 
   beforeAll(async () => {
     [river, hill, canal] = await group.start('Riverside Surgery', 'Hillview Medical Practice', 'Canal Street Health Centre')
@@ -79,14 +81,14 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
   })
 
   it('Riverside labels a version, changes the document, diffs, and restores one section as a new edit', async () => {
-    const labelled = await cliOk<{ n: number }>(river.dataDir, ['doc', 'version', doc, '--label', 'Agreed at the March meeting'])
+    labelled = (await cliOk<{ n: number }>(river.dataDir, ['doc', 'version', doc, '--label', 'Agreed at the March meeting'])).n
     await cliOk(river.dataDir, ['doc', 'edit', doc, '--append', 'Two duty doctors on Mondays.', '--section', 'Practice'])
     await cliOk(river.dataDir, ['doc', 'edit', doc, '--append', 'Also after 6 pm.', '--section', 'Problem'])
     const history = await cliOk<Array<{ n: number, label?: string }>>(river.dataDir, ['doc', 'history', doc])
-    expect(history.find(v => v.n === labelled.n)?.label).toBe('Agreed at the March meeting')
-    const diff = await runCli(river.dataDir, ['doc', 'diff', doc, '--from', String(labelled.n)], { json: false })
+    expect(history.find(v => v.n === labelled)?.label).toBe('Agreed at the March meeting')
+    const diff = await runCli(river.dataDir, ['doc', 'diff', doc, '--from', String(labelled)], { json: false })
     expect(diff.stdout).toContain('+ Two duty doctors on Mondays.')
-    await cliOk(river.dataDir, ['doc', 'restore', doc, '--version', String(labelled.n), '--section', 'Practice'])
+    await cliOk(river.dataDir, ['doc', 'restore', doc, '--version', String(labelled), '--section', 'Practice'])
     const text = (await runCli(river.dataDir, ['doc', 'show', doc], { json: false })).stdout
     expect(text).not.toContain('Two duty doctors on Mondays.')
     expect(text).toContain('Also after 6 pm.')
@@ -120,12 +122,24 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
     expect((await runCli(canal.dataDir, ['doc', 'diff', doc, '--from', 'not a version'])).code).toBe(64)
   })
 
-  it('the activity feed lists the comments, resolves and reopens, the changes, and an upstream change of a variant', async () => {
-    const feed = await cliOk<Array<{ kind: string, doc: string }>>(river.dataDir, ['activity'])
-    expect(feed.filter(i => i.doc === doc).map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply', 'resolved', 'reopened']))
+  it('the activity feed lists the comments, resolves and reopens, the changes, versions and restores, and an upstream change of a variant', async () => {
+    const feed = await cliOk<ActivityJson[]>(river.dataDir, ['activity'])
+    expect(feed.filter(i => i.doc === doc).map(i => i.kind)).toEqual(expect.arrayContaining(['changed', 'comment', 'reply', 'resolved', 'reopened', 'version', 'restored']))
+    expect(feed.find(i => i.kind === 'version' && i.label === 'Agreed at the March meeting')).toMatchObject({ doc, org: river.orgId, version: labelled })
     const text = await runCli(river.dataDir, ['activity', '--since', '2000-01-01'], { json: false })
     expect(text.stdout).toContain('Hillview Medical Practice replied')
     expect(text.stdout).toContain('Hillview Medical Practice reopened a comment')
+    expect(text.stdout).toContain(`Riverside Surgery labelled a version of "${TITLE}": Agreed at the March meeting  [${doc} version ${labelled}]`)
+    expect(text.stdout).toContain(`Riverside Surgery restored "${TITLE}" from version ${labelled} (Practice)`)
+
+    // at Hillview, Riverside's label and restore are listed under the ids they were shared with, as its History names them
+    const history = await cliOk<VersionJson[]>(hill.dataDir, ['doc', 'history', doc])
+    const label = history.find(v => v.org === river.orgId && v.label === 'Agreed at the March meeting') as VersionJson
+    await eventually(async () => {
+      const items = await cliOk<ActivityJson[]>(hill.dataDir, ['activity'])
+      expect(items.find(i => i.kind === 'version' && i.label === 'Agreed at the March meeting')).toMatchObject({ doc, org: river.orgId, version: label.id })
+      expect(items.find(i => i.kind === 'restored' && i.doc === doc)).toMatchObject({ org: river.orgId })
+    }, { timeoutMs: WAIT_MS, what: 'Hillview\'s feed lists Riverside\'s version and restore' })
 
     // Hillview adapts the document; Riverside changes it; Hillview's feed says its source changed
     const variant = (await cliOk<{ id: string }>(hill.dataDir, ['doc', 'adapt', doc, '--why', 'Two duty doctors on Mondays', '--title', `Abnormal results at Hillview (ref ${REF})`])).id

@@ -5,7 +5,8 @@
  * Riverside resolves, Hillview reopens; Canal Street sees the thread and cannot comment. Riverside
  * labels a version, changes the document, sees the diff and restores one section. Hillview's page
  * marks what changed since it last looked and lists Riverside's labelled version; Riverside's home
- * page lists the activity. axe-core finds no WCAG 2.2 A/AA violation on any new view at 1280 and
+ * page lists the activity (comments, the labelled version, the restore); Hillview's lists Riverside's
+ * labelled version, whose link opens the History at that version with the changes since it. axe-core finds no WCAG 2.2 A/AA violation on any new view at 1280 and
  * 360 px. Screenshots go to docs/screenshots.
  */
 import { mkdirSync } from 'node:fs'
@@ -177,7 +178,21 @@ describe('conversation and history: comments on passages, versions, the activity
     await feed.getByText(`Riverside Surgery commented on "${TITLE}"`, { exact: false }).waitFor()
     await feed.getByText(`Riverside Surgery resolved a comment on "${TITLE}"`, { exact: false }).waitFor()
     await feed.getByText(`Hillview Medical Practice reopened a comment on "${TITLE}"`, { exact: false }).waitFor()
+    await feed.getByText(`Riverside Surgery labelled a version of "${TITLE}": Agreed at the March meeting`, { exact: false }).waitFor()
+    await feed.getByText(new RegExp(`^Riverside Surgery restored "${TITLE}" from version \\d+ \\(Practice\\)$`)).waitFor()
     await checkView(pageR, 'the activity feed')
     await feed.screenshot({ path: `${SCREENSHOTS}activity-feed.png` })
+
+    // at Hillview, Riverside's labelled version is an item that opens it in the History panel
+    await pageH.goto(`${hillview.apiUrl}/#/`)
+    const feedH = pageH.getByRole('group', { name: 'Activity' })
+    await feedH.getByText('Activity: what happened lately').click()
+    await feedH.getByRole('link', { name: `Riverside Surgery labelled a version of "${TITLE}": Agreed at the March meeting` }).click()
+    expect(pageH.url()).toMatch(/#\/doc\/[^/]+\/history\/[a-z2-7]+$/)
+    const historyH = pageH.getByRole('region', { name: 'History' })
+    await historyH.locator('li[aria-current="true"]').filter({ hasText: 'Agreed at the March meeting' }).waitFor()
+    await historyH.getByRole('heading', { name: /^Changes since Riverside Surgery's version \d+$/ }).waitFor()
+    await checkView(pageH, 'the history opened from the activity feed')
+    await historyH.screenshot({ path: `${SCREENSHOTS}history-from-activity.png` })
   }, STEP_TIMEOUT_MS)
 })

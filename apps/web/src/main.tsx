@@ -65,7 +65,8 @@ function App ({ status }: { status: NodeStatus }) {
       </>
     )
   }
-  const docMatch = /^#\/doc\/([^/]+)$/.exec(route)
+  // `#/doc/ID/history/V` opens the document's History at version V (the activity feed links there)
+  const docMatch = /^#\/doc\/([^/]+)(?:\/history\/([^/]+))?$/.exec(route)
   const networkMatch = /^#\/network\/([^/]+)$/.exec(route)
   const diffusionMatch = /^#\/network\/([^/]+)\/diffusion$/.exec(route)
   return (
@@ -80,7 +81,7 @@ function App ({ status }: { status: NodeStatus }) {
       <main id="main">
         {me?.needsSetup === true && me.person == null && <SetupCard me={me} />}
         {route === '#/people' ? <PeoplePage me={me} /> : route === '#/account' ? <AccountPage /> : docMatch != null
-          ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} me={me} status={status} />
+          ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} version={docMatch[2] != null ? decodeURIComponent(docMatch[2]) : undefined} me={me} status={status} />
           : networkMatch != null
             ? <NetworkPage key={networkMatch[1]} id={decodeURIComponent(networkMatch[1])} me={me} status={status} />
             : diffusionMatch != null

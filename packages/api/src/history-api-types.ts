@@ -105,7 +105,8 @@ export interface DiffQuery { from: VersionRef, to?: VersionRef }
 export interface ActivityQuery { since?: string, limit?: number }
 
 export type ActivityKind =
-  | 'changed' | 'comment' | 'reply' | 'resolved' | 'reopened' | 'variant' | 'proposal' | 'proposal-decided' | 'upstream' | 'adoption' | 'version'
+  | 'changed' | 'comment' | 'reply' | 'resolved' | 'reopened' | 'variant' | 'proposal' | 'proposal-decided' | 'upstream' | 'upstream-taken'
+  | 'adoption' | 'version' | 'restored'
 
 /** One line of the activity feed. */
 export interface ActivityItem {
@@ -116,6 +117,12 @@ export interface ActivityItem {
   /** Who did it, when known. */
   org?: OrgId
   orgName?: string
+  /** The person inside the organisation, when the node knows one. */
+  person?: string
+  /** A version's label (`version`, `restored`, `upstream-taken`). */
+  label?: string
+  /** The version in the document's History (`version`, `restored`, `upstream-taken`): this node's number, or the id another organisation shared it under. */
+  version?: VersionRef
   /** A sentence saying what happened. */
   text: string
 }

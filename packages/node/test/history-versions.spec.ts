@@ -52,6 +52,13 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
         id: labelled.id, n: labelled.n, reason: 'label', org: river.orgId, orgName: 'Riverside Surgery', at: labelled.at
       })
     }
+    // the activity feed names it once it arrived: by whom, which document, the label, the version to open
+    const labelItem = {
+      kind: 'version', doc: doc.id, org: river.orgId, orgName: 'Riverside Surgery', label: 'Agreed at the March meeting',
+      text: 'Riverside Surgery labelled a version of "Handling abnormal blood results": Agreed at the March meeting'
+    }
+    expect((await river.api.activity({})).filter(i => i.kind === 'version')).toEqual([expect.objectContaining({ ...labelItem, version: labelled.n, at: labelled.at })])
+    expect((await hill.api.activity({})).filter(i => i.kind === 'version')).toEqual([expect.objectContaining({ ...labelItem, version: labelled.id, at: labelled.at })])
     await until([hill], async () => (await hill.api.getDoc(doc.id)).sections[1].markdown.includes('Two duty doctors'), 'Hillview holds the edit')
     const diff = await hill.api.diff(doc.id, labelled.id as string)
     expect(diff.changes.filter(c => c.status === 'changed').map(c => c.heading)).toEqual(['Practice'])
@@ -63,11 +70,16 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     expect(restored.id).toBeDefined()
     expect((await hill.api.getDoc(doc.id)).sections[1].markdown).not.toContain('Two duty doctors')
     await until([river], async () => (await river.api.versions(doc.id)).some(v => v.org === hill.orgId && v.reason === 'restore'), 'Riverside lists Hillview\'s restore')
+    const restoreItem = { kind: 'restored', doc: doc.id, org: hill.orgId, text: `Hillview Medical Practice restored "Handling abnormal blood results" from version ${labelled.id as string} (Practice)` }
+    expect((await river.api.activity({})).find(i => i.kind === 'restored')).toMatchObject({ ...restoreItem, version: restored.id })
+    expect((await hill.api.activity({})).find(i => i.kind === 'restored')).toMatchObject({ ...restoreItem, version: restored.n })
+    expect((await hill.api.activity({ since: restored.at })).map(i => i.kind)).not.toContain('version')
     await expect(canal.api.restore(doc.id, { version: labelled.id as string })).rejects.toMatchObject({ code: 'ERR_READ_ONLY' })
 
     // a reader's label stays on its node
     const local = await canal.api.takeVersion(doc.id, { label: 'Canal read this' })
     expect(local.id).toBeUndefined()
+    expect((await canal.api.activity({})).find(i => i.label === 'Canal read this')).toMatchObject({ kind: 'version', org: canal.orgId, version: local.n })
 
     // Dale Road holds another of Riverside's records, not this one nor its comments document
     await until([dale], () => dale.store.has(other.id), 'Dale Road holds the record shared with it')
@@ -75,6 +87,7 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     expect(dale.store.has(doc.id)).toBe(false)
     expect(dale.store.has(companion)).toBe(false)
     await expect(dale.api.versions(doc.id)).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' })
+    expect((await dale.api.activity({})).filter(i => i.doc === doc.id)).toEqual([])
 
     await expect(hill.api.diff(doc.id, 'abcdefghijklmnop')).rejects.toMatchObject({ code: 'ERR_VERSION_UNKNOWN' })
     expect((await river.api.versions(doc.id)).some(v => v.label === 'Canal read this')).toBe(false)
@@ -92,7 +105,7 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     await until([river], async () => (await river.api.versions(variant.id).catch(() => [])).some(v => v.org === hill.orgId && v.reason === 'adaptation'), 'Riverside lists the adaptation version')
   })
 
-  it('does not list an entry written as another organisation, nor one past the bounds, and counts each as refused', async () => {
+  it('does not list an entry written as another organisation, nor one past the bounds, and counts each as refused; the feed keeps one from the future out', async () => {
     const river = await startNode('Riverside Surgery')
     const hill = await startNode('Hillview Medical Practice')
     await befriend(river, hill)
@@ -108,6 +121,8 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
       map.set(`${river.orgId}/aaaaaaaaaaaaaaaa`, entry(river.orgId, 'aaaaaaaaaaaaaaaa', { label: 'forged' }))
       // past the text bound
       map.set(`${hill.orgId}/bbbbbbbbbbbbbbbb`, entry(hill.orgId, 'bbbbbbbbbbbbbbbb', { label: 'huge', sections: [{ id: 'sectionaaaaa', heading: 'H', markdown: 'x'.repeat(300_000) }] }))
+      // dated a day ahead: listed in the history, kept out of the feed until its time
+      map.set(`${hill.orgId}/dddddddddddddddd`, entry(hill.orgId, 'dddddddddddddddd', { label: 'tomorrow', at: Date.now() + 86_400_000 }))
       // a good one, so that the others' arrival is known
       map.set(`${hill.orgId}/cccccccccccccccc`, entry(hill.orgId, 'cccccccccccccccc', { label: 'fine' }))
     })
@@ -116,6 +131,8 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     const labels = (await river.api.versions(doc.id)).map(v => v.label)
     expect(labels).not.toContain('forged')
     expect(labels).not.toContain('huge')
+    expect(labels).toContain('tomorrow')
+    expect((await river.api.activity({})).filter(i => i.kind === 'version').map(i => i.label)).toEqual(['fine'])
     expect(await refused(river)).toBeGreaterThanOrEqual(2)
   })
 })

@@ -84,7 +84,13 @@ describe('comments and versions (nodes in one process)', () => {
     // Riverside may not edit the variant: nothing to take, no item
     expect((await river.api.activity({})).filter(i => i.kind === 'upstream')).toEqual([])
     await hill.api.takeUpstream(variant.id, {})
-    expect((await hill.api.activity({})).filter(i => i.kind === 'upstream')).toEqual([])
+    const feed = await hill.api.activity({})
+    expect(feed.filter(i => i.kind === 'upstream')).toEqual([])
+    // taking it is activity itself, linked to the version taken then
+    const taken = (await hill.api.versions(variant.id)).find(v => v.reason === 'upstream-taken')
+    expect(feed.find(i => i.kind === 'upstream-taken')).toMatchObject({
+      doc: variant.id, org: hill.orgId, version: taken?.n, text: 'Hillview Medical Practice took the source\'s changes into "Abnormal results at Hillview"'
+    })
   })
 
   it('a record shared to read only gets its comments document at the owner\'s first comment, and its readers see it', async () => {

@@ -159,7 +159,7 @@ const activity: CommandSpec = {
   args: [],
   options: ['since'],
   usage: 'activity [--since DATE]',
-  summary: 'What happened to the documents this organisation holds: changes, comments, variants, proposals, adoption changes',
+  summary: 'What happened to the documents this organisation holds: changes, comments, versions and restores, variants, proposals, adoption changes',
   details: ['--since DATE  only since then (ISO 8601, e.g. 2026-03-01)'],
   examples: ['commonplace activity', 'commonplace activity --since 2026-03-01 --json'],
   async run ({ client, out, options }) {
@@ -172,5 +172,6 @@ const activity: CommandSpec = {
 export const ACTIVITY_COMMANDS: readonly CommandSpec[] = [activity]
 
 function formatActivity (items: ActivityItem[]): string {
-  return items.map(i => `${i.at}  ${i.text}`).join('\n')
+  // a version item names the version as `doc diff` and `doc restore` take it
+  return items.map(i => `${i.at}  ${i.text}${i.version != null ? `  [${i.doc} version ${i.version}]` : ''}`).join('\n')
 }

@@ -96,8 +96,15 @@ export function QuietMembers ({ view, weeks, onWeeks }: QuietProps) {
   )
 }
 
+/** Where an item links: the version in the document's History, or the document. */
+function hrefOf (i: ActivityItem): string {
+  const doc = `#/doc/${encodeURIComponent(i.doc)}`
+  return i.version != null ? `${doc}/history/${encodeURIComponent(String(i.version))}` : doc
+}
+
 /**
- * The home page's feed: changes, comments, variants, proposals and adoption changes, newest first.
+ * The home page's feed: changes, comments, versions and restores, variants, proposals and adoption
+ * changes, newest first.
  * Folded until opened (it names documents the list above names too) and loaded only then.
  */
 export function ActivityFeed ({ status }: { status: NodeStatus }) {
@@ -115,7 +122,7 @@ export function ActivityFeed ({ status }: { status: NodeStatus }) {
       {items?.length === 0 && <p>Nothing has happened yet.</p>}
       <ol class="plain">
         {items?.map((i, n) => (
-          <li key={`${i.at} ${i.kind} ${n}`}><a href={`#/doc/${encodeURIComponent(i.doc)}`}>{i.text}</a> <span class="meta">{whenText(i.at)}</span></li>
+          <li key={`${i.at} ${i.kind} ${n}`}><a href={hrefOf(i)}>{i.text}</a> <span class="meta">{whenText(i.at)}</span></li>
         ))}
       </ol>
     </details>

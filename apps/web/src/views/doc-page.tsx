@@ -23,7 +23,13 @@ import { HistoryPanel } from './history-panel.tsx'
 import { changedSinceLastLook } from '../last-looked.ts'
 import { Toolbar } from './toolbar.tsx'
 
-interface Props { id: string, me: Me | undefined, status: NodeStatus }
+interface Props {
+  id: string
+  me: Me | undefined
+  status: NodeStatus
+  /** A version to open the History at (from `#/doc/ID/history/V`). */
+  version?: string
+}
 
 /** What the page says while it opens the document, by the step it waits for. */
 const OPEN_STEP_TEXT: Record<OpenStep, string> = {
@@ -31,7 +37,7 @@ const OPEN_STEP_TEXT: Record<OpenStep, string> = {
   'client-id': 'Asking the node for an id to write this document with…'
 }
 
-export function DocPage ({ id, me, status }: Props) {
+export function DocPage ({ id, me, status, version }: Props) {
   // the cursor says "name · organisation" where a person is signed in (docs/people.md)
   const who = me?.person != null ? `${me.person.name} · ${me.name}` : me?.name ?? 'Someone'
   const user = useMemo(() => ({ name: who, color: colourFor(who) }), [who])
@@ -45,7 +51,8 @@ export function DocPage ({ id, me, status }: Props) {
   const [sharing, setSharing] = useState(false)
   const [authors, setAuthors] = useState(false)
   const [commenting, setCommenting] = useState(false)
-  const [history, setHistory] = useState(false)
+  const [history, setHistory] = useState(version != null)
+  useEffect(() => { if (version != null) setHistory(true) }, [version])
   const [changed, setChanged] = useState<Set<string>>(new Set())
   const looked = useRef(false)
   const editors = useRef(new Map<string, Editor>())
@@ -139,7 +146,7 @@ export function DocPage ({ id, me, status }: Props) {
       {sharing && view != null && !status.offline && <SharePanel view={view} me={me} onChange={setView} status={status} />}
       {authors && !status.offline && <AuthorsPanel id={id} me={me} status={status} />}
       {commenting && !status.offline && <CommentsPanel id={id} doc={session.doc} mayComment={view != null && view.access !== 'read'} status={status} />}
-      {history && !status.offline && <HistoryPanel id={id} mayEdit={(view?.access === 'owner' || view?.access === 'edit') && me?.role !== 'viewer'} status={status} />}
+      {history && !status.offline && <HistoryPanel id={id} focus={version} mayEdit={(view?.access === 'owner' || view?.access === 'edit') && me?.role !== 'viewer'} status={status} />}
       {(view?.access === 'read' || view?.access === 'comment') && me?.role !== 'viewer' && <ReadOnlyHelp doc={session.doc} owner={ownerName} me={me} />}
       <PracticeTop id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
       <Present session={session} />

@@ -3,7 +3,7 @@
  * organisations shared, a label for the text as it
  * is now, the diff from a chosen version to now, and restoring one section of it (a new edit).
  */
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { errorText } from '../api.ts'
 import { historyApi } from '../history-api.ts'
 import type { DiffView, VersionRef, VersionView } from '../history-api.ts'
@@ -23,7 +23,15 @@ const REASONS: Record<string, string> = {
   restore: 'restored'
 }
 
-export function HistoryPanel ({ id, mayEdit, status }: { id: string, mayEdit: boolean, status: NodeStatus }) {
+interface Props {
+  id: string
+  mayEdit: boolean
+  status: NodeStatus
+  /** A version to point at and compare with now, as a link names it: this node's number or a shared id. */
+  focus?: string
+}
+
+export function HistoryPanel ({ id, mayEdit, status, focus }: Props) {
   const [versions, setVersions] = useState<VersionView[] | undefined>()
   const [diff, setDiff] = useState<DiffView | undefined>()
   const [label, setLabel] = useState('')
@@ -39,6 +47,14 @@ export function HistoryPanel ({ id, mayEdit, status }: { id: string, mayEdit: bo
   const refOf = (v: VersionView): VersionRef => v.org != null && v.id != null ? v.id : v.n
   const nameOf = (v: VersionView): string => v.org != null ? `${v.orgName ?? v.org}'s version ${v.n}` : `version ${v.n}`
   const named = (ref: VersionRef): string => { const v = versions?.find(v => refOf(v) === ref); return v != null ? nameOf(v) : `version ${ref}` }
+  const focused = focus == null ? undefined : /^\d+$/.test(focus) ? Number(focus) : focus
+  // a link to a version shows the changes since it, once the list names it
+  const shown = useRef<VersionRef | undefined>(undefined)
+  useEffect(() => {
+    if (focused === undefined || shown.current === focused || versions?.some(v => refOf(v) === focused) !== true) return
+    shown.current = focused
+    compare(focused)
+  }, [focused, versions])
   return (
     <section class="card history" aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
@@ -50,7 +66,7 @@ export function HistoryPanel ({ id, mayEdit, status }: { id: string, mayEdit: bo
       {versions?.length === 0 && <p>No versions yet.</p>}
       <ol class="plain versions">
         {[...(versions ?? [])].reverse().map(v => (
-          <li key={refOf(v)}>
+          <li key={refOf(v)} aria-current={refOf(v) === focused ? 'true' : undefined}>
             <strong>{v.org != null ? nameOf(v) : `Version ${v.n}`}</strong> <span class="meta">{whenText(v.at)} · {REASONS[v.reason] ?? v.reason}{v.person != null && <> · {v.person}</>}</span>
             {v.label != null && <> · {v.label}</>}{' '}
             <button type="button" aria-pressed={diff?.from === refOf(v)} onClick={() => { compare(refOf(v)) }}>Changes since {nameOf(v)}</button>

@@ -1,23 +1,27 @@
 /**
  * The activity feed (docs/history.md): what happened to the documents this organisation holds, from
  * what the node holds: document changes, comments and replies, threads resolved and reopened, new
- * variants, upstream changes (a source of this organisation's variant changed), proposals and their
- * outcomes, adoption changes in its networks. Newest first, bounded by `limit`.
+ * variants, upstream changes (a source of this organisation's variant changed) and those taken,
+ * proposals and their outcomes, labelled versions and restores (this organisation's and those
+ * shared with it), adoption changes in its networks. Newest first, bounded by `limit`.
  */
 import { InvalidInputError } from '@commonplace/core'
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
+import { MAX_CLOCK_SKEW_MS } from '@commonplace/directory'
 import { CarrierKind } from '@commonplace/practice'
 import type { ActivityItem, HistoryApi, PracticeApi, ThreadView } from '@commonplace/api'
 import type { PracticeContext } from '../practice/context.ts'
 import { CARRIER_KINDS, iso, nameOf } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
+import { actorText, versionItems } from './activity-versions.ts'
+import type { VersionItemsInit } from './activity-versions.ts'
 import { companionHeader } from './companion.ts'
 
 /** Most items one request answers. */
 export const MAX_ACTIVITY_ITEMS = 500
 const DEFAULT_ACTIVITY_ITEMS = 100
 
-export interface FeedInit {
+export interface FeedInit extends VersionItemsInit {
   index: PracticeIndex
   proposals: PracticeApi['proposals']
   upstream: PracticeApi['upstream']
@@ -33,24 +37,32 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
     .filter(info => !CARRIER_KINDS.has(info.kind) && info.updatedAt >= since)
     .map(info => ({ kind: 'changed', at: iso(info.updatedAt), doc: info.id, title: info.title, text: `"${info.title}" changed` }))
 
-  const comments = async (since: number): Promise<ActivityItem[]> => {
-    const out: ActivityItem[] = []
+  /** The held records with a comments document here: the feed reads their comments and shared versions. */
+  const commented = async (): Promise<DocId[]> => {
+    const out: DocId[] = []
     for (const info of store.list()) {
       if (info.kind !== CarrierKind.comments) continue
       const record = store.read(info.id, doc => doc.getMap<unknown>('_practice').get('record'))
       if (typeof record !== 'string' || !store.has(record as DocId)) continue
       // the record a comments document names counts only if the id derives from it
-      if ((await companionHeader(record as DocId, info.owner)).id !== info.id) continue
-      for (const t of await init.threadsOf(record as DocId)) {
-        const title = titleOf(record)
-        if (Date.parse(t.at) >= since) out.push({ kind: 'comment', at: t.at, doc: t.doc, title, ...who(t.org), text: `${nameOf(ctx, t.org).orgName ?? t.org} commented on "${title}": ${t.text.slice(0, 140)}` })
-        for (const r of t.replies) {
-          if (Date.parse(r.at) >= since) out.push({ kind: 'reply', at: r.at, doc: t.doc, title, ...who(r.org), text: `${nameOf(ctx, r.org).orgName ?? r.org} replied on "${title}": ${r.text.slice(0, 140)}` })
+      if ((await companionHeader(record as DocId, info.owner)).id === info.id) out.push(record as DocId)
+    }
+    return out
+  }
+
+  const comments = async (records: readonly DocId[], since: number): Promise<ActivityItem[]> => {
+    const out: ActivityItem[] = []
+    for (const record of records) {
+      const title = titleOf(record)
+      for (const t of await init.threadsOf(record)) {
+        const item = (kind: ActivityItem['kind'], at: string, by: { org: string, person?: string }, text: string): void => {
+          if (Date.parse(at) >= since) out.push({ kind, at, doc: t.doc, title, ...who(by.org), ...(by.person != null ? { person: by.person } : {}), text: `${actorText(ctx, by.org, by.person)} ${text}` })
         }
+        item('comment', t.at, t, `commented on "${title}": ${t.text.slice(0, 140)}`)
+        for (const r of t.replies) item('reply', r.at, r, `replied on "${title}": ${r.text.slice(0, 140)}`)
         for (const c of t.stateChanges ?? []) {
-          if (Date.parse(c.at) < since) continue
           const kind = c.state === 'resolved' ? 'resolved' : 'reopened'
-          out.push({ kind, at: c.at, doc: t.doc, title, ...who(c.org), text: `${nameOf(ctx, c.org).orgName ?? c.org} ${kind} a comment on "${title}": ${t.text.slice(0, 140)}` })
+          item(kind, c.at, c, `${kind} a comment on "${title}": ${t.text.slice(0, 140)}`)
         }
       }
     }
@@ -113,8 +125,14 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
       if (Number.isNaN(since)) throw new InvalidInputError(`"since" is not a date: ${String(options.since)}`)
       const limit = options.limit ?? DEFAULT_ACTIVITY_ITEMS
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_ITEMS) throw new InvalidInputError(`"limit" is a whole number from 1 to ${MAX_ACTIVITY_ITEMS}`)
-      const items = [...changes(since), ...await comments(since), ...variants(since), ...await upstream(since), ...await proposals(since), ...await adoption(since)]
-      return items.sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
+      const records = await commented()
+      const items = [
+        ...changes(since), ...await comments(records, since), ...await versionItems(ctx, init, records, since, limit), ...variants(since),
+        ...await upstream(since), ...await proposals(since), ...await adoption(since)
+      ]
+      // a peer's entry dated in the future (past clock skew) waits for its time: it cannot sit on top of the feed
+      const latest = ctx.now() + MAX_CLOCK_SKEW_MS
+      return items.filter(i => Date.parse(i.at) <= latest).sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
     }
   }
 }

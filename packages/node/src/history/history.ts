@@ -49,11 +49,12 @@ export function createHistory (init: HistoryInit): History {
     init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
   }
   const comments = createCommentsApi(ctx, { onRefused, onWritten: record => { init.practice.countComment(record) } })
-  const { keep, ...versionsApi } = createVersionsApi(ctx, { versions, shared: createSharedVersions(ctx, onRefused), storage: init.storage })
+  const shared = createSharedVersions(ctx, onRefused)
+  const { keep, ...versionsApi } = createVersionsApi(ctx, { versions, shared, storage: init.storage })
   const api: HistoryApi = {
     ...comments,
     ...versionsApi,
-    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf })
+    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf, versions, shared })
   }
   let stop: (() => void) | undefined
   return {

@@ -12,10 +12,8 @@ import { SHARED_VERSION_LIMITS, VERSIONS_MAP, fitsSharedVersion, readSharedVersi
 import type { Refusal, SectionText, SharedVersion, VersionEntry } from '@commonplace/practice'
 import type { PracticeContext } from '../practice/context.ts'
 import { companionHeader, ensureCompanion } from './companion.ts'
+import { AUTOMATIC_REASONS } from './versions.ts'
 import type { VersionMeta } from './versions.ts'
-
-/** Reasons whose versions stay on this node: every holder takes its own (docs/history.md). */
-const LOCAL_REASONS = new Set(['first', 'daily', 'changes'])
 
 /** A version's text: what a shared version carries and what diff and restore read. */
 export interface VersionText {
@@ -56,7 +54,8 @@ export function createSharedVersions (ctx: PracticeContext, onRefused?: (doc: Do
 
   return {
     async share (record, version) {
-      if (LOCAL_REASONS.has(version.reason)) return undefined
+      // automatic versions stay on this node: every holder takes its own (docs/history.md)
+      if (AUTOMATIC_REASONS.has(version.reason)) return undefined
       const text = textOf(ctx, record)
       if (!fitsSharedVersion(text.title, text.sections)) return undefined
       const companion = await writable(record)

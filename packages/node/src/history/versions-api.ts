@@ -90,7 +90,8 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
       if (request.section != null && section == null) throw new AnchorNotFoundError(`Version ${request.version} of ${doc} has no section "${request.section}"`)
       store.edit(doc, ydoc => { writeText(ydoc, then, section, ctx.now()) })
       store.flush()
-      return await keep(doc, 'restore', `restored from version ${request.version}${request.section != null ? ` (${request.section})` : ''}`)
+      // the section by its heading then, however the request named it (the web app names it by id)
+      return await keep(doc, 'restore', `restored from version ${request.version}${section != null ? ` (${section.heading})` : ''}`)
     }
   }
 }

@@ -2,7 +2,9 @@
  * Versions of documents kept by this node (docs/history.md): per version, the Yjs update from the
  * previous version's state vector (every `FULL_EVERY`th version the whole state), on the storage
  * port under `hv/<doc>/<n, 10 digits>`. Version n is rebuilt from the nearest whole state at or
- * before it and the updates after it.
+ * before it and the updates after it. A version taken by a person or an action (not automatically)
+ * also gets a small row under `hl/<at, 15 digits>/<doc>/<n, 10 digits>`, so that the activity feed
+ * reads the latest of them in one bounded range read, whatever the number of documents held.
  */
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
@@ -16,6 +18,9 @@ export const FULL_EVERY = 32
 export const MAX_LABEL_CHARS = 200
 /** How long a record may change without a version before the next change takes one (ms). */
 export const AUTO_VERSION_MS = 24 * 60 * 60 * 1000
+
+/** Reasons of the versions a node takes by itself: they stay on this node and are not activity (docs/history.md). */
+export const AUTOMATIC_REASONS: ReadonlySet<string> = new Set(['first', 'daily', 'changes'])
 
 export interface VersionMeta {
   n: number
@@ -34,6 +39,24 @@ interface StoredVersion extends VersionMeta {
 const PREFIX = 'hv/'
 const key = (doc: DocId, n: number): string => `${PREFIX}${doc}/${String(n).padStart(10, '0')}`
 const range = (doc: DocId): { gte: string, lt: string } => ({ gte: `${PREFIX}${doc}/`, lt: `${PREFIX}${doc}0` })
+const LOG_PREFIX = 'hl/'
+const logTime = (at: number): string => String(at).padStart(15, '0')
+const logKey = (doc: DocId, v: VersionMeta): string => `${LOG_PREFIX}${logTime(v.at)}/${doc}/${String(v.n).padStart(10, '0')}`
+
+/** A version taken by a person or an action, as the activity feed lists it. */
+export interface LoggedVersion extends Omit<VersionMeta, 'bytes'> {
+  doc: DocId
+}
+
+function decodeLogged (key: string, bytes: Uint8Array): LoggedVersion | undefined {
+  try {
+    const doc = key.split('/')[2] as DocId
+    const v = JSON.parse(new TextDecoder().decode(bytes)) as Omit<LoggedVersion, 'doc'>
+    return { doc, n: v.n, at: v.at, reason: v.reason, ...(v.label != null ? { label: v.label } : {}) }
+  } catch {
+    return undefined
+  }
+}
 
 function encodeVersion (v: StoredVersion): Uint8Array {
   const e = encoding.createEncoder()
@@ -66,6 +89,8 @@ export interface Versions {
   rebuild(doc: DocId, n: number): Y.Doc
   /** Bytes kept for a document's versions. */
   bytes(doc: DocId): number
+  /** The versions taken here not automatically, at or after `since` (ms), newest first, at most `limit`. */
+  logged(since: number, limit: number): LoggedVersion[]
 }
 
 export function createVersions (storage: KeyValueStore, store: DocumentStore, now: () => number): Versions {
@@ -86,8 +111,12 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
       }))
       const version: StoredVersion = { n, at: Math.max(now(), last?.at ?? 0), reason, ...(label != null ? { label } : {}), full, stateVector, update, bytes: 0 }
       const bytes = encodeVersion(version)
-      storage.write([{ type: 'put', key: key(doc, n), value: bytes }])
-      return meta({ ...version, bytes: bytes.length })
+      const taken = meta({ ...version, bytes: bytes.length })
+      const log = AUTOMATIC_REASONS.has(reason)
+        ? []
+        : [{ type: 'put' as const, key: logKey(doc, taken), value: new TextEncoder().encode(JSON.stringify({ n, at: taken.at, reason, ...(label != null ? { label } : {}) })) }]
+      storage.write([{ type: 'put', key: key(doc, n), value: bytes }, ...log])
+      return taken
     },
 
     list (doc) {
@@ -111,6 +140,11 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
 
     bytes (doc) {
       return storage.range(range(doc)).reduce((sum, [k, v]) => sum + k.length + v.length, 0)
+    },
+
+    logged (since, limit) {
+      const rows = storage.range({ gte: `${LOG_PREFIX}${logTime(Math.max(0, since))}`, lt: `${LOG_PREFIX.slice(0, -1)}0`, reverse: true, limit })
+      return rows.flatMap(([k, v]) => decodeLogged(k, v) ?? [])
     }
   }
 }
