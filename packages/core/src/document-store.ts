@@ -174,9 +174,10 @@ export interface DocumentStore {
    * loading the document: `change` is the state vector it reached (and the title and kind when it
    * set them). A document loaded with changes not yet written takes the update in memory instead.
    * Written with a client from `preparedClient`, it is signed like every local edit, with
-   * `change.author` as for `edit`.
+   * `change.author` as for `edit`. `change.parts`: the parts (sections) it changed and removed,
+   * for their last-change records (`lastChanges`).
    */
-  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string, author?: string }): void
+  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string, author?: string, parts?: { changed: Iterable<string>, removed: Iterable<string> } }): void
   /** Read the loaded document; `fn` must not modify it. */
   read<T>(id: DocId, fn: (doc: Y.Doc) => T): T
   /** Everything the holder of `stateVector` lacks (the whole document without one). */

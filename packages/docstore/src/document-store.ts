@@ -143,7 +143,9 @@ class Store extends StoreBase implements DocumentStore {
     }
     // the next read loads the document from disk and the staged batch (see load)
     this.cache.evict(id)
-    this.commit(info, { update, origin: localOrigin(change.author) })
+    const origin = localOrigin(change.author)
+    const by = this.changeAuthor(origin)
+    this.commit(info, { update, origin, parts: by != null && change.parts != null ? { changed: change.parts, by } : undefined })
     Object.assign(this.infos.get(id) as InfoRecord, preparedFields(this.infos.get(id) as InfoRecord, change))
   }
 

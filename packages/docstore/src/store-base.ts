@@ -333,10 +333,17 @@ export abstract class StoreBase {
    */
   protected watchParts (origin: UpdateOrigin, signedBy?: ChangeAuthor): { see: (tr: Y.Transaction) => void, parts: () => { changed: ChangedParts, by: ChangeAuthor } | undefined } | undefined {
     const partsOf = this.partsOf
-    const by = signedBy ?? (origin.kind === 'local' && this.self != null ? { org: this.self, ...(origin.author != null ? { person: origin.author } : {}) } : undefined)
+    const by = this.changeAuthor(origin, signedBy)
     if (partsOf == null || by == null) return undefined
     let changed: ChangedParts | undefined
     return { see: tr => { changed = partsOf(tr) }, parts: () => changed == null ? undefined : { changed, by } }
+  }
+
+  /** Who a change's part records name (see watchParts); undefined: none are kept. */
+  protected changeAuthor (origin: UpdateOrigin, signedBy?: ChangeAuthor): ChangeAuthor | undefined {
+    if (this.partsOf == null) return undefined
+    if (signedBy != null) return signedBy
+    return origin.kind === 'local' && this.self != null ? { org: this.self, ...(origin.author != null ? { person: origin.author } : {}) } : undefined
   }
 
   /** Before a document's first change in a burst: its state vector, to announce the burst as one diff. */

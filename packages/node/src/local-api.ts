@@ -208,7 +208,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
         const built = await init.offLoop.edit(request, store.storedUpdates(doc), now(), store.preparedClient(doc))
         // asked again: the grant may have been revoked while the worker ran
         requireWrite()
-        if (built.update != null) store.appendPrepared(doc, built.update, { stateVector: built.stateVector, ...(request.title != null ? { title: built.title } : {}), author })
+        if (built.update != null) store.appendPrepared(doc, built.update, { stateVector: built.stateVector, ...(request.title != null ? { title: built.title } : {}), parts: built.parts, author })
       } else {
         store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) }, author)
       }

@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { DocId } from '@commonplace/core'
 import type { LastChangeView } from '@commonplace/api'
 import type { CommonplaceNode } from '../../src/index.ts'
-import { until } from '../../../../test/helpers/in-process.ts'
 import { Browser, api, cleanUp, organisation, start, stop } from './browsers.ts'
 
 afterEach(cleanUp)
@@ -16,6 +15,18 @@ type Sections = Array<{ heading: string, lastChanged?: LastChangeView }>
 async function lastChanged (browser: Browser, doc: DocId): Promise<Record<string, LastChangeView | undefined>> {
   const sections = (await browser.request('GET', `/api/docs/${doc}`)).json.sections as Sections
   return Object.fromEntries(sections.map(s => [s.heading, s.lastChanged]))
+}
+
+/** Resolve once `check()` holds, checking again after every change in the nodes' stores. */
+async function until (nodes: CommonplaceNode[], check: () => Promise<boolean>): Promise<void> {
+  await new Promise<void>(resolve => {
+    let done = false
+    const offs: Array<() => void> = []
+    const run = (): void => { void check().then(ok => { if (ok && !done) { done = true; for (const off of offs) off(); resolve() } }) }
+    // listen before the first check, so that a change during it is not missed
+    offs.push(...nodes.map(n => n.store.onChange(run)))
+    run()
+  })
 }
 
 /** Once `node` holds `doc`. */
@@ -44,6 +55,9 @@ describe('who last changed a section', () => {
     const edited = await lastChanged(editor, doc)
     expect(edited.Evidence).toMatchObject({ by: 'Amara Okafor', org: a.orgId, person: amara, personName: 'Amara Okafor' })
     expect(edited.Steps).toEqual(created.Steps)
+    // past OFF_LOOP_MIN_CHARS the edit is built in the Markdown worker, which names the sections it touched
+    expect((await editor.request('PATCH', `/api/docs/${doc}`, { appendSections: [{ heading: 'Audit', text: 'Audit. '.repeat(3000) }] })).status).toBe(200)
+    expect((await lastChanged(editor, doc)).Audit).toMatchObject({ by: 'Dr Lena Fischer', person: lena })
 
     // another organisation's change arrives signed: its organisation, never a name for its person
     expect((await admin.request('POST', `/api/docs/${doc}/share`, { with: b.orgId, role: 'edit' })).status).toBe(200)
