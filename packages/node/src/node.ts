@@ -468,18 +468,18 @@ function countRefusals<A extends unknown[], R> (metrics: NodeMetrics, protocol: 
  */
 function versionedPractice (practice: PracticeApi, history: History): Pick<PracticeApi, 'adapt' | 'acceptProposal' | 'takeUpstream'> {
   return {
-    adapt: async (id, request) => {
-      const made = await practice.adapt(id, request)
+    adapt: async (id, request, options) => {
+      const made = await practice.adapt(id, request, options)
       await history.keep(made.id, 'adaptation')
       return made
     },
-    acceptProposal: async (id, request) => {
-      const view = await practice.acceptProposal(id, request)
+    acceptProposal: async (id, request, options) => {
+      const view = await practice.acceptProposal(id, request, options)
       await history.keep(view.source, 'proposal-accepted')
       return view
     },
-    takeUpstream: async (id, request) => {
-      const view = await practice.takeUpstream(id, request)
+    takeUpstream: async (id, request, options) => {
+      const view = await practice.takeUpstream(id, request, options)
       await history.keep(parseDocId(id), 'upstream-taken')
       return view
     }
