@@ -14,13 +14,15 @@ import type { LastChangeView } from '@commonplace/api'
  * section list, and those it deleted from it (their records are dropped).
  */
 export function changedSections (tr: Y.Transaction): ChangedParts {
-  const sections = tr.doc.share.get('sections')
   const changed = new Set<string>()
   const removed = new Set<string>()
-  if (!(sections instanceof Y.Array)) return { changed, removed }
+  // a document built from a peer's updates holds its top-level types untyped until read as what they are
+  const raw = tr.doc.share.get('sections')
+  if (raw == null) return { changed, removed }
+  const sections = tr.doc.getArray('sections')
   const seen = new Map<Y.AbstractType<any>, string | null>()
   for (const type of tr.changed.keys()) {
-    if (type === sections) listChanges(tr, sections, changed, removed)
+    if (type === sections || type === raw) listChanges(tr, sections, changed, removed)
     else {
       const id = sectionHolding(type, sections, seen)
       if (id != null) changed.add(id)
