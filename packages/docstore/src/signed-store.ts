@@ -193,8 +193,10 @@ export class SignedSide {
 
   /** Apply a checked envelope's update, stage it and the signer's new head with it (one batch). */
   private applyChecked (info: InfoRecord, checked: CheckedEnvelope, origin: UpdateOrigin): void {
-    const { signer, author } = checked.envelope
-    this.host.apply(info, checked.apply, origin, checked.envelope.bytes, author === '' ? { org: signer } : { org: signer, person: author })
+    const { signer, author, update } = checked.envelope
+    // a neutralised envelope (a removed member's, past its frontier) changes nothing one sees: it names no section
+    const by = checked.apply !== update ? undefined : author === '' ? { org: signer } : { org: signer, person: author }
+    this.host.apply(info, checked.apply, origin, checked.envelope.bytes, by)
     this.signed.accept(this.signed.state(info.id), checked, this.host.ops())
   }
 
