@@ -3,10 +3,12 @@
  * nodes of two organisations over libp2p in this process, people signed in through the local API.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
 import type { DocId } from '@commonplace/core'
 import type { LastChangeView } from '@commonplace/api'
 import type { CommonplaceNode } from '../../src/index.ts'
-import { Browser, api, cleanUp, organisation, start, stop } from './browsers.ts'
+import { Browser, api, cleanUp, live, organisation, start, stop } from './browsers.ts'
 
 afterEach(cleanUp)
 
@@ -78,6 +80,18 @@ describe('who last changed a section', () => {
     expect(await lastChanged(laptop, doc)).toEqual(peer)
   })
 
+  it('records a person\'s typing over the live connection against the section typed in', async () => {
+    const { node, admin, editor } = await organisation()
+    const doc = (await admin.request('POST', '/api/docs', { title: 'Falls', sections: [{ heading: 'Risk', text: 'Check footwear.' }, { heading: 'Review', text: 'Yearly.' }] })).json.id as DocId
+    const client = (await editor.request('POST', `/api/web/docs/${doc}/clients`)).json.client as number
+    const page = await live(editor, doc, [client])
+    page.ws.send(typeInSection(node, doc, client, 1, 'At least '))
+    await until([node], async () => node.store.lastChanges(doc)[sectionId(node, doc, 'Review')]?.person != null)
+    const seen = await lastChanged(admin, doc)
+    expect(seen.Review).toMatchObject({ by: 'Dr Lena Fischer', personName: 'Dr Lena Fischer' })
+    expect(seen.Risk).toMatchObject({ by: 'Amara Okafor' })
+  })
+
   it('records a section a peer\'s person adds as that organisation\'s, and drops a removed section\'s record', async () => {
     const { node: a, admin } = await organisation()
     const { node: b, admin: bAdmin } = await organisation()
@@ -101,6 +115,21 @@ describe('who last changed a section', () => {
     expect(a.store.lastChanges(doc)[disposal]).toBeUndefined()
   })
 })
+
+/** A y-websocket update message from a page writing as `client`: `text` at the start of section `index`'s first paragraph. */
+function typeInSection (node: CommonplaceNode, doc: DocId, client: number, index: number, text: string): Uint8Array {
+  const copy = new Y.Doc({ guid: doc })
+  Y.applyUpdate(copy, node.store.diff(doc))
+  copy.clientID = client
+  const before = Y.encodeStateVector(copy)
+  const body = (copy.getArray('sections').get(index) as Y.Map<unknown>).get('body') as Y.XmlFragment
+  ;((body.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, text)
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0)
+  encoding.writeVarUint(encoder, 2)
+  encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(copy, before))
+  return encoding.toUint8Array(encoder)
+}
 
 /** The name `node` knows `peer` by (what it called itself when they connected): what `by` shows for the peer's changes. */
 async function nameAt (node: CommonplaceNode, peer: CommonplaceNode): Promise<string> {
