@@ -122,7 +122,7 @@ export interface DocSummaryJson {
   access: 'owner' | 'edit' | 'read'
 }
 
-export interface SectionJson { id: string, heading: string, markdown: string }
+export interface SectionJson { id: string, heading: string, markdown: string, lastChanged?: { by: string, org: string, person?: string, personName?: string, at: string } }
 
 export interface DocJson extends DocSummaryJson {
   meta: Record<string, unknown>
@@ -161,10 +161,12 @@ export function sectionArgs (flag: '--section' | '--append-section', sections: R
 
 /**
  * What must be equal on every node that holds a document: its content and grants. Not
- * `updatedAt` (when this node stored its last change) nor `access` (this node's own role).
+ * `updatedAt` (when this node stored its last change), a section's `lastChanged` (when this node
+ * applied it) nor `access` (this node's own role).
  */
 export function sharedContent (doc: DocJson): Pick<DocJson, 'id' | 'title' | 'owner' | 'kind' | 'meta' | 'sections' | 'grants'> {
   // names and delivery are each node's own view (its directory, its connections), not the document's
   const grants = doc.grants.map(({ to, role, issuer, issuedAt }) => ({ to, role, issuer, issuedAt }))
-  return { id: doc.id, title: doc.title, owner: doc.owner, kind: doc.kind, meta: doc.meta, sections: doc.sections, grants }
+  const sections = doc.sections.map(s => Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'lastChanged')) as unknown as SectionJson)
+  return { id: doc.id, title: doc.title, owner: doc.owner, kind: doc.kind, meta: doc.meta, sections, grants }
 }

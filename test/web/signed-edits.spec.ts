@@ -2,7 +2,8 @@
  * Signed edits from the browser (docs/web.md, "Signed edits"), in real Chromium pages on two node
  * processes: a page writes with a client id its node issued, so its edit is signed as its
  * organisation's and the other organisation's node attributes it by that signature; "Who wrote
- * what" shows it (axe-clean, at 360 px too; `docs/screenshots/authors.png`); an update forged over the tab's own live WebSocket
+ * what" shows it (axe-clean, at 360 px too; `docs/screenshots/authors.png`), and the other page's
+ * section says who changed it last; an update forged over the tab's own live WebSocket
  * with a client id the node did not issue is refused, and changes nothing on either node.
  */
 import { fileURLToPath } from 'node:url'
@@ -112,6 +113,14 @@ describe('web app: a page\'s edits are signed by its node', () => {
     const authors = (await showDoc(b.dataDir, id)).sections.find(s => s.heading === 'Practice') as unknown as { authors: Array<{ org: string, chars: number }> }
     expect(authors.authors.map(x => x.org).sort()).toEqual([a.orgId, b.orgId].sort())
     expect(authors.authors.find(x => x.org === b.orgId)?.chars).toBe(FROM_B.length)
+
+    // Riverside's node recorded Hillview's signed change as the section's last (docs/people.md), and its page says so under the heading
+    await eventually(async () => {
+      expect((await showDoc(a.dataDir, id)).sections.find(s => s.heading === 'Practice')?.lastChanged).toMatchObject({ org: b.orgId, by: 'Hillview Medical Practice' })
+    }, { what: 'Riverside records Hillview\'s change as the Practice section\'s last' })
+    await pageA.waitForFunction(() => Array.from(document.querySelectorAll('section.section'))
+      .find(s => s.querySelector('h2')?.textContent?.startsWith('Practice') === true)
+      ?.querySelector('.last-changed')?.textContent?.match(/^Changed by Hillview Medical Practice · (just now|\d+ min ago)$/) != null)
   })
 
   it('shows who wrote what without an accessibility violation, and without scrolling sideways at 360 px', async () => {

@@ -31,3 +31,17 @@ export function dayText (iso: string): string {
   const at = new Date(iso)
   return Number.isNaN(at.getTime()) ? '' : DAY.format(at)
 }
+
+/**
+ * How long ago, as a person says it: "just now", "3 min ago", "2 h ago", then the day and time
+ * (whenText) from a day on. A time ahead of this browser's clock (another computer's) is "just now".
+ */
+export function agoText (iso: string, now = new Date()): string {
+  const at = new Date(iso)
+  if (Number.isNaN(at.getTime())) return ''
+  const minutes = Math.floor((now.getTime() - at.getTime()) / 60_000)
+  if (minutes < 1) return 'just now'
+  if (minutes < 60) return `${minutes} min ago`
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`
+  return whenText(iso, now)
+}

@@ -48,6 +48,25 @@ export interface SectionView {
    * opaque ids.
    */
   authors: Array<AuthorShare & { personName?: string }>
+  /** Who last changed the section and when (docs/people.md); absent when no signed change to it was seen here. */
+  lastChanged?: LastChangeView
+}
+
+/**
+ * The last signed change that touched a section, as this node applied it (docs/people.md, "Who
+ * last changed a section").
+ */
+export interface LastChangeView {
+  /** Who to show: the person's name where this node may show it, else the organisation's name, else its id. */
+  by: string
+  /** The organisation that signed the change. */
+  org: OrgId
+  /** The person inside it the change names (an opaque id; absent: the organisation itself). */
+  person?: string
+  /** The person's name: only for this organisation's own people. */
+  personName?: string
+  /** When this node applied it (ISO 8601): its own clock, also for a peer's change. */
+  at: string
 }
 
 export interface DocView extends DocSummary {

@@ -4,6 +4,7 @@
  * `HistoryApi`.
  */
 import type { DocId, OrgId } from '@commonplace/core'
+import type { WriteOptions } from './api-types.ts'
 import type { SectionChangeView } from './practice-api-types.ts'
 
 /** A comment or a reply: who wrote it, as the signed envelope that carried it says. */
@@ -144,7 +145,7 @@ export interface HistoryApi {
   /** `GET /api/docs/:id/diff?from=N[&to=M]`. ERR_VERSION_UNKNOWN. */
   diff(id: string, from: VersionRef, to?: VersionRef): Promise<DiffView>
   /** `POST /api/docs/:id/restore`: a new edit. ERR_VERSION_UNKNOWN, ERR_READ_ONLY, ERR_ANCHOR_NOT_FOUND (no such section then). */
-  restore(id: string, request: RestoreRequest): Promise<VersionView>
+  restore(id: string, request: RestoreRequest, options?: WriteOptions): Promise<VersionView>
   /** `GET /api/activity[?since=ISO][&limit=N]`: newest first. */
   activity(options?: { since?: string, limit?: number }): Promise<ActivityItem[]>
 }

@@ -4,6 +4,7 @@
  * is ISO 8601. Routes are listed on each member of `PracticeApi`.
  */
 import type { DocId, NetworkId, OrgId } from '@commonplace/core'
+import type { WriteOptions } from './api-types.ts'
 
 /** Why a variant differs from its source. */
 export type AdaptationReason = 'local-context' | 'staffing' | 'resources' | 'population' | 'regulation' | 'other'
@@ -235,19 +236,19 @@ export interface DiffusionOptions {
 /** The practice operations of the local API. Every failure is a CommonplaceError with a stable code. */
 export interface PracticeApi {
   /** `POST /api/docs/:id/adapt` (201). ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_TEXT_TOO_LONG, ERR_INVALID_INPUT. */
-  adapt(id: string, request: AdaptRequest): Promise<{ id: DocId, title: string, derivedFrom: DerivedFromView }>
+  adapt(id: string, request: AdaptRequest, options?: WriteOptions): Promise<{ id: DocId, title: string, derivedFrom: DerivedFromView }>
   /** `GET /api/docs/:id/family`. */
   family(id: string): Promise<FamilyView>
   /** `GET /api/docs/:id/adaptation`. ERR_NOT_A_VARIANT. */
   adaptation(id: string): Promise<AdaptationView>
   /** `PATCH /api/docs/:id/adaptation`. ERR_READ_ONLY, ERR_TEXT_TOO_LONG. */
-  editAdaptation(id: string, request: EditAdaptationRequest): Promise<AdaptationView>
+  editAdaptation(id: string, request: EditAdaptationRequest, options?: WriteOptions): Promise<AdaptationView>
   /** `GET /api/docs/:id/upstream`. ERR_NOT_A_VARIANT, ERR_SOURCE_UNAVAILABLE. */
   upstream(id: string): Promise<UpstreamView>
   /** `POST /api/docs/:id/upstream/take`: the source's text into the variant. ERR_READ_ONLY. */
-  takeUpstream(id: string, request: UpstreamDecisionRequest): Promise<UpstreamView>
+  takeUpstream(id: string, request: UpstreamDecisionRequest, options?: WriteOptions): Promise<UpstreamView>
   /** `POST /api/docs/:id/upstream/dismiss`: mark changes as seen without taking them. */
-  dismissUpstream(id: string, request: UpstreamDecisionRequest): Promise<UpstreamView>
+  dismissUpstream(id: string, request: UpstreamDecisionRequest, options?: WriteOptions): Promise<UpstreamView>
   /** `POST /api/docs/:id/proposals` (201), `:id` the variant. ERR_NOTHING_TO_PROPOSE, ERR_FORBIDDEN. */
   propose(variant: string, request: ProposeRequest): Promise<ProposalView>
   /**
@@ -260,7 +261,7 @@ export interface PracticeApi {
   /** `GET /api/proposals/:id`. */
   proposal(id: string): Promise<ProposalView>
   /** `POST /api/proposals/:id/accept`. ERR_FORBIDDEN (not the source's owner), ERR_PROPOSAL_CLOSED. */
-  acceptProposal(id: string, request: DecideProposalRequest): Promise<ProposalView>
+  acceptProposal(id: string, request: DecideProposalRequest, options?: WriteOptions): Promise<ProposalView>
   /** `POST /api/proposals/:id/decline`. */
   declineProposal(id: string, request: DecideProposalRequest): Promise<ProposalView>
   /** `POST /api/adoption`. ERR_ADOPTION_STATE_UNKNOWN, ERR_TEXT_TOO_LONG, ERR_NOT_SHARED, ERR_FORBIDDEN (not a member of a network named). */

@@ -35,6 +35,17 @@ export interface Attribution {
 }
 
 /** Who wrote a part of a document: the organisation, the person inside it where known, and how many characters. */
+/**
+ * The last change to one part of a document (a section): the organisation that signed it, the
+ * person inside it where the change named one, and when this node applied it (ms since the epoch;
+ * for a peer's change, this node's clock at apply: envelopes carry no time one could trust).
+ */
+export interface PartChange {
+  org: OrgId
+  person?: string
+  at: number
+}
+
 export interface AuthorShare {
   org: OrgId
   person?: string
@@ -163,9 +174,10 @@ export interface DocumentStore {
    * loading the document: `change` is the state vector it reached (and the title and kind when it
    * set them). A document loaded with changes not yet written takes the update in memory instead.
    * Written with a client from `preparedClient`, it is signed like every local edit, with
-   * `change.author` as for `edit`.
+   * `change.author` as for `edit`. `change.parts`: the parts (sections) it changed and removed,
+   * for their last-change records (`lastChanges`).
    */
-  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string, author?: string }): void
+  appendPrepared(id: DocId, update: Uint8Array, change: { stateVector: Uint8Array, title?: string, kind?: string, author?: string, parts?: { changed: Iterable<string>, removed: Iterable<string> } }): void
   /** Read the loaded document; `fn` must not modify it. */
   read<T>(id: DocId, fn: (doc: Y.Doc) => T): T
   /** Everything the holder of `stateVector` lacks (the whole document without one). */
@@ -215,6 +227,13 @@ export interface DocumentStore {
    * @throws NotFoundError
    */
   attribution(id: DocId): Attribution
+  /**
+   * Per part of a document (its sections, as the store's `changedParts` option names them), the
+   * last signed change that touched it (docs/people.md, "Who last changed a section"). One prefix
+   * read of the document's records; staged changes included.
+   * @throws NotFoundError
+   */
+  lastChanges(id: DocId): Record<string, PartChange>
   /** The seq of `org`'s last envelope of `id` held with no gap before it (0: none): a removal's frontier. */
   frontierOf(id: DocId, org: OrgId): number
   /**

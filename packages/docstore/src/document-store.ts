@@ -11,7 +11,7 @@ import {
   mergeGrants
 } from '@commonplace/core'
 import type {
-  AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore, OrgId,
+  AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore, OrgId, PartChange,
   QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant
 } from '@commonplace/core'
 import { decodeLogRow, decodeUint } from './codec.ts'
@@ -27,6 +27,7 @@ import { preparedFields } from './prepared.ts'
 import type { PreparedChange } from './prepared.ts'
 import { CHANGE_RANGE_END, changeKey, checkpointKey } from './keys.ts'
 import { StoreBase, localOrigin } from './store-base.ts'
+import { readPartChanges } from './part-changes.ts'
 
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
@@ -66,11 +67,12 @@ class Store extends StoreBase implements DocumentStore {
     const doc = new Y.Doc({ guid: header.id })
     doc.clientID = this.signedSide.newClient(header.id) ?? doc.clientID
     const origin = localOrigin(author)
-    const update = captureUpdate(doc, origin, () => init?.(doc))
+    const watch = this.watchParts(origin)
+    const update = captureUpdate(doc, origin, () => init?.(doc), watch?.see)
     const acl: AccessList = { header, grants: [] }
     const info = emptyInfo(header)
     try {
-      this.commit(info, { doc, update, acl, origin })
+      this.commit(info, { doc, update, acl, origin, parts: watch?.parts() })
     } catch (err) {
       doc.destroy()
       throw err
@@ -109,15 +111,16 @@ class Store extends StoreBase implements DocumentStore {
     const doc = this.load(id)
     this.noteStateBefore(id, doc)
     const origin = localOrigin(author)
+    const watch = this.watchParts(origin)
     let update: Uint8Array | null
     try {
-      update = captureUpdate(doc, origin, () => { fn(doc) })
+      update = captureUpdate(doc, origin, () => { fn(doc) }, watch?.see)
     } catch (err) {
       this.cache.evict(id)
       throw err
     }
     if (update == null) return null
-    this.commit(info, { doc, update, origin })
+    this.commit(info, { doc, update, origin, parts: watch?.parts() })
     return update
   }
 
@@ -140,7 +143,9 @@ class Store extends StoreBase implements DocumentStore {
     }
     // the next read loads the document from disk and the staged batch (see load)
     this.cache.evict(id)
-    this.commit(info, { update, origin: localOrigin(change.author) })
+    const origin = localOrigin(change.author)
+    const by = this.changeAuthor(origin)
+    this.commit(info, { update, origin, parts: by != null && change.parts != null ? { changed: change.parts, by } : undefined })
     Object.assign(this.infos.get(id) as InfoRecord, preparedFields(this.infos.get(id) as InfoRecord, change))
   }
 
@@ -230,6 +235,10 @@ class Store extends StoreBase implements DocumentStore {
   attribution (id: DocId): Attribution {
     return this.guarded(id, () => this.signedSide.attribution(id))
   }
+  lastChanges (id: DocId): Record<string, PartChange> {
+    return this.guarded(id, () => readPartChanges(this.storage, id, this.batch))
+  }
+
   frontierOf (id: DocId, org: OrgId): number { return this.signedSide.envelopeVector(this.requireInfo(id).id).vector[org] ?? 0 }
   refuseBeyond (id: DocId, org: OrgId, seq: number): number { return this.signedSide.refuseBeyond(this.requireInfo(id).id, org, seq) }
 

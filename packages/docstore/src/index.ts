@@ -15,6 +15,7 @@
  */
 export { createDocumentStore } from './document-store.ts'
 export type { DocumentStoreInit, DocumentStoreComponents } from './store-init.ts'
+export type { ChangedParts, PartsOf } from './part-changes.ts'
 export { createDocumentGate } from './gate.ts'
 export type { DocumentGate, DocumentGateComponents, DocumentGateInit } from './gate.ts'
 /** The synchronous Ed25519 the store signs and verifies envelopes with (for benchmarks and tools). */

@@ -18,6 +18,7 @@ import type { DocId, OrgId } from '@commonplace/core'
  *   b/<doc>/<client, 16 digits>   the organisation a Yjs client id is bound to (first binding wins)
  *   k/<doc>/<number, 10 digits>   a checkpoint as its owner signed it (the two latest kept)
  *   w/<doc>/<client>/<clock, 16>  a run of clocks written by a named person: length and person
+ *   l/<doc>/<part>                the last signed change to a part (a section) of the document: org, person, time
  *   x/<doc>/<signer>/<seq, 12>    an envelope that contradicts the one held at its seq (evidence)
  *   meta/signed-migration         present once the owner signed a migration checkpoint of its documents
  */
@@ -51,3 +52,5 @@ export const checkpointItemKey = (id: DocId, n: number): string => `k/${id}/${pa
 export const authorRunKey = (id: DocId, client: number, clock: number): string => `w/${id}/${pad(client, 16)}/${pad(clock, 16)}`
 export const authorRunRange = (id: DocId): { gte: string, lt: string } => ({ gte: `w/${id}/`, lt: `w/${id}0` })
 export const SIGNED_MIGRATION_KEY = 'meta/signed-migration'
+export const partChangeKey = (id: DocId, part: string): string => `l/${id}/${part}`
+export const partChangeRange = (id: DocId): { gte: string, lt: string } => ({ gte: `l/${id}/`, lt: `l/${id}0` })

@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
+import type { ChangedParts } from './part-changes.ts'
 
 /** What a prepared update does to the index entry: the state vector it reaches, and the title and kind when it sets them. */
 export interface PreparedChange {
@@ -14,6 +15,8 @@ export interface PreparedChange {
   kind?: string
   /** The person inside the organisation who made it (signed into its envelope); none: the organisation. */
   author?: string
+  /** The parts it changed and removed, as the store's `changedParts` option would name them (their last-change records). */
+  parts?: ChangedParts
 }
 
 /** The state vector holding both: for each client the larger clock, written as Yjs writes one. */

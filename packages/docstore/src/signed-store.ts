@@ -19,6 +19,7 @@ import { LocalSigner } from './local-signing.ts'
 import { createSigner } from './signing.ts'
 import { checkCheckpoint, checkpointDue, signCheckpoint, signedSince, take } from './checkpoints.ts'
 import { attributionOf, migrationCheckpoint } from './signed-extras.ts'
+import type { ChangeAuthor } from './part-changes.ts'
 import { rebuildWithout } from './rebuild.ts'
 import { Restores } from './restore.ts'
 import { DEFAULT_SIGNED_BATCH_BYTES } from './constants.ts'
@@ -40,7 +41,8 @@ export interface SignedHost {
   /** Whether the document is quarantined (quarantine.ts): then nothing here rebuilds or migrates it. */
   quarantined: (id: DocId) => boolean
   /** Apply an update that passed its checks and stage it with `signed`, announced with it. */
-  apply: (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed: Uint8Array) => void
+  /** Apply and stage a signed item's update; `by`: an envelope's signer and author (a checkpoint names none). */
+  apply: (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed: Uint8Array, by?: ChangeAuthor) => void
   /** Write operations now, in one batch. */
   write: (ops: WriteOp[]) => void
   /** Put `doc` in the place of the document's state (after what is staged is written), with `ops`, in one write. */
@@ -191,7 +193,10 @@ export class SignedSide {
 
   /** Apply a checked envelope's update, stage it and the signer's new head with it (one batch). */
   private applyChecked (info: InfoRecord, checked: CheckedEnvelope, origin: UpdateOrigin): void {
-    this.host.apply(info, checked.apply, origin, checked.envelope.bytes)
+    const { signer, author, update } = checked.envelope
+    // a neutralised envelope (a removed member's, past its frontier) changes nothing one sees: it names no section
+    const by = checked.apply !== update ? undefined : author === '' ? { org: signer } : { org: signer, person: author }
+    this.host.apply(info, checked.apply, origin, checked.envelope.bytes, by)
     this.signed.accept(this.signed.state(info.id), checked, this.host.ops())
   }
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import * as Y from 'yjs'
 import { fromString as u8FromString, toString as u8ToString } from 'uint8arrays'
 import { CorruptUpdateError, NotFoundError, StorageWriteError, isCommonplaceError } from '@commonplace/core'
-import type { AccessList, DocId, KeyValueStore, UpdateOrigin, WriteOp } from '@commonplace/core'
+import type { AccessList, DocId, KeyValueStore, OrgId, UpdateOrigin, WriteOp } from '@commonplace/core'
 import type { Logger } from '@libp2p/interface'
 import { SignedSide } from './signed-store.ts'
 import { decodeAcl, decodeInfo, decodeLogRow, decodeUint } from './codec.ts'
@@ -33,6 +33,8 @@ import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts
 import { addReadableRows, createQuarantine, logRowsFrom } from './quarantine.ts'
 import type { Quarantine } from './quarantine.ts'
 import type { GroupCommit } from './group-commit.ts'
+import { stagePartChanges } from './part-changes.ts'
+import type { ChangeAuthor, ChangedParts, PartsOf } from './part-changes.ts'
 import { ACL_PREFIX, INFO_PREFIX, SEQ_KEY, STORE_ID_KEY } from './keys.ts'
 
 /** The origin of what is loaded from disk (never stored again). */
@@ -69,6 +71,9 @@ export abstract class StoreBase {
   protected readonly now: () => number
   protected readonly signedSide: SignedSide
   protected readonly quarantine: Quarantine
+  protected readonly partsOf?: PartsOf
+  /** This organisation (the signer), whose local changes the part records name. */
+  protected readonly self?: OrgId
 
   constructor (components: DocumentStoreComponents, init: DocumentStoreInit) {
     this.storage = components.storage
@@ -84,7 +89,7 @@ export abstract class StoreBase {
       loaded: id => this.cache.get(id),
       load: id => this.load(id),
       quarantined: id => this.quarantine.has(id),
-      apply: (info, update, origin, signed) => { this.integrate(info, update, origin, signed) },
+      apply: (info, update, origin, signed, by) => { this.integrate(info, update, origin, signed, by) },
       write: ops => { this.write(ops) },
       replace: (id, doc, ops) => { this.replace(id, doc, ops) }
     }, init)
@@ -92,6 +97,8 @@ export abstract class StoreBase {
     this.compactAfter = init.compactAfter ?? DEFAULT_COMPACT_AFTER
     this.maxUpdateBytes = init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES
     this.describe = init.describe ?? defaultDescribe
+    this.partsOf = init.changedParts
+    this.self = init.signer?.org
     this.now = init.now ?? Date.now
     this.storeId = this.openStoreId()
     this.quarantine = createQuarantine(this.storage, this.now, this.log)
@@ -261,7 +268,7 @@ export abstract class StoreBase {
    * batch and update memory; it is announced a microtask later and written at the end of this
    * tick, or, while a disk sync runs, when that sync lands (group commit).
    */
-  protected commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array }): void {
+  protected commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array, parts?: { changed: ChangedParts, by: ChangeAuthor } }): void {
     const { update, acl, origin } = change
     const batch = this.batch ??= createWriteBatch()
     // the first change of a document in a batch copies its index entry; later ones update the copy
@@ -273,6 +280,7 @@ export abstract class StoreBase {
     }
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
+    if (change.parts != null) stagePartChanges(batch, prev.id, change.parts.changed, change.parts.by, next.updatedAt)
     if (update != null) {
       batch.bytes += update.byteLength
       const updates = batch.updates.get(prev.id)
@@ -299,21 +307,43 @@ export abstract class StoreBase {
    * @throws CorruptUpdateError when Yjs cannot apply it (nothing applied)
    * @throws StorageCorruptError for a quarantined document (nothing applied or stored)
    */
-  protected integrate (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed?: Uint8Array): boolean {
+  protected integrate (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed?: Uint8Array, signedBy?: ChangeAuthor): boolean {
     const doc = this.load(info.id)
     this.noteStateBefore(info.id, doc)
     const pendingBefore = pendingOf(doc)
+    // a first copy (applied to an empty document) names no part: who changed what there is not known
+    const watch = this.watchParts(origin, signedBy)
     let effective: Uint8Array | null
     try {
-      effective = isEmpty(doc) ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) })
+      effective = isEmpty(doc) ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) }, watch?.see)
     } catch (err) {
       this.cache.evict(info.id)
       throw new CorruptUpdateError(`Update for ${info.id} could not be applied`, { cause: err })
     }
     const pendingAfter = pendingOf(doc)
     if (signed == null && effective == null && pendingAfter[0] === pendingBefore[0] && pendingAfter[1] === pendingBefore[1]) return false
-    this.commit(info, { doc, update, effective, origin, signed })
+    this.commit(info, { doc, update, effective, origin, signed, parts: watch?.parts() })
     return effective != null
+  }
+
+  /**
+   * What a change's part records need: who made it (this organisation and the person for a local
+   * change; the envelope's signer and author for a peer's), and a watcher of its transaction.
+   * None for an unsigned peer update or without the `changedParts` option.
+   */
+  protected watchParts (origin: UpdateOrigin, signedBy?: ChangeAuthor): { see: (tr: Y.Transaction) => void, parts: () => { changed: ChangedParts, by: ChangeAuthor } | undefined } | undefined {
+    const partsOf = this.partsOf
+    const by = this.changeAuthor(origin, signedBy)
+    if (partsOf == null || by == null) return undefined
+    let changed: ChangedParts | undefined
+    return { see: tr => { changed = partsOf(tr) }, parts: () => changed == null ? undefined : { changed, by } }
+  }
+
+  /** Who a change's part records name (see watchParts); undefined: none are kept. */
+  protected changeAuthor (origin: UpdateOrigin, signedBy?: ChangeAuthor): ChangeAuthor | undefined {
+    if (this.partsOf == null) return undefined
+    if (signedBy != null) return signedBy
+    return origin.kind === 'local' && this.self != null ? { org: this.self, ...(origin.author != null ? { person: origin.author } : {}) } : undefined
   }
 
   /** Before a document's first change in a burst: its state vector, to announce the burst as one diff. */

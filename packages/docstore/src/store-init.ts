@@ -4,6 +4,7 @@ import type { DocHeader, KeyValueStore } from '@commonplace/core'
 import type { ComponentLogger } from '@libp2p/interface'
 import type { InfoRecord } from './codec.ts'
 import type { SignedInit } from './signed-store.ts'
+import type { PartsOf } from './part-changes.ts'
 
 /** The options of `createDocumentStore`. */
 export interface DocumentStoreInit extends SignedInit {
@@ -29,6 +30,11 @@ export interface DocumentStoreInit extends SignedInit {
   burstHoldMs?: number
   /** Title and kind of a document for the index; default reads the `meta` map. */
   describe?: (doc: Y.Doc) => { title: string, kind: string }
+  /**
+   * The parts (sections) of a document a transaction changed: the store keeps, per part, who last
+   * changed it and when (`lastChanges`). Without it nothing is kept.
+   */
+  changedParts?: PartsOf
   now?: () => number
 }
 

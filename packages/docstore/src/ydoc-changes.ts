@@ -2,15 +2,21 @@
 import * as Y from 'yjs'
 import type { UpdateOrigin } from '@commonplace/core'
 
-/** Run `fn` in a transaction with `origin`; the update it produced, or null when nothing changed. */
-export function captureUpdate (doc: Y.Doc, origin: UpdateOrigin, fn: () => void): Uint8Array | null {
+/**
+ * Run `fn` in a transaction with `origin`; the update it produced, or null when nothing changed.
+ * `watch` sees the transaction once it is done (which parts it changed: part-changes.ts).
+ */
+export function captureUpdate (doc: Y.Doc, origin: UpdateOrigin, fn: () => void, watch?: (transaction: Y.Transaction) => void): Uint8Array | null {
   const updates: Uint8Array[] = []
   const onUpdate = (u: Uint8Array, o: unknown): void => { if (o === origin) updates.push(u) }
+  const onTransaction = (tr: Y.Transaction): void => { if (tr.origin === origin) watch?.(tr) }
   doc.on('update', onUpdate)
+  if (watch != null) doc.on('afterTransaction', onTransaction)
   try {
     doc.transact(fn, origin)
   } finally {
     doc.off('update', onUpdate)
+    if (watch != null) doc.off('afterTransaction', onTransaction)
   }
   if (updates.length === 0) return null
   return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)

@@ -95,7 +95,7 @@ export function createRoutes (api: LocalApi): Route[] {
 }
 
 /** A person's change is recorded as theirs; the node's administrator's (token, admin link) as the organisation's. */
-function writer (caller: Caller): WriteOptions {
+export function writer (caller: Caller): WriteOptions {
   return caller.person != null ? { author: caller.person.id } : {}
 }
 

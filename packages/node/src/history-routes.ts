@@ -6,7 +6,7 @@ import {
   activityQuery, addCommentRequest, commentStateRequest, diffQuery, replyRequest, restoreRequest, takeVersionRequest
 } from '@commonplace/api'
 import type { HistoryApi } from '@commonplace/api'
-import { route } from './api-routes.ts'
+import { route, writer } from './api-routes.ts'
 import type { Route } from './api-routes.ts'
 
 export function historyRoutes (api: HistoryApi): Route[] {
@@ -20,7 +20,7 @@ export function historyRoutes (api: HistoryApi): Route[] {
     route('GET', `${doc}/versions`, async ({ params }) => ({ json: await api.versions(params[0]) })),
     route('POST', `${doc}/versions`, { body: takeVersionRequest }, async ({ params, input }) => ({ status: 201, json: await api.takeVersion(params[0], input) })),
     route('GET', `${doc}/diff`, { query: diffQuery }, async ({ params, input }) => ({ json: await api.diff(params[0], input.from, input.to) })),
-    route('POST', `${doc}/restore`, { body: restoreRequest }, async ({ params, input }) => ({ json: await api.restore(params[0], input) })),
+    route('POST', `${doc}/restore`, { body: restoreRequest }, async ({ params, input, caller }) => ({ json: await api.restore(params[0], input, writer(caller)) })),
     route('GET', '/api/activity', { query: activityQuery }, async ({ input }) => ({ json: await api.activity(input) }))
   ]
 }

@@ -12,6 +12,7 @@ import type {
   CreateDocRequest, DeliveryView, DocSummary, DocView, EditDocRequest, GrantView, LocalApi, NodeStatus, PeerInfo, ShareRequest, WriteOptions
 } from '@commonplace/api'
 import { sectionAuthors } from './attribution.ts'
+import { lastChangeView } from './section-changes.ts'
 import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
@@ -72,11 +73,16 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     const info = store.info(id) as DocumentInfo
     const attribution = store.attribution(id)
     const { record, authors } = store.read(id, doc => ({ record: readRecord(doc), authors: sectionAuthors(doc, attribution) }))
+    const changes = store.lastChanges(id)
+    const orgName = (org: OrgId): string | undefined => org === self ? identity.name : init.names?.org(org)
     const acl = store.access(id)
     return {
       ...summary(info),
       meta: record.meta as unknown as Record<string, unknown>,
-      sections: record.sections.map(s => ({ id: s.id, heading: s.heading, markdown: s.markdown, authors: authors[s.id] ?? [] })),
+      sections: record.sections.map(s => {
+        const changed = changes[s.id]
+        return { id: s.id, heading: s.heading, markdown: s.markdown, authors: authors[s.id] ?? [], ...(changed != null ? { lastChanged: lastChangeView(changed, orgName) } : {}) }
+      }),
       grants: (acl?.grants ?? []).filter(g => g.role !== 'none').map((g): GrantView => {
         const delivery = acl?.header.owner === self && !isNetworkId(g.to) ? init.deliveryOf?.(id, g.to as OrgId) : undefined
         const issuerName = init.names?.org(g.issuer)
@@ -202,7 +208,7 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
         const built = await init.offLoop.edit(request, store.storedUpdates(doc), now(), store.preparedClient(doc))
         // asked again: the grant may have been revoked while the worker ran
         requireWrite()
-        if (built.update != null) store.appendPrepared(doc, built.update, { stateVector: built.stateVector, ...(request.title != null ? { title: built.title } : {}), author })
+        if (built.update != null) store.appendPrepared(doc, built.update, { stateVector: built.stateVector, ...(request.title != null ? { title: built.title } : {}), parts: built.parts, author })
       } else {
         store.edit(doc, ydoc => { applyEdit(ydoc, request, now()) }, author)
       }

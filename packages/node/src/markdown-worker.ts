@@ -11,6 +11,7 @@ import type { OrgId } from '@commonplace/core'
 import { initRecord, recordKind, recordTitle } from '@commonplace/record'
 import type { CreateDocRequest, EditDocRequest } from '@commonplace/api'
 import { applyEdit, toRecordInit } from './record-requests.ts'
+import { changedSections } from './section-changes.ts'
 
 /**
  * A request to the worker. `stored` holds the document's updates as the store has them; `client`
@@ -22,7 +23,7 @@ export type WorkerRequest =
 
 /** The answer: the update and what it does to the index entry, or a typed error's code and message. */
 export type WorkerAnswer =
-  | { call: number, update: Uint8Array | null, stateVector: Uint8Array, title: string, kind: string }
+  | { call: number, update: Uint8Array | null, stateVector: Uint8Array, title: string, kind: string, parts: { changed: string[], removed: string[] } }
   | { call: number, error: { code: string, message: string } }
 
 function build (message: WorkerRequest): Omit<Extract<WorkerAnswer, { update: unknown }>, 'call'> {
@@ -33,12 +34,17 @@ function build (message: WorkerRequest): Omit<Extract<WorkerAnswer, { update: un
   }
   const updates: Uint8Array[] = []
   doc.on('update', (update: Uint8Array) => { updates.push(update) })
+  let parts = { changed: [] as string[], removed: [] as string[] }
+  doc.on('afterTransaction', (tr: Y.Transaction) => {
+    const touched = changedSections(tr)
+    parts = { changed: [...touched.changed], removed: [...touched.removed] }
+  })
   doc.transact(() => {
     if (message.op === 'create') initRecord(doc, { ...toRecordInit(message.request, message.owner), now: message.now })
     else applyEdit(doc, message.request, message.now)
   })
   const update = updates.length === 0 ? null : updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
-  return { update, stateVector: Y.encodeStateVector(doc), title: recordTitle(doc), kind: recordKind(doc) }
+  return { update, stateVector: Y.encodeStateVector(doc), title: recordTitle(doc), kind: recordKind(doc), parts }
 }
 
 parentPort?.on('message', (message: WorkerRequest) => {

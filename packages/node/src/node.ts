@@ -14,6 +14,7 @@ import { createDirectory, introIdOf } from '@commonplace/directory'
 import { createContacts } from './contacts.ts'
 import type { Contacts } from './contacts.ts'
 import { createNames } from './names.ts'
+import { changedSections } from './section-changes.ts'
 import { createDeliveryTracker } from './delivery.ts'
 import type { DeliveryTracker } from './delivery.ts'
 import { createDirectoryApi } from './directory-api.ts'
@@ -150,6 +151,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
         const carrier = carrierOf(doc)
         return carrier !== undefined ? { title: '', kind: carrier.type } : { title: recordTitle(doc), kind: recordKind(doc) }
       },
+      changedParts: changedSections,
       signer: { org: identity.orgId, key: identity.key },
       mayEdit: (doc, org, seq) => mayEdit(doc, org, seq)
     })
@@ -421,17 +423,23 @@ class Node implements CommonplaceNode {
   }
 }
 
-/** A document view whose section authors of organisation `self` carry their person's name. */
+/** A document view whose section authors and last changes of organisation `self` carry their person's name. */
 function withPersonNames (view: DocView, self: OrgId, nameOf: (person: string) => string | undefined): DocView {
+  const named = (who: { org: OrgId, person?: string }): string | undefined => who.org === self && who.person != null ? nameOf(who.person) : undefined
   return {
     ...view,
-    sections: view.sections.map(section => ({
-      ...section,
-      authors: section.authors.map(a => {
-        const personName = a.org === self && a.person != null ? nameOf(a.person) : undefined
-        return personName == null ? a : { ...a, personName }
-      })
-    }))
+    sections: view.sections.map(section => {
+      const changed = section.lastChanged
+      const changedBy = changed != null ? named(changed) : undefined
+      return {
+        ...section,
+        authors: section.authors.map(a => {
+          const personName = named(a)
+          return personName == null ? a : { ...a, personName }
+        }),
+        ...(changed != null && changedBy != null ? { lastChanged: { ...changed, by: changedBy, personName: changedBy } } : {})
+      }
+    })
   }
 }
 
@@ -461,18 +469,18 @@ function countRefusals<A extends unknown[], R> (metrics: NodeMetrics, protocol: 
  */
 function versionedPractice (practice: PracticeApi, history: History): Pick<PracticeApi, 'adapt' | 'acceptProposal' | 'takeUpstream'> {
   return {
-    adapt: async (id, request) => {
-      const made = await practice.adapt(id, request)
+    adapt: async (id, request, options) => {
+      const made = await practice.adapt(id, request, options)
       await history.keep(made.id, 'adaptation')
       return made
     },
-    acceptProposal: async (id, request) => {
-      const view = await practice.acceptProposal(id, request)
+    acceptProposal: async (id, request, options) => {
+      const view = await practice.acceptProposal(id, request, options)
       await history.keep(view.source, 'proposal-accepted')
       return view
     },
-    takeUpstream: async (id, request) => {
-      const view = await practice.takeUpstream(id, request)
+    takeUpstream: async (id, request, options) => {
+      const view = await practice.takeUpstream(id, request, options)
       await history.keep(parseDocId(id), 'upstream-taken')
       return view
     }

@@ -28,6 +28,8 @@ export interface BuiltChange {
   stateVector: Uint8Array
   title: string
   kind: string
+  /** The sections it changed and removed (section-changes.ts), for their "last changed" records. */
+  parts: { changed: string[], removed: string[] }
 }
 
 export interface OffLoop {

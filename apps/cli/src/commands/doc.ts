@@ -60,7 +60,8 @@ export const docShowCommand: CommandSpec = {
   details: [
     '--format markdown   the document as Markdown with its metadata block (default)',
     '--format json       the document with its sections (each with its authors: organisation,',
-    '                    person where known, characters) and grants (names next to ids)',
+    '                    person where known, characters; and lastChanged: who last changed it',
+    '                    and when) and grants (names next to ids)',
     '--format info       who owns it, what it is, and whom it is shared with, by name',
     'With --json the document is printed as JSON; with --json --format markdown as { id, markdown }.'
   ],

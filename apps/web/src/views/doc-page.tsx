@@ -4,7 +4,7 @@ import type { Editor } from '@tiptap/core'
 import { Licence, Maturity, RecordKind, SECTION_PROMPTS, Status, appendSection, listSections, setMeta } from '@commonplace/record'
 import type { MetaPatch, SectionRef } from '@commonplace/record'
 import { api, errorText } from '../api.ts'
-import type { DocView, Me } from '../api.ts'
+import type { DocView, Me, SectionView } from '../api.ts'
 import { DocOpenError, openDocSession } from '../doc-session.ts'
 import type { DocSession, OpenStep } from '../doc-session.ts'
 import { colourFor, createSectionEditor } from '../editor.ts'
@@ -22,6 +22,7 @@ import { CommentsPanel } from './comments-panel.tsx'
 import { HistoryPanel } from './history-panel.tsx'
 import { changedSinceLastLook } from '../last-looked.ts'
 import { Toolbar } from './toolbar.tsx'
+import { LAST_CHANGED_REFRESH_MS, LastChanged } from './last-changed.tsx'
 
 interface Props {
   id: string
@@ -97,6 +98,15 @@ export function DocPage ({ id, me, status, version }: Props) {
   useEffect(refresh, [id])
   useEffect(() => status.onEvent(e => { if ((e.type === 'doc' && e.id === id && e.accessChanged === true) || e.type === 'peer') refresh() }), [status, id])
   useEffect(() => status.subscribe(() => { if (status.reconnected) refresh() }), [status])
+  // who last changed each section: asked again once a burst of changes (here or from elsewhere) settles
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const off = status.onEvent(e => {
+      if (e.type !== 'doc' || e.id !== id || timer != null) return
+      timer = setTimeout(() => { timer = undefined; refresh() }, LAST_CHANGED_REFRESH_MS)
+    })
+    return () => { off(); clearTimeout(timer) }
+  }, [status, id])
 
   if (session == null) {
     // never a blank page: what it waits for, or why it cannot open the document
@@ -152,7 +162,7 @@ export function DocPage ({ id, me, status, version }: Props) {
       <Present session={session} />
       <MetaForm doc={session.doc} readOnly={readOnly} id={id} />
       {!readOnly && <Toolbar editor={active} current={() => activeRef.current} disabled={false} />}
-      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} changed={changed} nodeOffline={status.offline} />
+      <Sections session={session} user={user} readOnly={readOnly} editors={editors.current} onFocus={onFocus} changed={changed} nodeOffline={status.offline} view={view} />
       <PracticeBottom id={id} doc={session.doc} view={view} me={me} status={status} owner={ownerName} />
     </article>
   )
@@ -261,9 +271,11 @@ interface SectionsProps {
   changed: Set<string>
   /** The node is known to be unreachable (a document not yet here cannot come). */
   nodeOffline: boolean
+  /** The node's view of the document (who last changed each section). */
+  view?: DocView
 }
 
-function Sections ({ session, user, readOnly, editors, onFocus, changed, nodeOffline }: SectionsProps) {
+function Sections ({ session, user, readOnly, editors, onFocus, changed, nodeOffline, view }: SectionsProps) {
   useObserve(session.doc.getArray('sections'), false)
   useSubscribe(session.subscribe)
   const [heading, setHeading] = useState('')
@@ -271,7 +283,7 @@ function Sections ({ session, user, readOnly, editors, onFocus, changed, nodeOff
   return (
     <>
       {refs.length === 0 && (session.loaded ? <p>This document has no sections yet{readOnly ? '.' : ': add one below.'}</p> : <NotHereYet session={session} nodeOffline={nodeOffline} />)}
-      {refs.map(ref => <SectionEditor key={ref.id} section={ref} session={session} user={user} readOnly={readOnly || ref.locked} editors={editors} onFocus={onFocus} changed={changed.has(ref.id)} />)}
+      {refs.map(ref => <SectionEditor key={ref.id} section={ref} session={session} user={user} readOnly={readOnly || ref.locked} editors={editors} onFocus={onFocus} changed={changed.has(ref.id)} lastChanged={view?.sections.find(s => s.id === ref.id)?.lastChanged} />)}
       {!readOnly && session.loaded && (
         <form class="add-section" aria-label="Add a section" onSubmit={e => {
           e.preventDefault()
@@ -295,7 +307,7 @@ function NotHereYet ({ session, nodeOffline }: { session: DocSession, nodeOfflin
   return <p role="status">Loading the document from the node…</p>
 }
 
-function SectionEditor ({ section, session, user, readOnly, editors, onFocus, changed }: { section: SectionRef, changed: boolean } & Omit<SectionsProps, 'editors' | 'changed' | 'nodeOffline'> & { editors: Map<string, Editor> }) {
+function SectionEditor ({ section, session, user, readOnly, editors, onFocus, changed, lastChanged }: { section: SectionRef, changed: boolean, lastChanged: SectionView['lastChanged'] } & Omit<SectionsProps, 'editors' | 'changed' | 'nodeOffline' | 'view'> & { editors: Map<string, Editor> }) {
   const host = useRef<HTMLDivElement>(null)
   const headingId = `section-${section.id}`
   const hintId = `hint-${section.id}`
@@ -318,6 +330,7 @@ function SectionEditor ({ section, session, user, readOnly, editors, onFocus, ch
   return (
     <section class={`section${changed ? ' changed' : ''}`} aria-labelledby={headingId}>
       <h2 id={headingId}>{section.heading}{section.locked && <span class="badge">locked</span>}{changed && <span class="badge changed-badge">changed since you last looked</span>}</h2>
+      <LastChanged change={lastChanged} id={`changed-${section.id}`} />
       {prompt != null && <p id={hintId} class="hint">{prompt}</p>}
       <div ref={host} />
     </section>

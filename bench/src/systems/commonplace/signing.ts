@@ -1,12 +1,16 @@
 /**
  * The cost of signed changes (docs/authorship.md, Cost), the unsigned store of today side by side:
  * per envelope, signing and verifying alone; per edit, a one-character local edit written and
- * signed at A, and the same change checked and applied at B (`applySigned`) against `applyUpdate`.
+ * signed at A, and the same change checked and applied at B (`applySigned`) against `applyUpdate`;
+ * and the same edit in a record's section with and without the per-section "last changed"
+ * records (docs/people.md), to show what they add to the edit path.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { memoryStore } from '@commonplace/storage'
+import * as Y from 'yjs'
 import { createDocumentStore, createSigner, verifyBy } from '@commonplace/docstore'
+import { changedSections } from '@commonplace/node'
 import { deriveDocId, envelopeSigningBytes, randomNonce } from '@commonplace/core'
 import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
 import { WorkloadId } from '../../types.ts'
@@ -20,7 +24,9 @@ export function signingScenarios (config: BenchConfig): Scenario[] {
   return [
     { workload: WorkloadId.signing, variant: 'per envelope, 100 B and 10 KB updates', system: SYSTEM, version: VERSION, run: async () => await perEnvelope(n) },
     { workload: WorkloadId.signing, variant: 'per edit, signed', system: SYSTEM, version: VERSION, run: async () => await perEdit(n, true) },
-    { workload: WorkloadId.signing, variant: 'per edit, unsigned (today)', system: SYSTEM, version: VERSION, run: async () => await perEdit(n, false) }
+    { workload: WorkloadId.signing, variant: 'per edit, unsigned (today)', system: SYSTEM, version: VERSION, run: async () => await perEdit(n, false) },
+    { workload: WorkloadId.signing, variant: 'per section edit, signed, no last-changed records', system: SYSTEM, version: VERSION, run: async () => await perEdit(n, true, 'plain') },
+    { workload: WorkloadId.signing, variant: 'per section edit, signed, with last-changed records', system: SYSTEM, version: VERSION, run: async () => await perEdit(n, true, 'records') }
   ]
 }
 
@@ -60,27 +66,42 @@ async function perEnvelope (n: number): Promise<Metrics> {
   return out
 }
 
-async function perEdit (n: number, signed: boolean): Promise<Metrics> {
+/** The text an edit writes in: a bare Y.Text, or the body of a record's section (`sections`: with or without its records). */
+function textOf (d: Y.Doc, sections?: 'plain' | 'records'): Y.Text {
+  if (sections == null) return d.getText('t')
+  return (d.getArray('sections').get(0) as Y.Map<unknown>).get('body') as Y.Text
+}
+
+async function perEdit (n: number, signed: boolean, sections?: 'plain' | 'records'): Promise<Metrics> {
   const a = await org()
   const b = await org()
-  const A = createDocumentStore({ storage: memoryStore() }, signed ? { signer: { org: a.id, key: a.key } } : {})
-  const B = createDocumentStore({ storage: memoryStore() }, signed ? { signer: { org: b.id, key: b.key } } : {})
+  const parts = sections === 'records' ? { changedParts: changedSections } : {}
+  const A = createDocumentStore({ storage: memoryStore() }, signed ? { signer: { org: a.id, key: a.key }, ...parts } : {})
+  const B = createDocumentStore({ storage: memoryStore() }, signed ? { signer: { org: b.id, key: b.key }, ...parts } : {})
   const nonce = randomNonce()
   const header = { id: await deriveDocId(a.id, nonce) as DocId, owner: a.id, nonce }
   const items: Uint8Array[] = []
   A.onChange(c => { items.push(...(signed ? c.signed ?? [] : c.update != null ? [c.update] : [])) })
-  A.create(header, d => d.getText('t').insert(0, 'start'))
+  A.create(header, d => {
+    if (sections == null) { d.getText('t').insert(0, 'start'); return }
+    const section = new Y.Map<unknown>()
+    section.set('id', 'aaaaaaaaaaaa')
+    section.set('body', new Y.Text('start'))
+    d.getArray('sections').push([section])
+  })
   A.flush()
   B.mergeAccess(header, [], { kind: 'peer', peer: a.id })
   deliver(B, header.id, items.splice(0), signed, a.id)
   const editUs = timed(n, i => {
-    A.edit(header.id, d => d.getText('t').insert(i % 5, 'x'))
+    A.edit(header.id, d => { textOf(d, sections).insert(i % 5, 'x') })
     A.flush()
   })
   const received = items.splice(0)
   const applyUs = timed(received.length, i => { deliver(B, header.id, [received[i]], signed, a.id) })
   B.flush()
-  if (B.read(header.id, d => d.getText('t').toString()) !== A.read(header.id, d => d.getText('t').toString())) throw new Error('B differs from A')
+  if (B.read(header.id, d => textOf(d, sections).toString()) !== A.read(header.id, d => textOf(d, sections).toString())) throw new Error('B differs from A')
+  if (sections === 'records' && A.lastChanges(header.id).aaaaaaaaaaaa?.org !== a.id) throw new Error('A kept no record of its edit')
+  if (sections === 'records' && B.lastChanges(header.id).aaaaaaaaaaaa?.org !== a.id) throw new Error('B kept no record of A\'s edit')
   A.close()
   B.close()
   return { editUs, applyUs, items: received.length }

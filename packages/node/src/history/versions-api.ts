@@ -81,14 +81,14 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
       return { doc, from, ...(to !== undefined ? { to } : {}), changes: compareSections(before.sections, after.sections) } satisfies DiffView
     },
 
-    async restore (id, request: RestoreRequest) {
+    async restore (id, request: RestoreRequest, options) {
       const doc = requireRecord(ctx, id)
       requireWrite(ctx, doc)
       if (request?.version === undefined) throw new VersionUnknownError('A restore needs a version')
       const then = await textAt(doc, request.version)
       const section = request.section != null ? pickSection(then.sections, request.section) : undefined
       if (request.section != null && section == null) throw new AnchorNotFoundError(`Version ${request.version} of ${doc} has no section "${request.section}"`)
-      store.edit(doc, ydoc => { writeText(ydoc, then, section, ctx.now()) })
+      store.edit(doc, ydoc => { writeText(ydoc, then, section, ctx.now()) }, options?.author)
       store.flush()
       // the section by its heading then, however the request named it (the web app names it by id)
       return await keep(doc, 'restore', `restored from version ${request.version}${section != null ? ` (${section.heading})` : ''}`)

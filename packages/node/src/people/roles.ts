@@ -30,10 +30,11 @@ const SIGNED_IN: ReadonlyArray<[string, RegExp]> = [
 /** Reads an admin alone may make: the list of people, outstanding invitations. */
 const ADMIN_READS = /^\/api\/people(\/|$)/
 
-/** Writes an editor may make: documents and their practice (adapt, propose, adopt). */
+/** Writes an editor may make: documents, their versions (a restore is an edit) and their practice (adapt, propose, adopt). */
 const EDITOR_WRITES: ReadonlyArray<[string, RegExp]> = [
   ['POST', /^\/api\/docs$/],
   ['PATCH', /^\/api\/docs\/[^/]+$/],
+  ['POST', /^\/api\/docs\/[^/]+\/(versions|restore)$/],
   ['POST', /^\/api\/docs\/[^/]+\/adapt$/],
   ['PATCH', /^\/api\/docs\/[^/]+\/adaptation$/],
   ['POST', /^\/api\/docs\/[^/]+\/proposals$/],

@@ -91,7 +91,7 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
   }
 
   return {
-    async adapt (id, request) {
+    async adapt (id, request, options) {
       const source = requireRecord(ctx, id)
       const { note, reasons } = validateAdaptation(request?.why, request?.reasons)
       if (request.title !== undefined && typeof request.title !== 'string') throw new InvalidInputError('"title" must be a string')
@@ -116,7 +116,7 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
           now
         })
         writeAdaptation(ydoc, { note, reasons, by: self, at: now, base: record.sections })
-      })
+      }, options?.author)
       counted('adaptations', variant)
       return { id: variant, title: request.title ?? meta.title, derivedFrom: derivedFromView(ctx, derivedFrom) }
     },
@@ -131,7 +131,7 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
       return adaptationView(requireRecord(ctx, id))
     },
 
-    async editAdaptation (id, request) {
+    async editAdaptation (id, request, options) {
       const doc = requireRecord(ctx, id)
       requireWrite(ctx, doc)
       adaptationView(doc)
@@ -142,7 +142,7 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
         patch.note = request.note
       }
       if (request?.reasons !== undefined) patch.reasons = validateReasons(request.reasons)
-      store.edit(doc, ydoc => { updateAdaptation(ydoc, patch, ctx.now()) })
+      store.edit(doc, ydoc => { updateAdaptation(ydoc, patch, ctx.now()) }, options?.author)
       return adaptationView(doc)
     },
 
@@ -150,7 +150,7 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
       return upstreamOf(id).view
     },
 
-    async takeUpstream (id, request) {
+    async takeUpstream (id, request, options) {
       const { doc, changes, source } = upstreamOf(id)
       requireWrite(ctx, doc)
       const take = chosen(changes, request)
@@ -160,15 +160,15 @@ export function createAdaptApi (ctx: PracticeContext, index: PracticeIndex, coun
           for (const change of take) takeInto(ydoc, change, now)
           alignBase(ydoc, source, new Set(take.map(c => c.id)), now)
         })
-      })
+      }, options?.author)
       return upstreamOf(doc).view
     },
 
-    async dismissUpstream (id, request) {
+    async dismissUpstream (id, request, options) {
       const { doc, changes, source } = upstreamOf(id)
       requireWrite(ctx, doc)
       const dismiss = chosen(changes, request)
-      store.edit(doc, ydoc => { alignBase(ydoc, source, new Set(dismiss.map(c => c.id)), ctx.now()) })
+      store.edit(doc, ydoc => { alignBase(ydoc, source, new Set(dismiss.map(c => c.id)), ctx.now()) }, options?.author)
       return upstreamOf(doc).view
     }
   }

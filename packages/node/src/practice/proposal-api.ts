@@ -117,7 +117,7 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
     return v
   }
 
-  const decide = async (id: string, decision: 'accepted' | 'declined', reply: unknown): Promise<ProposalView> => {
+  const decide = async (id: string, decision: 'accepted' | 'declined', reply: unknown, author?: string): Promise<ProposalView> => {
     if (reply !== undefined && typeof reply !== 'string') throw new InvalidInputError('"reply" must be a string')
     if (typeof reply === 'string' && reply.length > MAX_NOTE_CHARS) throw new TextTooLongError(`The reply is longer than ${MAX_NOTE_CHARS} characters`)
     const v = await find(id)
@@ -126,7 +126,7 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
     if (v.outcome !== undefined) throw new ProposalClosedError(`The proposal was already ${v.outcome.decision}`)
     requireWrite(ctx, p.id as DocId)
     const now = ctx.now()
-    if (decision === 'accepted') applyProposal(ctx, p, now)
+    if (decision === 'accepted') applyProposal(ctx, p, now, author)
     const outcome = await signOutcome(ctx.identity.key, {
       type: 'outcome', proposal: p.id, source: p.source, decision, ...(typeof reply === 'string' && reply !== '' ? { reply } : {}), by: self, at: now
     })
@@ -199,8 +199,8 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
       return view(await find(id))
     },
 
-    async acceptProposal (id, request) {
-      return await decide(id, 'accepted', request?.reply)
+    async acceptProposal (id, request, options) {
+      return await decide(id, 'accepted', request?.reply, options?.author)
     },
 
     async declineProposal (id, request) {
@@ -236,7 +236,7 @@ function proposedSections (
 }
 
 /** The proposed text into the source: each section's body replaced, a missing one added. */
-function applyProposal (ctx: PracticeContext, p: ProposalStatement, now: number): void {
+function applyProposal (ctx: PracticeContext, p: ProposalStatement, now: number, author?: string): void {
   const source = p.source as DocId
   requireWrite(ctx, source)
   ctx.store.edit(source, doc => {
@@ -246,5 +246,5 @@ function applyProposal (ctx: PracticeContext, p: ProposalStatement, now: number)
         else appendSectionWithId(doc, s.id, s.heading, s.proposed, now)
       }
     })
-  })
+  }, author)
 }

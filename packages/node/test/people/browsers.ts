@@ -27,15 +27,21 @@ export async function cleanUp (): Promise<void> {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 }
 
-export async function start (): Promise<{ node: CommonplaceNode, token: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cp-people-'))
+/** Start a node on a new data folder, or again on `dataDir` (a restart). */
+export async function start (dataDir = mkdtempSync(join(tmpdir(), 'cp-people-'))): Promise<{ node: CommonplaceNode, token: string, dataDir: string }> {
   const root = mkdtempSync(join(tmpdir(), 'cp-people-root-'))
   dirs.push(dataDir, root)
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>Commonplace</title>')
   const node = await createNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], http: { host: '127.0.0.1', port: 0 }, logger: prefixLogger('people'), web: { root }, mdns: false })
   await node.start()
   running.push(node)
-  return { node, token: readFileSync(join(dataDir, 'api-token'), 'utf8').trim() }
+  return { node, token: readFileSync(join(dataDir, 'api-token'), 'utf8').trim(), dataDir }
+}
+
+/** Stop a node the fixtures started (before a restart on its folder). */
+export async function stop (node: CommonplaceNode): Promise<void> {
+  running.splice(running.indexOf(node), 1)
+  await node.stop()
 }
 
 /** A browser: its cookie, kept from the answers' Set-Cookie. */
@@ -69,8 +75,8 @@ export async function api (node: CommonplaceNode, token: string, method: string,
 }
 
 /** Set up the organisation and let an editor and a viewer accept their invitations. */
-export async function organisation (): Promise<{ node: CommonplaceNode, token: string, admin: Browser, editor: Browser, viewer: Browser }> {
-  const { node, token } = await start()
+export async function organisation (): Promise<{ node: CommonplaceNode, token: string, dataDir: string, admin: Browser, editor: Browser, viewer: Browser }> {
+  const { node, token, dataDir } = await start()
   const admin = new Browser(node)
   expect(await admin.adminLink()).toBe('/')
   expect((await admin.request('GET', '/api/web/me')).json).toMatchObject({ role: 'admin', needsSetup: true })
@@ -87,7 +93,7 @@ export async function organisation (): Promise<{ node: CommonplaceNode, token: s
     expect((await browser.request('POST', '/api/people/invitations/accept', { token: invitationToken, password: PASSWORD })).json).toMatchObject({ role, person: { name } })
     browsers.push(browser)
   }
-  return { node, token, admin, editor: browsers[0], viewer: browsers[1] }
+  return { node, token, dataDir, admin, editor: browsers[0], viewer: browsers[1] }
 }
 
 /** A document's live connection from `browser`, and the messages it receives. */

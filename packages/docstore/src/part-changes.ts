@@ -1,0 +1,77 @@
+/**
+ * Who last changed each part of a document (its sections) and when (docs/people.md, "Who last
+ * changed a section"): one small record per part (`l/<doc>/<part>`), staged in the batch of the
+ * change that touched the part, so it costs no write of its own and survives a restart. Which
+ * parts a transaction touched is the `changedParts` option's answer (the node knows the shape of
+ * a record; the store does not).
+ */
+import type * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import type { DocId, KeyValueStore, OrgId, PartChange } from '@commonplace/core'
+import { guard } from './codec.ts'
+import { partChangeKey, partChangeRange } from './keys.ts'
+import type { WriteBatch } from './write-batch.ts'
+
+/** The parts a transaction changed, and those it removed (their records are dropped). */
+export interface ChangedParts {
+  changed: Iterable<string>
+  removed: Iterable<string>
+}
+
+/** Reads the parts a transaction touched; the `changedParts` option of the store. */
+export type PartsOf = (transaction: Y.Transaction) => ChangedParts
+
+/** Longest part id kept (a section id is 12 characters; a peer's document may hold anything). */
+export const MAX_PART_ID_LENGTH = 64
+/** Records read per document view: a document has at most this many parts worth showing. */
+export const MAX_PART_RECORDS = 4096
+
+/** Who made a change: the organisation that signed it and the person it names ('' or none: the organisation). */
+export interface ChangeAuthor {
+  org: OrgId
+  person?: string
+}
+
+/** Stage the records of one change in the batch: the batch's last change to a part wins, one record each. */
+export function stagePartChanges (batch: WriteBatch, id: DocId, parts: ChangedParts, by: ChangeAuthor, at: number): void {
+  const value = encodePartChange({ org: by.org, ...(by.person != null && by.person !== '' ? { person: by.person } : {}), at })
+  for (const part of parts.removed) {
+    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), { type: 'del', key: partChangeKey(id, part) })
+  }
+  for (const part of parts.changed) {
+    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), { type: 'put', key: partChangeKey(id, part), value })
+  }
+}
+
+/** The records of a document as stored, with what the batch not yet written stages over them. */
+export function readPartChanges (storage: Pick<KeyValueStore, 'range'>, id: DocId, batch: WriteBatch | null): Record<string, PartChange> {
+  const out: Record<string, PartChange> = {}
+  const prefix = partChangeRange(id).gte
+  for (const [key, value] of storage.range({ ...partChangeRange(id), limit: MAX_PART_RECORDS })) out[key.slice(prefix.length)] = decodePartChange(key, value)
+  for (const [key, op] of batch?.parts ?? []) {
+    if (!key.startsWith(prefix)) continue
+    const part = key.slice(prefix.length)
+    if (op.type === 'put') out[part] = decodePartChange(key, op.value)
+    else Reflect.deleteProperty(out, part)
+  }
+  return out
+}
+
+function encodePartChange (change: PartChange): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarString(e, change.org)
+  encoding.writeVarString(e, change.person ?? '')
+  encoding.writeVarUint(e, change.at)
+  return encoding.toUint8Array(e)
+}
+
+function decodePartChange (key: string, bytes: Uint8Array): PartChange {
+  return guard(`part change ${key}`, () => {
+    const d = decoding.createDecoder(bytes)
+    const org = decoding.readVarString(d) as OrgId
+    const person = decoding.readVarString(d)
+    const at = decoding.readVarUint(d)
+    return person === '' ? { org, at } : { org, person, at }
+  })
+}
