@@ -138,7 +138,11 @@ describe('automatic versions', () => {
     const river = await startNode('Riverside Surgery', undefined, { autoVersions: { everyChanges: 2 } })
     const doc = await river.api.createDoc({ title: 'Fridge temperatures', sections: SECTIONS })
     await until([river], async () => (await river.api.versions(doc.id)).length === 1, 'the first version')
-    for (let i = 1; i <= 4; i++) await river.api.editDoc(doc.id, { append: { section: 'Practice', text: `Check ${i}.` } })
+    for (let i = 1; i <= 4; i++) {
+      await river.api.editDoc(doc.id, { append: { section: 'Practice', text: `Check ${i}.` } })
+      // four requests, four turns (edits made in one turn after its first are announced as one change)
+      await new Promise(resolve => setImmediate(resolve))
+    }
     await until([river], async () => (await river.api.versions(doc.id)).length === 3, 'a version after every 2 changes')
     const versions = await river.api.versions(doc.id)
     expect(versions.map(v => v.reason)).toEqual(['first', 'changes', 'changes'])
