@@ -52,8 +52,11 @@ export function createPasskeys (init: PasskeysInit): Passkeys {
   const issue = (purpose: Challenge['purpose'], client: PasskeyClient, refuse: (why: string) => Error, session?: string): Challenge => {
     const origin = client.origin
     if (origin == null) throw refuse('Passkeys are used from the web app in a browser')
+    const rpId = new URL(origin).hostname
+    // WebAuthn's relying party is a host name: browsers refuse an IP address
+    if (/^[\d.]+$|^\[/.test(rpId)) throw refuse(`Passkeys need the node's host name, not an IP address: open the app under http://localhost:${new URL(origin).port} or its HTTPS name`)
     for (const [key, c] of challenges) if (c.expiresAt <= now()) challenges.delete(key); else break
-    const challenge: Challenge = { purpose, challenge: randomBytes(32).toString('base64url'), origin, rpId: new URL(origin).hostname, expiresAt: now() + CHALLENGE_TTL, ...(session != null ? { session } : {}) }
+    const challenge: Challenge = { purpose, challenge: randomBytes(32).toString('base64url'), origin, rpId, expiresAt: now() + CHALLENGE_TTL, ...(session != null ? { session } : {}) }
     challenges.set(challenge.challenge, challenge)
     if (challenges.size > MAX_CHALLENGES) challenges.delete(challenges.keys().next().value as string)
     return challenge
