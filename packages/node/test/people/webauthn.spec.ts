@@ -1,7 +1,7 @@
 /**
  * The WebAuthn verifier (people/webauthn.ts) on real data: registrations and assertions made by
  * Chromium's virtual authenticator (fixtures/webauthn-chromium.json, made by
- * fixtures/make-webauthn-fixtures.ts) with ES256, EdDSA and RS256 keys. Each check is shown to
+ * test/web/make-webauthn-fixtures.ts) with ES256, EdDSA and RS256 keys. Each check is shown to
  * refuse what it must: another origin, relying party, challenge or ceremony type, a changed
  * signature, a counter that does not grow, a changed backup eligibility, no user verification, an
  * attestation format other than "none", malformed CBOR.
