@@ -3,13 +3,15 @@
  * host name that is not loopback (mapped to 127.0.0.2 in Chromium's resolver), and the person's
  * browser has a virtual platform authenticator (CDP WebAuthn domain: CTAP2, resident keys, user
  * verification). An invited colleague sets a password and adds a passkey on the invitation page,
- * sees it on their account page, removes it and adds another there, signs out and signs in with it alone; once an admin removes
+ * sees it on their account page, removes it and adds another there (axe finds nothing on that page
+ * nor on Sign in), signs out and signs in with it alone; once an admin removes
  * them, the same passkey is refused with the page's sentence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { cliOk } from '../helpers/cli.ts'
 import { killAllChildren } from '../helpers/processes.ts'
+import { checkView } from './helpers/axe.ts'
 import { launchChromium } from './helpers/browser.ts'
 import { PUBLIC_HOST_ADDRESS, WebNode } from './helpers/web-node.ts'
 
@@ -72,11 +74,13 @@ describe('web app: passkeys beside the password, over HTTPS under a host name', 
     // the authenticator replaced its credential for this person with the new one
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
     expect(credentials).toHaveLength(1)
+    await checkView(page, 'the account page with a passkey')
   })
 
   it('signs out, then signs in with the passkey alone', async () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click()
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await checkView(page, 'the Sign in page with its passkey button')
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
     await page.getByText(`${NAME} (editor)`).waitFor()
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId })

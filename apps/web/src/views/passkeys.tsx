@@ -74,7 +74,7 @@ export function PasskeySignIn ({ done }: { done: () => void }) {
     api.passkeyRequestOptions().then(usePasskey).then(() => { setError(undefined); done() }, err => { setError(browserText(err)) }).finally(() => { setBusy(false) })
   }
   return (
-    <div class="card" aria-label="Passkey">
+    <div class="card" role="group" aria-label="Passkey">
       {error != null && <p role="alert" class="error">{error}</p>}
       <div class="actions"><button type="button" disabled={busy} onClick={go}>Sign in with a passkey</button></div>
     </div>
