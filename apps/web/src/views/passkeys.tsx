@@ -121,7 +121,7 @@ export function PasskeyList ({ person }: { person: boolean }) {
       </ul>
       {passkeysOffered()
         ? <div class="actions"><AddPasskeyButton added={again} /></div>
-        : <p class="meta">Passkeys need a secure page: HTTPS, or http://localhost on the node's own computer. This page is not one, so the browser does not offer them.</p>}
+        : <p class="meta">Passkeys need the node's HTTPS address, or http://localhost on the node's own computer. This page is served otherwise (plain HTTP, or an IP address such as 127.0.0.1), so the browser cannot add one here.</p>}
     </section>
   )
 }
