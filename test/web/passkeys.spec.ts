@@ -4,7 +4,8 @@
  * browser has a virtual platform authenticator (CDP WebAuthn domain: CTAP2, resident keys, user
  * verification). An invited colleague sets a password and adds a passkey on the invitation page,
  * sees it on their account page, removes it and adds another there (axe finds nothing on that page
- * nor on Sign in), signs out and signs in with it alone; once an admin removes
+ * nor on Sign in), signs out and signs in with it alone; under the node's loopback IP address the page
+ * offers no passkey; once an admin removes
  * them, the same passkey is refused with the page's sentence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -85,6 +86,15 @@ describe('web app: passkeys beside the password, over HTTPS under a host name', 
     await page.getByText(`${NAME} (editor)`).waitFor()
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
     expect(credentials[0].signCount).toBeGreaterThan(1)
+  })
+
+  it('offers no passkey under the node\'s loopback IP address (a secure context, but no host name to be the relying party)', async () => {
+    const plain = await context.newPage()
+    await plain.goto(`${node.apiUrl}/#/sign-in`)
+    await plain.getByRole('heading', { name: 'Sign in' }).waitFor()
+    expect(await plain.evaluate(() => window.isSecureContext && location.protocol === 'http:')).toBe(true)
+    expect(await plain.getByRole('button', { name: 'Sign in with a passkey' }).count()).toBe(0)
+    await plain.close()
   })
 
   it('refuses a removed person\'s passkey at once', async () => {
