@@ -4,9 +4,9 @@
  * browser has a virtual platform authenticator (CDP WebAuthn domain: CTAP2, resident keys, user
  * verification). An invited colleague sets a password and adds a passkey on the invitation page,
  * sees it on their account page, removes it and adds another there (axe finds nothing on that page
- * nor on Sign in), signs out and signs in with it alone; under the node's loopback IP address the page
- * offers no passkey; once an admin removes
- * them, the same passkey is refused with the page's sentence.
+ * nor on Sign in), signs out and signs in with it alone; under the node's loopback IP address the
+ * page offers no passkey; once an admin removes them, the same passkey is refused with the page's
+ * sentence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
