@@ -7,10 +7,11 @@
 import type {
   CardView, ContactView, CreateDocRequest, DeliveryView, DocSummary, DocView, GrantView, IntroductionView, InvitationPreview, InvitationView,
   InvitePersonRequest, JoinResult, MemberView, NetworkSummary, NetworkVisibility, NoticeView, OutstandingInvitation, PeerInfo,
+  AddPasskeyRequest, PasskeyCreationOptions, PasskeyRequestOptions, PasskeySignInRequest, PasskeyView,
   PeopleSettings, PersonInvitation, PersonRole, PersonView, SearchHit, SectionView, SessionView, SetupRequest, TopicView, WebMe
 } from '@commonplace/api'
 
-export type { DocView, OutstandingInvitation, PersonInvitation, PersonRole, SectionView }
+export type { DocView, OutstandingInvitation, PasskeyCreationOptions, PasskeyRequestOptions, PasskeyView, PersonInvitation, PersonRole, SectionView }
 /** A document in a search answer. */
 export type DocHit = SearchHit
 /** How a shared document is getting to an organisation. */
@@ -125,6 +126,12 @@ export const api = {
   signOut: async (everywhere: boolean) => await request<unknown>('POST', everywhere ? '/api/people/sign-out-everywhere' : '/api/people/sign-out'),
   invitation: async (token: string) => await request<InvitationPreview>('GET', `/api/people/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: async (token: string, password: string) => await request<unknown>('POST', '/api/people/invitations/accept', { token, password }),
+  passkeys: async () => await request<PasskeyView[]>('GET', '/api/people/me/passkeys'),
+  passkeyCreationOptions: async () => await request<PasskeyCreationOptions>('POST', '/api/people/me/passkeys/options', {}),
+  addPasskey: async (body: AddPasskeyRequest) => await request<PasskeyView>('POST', '/api/people/me/passkeys', body),
+  removePasskey: async (id: string) => await request<unknown>('DELETE', `/api/people/me/passkeys/${encodeURIComponent(id)}`),
+  passkeyRequestOptions: async () => await request<PasskeyRequestOptions>('POST', '/api/people/passkey-sign-in/options', {}),
+  passkeySignIn: async (body: PasskeySignInRequest) => await request<unknown>('POST', '/api/people/passkey-sign-in', body),
   people: async () => await request<Person[]>('GET', '/api/people'),
   invitePerson: async (body: InvitePersonRequest) => await request<PersonInvitation>('POST', '/api/people/invitations', body),
   setPersonRole: async (id: string, role: PersonRole) => await request<Person>('PATCH', `/api/people/${encodeURIComponent(id)}`, { role }),

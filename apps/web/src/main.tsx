@@ -80,7 +80,7 @@ function App ({ status }: { status: NodeStatus }) {
       </header>
       <main id="main">
         {me?.needsSetup === true && me.person == null && <SetupCard me={me} />}
-        {route === '#/people' ? <PeoplePage me={me} /> : route === '#/account' ? <AccountPage /> : docMatch != null
+        {route === '#/people' ? <PeoplePage me={me} /> : route === '#/account' ? <AccountPage me={me} /> : docMatch != null
           ? <DocPage key={docMatch[1]} id={decodeURIComponent(docMatch[1])} version={docMatch[2] != null ? decodeURIComponent(docMatch[2]) : undefined} me={me} status={status} />
           : networkMatch != null
             ? <NetworkPage key={networkMatch[1]} id={decodeURIComponent(networkMatch[1])} me={me} status={status} />

@@ -60,3 +60,30 @@ export interface WebMe {
   /** Present for the node's administrator: the organisation has no people yet. */
   needsSetup?: boolean
 }
+
+/** A person's passkey as they see it in their list (never its key). */
+export interface PasskeyView { id: string, name: string, createdAt: string, lastUsedAt?: string, backedUp: boolean }
+
+/**
+ * `POST /api/people/me/passkeys/options`: what the page hands `navigator.credentials.create()`,
+ * binary fields as base64url (the WebAuthn JSON form).
+ */
+export interface PasskeyCreationOptions {
+  challenge: string
+  rp: { id: string, name: string }
+  user: { id: string, name: string, displayName: string }
+  pubKeyCredParams: Array<{ type: 'public-key', alg: number }>
+  timeout: number
+  excludeCredentials: Array<{ type: 'public-key', id: string }>
+  authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' }
+  attestation: 'none'
+}
+
+/** `POST /api/people/passkey-sign-in/options`: what the page hands `navigator.credentials.get()`. */
+export interface PasskeyRequestOptions { challenge: string, rpId: string, timeout: number, userVerification: 'required' }
+
+/** `POST /api/people/me/passkeys`: the browser's new credential, binary fields base64url, and a label. */
+export interface AddPasskeyRequest { id: string, clientDataJSON: string, attestationObject: string, name?: string }
+
+/** `POST /api/people/passkey-sign-in`: the browser's assertion, binary fields base64url. */
+export interface PasskeySignInRequest { id: string, clientDataJSON: string, authenticatorData: string, signature: string, userHandle?: string }

@@ -50,7 +50,9 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ERR_SIGNED_OUT: 401,
   ERR_ROLE_FORBIDDEN: 403,
   ERR_LAST_ADMIN: 409,
-  ERR_TOO_MANY_ATTEMPTS: 429
+  ERR_TOO_MANY_ATTEMPTS: 429,
+  ERR_PASSKEY_INVALID: 400,
+  ERR_PASSKEY_SIGN_IN_FAILED: 401
 }
 
 /** The API's error answer: `{"error":{"code","message"}}`. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import {
-  MAX_CARD_CHARS, MAX_LIST, MAX_NOTICE_IDS, MAX_SEARCH_PARAM_CHARS, activityQuery, addCommentRequest, addContactRequest, connectRequest,
+  MAX_CARD_CHARS, MAX_LIST, MAX_PASSKEY_NAME_CHARS, addPasskeyRequest, passkeySignInRequest, MAX_NOTICE_IDS, MAX_SEARCH_PARAM_CHARS, activityQuery, addCommentRequest, addContactRequest, connectRequest,
   createDocRequest, createNetworkRequest, createTopicRequest, diffQuery, diffusionQuery, editDocRequest, invitePersonRequest, inviteRequest,
   parseDuration, peopleSettingsRequest, previewQuery, readNoticesRequest, restoreRequest, searchQuery, setRoleRequest, shareRequest,
   upstreamDecisionRequest
@@ -73,6 +73,23 @@ describe('request validators', () => {
     expect(() => previewQuery(new URLSearchParams(Array.from({ length: MAX_LIST + 1 }, () => ['section', 'x'])))).toThrow(invalid)
     expect(searchQuery(new URLSearchParams('q=falls&kind=guideline&other=1'))).toEqual({ q: 'falls', kind: 'guideline' })
     expect(() => searchQuery(new URLSearchParams({ q: 'x'.repeat(MAX_SEARCH_PARAM_CHARS + 1) }))).toThrow(invalid)
+  })
+
+  it('bound the passkey bodies: base64url fields of limited length, a short label, no other field', () => {
+    const added = { id: 'AAEC', clientDataJSON: 'eyJ9', attestationObject: 'o2Nm', name: ' Work laptop ' }
+    expect(addPasskeyRequest(added)).toEqual({ ...added, name: 'Work laptop' })
+    const assertion = { id: 'AAEC', clientDataJSON: 'eyJ9', authenticatorData: 'SZYN', signature: 'MEUC', userHandle: 'dXNlcg' }
+    expect(passkeySignInRequest(assertion)).toEqual(assertion)
+    const refused: Array<() => unknown> = [
+      () => addPasskeyRequest({ ...added, clientDataJSON: 'eyJ9+/==' }),
+      () => addPasskeyRequest({ ...added, attestationObject: 'A'.repeat(16_385) }),
+      () => addPasskeyRequest({ ...added, name: 'x'.repeat(MAX_PASSKEY_NAME_CHARS + 1) }),
+      () => addPasskeyRequest({ ...added, publicKey: 'AAEC' }),
+      () => passkeySignInRequest({ ...assertion, signature: '' }),
+      () => passkeySignInRequest({ ...assertion, id: 'A'.repeat(1365) }),
+      () => passkeySignInRequest({ ...assertion, userHandle: 7 })
+    ]
+    for (const run of refused) expect(run).toThrow(invalid)
   })
 
   it('parse durations of invitations in minutes, hours, days and weeks', () => {

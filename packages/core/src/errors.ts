@@ -143,3 +143,7 @@ export const RoleForbiddenError = define('RoleForbiddenError', 'ERR_ROLE_FORBIDD
 export const SignedOutError = define('SignedOutError', 'ERR_SIGNED_OUT', 'You are signed out; sign in again')
 /** Removing or demoting the organisation's only admin. */
 export const LastAdminError = define('LastAdminError', 'ERR_LAST_ADMIN', 'The organisation must keep at least one admin')
+/** A passkey registration the node cannot accept (wrong origin, expired challenge, no user verification, unknown key type). */
+export const PasskeyInvalidError = define('PasskeyInvalidError', 'ERR_PASSKEY_INVALID', 'The passkey could not be added')
+/** A sign-in with a passkey the node does not accept (unknown, removed, wrong signature, expired challenge). */
+export const PasskeySignInFailedError = define('PasskeySignInFailedError', 'ERR_PASSKEY_SIGN_IN_FAILED', 'This passkey was not accepted')

@@ -31,8 +31,8 @@ export interface RouteContext<I = undefined> {
   signal: AbortSignal
   /** Who asks (docs/people.md): a person, or the node's administrator (the API token, the admin link). */
   caller: Caller
-  /** The client's address (throttling) and user agent (its sessions' list). */
-  client: { address: string, agent: string }
+  /** The client's address (throttling), user agent (its sessions' list) and, for a browser, the node's origin its page came from. */
+  client: { address: string, agent: string, origin?: string }
   /** Add a Set-Cookie header to the answer (the people routes' sessions). */
   setCookie(value: string): void
 }

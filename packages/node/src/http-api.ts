@@ -164,7 +164,7 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
         serveEventStream(res, init.events)
         return
       }
-      const reply = await dispatch(routes, req, res, caller ?? NODE_ADMIN, init.durable)
+      const reply = await dispatch(routes, req, res, caller ?? NODE_ADMIN, guard.origins, init.durable)
       sendReply(res, reply)
       log('%s %s -> %d', req.method, req.url, res.statusCode)
     } catch (err) {
@@ -229,7 +229,7 @@ export function createHttpApi (init: HttpApiInit): HttpApiServer {
   }
 }
 
-async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, caller: Caller, durable?: HttpApiInit['durable']): Promise<Reply> {
+async function dispatch (routes: Route[], req: IncomingMessage, res: ServerResponse, caller: Caller, origins: Set<string>, durable?: HttpApiInit['durable']): Promise<Reply> {
   const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost')
   const matching = routes.filter(r => r.path.test(pathname))
   if (matching.length === 0) throw new NotFoundError(`No such route: ${pathname}`)
@@ -241,7 +241,9 @@ async function dispatch (routes: Route[], req: IncomingMessage, res: ServerRespo
   const params = (found.path.exec(pathname) ?? []).slice(1).map(decodeParam)
   const signal = clientGone(res)
   const settle = req.method !== 'GET' && req.method !== 'HEAD' ? durable?.() : undefined
-  const client = { address: req.socket.remoteAddress ?? '', agent: req.headers['user-agent'] ?? '' }
+  // only one of the node's own origins is passed on (passkeys are bound to it)
+  const origin = req.headers.origin?.toLowerCase()
+  const client = { address: req.socket.remoteAddress ?? '', agent: req.headers['user-agent'] ?? '', ...(origin != null && origins.has(origin) ? { origin } : {}) }
   const setCookie = (value: string): void => { res.appendHeader('Set-Cookie', value) }
   // the request is validated here, once: the handler gets what the route's validator returned
   const input = found.input == null ? undefined : 'body' in found.input ? found.input.body(await readJson(req)) : found.input.query(searchParams)

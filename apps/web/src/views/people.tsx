@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, errorText } from '../api.ts'
 import type { Me, Person, PersonInvitation, PersonRole } from '../api.ts'
 import { CopyField } from './copy.tsx'
+import { AddPasskeyButton, PasskeyList, PasskeySignIn, devicePasskeys } from './passkeys.tsx'
 import '../directory.css'
 
 const ROLES: Array<{ value: PersonRole, label: string }> = [
@@ -52,6 +53,7 @@ export function SignInPage ({ reason }: { reason?: string }) {
         {form.error != null && <p role="alert" class="error">{form.error}</p>}
         <div class="actions"><button type="submit" disabled={form.busy}>Sign in</button></div>
       </form>
+      <PasskeySignIn done={restart} />
       <p class="meta">No account yet? Ask an admin of your organisation for an invitation link.</p>
     </section>
   )
@@ -62,10 +64,13 @@ export function JoinPage ({ token }: { token: string }) {
   const [problem, setProblem] = useState<string | undefined>()
   const [password, setPassword] = useState('')
   const [again, setAgain] = useState('')
+  const [joined, setJoined] = useState(false)
   const form = useSubmit(async () => {
     if (password !== again) throw new Error('mismatch')
     await api.acceptInvitation(token, password)
-    restart()
+    // where the device can hold a passkey, the new person may add one before going on
+    if (await devicePasskeys()) setJoined(true)
+    else restart()
   })
   useEffect(() => { document.title = 'Join · Commonplace' }, [])
   useEffect(() => { api.invitation(token).then(setInfo, err => { setProblem(errorText(err)) }) }, [token])
@@ -73,7 +78,16 @@ export function JoinPage ({ token }: { token: string }) {
     <section class="directory-view" aria-labelledby="join-heading">
       <div class="bar"><h1 id="join-heading">{info == null ? 'Join your organisation' : `Join ${info.organisation}`}</h1></div>
       {problem != null && <p role="alert" class="error">{problem}</p>}
-      {info != null && (
+      {joined && (
+        <div class="card" role="region" aria-label="Add a passkey">
+          <p>You have joined. You may also add a passkey: then this device signs you in with your fingerprint, face or PIN, without the password.</p>
+          <div class="actions">
+            <AddPasskeyButton added={restart} />
+            <button type="button" onClick={restart}>Not now</button>
+          </div>
+        </div>
+      )}
+      {info != null && !joined && (
         <form class="card" aria-label="Set your password" onSubmit={form.onSubmit}>
           <p>You are invited as <strong>{info.name}</strong>, {info.role}. Choose a password (at least 10 characters): you will sign in with your name and this password.</p>
           <label>Password <input aria-label="Password" type="password" autoComplete="new-password" minLength={10} required value={password} onInput={e => { setPassword(e.currentTarget.value) }} /></label>
@@ -118,7 +132,7 @@ export function AccountControls ({ me }: { me: Me }) {
 }
 
 /** The person's own sessions: where they are signed in, each to end, or all at once. */
-export function AccountPage () {
+export function AccountPage ({ me }: { me: Me | undefined }) {
   const [sessions, setSessions] = useState<Awaited<ReturnType<typeof api.sessions>>>([])
   const [error, setError] = useState<string | undefined>()
   const [tick, setTick] = useState(0)
@@ -138,6 +152,7 @@ export function AccountPage () {
         ))}
       </ul>
       <div class="actions"><button type="button" onClick={() => { api.signOut(true).then(restart, restart) }}>Sign out everywhere</button></div>
+      <PasskeyList person={me?.person != null} />
     </section>
   )
 }

@@ -35,3 +35,10 @@ export const MAX_ADDRESS_WAIT = 15 * 60 * 1000
 export const MAX_ACCOUNT_WAIT = 60 * 1000
 /** Accounts and addresses whose failures are remembered (oldest forgotten first). */
 export const MAX_THROTTLED_KEYS = 10_000
+
+/** How long a passkey challenge works (ms); each works once. */
+export const CHALLENGE_TTL = 5 * 60 * 1000
+/** Passkey challenges outstanding at once (oldest forgotten first): a page asking for many cannot grow the node's memory. */
+export const MAX_CHALLENGES = 10_000
+/** Passkeys one person may hold. */
+export const MAX_PASSKEYS_PER_PERSON = 10

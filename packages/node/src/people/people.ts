@@ -20,6 +20,8 @@ import { checkPassword, createPasswords } from './passwords.ts'
 import { createPeopleStore, tokenId } from './store.ts'
 import type { Invitation, Person, Session } from './store.ts'
 import { createThrottle } from './throttle.ts'
+import { createPasskeys } from './passkeys.ts'
+import type { Passkeys } from './passkeys.ts'
 
 /** Who makes a request: a person, or the node's administrator (the API token, the admin link). */
 export interface Caller {
@@ -80,6 +82,8 @@ export interface People {
   signOutEverywhere(caller: Caller): void
   settings(): PeopleSettings
   setSettings(settings: PeopleSettings): PeopleSettings
+  /** The people's passkeys: adding, listing, removing, signing in (people/passkeys.ts). */
+  passkeys: Passkeys
   /** Called when sessions end (one, or all of a person's); returns the unsubscribe function. */
   onSignedOut(listener: (ended: SignedOut) => void): () => void
 }
@@ -137,6 +141,7 @@ export function createPeople (init: PeopleInit): People {
   }
 
   const admins = (): Person[] => store.people().filter(p => p.role === 'admin')
+  const passkeys = createPasskeys({ store, byAccount, byAddress, newSession, organisation: init.organisation.name, now })
 
   return {
     caller (token) {
@@ -244,7 +249,9 @@ export function createPeople (init: PeopleInit): People {
     remove (_caller, id) {
       const person = this.find(id)
       if (person.role === 'admin' && admins().length === 1) throw new LastAdminError(`${person.name} is the organisation's only admin: make someone else admin first`)
-      store.write({ drop: [{ kind: 'person', id: person.id }] })
+      // their passkeys go with them, in the same write: none signs in again
+      const keys = store.passkeys().filter(k => k.person === person.id).map(k => ({ kind: 'passkey' as const, id: k.id }))
+      store.write({ drop: [{ kind: 'person', id: person.id }, ...keys] })
       endSessions(person.id, 'removed')
     },
 
@@ -280,6 +287,8 @@ export function createPeople (init: PeopleInit): People {
       store.write({ settings: next })
       return next
     },
+
+    passkeys,
 
     onSignedOut (listener) {
       listeners.add(listener)

@@ -14,7 +14,8 @@ export type Requirement = 'public' | 'signed-in' | PersonRole
 const PUBLIC: ReadonlyArray<[string, RegExp]> = [
   ['POST', /^\/api\/people\/sign-in$/],
   ['GET', /^\/api\/people\/invitations\/[A-Za-z0-9_-]+$/],
-  ['POST', /^\/api\/people\/invitations\/accept$/]
+  ['POST', /^\/api\/people\/invitations\/accept$/],
+  ['POST', /^\/api\/people\/passkey-sign-in(\/options)?$/]
 ]
 
 const SIGNED_IN: ReadonlyArray<[string, RegExp]> = [
@@ -22,6 +23,10 @@ const SIGNED_IN: ReadonlyArray<[string, RegExp]> = [
   ['GET', /^\/api\/people\/me\/sessions$/],
   ['DELETE', /^\/api\/people\/me\/sessions\/[A-Za-z0-9_-]+$/],
   ['POST', /^\/api\/people\/sign-out$/],
+  // a person's own passkeys
+  ['GET', /^\/api\/people\/me\/passkeys$/],
+  ['POST', /^\/api\/people\/me\/passkeys(\/options)?$/],
+  ['DELETE', /^\/api\/people\/me\/passkeys\/[A-Za-z0-9_-]+$/],
   ['POST', /^\/api\/people\/sign-out-everywhere$/],
   // the handler lets only the admin link's holder set the organisation up
   ['POST', /^\/api\/people\/setup$/]

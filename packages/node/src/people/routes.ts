@@ -12,6 +12,7 @@ import type { PeopleMe, PersonInvitation } from '@commonplace/api'
 import { apiRoute } from '../api-routes.ts'
 import type { ApiRoute, RouteContext } from '../api-routes.ts'
 import type { Caller, NewSession, People } from './people.ts'
+import { passkeyRoutes } from './passkey-routes.ts'
 
 export interface PeopleRoutesInit {
   people: People
@@ -85,6 +86,7 @@ export function peopleRoutes (init: PeopleRoutesInit): ApiRoute[] {
         return { ended: true }
       }
     }),
+    ...passkeyRoutes(people, started),
     apiRoute({ method: 'GET', path: '/api/people', handle: async () => people.list() }),
     apiRoute({
       method: 'POST',

@@ -4,6 +4,7 @@
  *   pe/p/<person id>      a person
  *   pe/i/<sha256(token)>  an invitation (the token itself is never stored)
  *   pe/s/<sha256(token)>  a browser session
+ *   pe/k/<credential id>  a person's passkey (its public key)
  *   pe/o                  settings (showPeopleNames)
  */
 import { createHash } from 'node:crypto'
@@ -11,6 +12,7 @@ import { toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
 import type { KeyValueStore, WriteOp } from '@commonplace/core'
 import type { PeopleSettings, PersonRole } from '@commonplace/api'
 import type { PasswordHash } from './passwords.ts'
+import type { StoredCredential } from './webauthn.ts'
 
 /** A person of the organisation. */
 export interface Person {
@@ -44,10 +46,23 @@ export interface Session {
   agent: string
 }
 
+/** A person's passkey: the public key and the state WebAuthn asks a relying party to keep. */
+export interface Passkey extends StoredCredential {
+  /** The credential id, base64url: the key. */
+  id: string
+  person: string
+  /** The relying party id (host name) it was made for. */
+  rpId: string
+  name: string
+  backedUp: boolean
+  createdAt: number
+  lastUsedAt?: number
+}
 
 const PERSON = 'pe/p/'
 const INVITATION = 'pe/i/'
 const SESSION = 'pe/s/'
+const PASSKEY = 'pe/k/'
 const SETTINGS = 'pe/o'
 
 /** The hash a token is kept under. */
@@ -63,9 +78,11 @@ export interface PeopleStore {
   invitations(): Invitation[]
   session(id: string): Session | undefined
   sessions(): Session[]
+  passkey(id: string): Passkey | undefined
+  passkeys(): Passkey[]
   settings(): PeopleSettings
   /** Write the records given and delete the keys named, all or nothing. */
-  write(change: { people?: Person[], invitations?: Invitation[], sessions?: Session[], settings?: PeopleSettings, drop?: Array<{ kind: 'person' | 'invitation' | 'session', id: string }> }): void
+  write(change: { people?: Person[], invitations?: Invitation[], sessions?: Session[], passkeys?: Passkey[], settings?: PeopleSettings, drop?: Array<{ kind: 'person' | 'invitation' | 'session' | 'passkey', id: string }> }): void
 }
 
 export function createPeopleStore (storage: KeyValueStore): PeopleStore {
@@ -76,7 +93,7 @@ export function createPeopleStore (storage: KeyValueStore): PeopleStore {
   const all = <T>(prefix: string): T[] =>
     storage.range({ gte: prefix, lt: prefix.slice(0, -1) + '0' }).map(([, v]) => JSON.parse(u8ToString(v)) as T)
   const put = (key: string, value: unknown): WriteOp => ({ type: 'put', key, value: u8FromString(JSON.stringify(value)) })
-  const prefix = { person: PERSON, invitation: INVITATION, session: SESSION }
+  const prefix = { person: PERSON, invitation: INVITATION, session: SESSION, passkey: PASSKEY }
 
   return {
     person: id => get<Person>(PERSON + id),
@@ -85,12 +102,15 @@ export function createPeopleStore (storage: KeyValueStore): PeopleStore {
     invitations: () => all<Invitation>(INVITATION),
     session: id => get<Session>(SESSION + id),
     sessions: () => all<Session>(SESSION),
+    passkey: id => get<Passkey>(PASSKEY + id),
+    passkeys: () => all<Passkey>(PASSKEY),
     settings: () => get<PeopleSettings>(SETTINGS) ?? { showPeopleNames: false },
     write (change) {
       const ops: WriteOp[] = [
         ...(change.people ?? []).map(p => put(PERSON + p.id, p)),
         ...(change.invitations ?? []).map(i => put(INVITATION + i.id, i)),
         ...(change.sessions ?? []).map(s => put(SESSION + s.id, s)),
+        ...(change.passkeys ?? []).map(k => put(PASSKEY + k.id, k)),
         ...(change.settings != null ? [put(SETTINGS, change.settings)] : []),
         ...(change.drop ?? []).map(({ kind, id }): WriteOp => ({ type: 'del', key: prefix[kind] + id }))
       ]

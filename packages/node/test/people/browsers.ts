@@ -48,11 +48,18 @@ export async function stop (node: CommonplaceNode): Promise<void> {
 export class Browser {
   cookie = ''
   readonly node: CommonplaceNode
-  constructor (node: CommonplaceNode) { this.node = node }
+  /** The page's origin: the node's address, or another of its names (`http://localhost:<port>`), sent as Origin and Host. */
+  readonly origin?: string
+  constructor (node: CommonplaceNode, origin?: string) {
+    this.node = node
+    if (origin != null) this.origin = origin
+  }
+
   async request (method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
+    const origin = this.origin ?? this.node.apiUrl
     const res = await fetch(`${this.node.apiUrl}${path}`, {
       method,
-      headers: { origin: this.node.apiUrl, 'content-type': 'application/json', ...(this.cookie !== '' ? { cookie: this.cookie } : {}) },
+      headers: { origin, host: new URL(origin).host, 'content-type': 'application/json', ...(this.cookie !== '' ? { cookie: this.cookie } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {})
     })
     const set = res.headers.get('set-cookie')
