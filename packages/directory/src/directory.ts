@@ -85,6 +85,7 @@ const CONTACT = 'd/c/'
 const INTRO = 'd/i/'
 const NOTICE = 'd/n/'
 const MET = 'd/m/'
+const NOTICE_RANGE = { gte: NOTICE, lt: 'd/n0' }
 
 /** The directory on a key-value store (the node's database). */
 export function createDirectory (storage: KeyValueStore): Directory {
@@ -95,6 +96,9 @@ export function createDirectory (storage: KeyValueStore): Directory {
   const put = (key: string, value: unknown): WriteOp => ({ type: 'put', key, value: u8FromString(JSON.stringify(value)) })
   const all = <T>(prefix: string, reverse = false): Array<[string, T]> =>
     storage.range({ gte: prefix, lt: prefix.slice(0, -1) + '0', reverse }).map(([k, v]) => [k, JSON.parse(u8ToString(v)) as T])
+
+  /** How many notices are kept (read once, at the first notice added). */
+  let noticeCount: number | undefined
 
   const introductions = (now: number): IntroductionEntry[] => {
     const entries = all<IntroductionEntry>(INTRO)
@@ -122,8 +126,12 @@ export function createDirectory (storage: KeyValueStore): Directory {
     addNotice (fields) {
       const id = `${String(fields.at).padStart(16, '0')}/${u8ToString(crypto.getRandomValues(new Uint8Array(6)), 'base64url')}`
       const notice: Notice = { ...fields, id, read: false }
-      const surplus = all<Notice>(NOTICE, true).slice(MAX_NOTICES - 1)
-      storage.write([put(NOTICE + id, notice), ...surplus.map(([key]): WriteOp => ({ type: 'del', key }))])
+      // counted once, then kept: a notice per arriving document must not read all the others
+      noticeCount ??= storage.range(NOTICE_RANGE).length
+      const surplus = noticeCount + 1 - MAX_NOTICES
+      const oldest = surplus > 0 ? storage.range({ ...NOTICE_RANGE, limit: surplus }) : []
+      storage.write([put(NOTICE + id, notice), ...oldest.map(([key]): WriteOp => ({ type: 'del', key }))])
+      noticeCount += 1 - oldest.length
       return notice
     },
     readNotices (ids) {
