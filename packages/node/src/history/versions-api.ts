@@ -137,7 +137,11 @@ export interface AutoVersionsInit {
   everyChanges?: number
 }
 
-/** Take a version of a record on its first change after `everyMs` without one, or after `everyChanges` changes. Returns the stop function. */
+/**
+ * Take a version of a record on its first change after `everyMs` without one, or after `everyChanges`
+ * changes: at once for the first record in a turn of the event loop, at the turn's end for the
+ * others (the text as it is then). Returns the stop function.
+ */
 export function autoVersions (ctx: PracticeContext, versions: Versions, init: AutoVersionsInit = {}): () => void {
   const everyMs = init.everyMs ?? AUTO_VERSION_MS
   const everyChanges = init.everyChanges ?? Infinity
@@ -145,15 +149,39 @@ export function autoVersions (ctx: PracticeContext, versions: Versions, init: Au
   const latestAt = new Map<DocId, number>()
   const changes = new Map<DocId, number>()
   const carriers = new Set<DocId>()
-  return ctx.store.onChange(change => {
+  // the first version due in a turn is taken at once; those due after it in the same turn (a
+  // catch-up brings many records) at its end, in one write
+  let due = new Map<DocId, string>()
+  let tookThisTurn = false
+  let stopped = false
+  const takeDue = (): void => {
+    const wanted = due
+    due = new Map()
+    tookThisTurn = false
+    if (stopped || wanted.size === 0) return
+    try {
+      for (const [doc, taken] of versions.takeEach(wanted)) latestAt.set(doc, taken.at)
+    } catch (err) {
+      ctx.log.error('history: taking the automatic versions of %d documents failed - %e', wanted.size, err)
+    }
+  }
+  const off = ctx.store.onChange(change => {
     if (change.update == null || change.origin.kind === 'storage' || carriers.has(change.id)) return
     const doc = change.id
+    if (due.has(doc)) return
     const at = latestAt.get(doc) ?? versions.latest(doc)?.at
     const seen = (changes.get(doc) ?? 0) + 1
     if (at !== undefined && ctx.now() - at < everyMs && seen < everyChanges) { latestAt.set(doc, at); changes.set(doc, seen); return }
     if (!isRecord(ctx, doc)) { carriers.add(doc); return }
     const reason = at === undefined ? 'first' : seen >= everyChanges ? 'changes' : 'daily'
-    latestAt.set(doc, versions.take(doc, reason).at)
     changes.set(doc, 0)
+    if (!tookThisTurn) {
+      tookThisTurn = true
+      setImmediate(takeDue)
+      latestAt.set(doc, versions.take(doc, reason).at)
+      return
+    }
+    due.set(doc, reason)
   })
+  return () => { stopped = true; off() }
 }

@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { StorageCorruptError, VersionUnknownError } from '@commonplace/core'
-import type { DocId, DocumentStore, KeyValueStore } from '@commonplace/core'
+import type { DocId, DocumentStore, KeyValueStore, WriteOp } from '@commonplace/core'
 
 /** Every this many versions one keeps the whole state: rebuilding reads at most this many rows. */
 export const FULL_EVERY = 32
@@ -81,6 +81,8 @@ function decodeVersion (bytes: Uint8Array): StoredVersion {
 export interface Versions {
   /** Take a version of a held document now. */
   take(doc: DocId, reason: string, label?: string): VersionMeta
+  /** Take a version of each document (one at most each) in one write: the automatic versions of a turn. */
+  takeEach(wanted: Map<DocId, string>): Map<DocId, VersionMeta>
   /** Every version of a document, oldest first. */
   list(doc: DocId): VersionMeta[]
   /** The latest version, if any. */
@@ -100,22 +102,42 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
   }
   const meta = (v: StoredVersion): VersionMeta => ({ n: v.n, at: v.at, reason: v.reason, ...(v.label != null ? { label: v.label } : {}), bytes: v.bytes })
 
+  /** The version to take of `doc` now, and the rows that keep it. */
+  const prepare = (doc: DocId, reason: string, label?: string): { taken: VersionMeta, ops: WriteOp[] } => {
+    const last = lastOf(doc)
+    const n = (last?.n ?? 0) + 1
+    const full = (n - 1) % FULL_EVERY === 0
+    const { stateVector, update } = store.read(doc, ydoc => ({
+      stateVector: Y.encodeStateVector(ydoc),
+      update: full || last == null ? Y.encodeStateAsUpdate(ydoc) : Y.encodeStateAsUpdate(ydoc, last.stateVector)
+    }))
+    const version: StoredVersion = { n, at: Math.max(now(), last?.at ?? 0), reason, ...(label != null ? { label } : {}), full, stateVector, update, bytes: 0 }
+    const bytes = encodeVersion(version)
+    const taken = meta({ ...version, bytes: bytes.length })
+    const log = AUTOMATIC_REASONS.has(reason)
+      ? []
+      : [{ type: 'put' as const, key: logKey(doc, taken), value: new TextEncoder().encode(JSON.stringify({ n, at: taken.at, reason, ...(label != null ? { label } : {}) })) }]
+    return { taken, ops: [{ type: 'put', key: key(doc, n), value: bytes }, ...log] }
+  }
+
   return {
     take (doc, reason, label) {
-      const last = lastOf(doc)
-      const n = (last?.n ?? 0) + 1
-      const full = (n - 1) % FULL_EVERY === 0
-      const { stateVector, update } = store.read(doc, ydoc => ({
-        stateVector: Y.encodeStateVector(ydoc),
-        update: full || last == null ? Y.encodeStateAsUpdate(ydoc) : Y.encodeStateAsUpdate(ydoc, last.stateVector)
-      }))
-      const version: StoredVersion = { n, at: Math.max(now(), last?.at ?? 0), reason, ...(label != null ? { label } : {}), full, stateVector, update, bytes: 0 }
-      const bytes = encodeVersion(version)
-      const taken = meta({ ...version, bytes: bytes.length })
-      const log = AUTOMATIC_REASONS.has(reason)
-        ? []
-        : [{ type: 'put' as const, key: logKey(doc, taken), value: new TextEncoder().encode(JSON.stringify({ n, at: taken.at, reason, ...(label != null ? { label } : {}) })) }]
-      storage.write([{ type: 'put', key: key(doc, n), value: bytes }, ...log])
+      const { taken, ops } = prepare(doc, reason, label)
+      storage.write(ops)
+      return taken
+    },
+
+    takeEach (wanted) {
+      const taken = new Map<DocId, VersionMeta>()
+      const ops: WriteOp[] = []
+      for (const [doc, reason] of wanted) {
+        // gone, or quarantined since the change: no version of it now
+        let prepared
+        try { prepared = prepare(doc, reason) } catch { continue }
+        taken.set(doc, prepared.taken)
+        ops.push(...prepared.ops)
+      }
+      if (ops.length > 0) storage.write(ops)
       return taken
     },
 
