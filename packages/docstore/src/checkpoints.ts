@@ -20,10 +20,13 @@ import { authorRunKey, authorRunRange, checkpointItemKey, envelopeRange } from '
 import { decodeAuthorRun, encodeAuthorRun } from './signed-codec.ts'
 import { MIN_CHECKPOINT_AFTER_BYTES } from './constants.ts'
 
-/** Whether the owner should checkpoint now: envelopes since the latest checkpoint outweigh it. */
-export function checkpointDue (state: DocState): boolean {
+/**
+ * Whether the owner should checkpoint: envelopes since the latest checkpoint outweigh it (`factor`
+ * times: how overdue it is).
+ */
+export function checkpointDue (state: DocState, factor = 1): boolean {
   const latest = state.record.checkpoints.at(-1)
-  return state.record.bytesSince > Math.max(latest?.bytes ?? 0, MIN_CHECKPOINT_AFTER_BYTES)
+  return state.record.bytesSince > factor * Math.max(latest?.bytes ?? 0, MIN_CHECKPOINT_AFTER_BYTES)
 }
 
 /**

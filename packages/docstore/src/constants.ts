@@ -51,5 +51,17 @@ export const MAX_ISSUED_CLIENTS = 65_536
  */
 export const MIN_CHECKPOINT_AFTER_BYTES = 64 * 1024
 
+/**
+ * A due checkpoint waits until its document has had no change for this long (ms): compaction is
+ * not done between two keystrokes, nor sent to the peers in front of the next one.
+ */
+export const DEFAULT_CHECKPOINT_QUIET_MS = 1000
+
+/**
+ * While a document is edited without a pause, its checkpoint is signed with the change that makes
+ * the envelopes since the latest checkpoint weigh this many times what makes it due.
+ */
+export const CHECKPOINT_OVERDUE_FACTOR = 2
+
 /** Signed items returned by one `signedSince` call, about (at least one item). */
 export const DEFAULT_SIGNED_BATCH_BYTES = 1024 * 1024

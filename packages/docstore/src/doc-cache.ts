@@ -14,17 +14,22 @@ export interface DocCache {
 /** `pinned(id)` keeps a document loaded while it has changes not yet on disk. */
 export function docCache (max: number, pinned: (id: DocId) => boolean = () => false): DocCache {
   const docs = new Map<DocId, Y.Doc>()
+  /** The most recently used document: asked for again at every keystroke, already last in the order. */
+  let newest: DocId | undefined
   return {
     get (id) {
       const doc = docs.get(id)
-      if (doc != null) {
+      if (doc != null && id !== newest) {
         docs.delete(id)
         docs.set(id, doc)
+        newest = id
       }
       return doc
     },
     set (id, doc) {
+      docs.delete(id)
       docs.set(id, doc)
+      newest = id
       if (docs.size <= max) return
       for (const candidate of docs.keys()) {
         if (docs.size <= max) break
@@ -34,11 +39,13 @@ export function docCache (max: number, pinned: (id: DocId) => boolean = () => fa
     evict (id) {
       docs.get(id)?.destroy()
       docs.delete(id)
+      if (newest === id) newest = undefined
     },
     get size () { return docs.size },
     clear () {
       for (const doc of docs.values()) doc.destroy()
       docs.clear()
+      newest = undefined
     }
   }
 }

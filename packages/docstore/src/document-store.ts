@@ -248,6 +248,7 @@ class Store extends StoreBase implements DocumentStore {
 
   /** Writes what is staged (checkpoints included), then unloads everything. */
   close (): void {
+    this.signedSide.stop()
     this.flushLogged(true)
     clearTimeout(this.checkpointTimer)
     this.checkpointTimer = undefined

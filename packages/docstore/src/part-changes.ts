@@ -8,7 +8,7 @@
 import type * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import type { DocId, KeyValueStore, OrgId, PartChange } from '@commonplace/core'
+import type { DocId, KeyValueStore, OrgId, PartChange, WriteOp } from '@commonplace/core'
 import { guard } from './codec.ts'
 import { partChangeKey, partChangeRange } from './keys.ts'
 import type { WriteBatch } from './write-batch.ts'
@@ -35,13 +35,21 @@ export interface ChangeAuthor {
 
 /** Stage the records of one change in the batch: the batch's last change to a part wins, one record each. */
 export function stagePartChanges (batch: WriteBatch, id: DocId, parts: ChangedParts, by: ChangeAuthor, at: number): void {
-  const value = encodePartChange({ org: by.org, ...(by.person != null && by.person !== '' ? { person: by.person } : {}), at })
+  let change: PartChange | undefined
   for (const part of parts.removed) {
-    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), { type: 'del', key: partChangeKey(id, part) })
+    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), null)
   }
   for (const part of parts.changed) {
-    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), { type: 'put', key: partChangeKey(id, part), value })
+    change ??= by.person != null && by.person !== '' ? { org: by.org, person: by.person, at } : { org: by.org, at }
+    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), change)
   }
+}
+
+/** The writes of the records a batch staged. */
+export function partChangeOps (parts: Map<string, PartChange | null>): WriteOp[] {
+  const ops: WriteOp[] = []
+  for (const [key, change] of parts) ops.push(change == null ? { type: 'del', key } : { type: 'put', key, value: encodePartChange(change) })
+  return ops
 }
 
 /** The records of a document as stored, with what the batch not yet written stages over them. */
@@ -49,10 +57,10 @@ export function readPartChanges (storage: Pick<KeyValueStore, 'range'>, id: DocI
   const out: Record<string, PartChange> = {}
   const prefix = partChangeRange(id).gte
   for (const [key, value] of storage.range({ ...partChangeRange(id), limit: MAX_PART_RECORDS })) out[key.slice(prefix.length)] = decodePartChange(key, value)
-  for (const [key, op] of batch?.parts ?? []) {
+  for (const [key, change] of batch?.parts ?? []) {
     if (!key.startsWith(prefix)) continue
     const part = key.slice(prefix.length)
-    if (op.type === 'put') out[part] = decodePartChange(key, op.value)
+    if (change != null) out[part] = change
     else Reflect.deleteProperty(out, part)
   }
   return out

@@ -22,7 +22,7 @@ import { attributionOf, migrationCheckpoint } from './signed-extras.ts'
 import type { ChangeAuthor } from './part-changes.ts'
 import { rebuildWithout } from './rebuild.ts'
 import { Restores } from './restore.ts'
-import { DEFAULT_SIGNED_BATCH_BYTES } from './constants.ts'
+import { CHECKPOINT_OVERDUE_FACTOR, DEFAULT_CHECKPOINT_QUIET_MS, DEFAULT_SIGNED_BATCH_BYTES } from './constants.ts'
 import { SIGNED_MIGRATION_KEY } from './keys.ts'
 
 /** What the signed side needs of the store. */
@@ -43,6 +43,8 @@ export interface SignedHost {
   /** Apply an update that passed its checks and stage it with `signed`, announced with it. */
   /** Apply and stage a signed item's update; `by`: an envelope's signer and author (a checkpoint names none). */
   apply: (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed: Uint8Array, by?: ChangeAuthor) => void
+  /** Stage and announce a change that only carries `signed` (a checkpoint signed on its own). */
+  announceSigned: (info: InfoRecord, signed: Uint8Array) => void
   /** Write operations now, in one batch. */
   write: (ops: WriteOp[]) => void
   /** Put `doc` in the place of the document's state (after what is staged is written), with `ops`, in one write. */
@@ -64,6 +66,12 @@ export interface SignedInit {
    * deletions dropped). The node supplies it; default: anyone.
    */
   mayEdit?: (doc: DocId, org: OrgId, seq: number) => boolean | 'removed'
+  /**
+   * A due checkpoint of a document this organisation owns is signed once the document has had no
+   * change for this long (ms), or with the change that makes it overdue while editing goes on
+   * (docs/authorship.md, Storage and compaction). 0: with the change that makes it due. Default 1000.
+   */
+  checkpointQuietMs?: number
 }
 
 export class SignedSide {
@@ -72,9 +80,13 @@ export class SignedSide {
   private readonly local?: LocalSigner
   private readonly restores: Restores
   private readonly mayEdit: NonNullable<SignedInit['mayEdit']>
+  private readonly quietMs: number
+  /** Documents with a checkpoint due, waiting for a pause in their changes. */
+  private readonly waiting = new Map<DocId, ReturnType<typeof setTimeout>>()
 
   constructor (host: SignedHost, init: SignedInit) {
     this.host = host
+    this.quietMs = init.checkpointQuietMs ?? DEFAULT_CHECKPOINT_QUIET_MS
     this.mayEdit = init.mayEdit ?? (() => true)
     this.signed = new SignedDocs({ storage: host.storage, staged: host.staged, mayEdit: this.mayEdit })
     this.restores = new Restores(this.signed, host.log)
@@ -225,8 +237,9 @@ export class SignedSide {
 
   /**
    * Before a change is announced: sign a local burst into this organisation's next envelope, and,
-   * for a document this organisation owns, checkpoint it when its envelopes outweigh the last one.
-   * Both are staged in the batch the change is in.
+   * for a document this organisation owns, checkpoint it when its envelopes outweigh the last one:
+   * once its changes pause, or with this change if it is overdue. Both are staged in the batch the
+   * change is in.
    */
   seal (change: DocumentChange): void {
     if (this.local == null) return
@@ -238,7 +251,55 @@ export class SignedSide {
     const doc = this.host.loaded(change.id)
     if (change.signed == null || this.host.info(change.id)?.owner !== this.local.org || doc == null) return
     const state = this.signed.state(change.id)
-    if (checkpointDue(state)) this.keep(change, signCheckpoint(this.signed, state, doc, this.local.signer, this.signed.storage, this.host.ops()))
+    if (!checkpointDue(state)) return
+    if (this.quietMs > 0 && !checkpointDue(state, CHECKPOINT_OVERDUE_FACTOR)) {
+      this.checkpointWhenQuiet(change.id)
+      return
+    }
+    this.stopWaiting(change.id)
+    this.keep(change, signCheckpoint(this.signed, state, doc, this.local.signer, this.signed.storage, this.host.ops()))
+  }
+
+  /** Forget the checkpoints waiting for a pause (the store closes). */
+  stop (): void {
+    for (const timer of this.waiting.values()) clearTimeout(timer)
+    this.waiting.clear()
+  }
+
+  /** Sign `id`'s due checkpoint once it has had no change for `quietMs` (each change starts the wait again). */
+  private checkpointWhenQuiet (id: DocId): void {
+    const timer = this.waiting.get(id)
+    if (timer != null) {
+      timer.refresh()
+      return
+    }
+    const started = setTimeout(() => {
+      this.waiting.delete(id)
+      this.checkpointNow(id)
+    }, this.quietMs)
+    started.unref?.()
+    this.waiting.set(id, started)
+  }
+
+  private stopWaiting (id: DocId): void {
+    clearTimeout(this.waiting.get(id))
+    this.waiting.delete(id)
+  }
+
+  /** A due checkpoint signed on its own, staged and announced (an unloaded document's waits for its next change). */
+  private checkpointNow (id: DocId): void {
+    const info = this.host.info(id)
+    const doc = this.host.loaded(id)
+    if (this.local == null || info == null || info.owner !== this.local.org || doc == null || this.host.quarantined(id)) return
+    try {
+      const state = this.signed.state(id)
+      if (!checkpointDue(state)) return
+      const signed = signCheckpoint(this.signed, state, doc, this.local.signer, this.signed.storage, this.host.ops())
+      this.journal(id, signed)
+      this.host.announceSigned(info, signed)
+    } catch (err) {
+      this.host.log?.error('checkpointing %s failed: %e', id, err)
+    }
   }
 
   /**
@@ -248,11 +309,15 @@ export class SignedSide {
    */
   private keep (change: DocumentChange, signed: Uint8Array): void {
     (change.signed ??= []).push(signed)
+    this.journal(change.id, signed)
+  }
+
+  private journal (id: DocId, signed: Uint8Array): void {
     try {
       this.host.storage.journal?.append(signed)
     } catch (err) {
       // announced anyway, as after a failed batch (see replay): a failing disk must not hold edits back
-      this.host.log?.error('journaling a signed change of %s failed: %e', change.id, err)
+      this.host.log?.error('journaling a signed change of %s failed: %e', id, err)
     }
   }
 

@@ -90,6 +90,7 @@ export abstract class StoreBase {
       load: id => this.load(id),
       quarantined: id => this.quarantine.has(id),
       apply: (info, update, origin, signed, by) => { this.integrate(info, update, origin, signed, by) },
+      announceSigned: (info, signed) => { this.commit(info, { origin: STORAGE_ORIGIN, signed }) },
       write: ops => { this.write(ops) },
       replace: (id, doc, ops) => { this.replace(id, doc, ops) }
     }, init)
@@ -321,8 +322,10 @@ export abstract class StoreBase {
       throw new CorruptUpdateError(`Update for ${info.id} could not be applied`, { cause: err })
     }
     const pendingAfter = pendingOf(doc)
-    if (signed == null && effective == null && pendingAfter[0] === pendingBefore[0] && pendingAfter[1] === pendingBefore[1]) return false
-    this.commit(info, { doc, update, effective, origin, signed, parts: watch?.parts() })
+    const changedNothing = effective == null && pendingAfter[0] === pendingBefore[0] && pendingAfter[1] === pendingBefore[1]
+    if (signed == null && changedNothing) return false
+    // a signed item that changed nothing (a checkpoint of what is held) is kept as signed, not logged again
+    this.commit(info, { doc, update: changedNothing ? null : update, effective, origin, signed, parts: watch?.parts() })
     return effective != null
   }
 

@@ -1,9 +1,10 @@
 import { fromString as u8FromString } from 'uint8arrays'
-import type { AccessList, DocId, WriteOp } from '@commonplace/core'
+import type { AccessList, DocId, PartChange, WriteOp } from '@commonplace/core'
 import { encodeAcl, encodeInfo, encodeLogRow, encodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { SEQ_KEY, aclKey, changeKey, infoKey, logKey } from './keys.ts'
 import { partyOps } from './party-index.ts'
+import { partChangeOps } from './part-changes.ts'
 
 /**
  * The changes made since the last flush: the updates to append, and which documents they touch
@@ -20,8 +21,11 @@ export interface WriteBatch {
   readonly checkpoints: Map<string, number>
   /** Signed items and their bookkeeping (envelopes, chain heads, bindings, checkpoints), by key. */
   readonly signed: Map<string, WriteOp>
-  /** The last change per part of a document (l/ keys, part-changes.ts): one record per part and batch, or its deletion. */
-  readonly parts: Map<string, WriteOp>
+  /**
+   * The last change per part of a document (l/ keys, part-changes.ts): one record per part and
+   * batch (null: its deletion), encoded when the batch is written, as a keystroke replaces it.
+   */
+  readonly parts: Map<string, PartChange | null>
   /** Bytes of the updates staged. */
   bytes: number
 }
@@ -63,7 +67,7 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
     infos.set(id, info)
   }
   for (const op of batch.signed.values()) ops.push(op)
-  for (const op of batch.parts.values()) ops.push(op)
+  ops.push(...partChangeOps(batch.parts))
   for (const [key, value] of batch.checkpoints) ops.push({ type: 'put', key, value: encodeUint(value) })
   ops.push({ type: 'put', key: SEQ_KEY, value: encodeUint(seq) })
   return { ops, infos }

@@ -2,6 +2,26 @@
 import * as Y from 'yjs'
 import type { UpdateOrigin } from '@commonplace/core'
 
+/** Who watches a document's transactions now (captureUpdate). */
+interface WatchSlot { origin: UpdateOrigin | null, watch: ((tr: Y.Transaction) => void) | null }
+
+const watching = new WeakMap<Y.Doc, WatchSlot>()
+
+/**
+ * The watch slot of `doc`, its listener added once: adding and removing an `afterTransaction`
+ * listener around every keystroke cost more than the keystroke's own bookkeeping. (`update`
+ * stays added per call: while a document has an `update` listener Yjs encodes every transaction,
+ * a first copy applied whole included.)
+ */
+function watchSlot (doc: Y.Doc): WatchSlot {
+  const held = watching.get(doc)
+  if (held != null) return held
+  const slot: WatchSlot = { origin: null, watch: null }
+  doc.on('afterTransaction', (tr: Y.Transaction) => { if (slot.watch != null && tr.origin === slot.origin) slot.watch(tr) })
+  watching.set(doc, slot)
+  return slot
+}
+
 /**
  * Run `fn` in a transaction with `origin`; the update it produced, or null when nothing changed.
  * `watch` sees the transaction once it is done (which parts it changed: part-changes.ts).
@@ -9,14 +29,23 @@ import type { UpdateOrigin } from '@commonplace/core'
 export function captureUpdate (doc: Y.Doc, origin: UpdateOrigin, fn: () => void, watch?: (transaction: Y.Transaction) => void): Uint8Array | null {
   const updates: Uint8Array[] = []
   const onUpdate = (u: Uint8Array, o: unknown): void => { if (o === origin) updates.push(u) }
-  const onTransaction = (tr: Y.Transaction): void => { if (tr.origin === origin) watch?.(tr) }
+  const slot = watch != null ? watchSlot(doc) : null
+  // a capture inside another's transaction gives the slot back as it found it
+  const outerOrigin = slot?.origin ?? null
+  const outerWatch = slot?.watch ?? null
   doc.on('update', onUpdate)
-  if (watch != null) doc.on('afterTransaction', onTransaction)
+  if (slot != null) {
+    slot.origin = origin
+    slot.watch = watch ?? null
+  }
   try {
     doc.transact(fn, origin)
   } finally {
     doc.off('update', onUpdate)
-    if (watch != null) doc.off('afterTransaction', onTransaction)
+    if (slot != null) {
+      slot.origin = outerOrigin
+      slot.watch = outerWatch
+    }
   }
   if (updates.length === 0) return null
   return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)

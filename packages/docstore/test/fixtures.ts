@@ -5,6 +5,7 @@ import type { AccessList, DocHeader, DocId, DocumentChange, DocumentStore, KeyVa
 import { memoryStore } from '@commonplace/storage'
 import type { PrivateKey } from '@libp2p/interface'
 import { createDocumentStore } from '../src/index.ts'
+import type { DocumentStoreInit } from '../src/index.ts'
 
 export interface TestOrg { key: PrivateKey, id: OrgId }
 
@@ -23,8 +24,8 @@ export async function grantFor (owner: TestOrg, acl: AccessList, to: OrgId | Net
 }
 
 /** A store that signs as `org`, and the signed items it announces. */
-export function signingStore (org: TestOrg, kv: KeyValueStore = memoryStore(), mayEdit?: (doc: DocId, who: OrgId, seq: number) => boolean | 'removed'): { store: DocumentStore, kv: KeyValueStore, signed: Uint8Array[], changes: DocumentChange[] } {
-  const store = createDocumentStore({ storage: kv }, { signer: { org: org.id, key: org.key }, mayEdit })
+export function signingStore (org: TestOrg, kv: KeyValueStore = memoryStore(), mayEdit?: (doc: DocId, who: OrgId, seq: number) => boolean | 'removed', init: DocumentStoreInit = {}): { store: DocumentStore, kv: KeyValueStore, signed: Uint8Array[], changes: DocumentChange[] } {
+  const store = createDocumentStore({ storage: kv }, { ...init, signer: { org: org.id, key: org.key }, mayEdit })
   const signed: Uint8Array[] = []
   const changes: DocumentChange[] = []
   store.onChange(c => {

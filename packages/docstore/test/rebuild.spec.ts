@@ -21,7 +21,8 @@ describe('the rebuild after a removal', () => {
     const a = await testOrg()
     const e = await testOrg()
     const header = await newHeader(a)
-    const A = signingStore(a)
+    // each checkpoint with the change that makes it due: two of them before C joins
+    const A = signingStore(a, memoryStore(), undefined, { checkpointQuietMs: 0 })
     A.store.create(header, doc => doc.getText('t').insert(0, 'Quarantine the stock. '))
     A.store.flush()
     const E = signingStore(e)

@@ -243,7 +243,8 @@ describe('signed changes in the document store', () => {
   })
 
   it('the owner checkpoints a long-edited document; a new holder gets the checkpoint, then the envelopes after it', async () => {
-    const A = signingStore(a)
+    // each checkpoint with the change that makes it due (checkpoint-pause.spec.ts: the default waits for a pause)
+    const A = signingStore(a, memoryStore(), undefined, { checkpointQuietMs: 0 })
     A.store.create(header, doc => doc.getText('t').insert(0, 'start'))
     A.store.flush()
     const B = signingStore(b)
