@@ -7,6 +7,7 @@ import type { HistoryApi, PracticeApi } from '@commonplace/api'
 import type { PracticeContext } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
 import { createActivityFeed } from './activity-feed.ts'
+import type { PersonName } from './activity-changers.ts'
 import { createCommentsApi } from './comments-api.ts'
 import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companion.ts'
 import { createVersions } from './versions.ts'
@@ -35,6 +36,8 @@ export interface HistoryInit extends PracticeContext {
   onRefused?: (code: string) => void
   /** When automatic versions are taken (`NodeInit.autoVersions`). */
   autoVersions?: AutoVersionsInit
+  /** This organisation's people by id, to name who changed a document in the activity feed. */
+  personName?: PersonName
 }
 
 export function createHistory (init: HistoryInit): History {
@@ -54,7 +57,7 @@ export function createHistory (init: HistoryInit): History {
   const api: HistoryApi = {
     ...comments,
     ...versionsApi,
-    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf, versions, shared })
+    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf, versions, shared, ...(init.personName != null ? { personName: init.personName } : {}) })
   }
   let stop: (() => void) | undefined
   return {
