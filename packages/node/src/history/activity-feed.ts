@@ -28,6 +28,8 @@ export interface FeedInit extends VersionItemsInit {
   proposals: PracticeApi['proposals']
   upstream: PracticeApi['upstream']
   threadsOf: (record: DocId) => Promise<ThreadView[]>
+  /** Settles once the version log holds the versions taken before it existed (built once per store). */
+  logBuilt?: () => Promise<void>
   /** This organisation's people by id, to name who changed a document. */
   personName?: PersonName
 }
@@ -129,6 +131,7 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
       if (Number.isNaN(since)) throw new InvalidInputError(`"since" is not a date: ${String(options.since)}`)
       const limit = options.limit ?? DEFAULT_ACTIVITY_ITEMS
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_ITEMS) throw new InvalidInputError(`"limit" is a whole number from 1 to ${MAX_ACTIVITY_ITEMS}`)
+      await init.logBuilt?.()
       const records = await commented()
       const items = [
         ...changes(since), ...await comments(records, since), ...await versionItems(ctx, init, records, since, limit), ...variants(since),
