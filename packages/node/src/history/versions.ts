@@ -41,7 +41,7 @@ const key = (doc: DocId, n: number): string => `${PREFIX}${doc}/${String(n).padS
 const range = (doc: DocId): { gte: string, lt: string } => ({ gte: `${PREFIX}${doc}/`, lt: `${PREFIX}${doc}0` })
 const LOG_PREFIX = 'hl/'
 const logTime = (at: number): string => String(at).padStart(15, '0')
-const logKey = (doc: DocId, v: VersionMeta): string => `${LOG_PREFIX}${logTime(v.at)}/${doc}/${String(v.n).padStart(10, '0')}`
+const logKey = (doc: DocId, v: Pick<VersionMeta, 'n' | 'at'>): string => `${LOG_PREFIX}${logTime(v.at)}/${doc}/${String(v.n).padStart(10, '0')}`
 
 /** A version taken by a person or an action, as the activity feed lists it. */
 export interface LoggedVersion extends Omit<VersionMeta, 'bytes'> {
