@@ -22,7 +22,7 @@ const REF = randomBytes(4).toString('hex')
 const TITLE = `Handling abnormal blood results (ref ${REF})`
 
 interface VersionJson { id: string, n: number, org?: string, orgName?: string, label?: string, reason: string }
-interface ActivityJson { kind: string, doc: string, org?: string, label?: string, version?: number | string }
+interface ActivityJson { kind: string, doc: string, org?: string, label?: string, version?: number | string, text: string, changedBy?: Array<{ by: string, org: string, person?: string }> }
 interface ThreadJson { id: string, org: string, state: string, passage?: string, detached: boolean, replies: Array<{ org: string, text: string }> }
 
 const STEP_MS = 240_000
@@ -36,6 +36,7 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
   let doc = ''
   let thread = ''
   let labelled = 0
+  let rota = ''
 
   beforeAll(async () => {
     [river, hill, canal] = await group.start('Riverside Surgery', 'Hillview Medical Practice', 'Canal Street Health Centre')
@@ -111,7 +112,7 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
       expect(diff.stdout).toContain('+ Also after 6 pm.')
       expect((await runCli(node.dataDir, ['doc', 'history', doc], { json: false })).stdout).toContain('Riverside Surgery #')
     }
-    const rota = (await cliOk(river.dataDir, ['doc', 'create', '--title', `Staff rota (ref ${REF})`, ...sectionArgs('--section', { Rota: 'Two duty doctors on Mondays.' })])).id
+    rota = (await cliOk(river.dataDir, ['doc', 'create', '--title', `Staff rota (ref ${REF})`, ...sectionArgs('--section', { Rota: 'Two duty doctors on Mondays.' })])).id
     await cliOk(river.dataDir, ['share', rota, '--with', hill.orgId, '--role', 'edit'])
     await cliOk(river.dataDir, ['doc', 'version', rota, '--label', 'For Hillview only'])
     // after the rota's label, one on the document Canal Street reads: Canal Street has caught up past it
@@ -140,6 +141,16 @@ describe('comments, versions and the activity feed through the CLI', { timeout: 
       expect(items.find(i => i.kind === 'version' && i.label === 'Agreed at the March meeting')).toMatchObject({ doc, org: river.orgId, version: label.id })
       expect(items.find(i => i.kind === 'restored' && i.doc === doc)).toMatchObject({ org: river.orgId })
     }, { timeoutMs: WAIT_MS, what: 'Hillview\'s feed lists Riverside\'s version and restore' })
+
+    // who changed a document: Riverside (its CLI writes as the organisation) made the rota, Hillview (edit) changes it
+    await cliOk(hill.dataDir, ['doc', 'edit', rota, '--append', 'And on Fridays.', '--section', 'Rota'])
+    await eventually(async () => {
+      const item = (await cliOk<ActivityJson[]>(river.dataDir, ['activity'])).find(i => i.kind === 'changed' && i.doc === rota)
+      expect(item?.changedBy).toMatchObject([{ by: 'Hillview Medical Practice', org: hill.orgId }, { by: 'Riverside Surgery', org: river.orgId }])
+    }, { timeoutMs: WAIT_MS, what: 'Riverside\'s feed names Hillview\'s change of the rota' })
+    expect((await runCli(river.dataDir, ['activity'], { json: false })).stdout).toContain(`"Staff rota (ref ${REF})" changed by Hillview Medical Practice and Riverside Surgery`)
+    // at Hillview, Riverside's changes since Hillview held the document
+    expect((await cliOk<ActivityJson[]>(hill.dataDir, ['activity'])).find(i => i.kind === 'changed' && i.doc === doc)?.changedBy?.[0]).toMatchObject({ by: 'Riverside Surgery', org: river.orgId })
 
     // Hillview adapts the document; Riverside changes it; Hillview's feed says its source changed
     const variant = (await cliOk<{ id: string }>(hill.dataDir, ['doc', 'adapt', doc, '--why', 'Two duty doctors on Mondays', '--title', `Abnormal results at Hillview (ref ${REF})`])).id

@@ -180,6 +180,8 @@ describe('conversation and history: comments on passages, versions, the activity
     await feed.getByText(`Hillview Medical Practice reopened a comment on "${TITLE}"`, { exact: false }).waitFor()
     await feed.getByText(`Riverside Surgery labelled a version of "${TITLE}": Agreed at the March meeting`, { exact: false }).waitFor()
     await feed.getByText(new RegExp(`^Riverside Surgery restored "${TITLE}" from version \\d+ \\(Practice\\)$`)).waitFor()
+    // a change says who made it: here only Riverside edits (Hillview comments, Canal Street reads)
+    await feed.getByRole('link', { name: `"${TITLE}" changed by Riverside Surgery`, exact: true }).waitFor()
     await checkView(pageR, 'the activity feed')
     await feed.screenshot({ path: `${SCREENSHOTS}activity-feed.png` })
 

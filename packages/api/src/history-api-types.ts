@@ -4,7 +4,7 @@
  * `HistoryApi`.
  */
 import type { DocId, OrgId } from '@commonplace/core'
-import type { WriteOptions } from './api-types.ts'
+import type { LastChangeView, WriteOptions } from './api-types.ts'
 import type { SectionChangeView } from './practice-api-types.ts'
 
 /** A comment or a reply: who wrote it, as the signed envelope that carried it says. */
@@ -124,6 +124,14 @@ export interface ActivityItem {
   label?: string
   /** The version in the document's History (`version`, `restored`, `upstream-taken`): this node's number, or the id another organisation shared it under. */
   version?: VersionRef
+  /**
+   * Who changed the document since the feed's `since` (`changed`), newest first, at most three:
+   * per organisation, and per person for this organisation's own people
+   * (their name in `personName`, and then `by`). Absent when no changer is known here.
+   */
+  changedBy?: LastChangeView[]
+  /** How many more changers (`changed`) there were in that period than `changedBy` names. */
+  otherChangers?: number
   /** A sentence saying what happened. */
   text: string
 }

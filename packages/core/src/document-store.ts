@@ -234,6 +234,13 @@ export interface DocumentStore {
    * @throws NotFoundError
    */
   lastChanges(id: DocId): Record<string, PartChange>
+  /**
+   * Who changed the document, newest first: per organisation the latest signed change applied
+   * here, per person for this store's own organisation (docs/history.md, the activity feed). Kept
+   * with the same changes as `lastChanges`; one prefix read, staged changes included.
+   * @throws NotFoundError
+   */
+  changers(id: DocId): PartChange[]
   /** The seq of `org`'s last envelope of `id` held with no gap before it (0: none): a removal's frontier. */
   frontierOf(id: DocId, org: OrgId): number
   /**

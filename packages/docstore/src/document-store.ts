@@ -27,7 +27,7 @@ import { preparedFields } from './prepared.ts'
 import type { PreparedChange } from './prepared.ts'
 import { CHANGE_RANGE_END, changeKey, checkpointKey } from './keys.ts'
 import { StoreBase, localOrigin } from './store-base.ts'
-import { readPartChanges } from './part-changes.ts'
+import { readChangers, readPartChanges } from './part-changes.ts'
 
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
@@ -237,6 +237,9 @@ class Store extends StoreBase implements DocumentStore {
   }
   lastChanges (id: DocId): Record<string, PartChange> {
     return this.guarded(id, () => readPartChanges(this.storage, id, this.batch))
+  }
+  changers (id: DocId): PartChange[] {
+    return this.guarded(id, () => readChangers(this.storage, id, this.batch))
   }
 
   frontierOf (id: DocId, org: OrgId): number { return this.signedSide.envelopeVector(this.requireInfo(id).id).vector[org] ?? 0 }

@@ -19,6 +19,8 @@ import type { DocId, OrgId } from '@commonplace/core'
  *   k/<doc>/<number, 10 digits>   a checkpoint as its owner signed it (the two latest kept)
  *   w/<doc>/<client>/<clock, 16>  a run of clocks written by a named person: length and person
  *   l/<doc>/<part>                the last signed change to a part (a section) of the document: org, person, time
+ *   lw/<doc>/<org>/<person>       the latest signed change by one changer of the document: person, time
+ *                                 (<person> only for this store's own organisation; '' otherwise)
  *   x/<doc>/<signer>/<seq, 12>    an envelope that contradicts the one held at its seq (evidence)
  *   meta/signed-migration         present once the owner signed a migration checkpoint of its documents
  */
@@ -54,3 +56,5 @@ export const authorRunRange = (id: DocId): { gte: string, lt: string } => ({ gte
 export const SIGNED_MIGRATION_KEY = 'meta/signed-migration'
 export const partChangeKey = (id: DocId, part: string): string => `l/${id}/${part}`
 export const partChangeRange = (id: DocId): { gte: string, lt: string } => ({ gte: `l/${id}/`, lt: `l/${id}0` })
+export const changerKey = (id: DocId, org: OrgId, person: string): string => `lw/${id}/${org}/${person}`
+export const changerRange = (id: DocId): { gte: string, lt: string } => ({ gte: `lw/${id}/`, lt: `lw/${id}0` })

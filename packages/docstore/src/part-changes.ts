@@ -3,14 +3,17 @@
  * changed a section"): one small record per part (`l/<doc>/<part>`), staged in the batch of the
  * change that touched the part, so it costs no write of its own and survives a restart. Which
  * parts a transaction touched is the `changedParts` option's answer (the node knows the shape of
- * a record; the store does not).
+ * a record; the store does not). Beside them, one record per changer of the document
+ * (`lw/<doc>/<org>/<person>`), staged with the same change: who changed it and when last, which the
+ * activity feed names; the person is part of the key only for this store's own organisation, so
+ * another organisation adds one record per document however many person ids its envelopes name.
  */
 import type * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import type { DocId, KeyValueStore, OrgId, PartChange, WriteOp } from '@commonplace/core'
 import { guard } from './codec.ts'
-import { partChangeKey, partChangeRange } from './keys.ts'
+import { changerKey, changerRange, partChangeKey, partChangeRange } from './keys.ts'
 import type { WriteBatch } from './write-batch.ts'
 
 /** The parts a transaction changed, and those it removed (their records are dropped). */
@@ -26,6 +29,8 @@ export type PartsOf = (transaction: Y.Transaction) => ChangedParts
 export const MAX_PART_ID_LENGTH = 64
 /** Records read per document view: a document has at most this many parts worth showing. */
 export const MAX_PART_RECORDS = 4096
+/** Changer records read per document: organisations that may write it and this organisation's people. */
+export const MAX_CHANGER_RECORDS = 256
 
 /** Who made a change: the organisation that signed it and the person it names ('' or none: the organisation). */
 export interface ChangeAuthor {
@@ -33,14 +38,18 @@ export interface ChangeAuthor {
   person?: string
 }
 
-/** Stage the records of one change in the batch: the batch's last change to a part wins, one record each. */
-export function stagePartChanges (batch: WriteBatch, id: DocId, parts: ChangedParts, by: ChangeAuthor, at: number): void {
-  let change: PartChange | undefined
+/**
+ * Stage the records of one change in the batch: the batch's last change to a part wins, one record
+ * each; and its changer's record (`self`: this store's organisation, whose people are told apart).
+ */
+export function stagePartChanges (batch: WriteBatch, id: DocId, parts: ChangedParts, by: ChangeAuthor, at: number, self?: OrgId): void {
+  const change: PartChange = by.person != null && by.person !== '' ? { org: by.org, person: by.person, at } : { org: by.org, at }
+  const person = by.org === self && by.person != null && by.person.length <= MAX_PART_ID_LENGTH ? by.person : ''
+  batch.parts.set(changerKey(id, by.org, person), change)
   for (const part of parts.removed) {
     if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), null)
   }
   for (const part of parts.changed) {
-    change ??= by.person != null && by.person !== '' ? { org: by.org, person: by.person, at } : { org: by.org, at }
     if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), change)
   }
 }
@@ -64,6 +73,20 @@ export function readPartChanges (storage: Pick<KeyValueStore, 'range'>, id: DocI
     else Reflect.deleteProperty(out, part)
   }
   return out
+}
+
+/**
+ * Who changed a document, newest first: per organisation its latest change applied here (per
+ * person for this store's own), with what the batch not yet written stages over them.
+ */
+export function readChangers (storage: Pick<KeyValueStore, 'range'>, id: DocId, batch: WriteBatch | null): PartChange[] {
+  const out = new Map<string, PartChange>()
+  for (const [key, value] of storage.range({ ...changerRange(id), limit: MAX_CHANGER_RECORDS })) out.set(key, decodePartChange(key, value))
+  const prefix = changerRange(id).gte
+  for (const [key, change] of batch?.parts ?? []) {
+    if (key.startsWith(prefix) && change != null) out.set(key, change)
+  }
+  return [...out.values()].sort((a, b) => b.at - a.at)
 }
 
 function encodePartChange (change: PartChange): Uint8Array {

@@ -281,7 +281,7 @@ export abstract class StoreBase {
     }
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
-    if (change.parts != null) stagePartChanges(batch, prev.id, change.parts.changed, change.parts.by, next.updatedAt)
+    if (change.parts != null) stagePartChanges(batch, prev.id, change.parts.changed, change.parts.by, next.updatedAt, this.self)
     if (update != null) {
       batch.bytes += update.byteLength
       const updates = batch.updates.get(prev.id)

@@ -212,11 +212,6 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) },
       notify: notice => { contacts.notify(notice) }, storage
     })
-    const history = createHistory({
-      store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
-      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) },
-      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {})
-    })
     const people = createPeople({
       storage,
       organisation: {
@@ -224,6 +219,12 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
         // the parts that show or sign the name read it from `identity` each time
         rename: async name => { identity.name = await saveName(init.dataDir, name) }
       }
+    })
+    const history = createHistory({
+      store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
+      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) },
+      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {}),
+      personName: person => people.nameOf(person)
     })
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {

@@ -4,13 +4,16 @@
  * organisation without read access never receives it; a peer's forged or oversized entry is not
  * listed and is counted as refused.
  */
+import { join } from 'node:path'
 import { describe, it, expect, afterEach } from 'vitest'
+import { sqliteStore } from '@commonplace/storage'
 import { VERSIONS_MAP } from '@commonplace/practice'
 import type { DocId } from '@commonplace/core'
 import type { CommonplaceNode } from '../src/index.ts'
 import { companionHeader } from '../src/history/companion.ts'
+import { LOG_BUILD_ROWS, LOG_BUILT_KEY } from '../src/history/versions.ts'
 import { apiRequest } from './api-request.ts'
-import { befriend, dataDirOf, startNode, stopAll, until } from './directory-nodes.ts'
+import { befriend, dataDirOf, startNode, stopAll, stopNode, until } from './directory-nodes.ts'
 
 afterEach(stopAll)
 
@@ -134,5 +137,37 @@ describe('labelled versions replicate under the record\'s grants (nodes in one p
     expect(labels).toContain('tomorrow')
     expect((await river.api.activity({})).filter(i => i.kind === 'version').map(i => i.label)).toEqual(['fine'])
     expect(await refused(river)).toBeGreaterThanOrEqual(2)
+  })
+
+  it('lists the versions of a store written before the activity log, once built at a start', async () => {
+    const node = await startNode('Riverside Surgery')
+    const dataDir = dataDirOf(node)
+    const docs = [
+      await node.api.createDoc({ title: 'Handling abnormal blood results', sections: SECTIONS }),
+      await node.api.createDoc({ title: 'Fridge temperatures', sections: SECTIONS })
+    ]
+    // more than one step of the build, beside each record's automatic first version
+    for (let i = 0; i < LOG_BUILD_ROWS + 6; i++) await node.api.takeVersion(docs[i % 2].id, { label: `label ${i}` })
+    await stopNode(node)
+    // the store as written before the log: its version rows, no log row, no marker
+    const storage = sqliteStore({ path: join(dataDir, 'commonplace.db') })
+    const logged = storage.range({ gte: 'hl/', lt: 'hl0' })
+    expect(logged).toHaveLength(LOG_BUILD_ROWS + 6)
+    expect(storage.range({ gte: 'hv/', lt: 'hv0' }).length).toBeGreaterThan(LOG_BUILD_ROWS + 6)
+    storage.write([...logged.map(([key]) => ({ type: 'del' as const, key })), { type: 'del', key: LOG_BUILT_KEY }])
+    storage.close()
+
+    const again = await startNode('Riverside Surgery', dataDir)
+    const labels = (await again.api.activity({ limit: 500 })).filter(i => i.kind === 'version').map(i => i.label)
+    expect(labels).toHaveLength(LOG_BUILD_ROWS + 6)
+    expect(new Set(labels)).toEqual(new Set(Array.from({ length: LOG_BUILD_ROWS + 6 }, (_, i) => `label ${i}`)))
+    await stopNode(again)
+    const rebuilt = sqliteStore({ path: join(dataDir, 'commonplace.db') })
+    try {
+      expect(rebuilt.range({ gte: 'hl/', lt: 'hl0' }).map(([key, value]) => [key, Buffer.from(value).toString()])).toEqual(logged.map(([key, value]) => [key, Buffer.from(value).toString()]))
+      expect(rebuilt.get(LOG_BUILT_KEY)).toBeDefined()
+    } finally {
+      rebuilt.close()
+    }
   })
 })

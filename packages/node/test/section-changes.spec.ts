@@ -44,6 +44,11 @@ async function pair (): Promise<{ A: DocumentStore, B: DocumentStore, a: OrgId, 
   return { A, B, a, id, send }
 }
 
+/** The records keep ms: past this one, the next change is a later one. */
+function nextMs (): void {
+  for (const at = Date.now(); Date.now() <= at;) { /* at most one ms */ }
+}
+
 const body = (d: Y.Doc, index: number): Y.XmlFragment => (d.getArray('sections').get(index) as Y.Map<unknown>).get('body') as Y.XmlFragment
 
 describe('the sections a change touched', () => {
@@ -78,5 +83,21 @@ describe('the sections a change touched', () => {
       expect(Object.keys(store.lastChanges(id))).toEqual(['bbbbbbbbbbbb'])
       expect(store.lastChanges(id).bbbbbbbbbbbb.person).toBe('person-2')
     }
+  })
+
+  it('keeps one changer record per person of its own organisation, and one per other organisation whatever persons its envelopes name', async () => {
+    const { A, B, a, id, send } = await pair()
+    for (const person of ['person-1', 'person-2', 'person-3']) {
+      nextMs()
+      A.edit(id, d => { ((body(d, 0).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, `${person} `) }, person)
+      send()
+    }
+    // the maker's own people, newest first, and its create as the organisation itself
+    expect(A.changers(id).map(c => c.person)).toEqual(['person-3', 'person-2', 'person-1', undefined])
+    // at B one record for A, with A's latest person; the first copy named nobody
+    expect(B.changers(id)).toEqual([{ org: a, person: 'person-3', at: expect.any(Number) }])
+    // a change staged and not yet written is seen
+    A.edit(id, d => { ((body(d, 1).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'x') }, 'person-4')
+    expect(A.changers(id)[0]).toMatchObject({ org: a, person: 'person-4' })
   })
 })

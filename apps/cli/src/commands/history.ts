@@ -159,7 +159,7 @@ const activity: CommandSpec = {
   args: [],
   options: ['since'],
   usage: 'activity [--since DATE]',
-  summary: 'What happened to the documents this organisation holds: changes, comments, versions and restores, variants, proposals, adoption changes',
+  summary: 'What happened to the documents this organisation holds: changes (and who made them), comments, versions and restores, variants, proposals, adoption changes',
   details: ['--since DATE  only since then (ISO 8601, e.g. 2026-03-01)'],
   examples: ['commonplace activity', 'commonplace activity --since 2026-03-01 --json'],
   async run ({ client, out, options }) {

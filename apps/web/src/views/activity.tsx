@@ -103,8 +103,8 @@ function hrefOf (i: ActivityItem): string {
 }
 
 /**
- * The home page's feed: changes, comments, versions and restores, variants, proposals and adoption
- * changes, newest first.
+ * The home page's feed: changes (each saying who made them), comments, versions and restores,
+ * variants, proposals and adoption changes, newest first.
  * Folded until opened (it names documents the list above names too) and loaded only then.
  */
 export function ActivityFeed ({ status }: { status: NodeStatus }) {

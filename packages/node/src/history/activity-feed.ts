@@ -13,6 +13,8 @@ import type { ActivityItem, HistoryApi, PracticeApi, ThreadView } from '@commonp
 import type { PracticeContext } from '../practice/context.ts'
 import { CARRIER_KINDS, iso, nameOf } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
+import { withChangers } from './activity-changers.ts'
+import type { PersonName } from './activity-changers.ts'
 import { actorText, versionItems } from './activity-versions.ts'
 import type { VersionItemsInit } from './activity-versions.ts'
 import { companionHeader } from './companion.ts'
@@ -26,6 +28,10 @@ export interface FeedInit extends VersionItemsInit {
   proposals: PracticeApi['proposals']
   upstream: PracticeApi['upstream']
   threadsOf: (record: DocId) => Promise<ThreadView[]>
+  /** Settles once the version log holds the versions taken before it existed (built once per store). */
+  logBuilt?: () => Promise<void>
+  /** This organisation's people by id, to name who changed a document. */
+  personName?: PersonName
 }
 
 export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<HistoryApi, 'activity'> {
@@ -125,6 +131,7 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
       if (Number.isNaN(since)) throw new InvalidInputError(`"since" is not a date: ${String(options.since)}`)
       const limit = options.limit ?? DEFAULT_ACTIVITY_ITEMS
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ACTIVITY_ITEMS) throw new InvalidInputError(`"limit" is a whole number from 1 to ${MAX_ACTIVITY_ITEMS}`)
+      await init.logBuilt?.()
       const records = await commented()
       const items = [
         ...changes(since), ...await comments(records, since), ...await versionItems(ctx, init, records, since, limit), ...variants(since),
@@ -132,7 +139,9 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
       ]
       // a peer's entry dated in the future (past clock skew) waits for its time: it cannot sit on top of the feed
       const latest = ctx.now() + MAX_CLOCK_SKEW_MS
-      return items.filter(i => Date.parse(i.at) <= latest).sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
+      const page = items.filter(i => Date.parse(i.at) <= latest).sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
+      // who changed a document is read for the page only, never for every document held
+      return withChangers(ctx, page, since, init.personName)
     }
   }
 }

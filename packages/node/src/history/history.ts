@@ -7,9 +7,10 @@ import type { HistoryApi, PracticeApi } from '@commonplace/api'
 import type { PracticeContext } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
 import { createActivityFeed } from './activity-feed.ts'
+import type { PersonName } from './activity-changers.ts'
 import { createCommentsApi } from './comments-api.ts'
 import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companion.ts'
-import { createVersions } from './versions.ts'
+import { buildLog, createVersions } from './versions.ts'
 import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
 import type { AutoVersionsInit, Keep } from './versions-api.ts'
@@ -35,6 +36,8 @@ export interface HistoryInit extends PracticeContext {
   onRefused?: (code: string) => void
   /** When automatic versions are taken (`NodeInit.autoVersions`). */
   autoVersions?: AutoVersionsInit
+  /** This organisation's people by id, to name who changed a document in the activity feed. */
+  personName?: PersonName
 }
 
 export function createHistory (init: HistoryInit): History {
@@ -51,10 +54,13 @@ export function createHistory (init: HistoryInit): History {
   const comments = createCommentsApi(ctx, { onRefused, onWritten: record => { init.practice.countComment(record) } })
   const shared = createSharedVersions(ctx, onRefused)
   const { keep, ...versionsApi } = createVersionsApi(ctx, { versions, shared, storage: init.storage })
+  // the feed's answer waits for the version log's one-time build (stores from before it), not a start
+  let logBuilt: Promise<unknown> = Promise.resolve()
+  let stopped = false
   const api: HistoryApi = {
     ...comments,
     ...versionsApi,
-    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf, versions, shared })
+    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf, versions, shared, logBuilt: async () => { await logBuilt }, ...(init.personName != null ? { personName: init.personName } : {}) })
   }
   let stop: (() => void) | undefined
   return {
@@ -64,7 +70,10 @@ export function createHistory (init: HistoryInit): History {
     start () {
       const stopVersions = autoVersions(ctx, versions, init.autoVersions)
       const stopMirror = mirrorGrants(ctx)
-      stop = () => { stopVersions(); stopMirror() }
+      stop = () => { stopped = true; stopVersions(); stopMirror() }
+      logBuilt = buildLog(init.storage, () => stopped)
+        .then(n => { if (n > 0) ctx.log('history: %d versions from before the activity log listed in it', n) })
+        .catch(err => { ctx.log.error('history: listing earlier versions in the activity log failed - %e', err) })
       // records shared before comments existed get their comments document, once per store (later
       // grants are mirrored as they change): a start reads nothing per held record
       if (init.storage.get(MIRRORED_KEY) == null) {

@@ -41,7 +41,7 @@ const key = (doc: DocId, n: number): string => `${PREFIX}${doc}/${String(n).padS
 const range = (doc: DocId): { gte: string, lt: string } => ({ gte: `${PREFIX}${doc}/`, lt: `${PREFIX}${doc}0` })
 const LOG_PREFIX = 'hl/'
 const logTime = (at: number): string => String(at).padStart(15, '0')
-const logKey = (doc: DocId, v: VersionMeta): string => `${LOG_PREFIX}${logTime(v.at)}/${doc}/${String(v.n).padStart(10, '0')}`
+const logKey = (doc: DocId, v: Pick<VersionMeta, 'n' | 'at'>): string => `${LOG_PREFIX}${logTime(v.at)}/${doc}/${String(v.n).padStart(10, '0')}`
 
 /** A version taken by a person or an action, as the activity feed lists it. */
 export interface LoggedVersion extends Omit<VersionMeta, 'bytes'> {
@@ -56,6 +56,13 @@ function decodeLogged (key: string, bytes: Uint8Array): LoggedVersion | undefine
   } catch {
     return undefined
   }
+}
+
+/** The `hl/` row of a version taken not automatically (none for an automatic one). */
+function logOps (doc: DocId, v: Omit<VersionMeta, 'bytes'>): WriteOp[] {
+  if (AUTOMATIC_REASONS.has(v.reason)) return []
+  const value = new TextEncoder().encode(JSON.stringify({ n: v.n, at: v.at, reason: v.reason, ...(v.label != null ? { label: v.label } : {}) }))
+  return [{ type: 'put', key: logKey(doc, v), value }]
 }
 
 function encodeVersion (v: StoredVersion): Uint8Array {
@@ -114,10 +121,7 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
     const version: StoredVersion = { n, at: Math.max(now(), last?.at ?? 0), reason, ...(label != null ? { label } : {}), full, stateVector, update, bytes: 0 }
     const bytes = encodeVersion(version)
     const taken = meta({ ...version, bytes: bytes.length })
-    const log = AUTOMATIC_REASONS.has(reason)
-      ? []
-      : [{ type: 'put' as const, key: logKey(doc, taken), value: new TextEncoder().encode(JSON.stringify({ n, at: taken.at, reason, ...(label != null ? { label } : {}) })) }]
-    return { taken, ops: [{ type: 'put', key: key(doc, n), value: bytes }, ...log] }
+    return { taken, ops: [{ type: 'put', key: key(doc, n), value: bytes }, ...logOps(doc, taken)] }
   }
 
   return {
@@ -168,5 +172,42 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
       const rows = storage.range({ gte: `${LOG_PREFIX}${logTime(Math.max(0, since))}`, lt: `${LOG_PREFIX.slice(0, -1)}0`, reverse: true, limit })
       return rows.flatMap(([k, v]) => decodeLogged(k, v) ?? [])
     }
+  }
+}
+
+/** Set once every version taken before the `hl/` rows existed has its row (docs/storage.md). */
+export const LOG_BUILT_KEY = 'meta/version-log'
+/** Version rows read per step of the build: each may hold a document's whole state. */
+export const LOG_BUILD_ROWS = 64
+
+/**
+ * The `hl/` rows of the versions taken before those rows existed, built once per store: the
+ * version rows are read in steps of `LOG_BUILD_ROWS` with a turn of the event loop between
+ * steps, so neither a start nor the node's other work waits for all of them. A version gives the
+ * same row whenever it is built, so a build cut short (`stopped`) starts again at the next start,
+ * and a version taken meanwhile writes its own. Returns the rows written.
+ */
+export async function buildLog (storage: KeyValueStore, stopped: () => boolean): Promise<number> {
+  if (storage.get(LOG_BUILT_KEY) != null) return 0
+  let after: string | undefined
+  let built = 0
+  for (;;) {
+    if (stopped()) return built
+    const rows = storage.range({ ...(after == null ? { gte: PREFIX } : { gt: after }), lt: `${PREFIX.slice(0, -1)}0`, limit: LOG_BUILD_ROWS })
+    const ops: WriteOp[] = []
+    for (const [k, bytes] of rows) {
+      // a row that does not decode is refused when its version is asked for; it has no log row
+      let v: StoredVersion
+      try { v = decodeVersion(bytes) } catch { continue }
+      ops.push(...logOps(k.slice(PREFIX.length, k.lastIndexOf('/')) as DocId, v))
+    }
+    if (rows.length < LOG_BUILD_ROWS) {
+      storage.write([...ops, { type: 'put', key: LOG_BUILT_KEY, value: new Uint8Array([1]) }])
+      return built + ops.length
+    }
+    if (ops.length > 0) storage.write(ops)
+    built += ops.length
+    after = rows[rows.length - 1][0]
+    await new Promise(resolve => setImmediate(resolve))
   }
 }
