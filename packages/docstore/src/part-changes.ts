@@ -45,13 +45,49 @@ export interface ChangeAuthor {
 export function stagePartChanges (batch: WriteBatch, id: DocId, parts: ChangedParts, by: ChangeAuthor, at: number, self?: OrgId): void {
   const change: PartChange = by.person != null && by.person !== '' ? { org: by.org, person: by.person, at } : { org: by.org, at }
   const person = by.org === self && by.person != null && by.person.length <= MAX_PART_ID_LENGTH ? by.person : ''
-  batch.parts.set(changerKey(id, by.org, person), change)
+  batch.parts.set(changerKeyOf(id, by.org, person), change)
   for (const part of parts.removed) {
-    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), null)
+    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partKeyOf(id, part), null)
   }
   for (const part of parts.changed) {
-    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partChangeKey(id, part), change)
+    if (part.length <= MAX_PART_ID_LENGTH) batch.parts.set(partKeyOf(id, part), change)
   }
+}
+
+/**
+ * The record keys of the document changed last, made once: each keystroke stages the same records
+ * as the one before it, and a key built anew per keystroke (a hundred characters, hashed again by
+ * the batch's map) cost more than the rest of the staging.
+ */
+interface RecentKeys { id: DocId, org?: OrgId, person?: string, changer?: string, parts: Map<string, string> }
+
+let recent: RecentKeys | undefined
+
+/** Part keys kept for the document changed last (the sections being typed in); past that, made as needed. */
+const MAX_RECENT_PART_KEYS = 64
+
+function recentKeys (id: DocId): RecentKeys {
+  if (recent?.id !== id) recent = { id, parts: new Map() }
+  return recent
+}
+
+function changerKeyOf (id: DocId, org: OrgId, person: string): string {
+  const keys = recentKeys(id)
+  if (keys.changer == null || keys.org !== org || keys.person !== person) {
+    keys.org = org
+    keys.person = person
+    keys.changer = changerKey(id, org, person)
+  }
+  return keys.changer
+}
+
+function partKeyOf (id: DocId, part: string): string {
+  const { parts } = recentKeys(id)
+  const held = parts.get(part)
+  if (held != null) return held
+  const key = partChangeKey(id, part)
+  if (parts.size < MAX_RECENT_PART_KEYS) parts.set(part, key)
+  return key
 }
 
 /** The writes of the records a batch staged. */
