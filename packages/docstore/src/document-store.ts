@@ -43,10 +43,14 @@ export function createDocumentStore (components: DocumentStoreComponents, init: 
 }
 
 class Store extends StoreBase implements DocumentStore {
-  has (id: DocId): boolean { return this.infos.has(id) }
+  // a document whose index entry a damaged page makes unreadable is quarantined (ownRecords)
+  has (id: DocId): boolean { return this.ownRecords(id, () => this.infos.has(id)) }
 
   // a quarantined document asks peers for everything: its state vector is that of nothing
-  info (id: DocId): DocumentInfo | undefined { return this.quarantine.has(id) ? { ...this.infos.get(id), stateVector: EMPTY_SV } as InfoRecord : this.current(this.infos.get(id)) }
+  info (id: DocId): DocumentInfo | undefined {
+    const info = this.ownRecords(id, () => this.infos.get(id))
+    return this.quarantine.has(id) ? { ...info, stateVector: EMPTY_SV } as InfoRecord : this.current(info)
+  }
 
   quarantined (): QuarantinedDocument[] { return this.quarantine.list() }
 
@@ -54,7 +58,7 @@ class Store extends StoreBase implements DocumentStore {
 
   list (): DocumentInfo[] { return this.infos.all().map(info => this.current(info) as InfoRecord) }
 
-  access (id: DocId): AccessList | undefined { return this.acls.get(id) }
+  access (id: DocId): AccessList | undefined { return this.ownRecords(id, () => this.acls.get(id)) }
 
   documentsNaming (party: string, limit = Infinity): DocId[] {
     // lists changed in the batch not written yet: reads see them
@@ -185,7 +189,8 @@ class Store extends StoreBase implements DocumentStore {
     this.flush()
     const changes = this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
       .map(([key, value]) => ({ id: u8ToString(value) as DocId, changeSeq: Number(key.slice(2)) }))
-    return withQuarantined(changes, this.quarantine, id => this.infos.get(id)?.changeSeq)
+    // a quarantined document whose index entry cannot be read is not offered: nothing says what it is
+    return withQuarantined(changes, this.quarantine, id => { try { return this.infos.get(id)?.changeSeq } catch { return undefined } })
   }
 
   checkpoint (peer: OrgId, peerStoreId: string): number {
