@@ -12,7 +12,7 @@ import {
 } from '@commonplace/core'
 import type {
   AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore, OrgId, PartChange,
-  QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant
+  QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import { decodeLogRow, decodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
@@ -28,6 +28,8 @@ import type { PreparedChange } from './prepared.ts'
 import { CHANGE_RANGE_END, changeKey, checkpointKey } from './keys.ts'
 import { StoreBase, localOrigin } from './store-base.ts'
 import { readPartChanges } from './part-changes.ts'
+import type { WriteBatch } from './write-batch.ts'
+import { validateOps } from '@commonplace/storage'
 
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
@@ -207,6 +209,18 @@ class Store extends StoreBase implements DocumentStore {
     if (seq <= this.checkpoint(peer, peerStoreId) || seq > this.commits.durableSeq) return
     const batch = this.batch ??= createWriteBatch()
     batch.checkpoints.set(checkpointKey(peer, peerStoreId), seq)
+    this.writeSoon(batch)
+  }
+
+  stageRows (ops: WriteOp[]): void {
+    validateOps(ops)
+    const batch = this.batch ??= createWriteBatch()
+    for (const op of ops) batch.rows.set(op.key, op)
+    this.writeSoon(batch)
+  }
+
+  /** A batch with no change in it (checkpoints, rows) is written after CHECKPOINT_WRITE_DELAY, unless changes come first. */
+  private writeSoon (batch: WriteBatch): void {
     if (batch.before.size > 0 || this.checkpointTimer != null) return
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = undefined

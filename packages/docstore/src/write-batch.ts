@@ -22,12 +22,14 @@ export interface WriteBatch {
   readonly signed: Map<string, WriteOp>
   /** The last change per part of a document (l/ keys, part-changes.ts): one record per part and batch, or its deletion. */
   readonly parts: Map<string, WriteOp>
+  /** Rows of other parts of the node that ride along (DocumentStore.stageRows), by key. */
+  readonly rows: Map<string, WriteOp>
   /** Bytes of the updates staged. */
   bytes: number
 }
 
 export function createWriteBatch (): WriteBatch {
-  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), signed: new Map(), parts: new Map(), bytes: 0 }
+  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), signed: new Map(), parts: new Map(), rows: new Map(), bytes: 0 }
 }
 
 /** Remember a document's change number on disk before the batch first touches it. */
@@ -64,6 +66,7 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
   }
   for (const op of batch.signed.values()) ops.push(op)
   for (const op of batch.parts.values()) ops.push(op)
+  for (const op of batch.rows.values()) ops.push(op)
   for (const [key, value] of batch.checkpoints) ops.push({ type: 'put', key, value: encodeUint(value) })
   ops.push({ type: 'put', key: SEQ_KEY, value: encodeUint(seq) })
   return { ops, infos }

@@ -194,6 +194,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       storage,
       self: identity.orgId,
       log: logger.forComponent('commonplace:delivery'),
+      emit,
       metBefore: org => networks.lastSeen(org) != null,
       addressesOf: org => [...new Set([
         ...(directory.contact(org)?.addresses ?? []), ...(directory.introduction(org, Date.now())?.addresses ?? []), ...(registry.presence(org)?.addresses ?? [])
