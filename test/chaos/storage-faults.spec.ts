@@ -234,6 +234,10 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
           expect(read.json.error.message).toContain('quarantined')
         }
         expect(unreadable).toContain(victim)
+        // the list still answers, with every document that reads
+        const listed = await apiRequest(a, aDir, 'GET', '/api/docs')
+        expect(listed.status).toBe(200)
+        expect(listed.json.map((d: { id: DocId }) => d.id)).toEqual(expect.arrayContaining(all.filter(id => !unreadable.includes(id))))
         if (pageDamage !== true) expect(unreadable).toEqual([victim])
         const readable = all.filter(id => !unreadable.includes(id))
         // a row fault leaves every other document readable; a damaged page may reach them all

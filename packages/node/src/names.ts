@@ -50,8 +50,8 @@ export function createNames (init: NamesInit): Names {
   }
   // a name is shown beside a document, never part of it: one that a damaged page hides is left out
   // (and logged) rather than refusing the document, whose own records are fine
-  const org = (id: OrgId): string | undefined => unlessUnreadable(() => lookup(id), init.log)
-  const network = (id: NetworkId): string | undefined => unlessUnreadable(() => nonEmpty(registry.roster(id)?.name), init.log)
+  const org = (id: OrgId): string | undefined => unlessUnreadable(() => lookup(id), 'a name', init.log)
+  const network = (id: NetworkId): string | undefined => unlessUnreadable(() => nonEmpty(registry.roster(id)?.name), 'a name', init.log)
 
   return {
     org,
@@ -61,15 +61,16 @@ export function createNames (init: NamesInit): Names {
 }
 
 /**
- * `read()`, or undefined when the storage under it cannot be read (ERR_STORAGE_CORRUPT), logged:
- * for what is shown beside a document (names), never for the document's own records.
+ * `read()`, or undefined when the storage under it cannot be read (ERR_STORAGE_CORRUPT), logged as
+ * `what`: for what is shown beside a document (names, a listing's access level), never for a
+ * document's own content.
  */
-export function unlessUnreadable<T> (read: () => T | undefined, log?: Logger): T | undefined {
+export function unlessUnreadable<T> (read: () => T | undefined, what: string, log?: Logger): T | undefined {
   try {
     return read()
   } catch (err) {
     if (!isCommonplaceError(err) || err.code !== 'ERR_STORAGE_CORRUPT') throw err
-    log?.error('a name cannot be read, shown without it: %e', err)
+    log?.error('%s cannot be read, shown without it: %e', what, err)
     return undefined
   }
 }

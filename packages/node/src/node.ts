@@ -235,7 +235,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ...history.api,
       ...versionedPractice(practice.api, history),
       // this organisation's people by name in "who wrote what" (docs/people.md)
-      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => unlessUnreadable(() => people.nameOf(person), log)),
+      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => unlessUnreadable(() => people.nameOf(person), 'a person\'s name', log)),
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
