@@ -111,16 +111,12 @@ const FAULTS: Array<[string, Fault, { pageDamage?: true }]> = [
     rewriteRow(dataDir, row.key, row.value.subarray(0, 1 + Math.floor(next() * (row.value.byteLength - 1))))
   }, {}],
   ['a database page holding the row zeroed', (dataDir, id, marker, next) => {
-    // the row is larger than a page: past its start (on a leaf page, beside its key and other
-    // rows) its text lies in overflow pages that hold nothing else
+    // the row is larger than a page: past its start (in its cell on a leaf page, beside other
+    // rows) its value lies in overflow pages that hold nothing else
     const file = join(dataDir, FILES.database)
     const bytes = readFileSync(file)
-    const pageOf = (at: number): number => Math.floor(at / PAGE)
-    const leaves = new Set<number>()
-    for (let at = bytes.indexOf(`u/${id}/`); at >= 0; at = bytes.indexOf(`u/${id}/`, at + 1)) leaves.add(pageOf(at))
-    const pages = new Set<number>()
-    for (let at = bytes.indexOf(marker); at >= 0; at = bytes.indexOf(marker, at + 1)) if (!leaves.has(pageOf(at))) pages.add(pageOf(at))
-    const chain = logRowChain(bytes, pages, leaves)
+    const chain = overflowChain(bytes, `u/${id}/`)
+    expect(chain.some(page => bytes.subarray(page * PAGE, (page + 1) * PAGE).includes(marker))).toBe(true)
     const page = chain[Math.floor(next() * chain.length)]
     const fd = openSync(file, 'r+')
     try {
@@ -131,23 +127,51 @@ const FAULTS: Array<[string, Fault, { pageDamage?: true }]> = [
   }, { pageDamage: true }]
 ]
 
-/**
- * The overflow pages of the log row, in order. The text is also in other rows (the signed
- * envelope that carried it): each overflow page starts with the number of the next one, and the
- * row's own chain is the one whose first page its cell, on a page holding its key, names.
- */
-function logRowChain (bytes: Buffer, pages: Set<number>, leaves: Set<number>): number[] {
-  const nextOf = (page: number): number => bytes.readUInt32BE(page * PAGE) - 1
-  const pointedTo = new Set([...pages].map(nextOf))
-  const named = (page: number): boolean => {
-    const number = Buffer.alloc(4)
-    number.writeUInt32BE(page + 1)
-    return [...leaves].some(leaf => bytes.subarray(leaf * PAGE, (leaf + 1) * PAGE).includes(number))
+/** A SQLite varint at `at`: its value and length. */
+function varint (bytes: Buffer, at: number): [number, number] {
+  let value = 0
+  for (let i = 0; i < 8; i++) {
+    const byte = bytes[at + i]
+    value = value * 128 + (byte & 0x7f)
+    if (byte < 0x80) return [value, i + 1]
   }
-  const first = [...pages].find(page => !pointedTo.has(page) && named(page))
+  return [value * 256 + bytes[at + 8], 9]
+}
+
+/**
+ * The overflow pages (0-based, in order) of the first row whose key starts with `prefix`, read
+ * from the cells of the `kv` table's pages as SQLite lays them out (an index-format B-tree,
+ * WITHOUT ROWID, where a row lies in a leaf or an interior page): the pages that hold nothing but
+ * that row's value.
+ */
+function overflowChain (bytes: Buffer, prefix: string): number[] {
+  expect(bytes.readUInt16BE(16)).toBe(PAGE)
+  const usable = PAGE - bytes[20]
+  const maxLocal = Math.floor((usable - 12) * 64 / 255) - 23
+  const minLocal = Math.floor((usable - 12) * 32 / 255) - 23
+  const starts: Array<{ key: string, first: number }> = []
+  for (let page = 1; page * PAGE < bytes.length; page++) {
+    const base = page * PAGE
+    // 0x0a: a leaf page of an index-format B-tree; 0x02: an interior one (its cells start with a child's number)
+    const interior = bytes[base] === 0x02
+    if (!interior && bytes[base] !== 0x0a) continue
+    for (let c = 0; c < bytes.readUInt16BE(base + 3); c++) {
+      const cell = base + bytes.readUInt16BE(base + (interior ? 12 : 8) + 2 * c) + (interior ? 4 : 0)
+      const [payload, sizeLength] = varint(bytes, cell)
+      if (payload <= maxLocal) continue
+      const record = cell + sizeLength
+      const [headerSize, headerLength] = varint(bytes, record)
+      const [keyType] = varint(bytes, record + headerLength)
+      const key = bytes.subarray(record + headerSize, record + headerSize + (keyType - 13) / 2).toString('latin1')
+      if (!key.startsWith(prefix)) continue
+      const rest = minLocal + ((payload - minLocal) % (usable - 4))
+      starts.push({ key, first: bytes.readUInt32BE(record + (rest <= maxLocal ? rest : minLocal)) - 1 })
+    }
+  }
+  starts.sort((a, b) => a.key < b.key ? -1 : 1)
+  expect(starts.length).toBeGreaterThan(0)
   const chain: number[] = []
-  for (let page = first; page !== undefined && pages.has(page) && !chain.includes(page); page = nextOf(page)) chain.push(page)
-  expect(chain.length).toBeGreaterThan(0)
+  for (let page = starts[0].first; page >= 0 && !chain.includes(page); page = bytes.readUInt32BE(page * PAGE) - 1) chain.push(page)
   return chain
 }
 
@@ -210,6 +234,10 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
           expect(read.json.error.message).toContain('quarantined')
         }
         expect(unreadable).toContain(victim)
+        // the list still answers, with every document that reads
+        const listed = await apiRequest(a, aDir, 'GET', '/api/docs')
+        expect(listed.status).toBe(200)
+        expect(listed.json.map((d: { id: DocId }) => d.id)).toEqual(expect.arrayContaining(all.filter(id => !unreadable.includes(id))))
         if (pageDamage !== true) expect(unreadable).toEqual([victim])
         const readable = all.filter(id => !unreadable.includes(id))
         // a row fault leaves every other document readable; a damaged page may reach them all

@@ -384,6 +384,8 @@ export type NodeEvent =
   | { type: 'network', id: NetworkId, change: 'roster' | 'joined' | 'removed' }
   | { type: 'directory', org: OrgId, change: 'introduced' | 'accepted' | 'added' | 'removed' }
   | { type: 'notice', notice: NoticeView }
+  /** Every change of ours shared with `org` that it was owed is confirmed (delivery, docs/directory.md). */
+  | { type: 'delivery', org: OrgId, state: 'delivered' }
 
 /** Subscribe to node events; returns the function that unsubscribes. */
 export type NodeEventSource = (listener: (event: NodeEvent) => void) => () => void

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs'
 import type { AccessList, DocHeader, VerifiedGrant } from './access.ts'
 import type { DocId, OrgId } from './ids.ts'
+import type { WriteOp } from './storage.ts'
 
 /**
  * Where a change came from: never send an update back to its peer, never re-store a load.
@@ -189,6 +190,14 @@ export interface DocumentStore {
   /** The highest local change seq that `peer` (with store `peerStoreId`) confirmed; 0 if none. */
   checkpoint(peer: OrgId, peerStoreId: string): number
   setCheckpoint(peer: OrgId, peerStoreId: string, seq: number): void
+  /**
+   * Rows of another part of the node, written in the same atomic batch as the changes being
+   * staged now: from a change listener, those of the change announced (so that the rows are on disk
+   * exactly when the change is, without a write of their own); with no change staged, on their own
+   * a moment later (or at close), like a checkpoint. A later op for the same key replaces one not
+   * written yet. Reads of the storage do not see them before they are written.
+   */
+  stageRows(ops: WriteOp[]): void
   /**
    * Called with the changes made, in change order, a microtask after they were made and before
    * they are on disk (relaying does not wait for the disk). A burst of changes to one document

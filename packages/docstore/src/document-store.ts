@@ -12,7 +12,7 @@ import {
 } from '@commonplace/core'
 import type {
   AccessList, Attribution, DocHeader, DocId, DocumentChangeListener, DocumentInfo, DocumentStore, OrgId, PartChange,
-  QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant
+  QuarantinedDocument, SignedHoldings, SignedOutcome, UpdateOrigin, VerifiedGrant, WriteOp
 } from '@commonplace/core'
 import { decodeLogRow, decodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
@@ -28,6 +28,8 @@ import type { PreparedChange } from './prepared.ts'
 import { CHANGE_RANGE_END, changeKey, checkpointKey } from './keys.ts'
 import { StoreBase, localOrigin } from './store-base.ts'
 import { readChangers, readPartChanges } from './part-changes.ts'
+import type { WriteBatch } from './write-batch.ts'
+import { validateOps } from '@commonplace/storage'
 
 /**
  * Open the document store on a storage port. Reads the index (not the documents) at start.
@@ -43,10 +45,14 @@ export function createDocumentStore (components: DocumentStoreComponents, init: 
 }
 
 class Store extends StoreBase implements DocumentStore {
-  has (id: DocId): boolean { return this.infos.has(id) }
+  // a document whose index entry a damaged page makes unreadable is quarantined (ownRecords)
+  has (id: DocId): boolean { return this.ownRecords(id, () => this.infos.has(id)) }
 
   // a quarantined document asks peers for everything: its state vector is that of nothing
-  info (id: DocId): DocumentInfo | undefined { return this.quarantine.has(id) ? { ...this.infos.get(id), stateVector: EMPTY_SV } as InfoRecord : this.current(this.infos.get(id)) }
+  info (id: DocId): DocumentInfo | undefined {
+    const info = this.ownRecords(id, () => this.infos.get(id))
+    return this.quarantine.has(id) ? { ...info, stateVector: EMPTY_SV } as InfoRecord : this.current(info)
+  }
 
   quarantined (): QuarantinedDocument[] { return this.quarantine.list() }
 
@@ -54,7 +60,7 @@ class Store extends StoreBase implements DocumentStore {
 
   list (): DocumentInfo[] { return this.infos.all().map(info => this.current(info) as InfoRecord) }
 
-  access (id: DocId): AccessList | undefined { return this.acls.get(id) }
+  access (id: DocId): AccessList | undefined { return this.ownRecords(id, () => this.acls.get(id)) }
 
   documentsNaming (party: string, limit = Infinity): DocId[] {
     // lists changed in the batch not written yet: reads see them
@@ -185,7 +191,8 @@ class Store extends StoreBase implements DocumentStore {
     this.flush()
     const changes = this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
       .map(([key, value]) => ({ id: u8ToString(value) as DocId, changeSeq: Number(key.slice(2)) }))
-    return withQuarantined(changes, this.quarantine, id => this.infos.get(id)?.changeSeq)
+    // a quarantined document whose index entry cannot be read is not offered: nothing says what it is
+    return withQuarantined(changes, this.quarantine, id => { try { return this.infos.get(id)?.changeSeq } catch { return undefined } })
   }
 
   checkpoint (peer: OrgId, peerStoreId: string): number {
@@ -202,6 +209,18 @@ class Store extends StoreBase implements DocumentStore {
     if (seq <= this.checkpoint(peer, peerStoreId) || seq > this.commits.durableSeq) return
     const batch = this.batch ??= createWriteBatch()
     batch.checkpoints.set(checkpointKey(peer, peerStoreId), seq)
+    this.writeSoon(batch)
+  }
+
+  stageRows (ops: WriteOp[]): void {
+    validateOps(ops)
+    const batch = this.batch ??= createWriteBatch()
+    for (const op of ops) batch.rows.set(op.key, op)
+    this.writeSoon(batch)
+  }
+
+  /** A batch with no change in it (checkpoints, rows) is written after CHECKPOINT_WRITE_DELAY, unless changes come first. */
+  private writeSoon (batch: WriteBatch): void {
     if (batch.before.size > 0 || this.checkpointTimer != null) return
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = undefined

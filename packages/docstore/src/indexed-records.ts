@@ -1,4 +1,13 @@
+import { isCommonplaceError } from '@commonplace/core'
 import type { DocId, KeyValueStore } from '@commonplace/core'
+
+/** Rows read at a time once a damaged page has stopped a whole scan (then one at a time near it). */
+const CHUNK = 256
+
+/** What `all()` could not read: a record (its id known) or a stretch of rows a damaged page hides (id undefined). */
+export type Unreadable = (id: DocId | undefined, err: unknown) => void
+
+const isCorrupt = (err: unknown): boolean => isCommonplaceError(err) && err.code === 'ERR_STORAGE_CORRUPT'
 
 /**
  * Per-document records (index entries, access lists) read from the storage port on demand, with
@@ -18,7 +27,7 @@ export interface IndexedRecords<T> {
   all(): T[]
 }
 
-export function indexedRecords<T> (storage: KeyValueStore, prefix: string, decode: (id: DocId, bytes: Uint8Array) => T, max: number): IndexedRecords<T> {
+export function indexedRecords<T> (storage: KeyValueStore, prefix: string, decode: (id: DocId, bytes: Uint8Array) => T, max: number, unreadable?: Unreadable): IndexedRecords<T> {
   const staged = new Map<DocId, T>()
   const recent = new Map<DocId, T>()
   const remember = (id: DocId, value: T): void => {
@@ -55,13 +64,58 @@ export function indexedRecords<T> (storage: KeyValueStore, prefix: string, decod
     all () {
       const out: T[] = []
       const seen = new Set<DocId>()
-      for (const [key, bytes] of storage.range({ gte: prefix, lt: prefix.slice(0, -1) + '0' })) {
+      for (const [key, bytes] of readableRange(storage, prefix, prefix.slice(0, -1) + '0', unreadable)) {
         const id = key.slice(prefix.length) as DocId
         seen.add(id)
-        out.push(staged.get(id) ?? recent.get(id) ?? decode(id, bytes))
+        try {
+          out.push(staged.get(id) ?? recent.get(id) ?? decode(id, bytes))
+        } catch (err) {
+          // one record that does not decode leaves the others listed
+          if (unreadable == null || !isCorrupt(err)) throw err
+          unreadable(id, err)
+        }
       }
       for (const [id, value] of staged) if (!seen.has(id)) out.push(value)
       return out
     }
+  }
+}
+
+/**
+ * The rows from `gte` to `lt` that can be read. When a damaged page stops the scan, the rows before
+ * it are read forwards and the rows after it backwards, a chunk at a time and one at a time next to
+ * it, so that a damaged page hides only the rows it (or the subtree under it) holds: each row is
+ * read at most twice.
+ */
+export function readableRange (storage: KeyValueStore, gte: string, lt: string, unreadable?: Unreadable): Array<[string, Uint8Array]> {
+  try {
+    return storage.range({ gte, lt })
+  } catch (err) {
+    if (unreadable == null || !isCorrupt(err)) throw err
+    unreadable(undefined, err)
+  }
+  const head = scan(storage, { gte, lt }, false)
+  const last = head.at(-1)?.[0]
+  const tail = scan(storage, last == null ? { gte, lt } : { gt: last, lt }, true)
+  return [...head, ...tail.reverse()]
+}
+
+/** Rows of `range` in one direction, until the first that cannot be read. */
+function scan (storage: KeyValueStore, range: { gte?: string, gt?: string, lt: string }, reverse: boolean): Array<[string, Uint8Array]> {
+  const out: Array<[string, Uint8Array]> = []
+  let limit = CHUNK
+  for (;;) {
+    const at = out.at(-1)?.[0]
+    const bounds = at == null ? range : reverse ? { ...range, lt: at } : { ...range, gte: undefined, gt: at }
+    let rows: Array<[string, Uint8Array]>
+    try {
+      rows = storage.range({ ...bounds, limit, reverse })
+    } catch (err) {
+      if (!isCorrupt(err) || limit === 1) return out
+      limit = 1
+      continue
+    }
+    out.push(...rows)
+    if (rows.length < limit) return out
   }
 }

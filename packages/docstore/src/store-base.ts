@@ -116,8 +116,14 @@ export abstract class StoreBase {
         this.log?.error('changes up to %d may not be on disk: %e', seq, err)
       }
     })
-    this.infos = indexedRecords(this.storage, INFO_PREFIX, decodeInfo, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
-    this.acls = indexedRecords(this.storage, ACL_PREFIX, decodeAcl, init.maxIndexed ?? DEFAULT_MAX_INDEXED)
+    // a listing goes on past what a damaged page hides (indexed-records.ts): an entry that does not
+    // decode quarantines its document; rows hidden whole under a page are only logged (no id to name)
+    const unreadable = (id: DocId | undefined, err: unknown): void => {
+      if (id == null) this.log?.error('part of the document index cannot be read, the documents on it are not listed: %e', err)
+      else if (!this.quarantine.has(id)) this.quarantine.add(id, err)
+    }
+    this.infos = indexedRecords(this.storage, INFO_PREFIX, decodeInfo, init.maxIndexed ?? DEFAULT_MAX_INDEXED, unreadable)
+    this.acls = indexedRecords(this.storage, ACL_PREFIX, decodeAcl, init.maxIndexed ?? DEFAULT_MAX_INDEXED, unreadable)
     // stores written before the g/ index build it once
     const indexOps = missingPartyIndex(this.storage)
     if (indexOps.length > 0) this.write(indexOps)
@@ -194,11 +200,20 @@ export abstract class StoreBase {
    */
   protected guarded<T> (id: DocId, read: () => T): T {
     this.requireInfo(id)
+    return this.ownRecords(id, read)
+  }
+
+  /**
+   * Run a read of document `id`'s own records (its index entry, access list, signed records): a
+   * record SQLite or its decoder cannot read quarantines the document as a damaged log row does, and
+   * the read is refused with the quarantine's error (the same one every later read gets).
+   */
+  protected ownRecords<T> (id: DocId, read: () => T): T {
     try {
       return read()
     } catch (err) {
-      if (!isCommonplaceError(err) || err.code !== 'ERR_STORAGE_CORRUPT' || this.quarantine.has(id)) throw err
-      throw this.quarantine.add(id, err)
+      if (!isCommonplaceError(err) || err.code !== 'ERR_STORAGE_CORRUPT') throw err
+      throw this.quarantine.has(id) ? this.quarantine.refusal(id) : this.quarantine.add(id, err)
     }
   }
 
@@ -215,7 +230,7 @@ export abstract class StoreBase {
   }
 
   protected requireInfo (id: DocId): InfoRecord {
-    const info = this.infos.get(id)
+    const info = this.ownRecords(id, () => this.infos.get(id))
     if (info == null) throw new NotFoundError(`No document ${id} here`)
     return info
   }
@@ -226,8 +241,8 @@ export abstract class StoreBase {
     if (this.quarantine.has(id)) throw this.quarantine.refusal(id)
     // the document id as guid spares Yjs a random uuid per load
     const doc = new Y.Doc({ guid: id })
-    const info = this.infos.get(id)
     try {
+      const info = this.infos.get(id)
       const rows = info == null || info.logNext === info.logFirst ? [] : this.storage.range(logRowsFrom(id, info.logFirst))
       doc.transact(() => {
         for (const [, value] of rows) for (const update of decodeLogRow(id, value)) Y.applyUpdate(doc, update, STORAGE_ORIGIN)

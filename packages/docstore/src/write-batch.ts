@@ -26,12 +26,14 @@ export interface WriteBatch {
    * batch (null: its deletion), encoded when the batch is written, as a keystroke replaces it.
    */
   readonly parts: Map<string, PartChange | null>
+  /** Rows of other parts of the node that ride along (DocumentStore.stageRows), by key. */
+  readonly rows: Map<string, WriteOp>
   /** Bytes of the updates staged. */
   bytes: number
 }
 
 export function createWriteBatch (): WriteBatch {
-  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), signed: new Map(), parts: new Map(), bytes: 0 }
+  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), signed: new Map(), parts: new Map(), rows: new Map(), bytes: 0 }
 }
 
 /** Remember a document's change number on disk before the batch first touches it. */
@@ -68,6 +70,7 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
   }
   for (const op of batch.signed.values()) ops.push(op)
   ops.push(...partChangeOps(batch.parts))
+  for (const op of batch.rows.values()) ops.push(op)
   for (const [key, value] of batch.checkpoints) ops.push({ type: 'put', key, value: encodeUint(value) })
   ops.push({ type: 'put', key: SEQ_KEY, value: encodeUint(seq) })
   return { ops, infos }

@@ -174,6 +174,30 @@ describe('document store', () => {
     expect(createDocumentStore({ storage: kv }).checkpoint(peer, 'store-1')).toBe(s.changeSeq)
   })
 
+  it('writes rows staged by a change listener in the change\'s own batch, and rows alone at close at the latest', async () => {
+    let writes: string[][] = []
+    const counting: KeyValueStore = { ...kv, write: (ops) => { writes.push(ops.map(op => `${op.type} ${op.key}`)); kv.write(ops) } }
+    const s = createDocumentStore({ storage: counting })
+    s.onChange(change => { s.stageRows([{ type: 'put', key: `dw/${change.id}`, value: new Uint8Array(0) }]) })
+    const header = await newHeader(owner)
+    s.create(header)
+    s.flush()
+    expect(writes).toHaveLength(1)
+    expect(writes[0]).toContain(`put dw/${header.id}`)
+    expect(writes[0]).toContain(`put i/${header.id}`)
+    // alone: not at a flush, at close at the latest; a later op for the key replaces one not written
+    writes = []
+    s.stageRows([{ type: 'put', key: 'dw/x', value: new Uint8Array(0) }])
+    s.stageRows([{ type: 'del', key: 'dw/x' }, { type: 'put', key: 'dw/y', value: new Uint8Array(1) }])
+    s.flush()
+    expect(writes).toEqual([])
+    expect(() => { s.stageRows([{ type: 'put', key: 'dw/z', value: 'not bytes' as unknown as Uint8Array }]) }).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_WRITE' }))
+    s.close()
+    expect(writes).toHaveLength(1)
+    expect(writes[0]).toEqual(expect.arrayContaining(['del dw/x', 'put dw/y']))
+    expect(kv.get('dw/y')).toEqual(new Uint8Array(1))
+  })
+
   it('writes changes still staged when it is closed', async () => {
     const header = await newHeader(owner)
     store.create(header, doc => doc.getText('t').insert(0, 'written at close'))

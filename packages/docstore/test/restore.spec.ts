@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { memoryStore } from '@commonplace/storage'
-import { EnvelopeSignatureError } from '@commonplace/core'
+import { EnvelopeSignatureError, StorageCorruptError } from '@commonplace/core'
 import type { DocId, DocumentStore, KeyValueStore } from '@commonplace/core'
 import { createDocumentStore } from '../src/index.ts'
 import { newHeader, testOrg } from './fixtures.ts'
@@ -73,5 +73,52 @@ describe('restoring a quarantined document from signed items', () => {
     A = open(a, kv)
     expect(text(A.store, header.id)).toBe('!3 > eins zwei')
     expect(A.store.quarantined()).toEqual([])
+  })
+})
+
+/**
+ * `kv` with the rows of `unreadable` keys behind a damaged page, as SQLite has them: reading one,
+ * or a range over one, gives ERR_STORAGE_CORRUPT with SQLite's own sentence.
+ */
+function behindDamagedPage (kv: KeyValueStore, unreadable: Set<string>): KeyValueStore {
+  const malformed = (): never => { throw new StorageCorruptError('Reading commonplace.db failed: database disk image is malformed') }
+  return {
+    ...kv,
+    get: key => unreadable.has(key) ? malformed() : kv.get(key),
+    range: options => {
+      const rows = kv.range({ ...options, limit: undefined })
+      const stop = rows.findIndex(([key]) => unreadable.has(key))
+      const limit = options.limit ?? Infinity
+      if (stop >= 0 && stop < limit) malformed()
+      return rows.slice(0, limit)
+    }
+  }
+}
+
+describe('a document whose own records a damaged page hides', () => {
+  it('is quarantined by any read of them, refused with the quarantine\'s error, and the others are still listed', async () => {
+    const a = await testOrg()
+    const kv = memoryStore()
+    let A = open(a, kv)
+    const headers = [await newHeader(a), await newHeader(a), await newHeader(a)]
+    for (const h of headers) A.store.create(h, doc => doc.getText('t').insert(0, `text of ${h.id}`))
+    A.store.flush()
+    A.store.close()
+    const [infoLost, aclLost, fine] = headers.map(h => h.id)
+    const damaged = behindDamagedPage(kv, new Set([`i/${infoLost}`, `a/${aclLost}`]))
+    A = open(a, damaged)
+
+    // every read of the document, whichever record it meets first, gets the quarantine's sentence
+    const refused = expect.objectContaining({ code: 'ERR_STORAGE_CORRUPT', message: expect.stringContaining('quarantined') })
+    expect(() => A.store.has(infoLost)).toThrow(refused)
+    for (const read of [() => A.store.info(infoLost), () => text(A.store, infoLost), () => A.store.attribution(infoLost), () => A.store.lastChanges(infoLost)]) {
+      expect(read).toThrow(refused)
+    }
+    expect(() => A.store.access(aclLost)).toThrow(refused)
+    expect(A.store.quarantined().map(q => q.id).sort()).toEqual([infoLost, aclLost].sort())
+    // the listing goes on past the damaged entry; a meeting offers the rest
+    expect(A.store.list().map(info => info.id).sort()).toEqual([aclLost, fine].sort())
+    expect(A.store.changesSince(0).map(c => c.id)).toContain(fine)
+    expect(text(A.store, fine)).toBe(`text of ${fine}`)
   })
 })

@@ -6,8 +6,11 @@
  * each grant stands.
  *
  * Who is still owed something is kept on disk, one `dw/<org>` row per organisation (written when
- * it starts to be owed while not connected, deleted once it confirms), so a start reads those rows
- * and not the access list of every document this organisation owns.
+ * it starts to be owed, connected or not, deleted once it confirms), so a start reads those rows
+ * and not the access list of every document this organisation owns, and redials an organisation
+ * the node was killed before it confirmed. A local change stages the row in the change's own batch
+ * (DocumentStore.stageRows): no write of its own on the edit path, and on disk exactly when the
+ * change is.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -15,7 +18,7 @@ import { isNetworkId } from '@commonplace/core'
 import type { DocId, DocumentStore, KeyValueStore, OrgId } from '@commonplace/core'
 import type { Logger, PeerId } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
-import type { DeliveryView } from '@commonplace/api'
+import type { DeliveryView, NodeEvent } from '@commonplace/api'
 
 export interface DeliveryInit {
   store: DocumentStore
@@ -38,6 +41,8 @@ export interface DeliveryInit {
   maxDelay?: number
   /** Dials at a time. Default 4. */
   concurrency?: number
+  /** Where a `delivery` event goes once an organisation has confirmed everything it was owed. */
+  emit?: (event: NodeEvent) => void
 }
 
 export interface DeliveryTracker {
@@ -92,17 +97,22 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
    * store's seq then (what exactly is not kept: the next confirmation after the catch-up covers it).
    */
   const owed = new Map<OrgId, number>()
-  const owe = (org: OrgId, seq: number): void => {
+  /** `org` is owed up to `seq`: its row is written now, or `staged` with the change being announced. */
+  const owe = (org: OrgId, seq: number, staged: boolean): void => {
     const before = owed.get(org)
     if (before != null && before >= seq) return
-    if (before == null) writeOwed([{ type: 'put', key: OWED_PREFIX + org, value: EMPTY }])
+    const row = [{ type: 'put' as const, key: OWED_PREFIX + org, value: EMPTY }]
+    if (before == null) { if (staged) store.stageRows(row); else writeOwed(row) }
     owed.set(org, seq)
   }
   const settle = (org: OrgId, seq: number): void => {
     const until = owed.get(org)
     if (until == null || seq < until) return
     owed.delete(org)
-    writeOwed([{ type: 'del', key: OWED_PREFIX + org }])
+    // staged too: it replaces a put not written yet (a confirmation can come before the change's
+    // batch is on disk); lost in a crash, it costs one dial at the next start
+    store.stageRows([{ type: 'del', key: OWED_PREFIX + org }])
+    init.emit?.({ type: 'delivery', org, state: 'delivered' })
   }
   const writeOwed = (ops: Parameters<KeyValueStore['write']>[0]): void => {
     // a failed write costs a dial at the next start at most (or one not made): not worth failing an edit
@@ -203,7 +213,7 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
         const org = evt.detail.toString() as OrgId
         const until = owedUntil(org)
         if (until === 0) return
-        owe(org, until)
+        owe(org, until, false)
         // refused at once by its gater, or gone: try again later, not in a loop
         const previous = attempts.get(org)
         retryLater(org, { state: 'unreachable', since: previous?.state === 'unreachable' ? previous.since : now(), failures: (previous?.failures ?? 0) + 1 })
@@ -212,11 +222,11 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
       node.addEventListener('peer:disconnect', onDisconnect)
       offs.push(store.onChange(change => {
         if (change.origin.kind !== 'local') return
-        // a connected grantee gets the change from its sync session: nothing to dial
         for (const org of grantees(change.id)) {
-          if (connected(org) || confirmed(change.id, org)) continue
-          owe(org, change.changeSeq)
-          want(org)
+          if (confirmed(change.id, org)) continue
+          owe(org, change.changeSeq, true)
+          // a connected grantee gets the change from its sync session: nothing to dial
+          if (!connected(org)) want(org)
         }
       }))
       offs.push(() => { sync.removeEventListener('sync:ack', onAck); node.removeEventListener('peer:disconnect', onDisconnect) })

@@ -13,6 +13,7 @@ import type {
 } from '@commonplace/api'
 import { sectionAuthors } from './attribution.ts'
 import { lastChangeView } from './section-changes.ts'
+import { unlessUnreadable } from './names.ts'
 import type { Names } from './names.ts'
 import { DEFAULT_DIAL_TIMEOUT } from './constants.ts'
 import { compareCodeUnits } from './order.ts'
@@ -60,7 +61,9 @@ export function createLocalApi (init: LocalApiInit): DocumentApi {
     ...(init.names?.org(info.owner) != null ? { ownerName: init.names.org(info.owner) } : {}),
     kind: info.kind,
     updatedAt: new Date(info.updatedAt).toISOString(),
-    access: gate.access(info.id) ?? (info.owner === self ? 'owner' : 'read')
+    // a document whose access list a damaged page hides is quarantined (opening it says so): it is
+    // still listed, at the access its owner field gives
+    access: unlessUnreadable(() => gate.access(info.id), 'an access list') ?? (info.owner === self ? 'owner' : 'read')
   })
 
   const requireDoc = (id: string): DocId => {

@@ -13,7 +13,7 @@ import { loadIdentity, loadIntroSecret, removeNodeInfo, saveName, writeApiToken,
 import { createDirectory, introIdOf } from '@commonplace/directory'
 import { createContacts } from './contacts.ts'
 import type { Contacts } from './contacts.ts'
-import { createNames } from './names.ts'
+import { createNames, unlessUnreadable } from './names.ts'
 import { changedSections } from './section-changes.ts'
 import { createDeliveryTracker } from './delivery.ts'
 import type { DeliveryTracker } from './delivery.ts'
@@ -187,13 +187,14 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       metrics: metrics.libp2p
     })
     const names = createNames({
-      self: identity, directory, registry, now: Date.now, syncNames: () => new Map(libp2p.services.sync.peers().map(p => [p.orgId, p.name ?? '']))
+      self: identity, directory, registry, now: Date.now, syncNames: () => new Map(libp2p.services.sync.peers().map(p => [p.orgId, p.name ?? ''])), log
     })
     const delivery = createDeliveryTracker({
       store,
       storage,
       self: identity.orgId,
       log: logger.forComponent('commonplace:delivery'),
+      emit,
       metBefore: org => networks.lastSeen(org) != null,
       addressesOf: org => [...new Set([
         ...(directory.contact(org)?.addresses ?? []), ...(directory.introduction(org, Date.now())?.addresses ?? []), ...(registry.presence(org)?.addresses ?? [])
@@ -235,7 +236,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ...history.api,
       ...versionedPractice(practice.api, history),
       // this organisation's people by name in "who wrote what" (docs/people.md)
-      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => people.nameOf(person)),
+      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => unlessUnreadable(() => people.nameOf(person), 'a person\'s name', log)),
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }

@@ -47,6 +47,7 @@ function describe (data: unknown): string {
     return `${String(e.id)} changed (${e.accessChanged === true ? 'sharing, ' : ''}${from}) #${String(e.changeSeq)}`
   }
   if (e.type === 'peer') return `${String(e.orgId)}${e.name != null ? ` (${String(e.name)})` : ''} ${String(e.state)}`
+  if (e.type === 'delivery') return `${String(e.org)} has every change shared with it`
   if (e.type === 'network') return `network ${String(e.id)}: ${NETWORK_CHANGES[String(e.change)] ?? String(e.change)}`
   return JSON.stringify(data)
 }
