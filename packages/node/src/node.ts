@@ -471,17 +471,17 @@ function versionedPractice (practice: PracticeApi, history: History): Pick<Pract
   return {
     adapt: async (id, request, options) => {
       const made = await practice.adapt(id, request, options)
-      await history.keep(made.id, 'adaptation')
+      await history.keep(made.id, 'adaptation', undefined, options?.author)
       return made
     },
     acceptProposal: async (id, request, options) => {
       const view = await practice.acceptProposal(id, request, options)
-      await history.keep(view.source, 'proposal-accepted')
+      await history.keep(view.source, 'proposal-accepted', undefined, options?.author)
       return view
     },
     takeUpstream: async (id, request, options) => {
       const view = await practice.takeUpstream(id, request, options)
-      await history.keep(parseDocId(id), 'upstream-taken')
+      await history.keep(parseDocId(id), 'upstream-taken', undefined, options?.author)
       return view
     }
   }

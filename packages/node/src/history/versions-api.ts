@@ -35,10 +35,10 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
   const { versions, shared } = init
   const durable = async (): Promise<void> => { await init.storage.sync?.() }
 
-  const keep: Keep = async (doc, reason, label) => {
+  const keep: Keep = async (doc, reason, label, author) => {
     const v = versions.take(doc, reason, label)
     // the version is kept here whatever happens to sharing it: an adaptation or a restore is not undone by it
-    const id = await shared.share(doc, v).catch(err => { ctx.log.error('history: sharing version %d of %s failed - %e', v.n, doc, err); return undefined })
+    const id = await shared.share(doc, v, author).catch(err => { ctx.log.error('history: sharing version %d of %s failed - %e', v.n, doc, err); return undefined })
     await durable()
     return { ...versionView(doc, v), ...(id !== undefined ? { id } : {}) }
   }
@@ -66,12 +66,12 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
       return await listVersions(ctx, doc, versions, shared)
     },
 
-    async takeVersion (id, request) {
+    async takeVersion (id, request, options) {
       const doc = requireRecord(ctx, id)
       const label = typeof request?.label === 'string' ? request.label.trim() : ''
       if (label === '') throw new InvalidInputError('A version needs a label')
       if (label.length > MAX_LABEL_CHARS) throw new TextTooLongError(`A label is at most ${MAX_LABEL_CHARS} characters`)
-      return await keep(doc, 'label', label)
+      return await keep(doc, 'label', label, options?.author)
     },
 
     async diff (id, from, to) {
@@ -91,13 +91,13 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
       store.edit(doc, ydoc => { writeText(ydoc, then, section, ctx.now()) }, options?.author)
       store.flush()
       // the section by its heading then, however the request named it (the web app names it by id)
-      return await keep(doc, 'restore', `restored from version ${request.version}${section != null ? ` (${section.heading})` : ''}`)
+      return await keep(doc, 'restore', `restored from version ${request.version}${section != null ? ` (${section.heading})` : ''}`, options?.author)
     }
   }
 }
 
-/** Take a version now and share it when its reason is shared (docs/history.md). */
-export type Keep = (doc: DocId, reason: string, label?: string) => Promise<VersionView>
+/** Take a version now and share it when its reason is shared (docs/history.md), signed with `author` (absent: the organisation). */
+export type Keep = (doc: DocId, reason: string, label?: string, author?: string) => Promise<VersionView>
 
 /** This node's versions (each with its shared id when it shared it) and the others' shared versions, oldest first. */
 async function listVersions (ctx: PracticeContext, doc: DocId, versions: Versions, shared: SharedVersions): Promise<VersionView[]> {
