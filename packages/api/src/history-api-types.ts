@@ -14,6 +14,8 @@ export interface CommentView {
   orgName?: string
   /** The person inside the organisation, when the node knows one. */
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
   text: string
   at: string
 }
@@ -43,6 +45,8 @@ export interface StateChangeView {
   org: OrgId
   orgName?: string
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
   state: 'open' | 'resolved'
   at: string
 }
@@ -75,6 +79,8 @@ export interface VersionView {
   org?: OrgId
   orgName?: string
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
 }
 
 /** A version as diff and restore name it: this node's number, or a shared version's id. */
@@ -120,6 +126,8 @@ export interface ActivityItem {
   orgName?: string
   /** The person inside the organisation, when the node knows one. */
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
   /** A version's label (`version`, `restored`, `upstream-taken`). */
   label?: string
   /** The version in the document's History (`version`, `restored`, `upstream-taken`): this node's number, or the id another organisation shared it under. */

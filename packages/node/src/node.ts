@@ -39,6 +39,7 @@ import { createPractice } from './practice/practice.ts'
 import type { Practice } from './practice/practice.ts'
 import { createHistory } from './history/history.ts'
 import type { History } from './history/history.ts'
+import type { PersonNamer } from './history/history.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 import { createPeople } from './people/people.ts'
@@ -212,19 +213,24 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) },
       notify: notice => { contacts.notify(notice) }, storage
     })
-    const history = createHistory({
-      store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
-      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) },
-      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {})
-    })
+    // set once the history layer exists: it publishes or withdraws the names (docs/people.md)
+    let namesSettingChanged = (): void => {}
     const people = createPeople({
       storage,
       organisation: {
         name: () => identity.name,
         // the parts that show or sign the name read it from `identity` each time
         rename: async name => { identity.name = await saveName(init.dataDir, name) }
-      }
+      },
+      onSettings: () => { namesSettingChanged() }
     })
+    const history = createHistory({
+      store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
+      log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) },
+      people: { ownName: person => people.nameOf(person), showing: () => people.settings().showPeopleNames },
+      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {})
+    })
+    namesSettingChanged = () => { void history.peopleNames.settingChanged().catch(err => { log.error('people: applying the names setting failed - %e', err) }) }
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
@@ -233,8 +239,11 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ...practice.api,
       ...history.api,
       ...versionedPractice(practice.api, history),
-      // this organisation's people by name in "who wrote what" (docs/people.md)
-      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => people.nameOf(person)),
+      // people by name in "who wrote what": ours, and another organisation's that it shows (docs/people.md)
+      getDoc: async id => {
+        const view = await docApi.getDoc(id)
+        return withPersonNames(view, await history.peopleNames.namesIn(view.id))
+      },
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -423,9 +432,9 @@ class Node implements CommonplaceNode {
   }
 }
 
-/** A document view whose section authors and last changes of organisation `self` carry their person's name. */
-function withPersonNames (view: DocView, self: OrgId, nameOf: (person: string) => string | undefined): DocView {
-  const named = (who: { org: OrgId, person?: string }): string | undefined => who.org === self && who.person != null ? nameOf(who.person) : undefined
+/** A document view whose section authors and last changes carry their person's name, where this node may show it. */
+function withPersonNames (view: DocView, nameOf: PersonNamer): DocView {
+  const named = (who: { org: OrgId, person?: string }): string | undefined => nameOf(who.org, who.person)
   return {
     ...view,
     sections: view.sections.map(section => {

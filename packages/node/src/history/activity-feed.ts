@@ -55,8 +55,10 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
     for (const record of records) {
       const title = titleOf(record)
       for (const t of await init.threadsOf(record)) {
-        const item = (kind: ActivityItem['kind'], at: string, by: { org: string, person?: string }, text: string): void => {
-          if (Date.parse(at) >= since) out.push({ kind, at, doc: t.doc, title, ...who(by.org), ...(by.person != null ? { person: by.person } : {}), text: `${actorText(ctx, by.org, by.person)} ${text}` })
+        const item = (kind: ActivityItem['kind'], at: string, by: { org: string, person?: string, personName?: string }, text: string): void => {
+          if (Date.parse(at) < since) return
+          const person = { ...(by.person != null ? { person: by.person } : {}), ...(by.personName != null ? { personName: by.personName } : {}) }
+          out.push({ kind, at, doc: t.doc, title, ...who(by.org), ...person, text: `${actorText(ctx, by.org, by.personName)} ${text}` })
         }
         item('comment', t.at, t, `commented on "${title}": ${t.text.slice(0, 140)}`)
         for (const r of t.replies) item('reply', r.at, r, `replied on "${title}": ${r.text.slice(0, 140)}`)

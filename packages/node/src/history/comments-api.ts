@@ -17,6 +17,10 @@ import type { AddCommentRequest, CommentView, HistoryApi, ThreadView } from '@co
 import type { PracticeContext } from '../practice/context.ts'
 import { iso, nameOf, requireRecord } from '../practice/context.ts'
 import { companionHeader, ensureCompanion } from './companion.ts'
+import type { PersonNamer } from './people-names.ts'
+
+/** Names nobody: a node without people. */
+export const noNames: PersonNamer = () => undefined
 
 export type CommentsApi = Pick<HistoryApi, 'comments' | 'addComment' | 'replyComment' | 'setCommentState'>
 
@@ -53,25 +57,32 @@ export function createCommentsApi (ctx: PracticeContext, init: CommentsInit = {}
       onRefused: (key, why) => init.onRefused?.(companion, key, why)
     })))
     const headings = store.read(record, doc => new Map(threads.map(t => [t.section, findSection(doc, t.section)?.heading])))
-    return threads.map(t => view(record, t, headings.get(t.section)))
+    const named = await ctx.personNames?.(record) ?? noNames
+    return threads.map(t => view(record, t, headings.get(t.section), named))
   }
 
-  const view = (record: DocId, t: PureThread, heading: string | undefined): ThreadView => {
+  /** Who wrote or changed: the organisation, and the person (by name where this node may show it). */
+  const by = (c: { org: string, person?: string }, named: PersonNamer): { org: OrgId, orgName?: string, person?: string, personName?: string } => {
+    const personName = named(c.org, c.person)
+    return { org: c.org as OrgId, ...nameOf(ctx, c.org), ...(c.person != null ? { person: c.person } : {}), ...(personName != null ? { personName } : {}) }
+  }
+
+  const view = (record: DocId, t: PureThread, heading: string | undefined, named: PersonNamer): ThreadView => {
     const { replies, at: _at, stateBy, stateAt: _stateAt, stateChanges, ...rest } = t
     return {
       ...rest,
-      ...commentView(t),
+      ...commentView(t, named),
       id: threadId(record, t.id),
       doc: record,
       ...(heading != null ? { heading } : {}),
       ...(stateBy != null ? { stateBy: stateBy as OrgId } : {}),
-      stateChanges: stateChanges.map(c => ({ org: c.org as OrgId, ...nameOf(ctx, c.org), ...(c.person != null ? { person: c.person } : {}), state: c.state, at: iso(c.at) })),
-      replies: replies.map(commentView)
+      stateChanges: stateChanges.map(c => ({ ...by(c, named), state: c.state, at: iso(c.at) })),
+      replies: replies.map(r => commentView(r, named))
     }
   }
 
-  const commentView = (c: { id: string, org: string, person?: string, text: string, at: number }): CommentView => ({
-    id: c.id, org: c.org as OrgId, ...nameOf(ctx, c.org), ...(c.person != null ? { person: c.person } : {}), text: c.text, at: iso(c.at)
+  const commentView = (c: { id: string, org: string, person?: string, text: string, at: number }, named: PersonNamer): CommentView => ({
+    id: c.id, ...by(c, named), text: c.text, at: iso(c.at)
   })
 
   /** The record's comments document, ready for this organisation to write; the owner creates it (as `author`). */

@@ -14,6 +14,10 @@ import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
 import type { AutoVersionsInit, Keep } from './versions-api.ts'
 import { createSharedVersions } from './shared-versions.ts'
+import { createPeopleNames } from './people-names.ts'
+import type { PeopleNames, PeopleNamesInit } from './people-names.ts'
+
+export type { PersonNamer } from './people-names.ts'
 import type { Refusal } from '@commonplace/practice'
 
 /** Set once the records held before comments existed have their comments documents (docs/storage.md). */
@@ -24,6 +28,8 @@ export interface History {
   readonly versions: Versions
   /** Take a version of a record now, and share it with the record's readers unless its reason stays local. */
   readonly keep: Keep
+  /** People's names across organisations (docs/people.md). */
+  readonly peopleNames: PeopleNames
   start(): void
   stop(): void
 }
@@ -35,6 +41,8 @@ export interface HistoryInit extends PracticeContext {
   onRefused?: (code: string) => void
   /** When automatic versions are taken (`NodeInit.autoVersions`). */
   autoVersions?: AutoVersionsInit
+  /** This organisation's people: their names, and whether other organisations may see them. */
+  people: PeopleNamesInit
 }
 
 export function createHistory (init: HistoryInit): History {
@@ -48,6 +56,8 @@ export function createHistory (init: HistoryInit): History {
     ctx.log('history: entry %s in %s not counted (%s)', key, doc, why)
     init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
   }
+  const peopleNames = createPeopleNames(ctx, init.people)
+  ctx.personNames = async record => await peopleNames.namesIn(record)
   const comments = createCommentsApi(ctx, { onRefused, onWritten: record => { init.practice.countComment(record) } })
   const shared = createSharedVersions(ctx, onRefused)
   const { keep, ...versionsApi } = createVersionsApi(ctx, { versions, shared, storage: init.storage })
@@ -61,10 +71,12 @@ export function createHistory (init: HistoryInit): History {
     api,
     versions,
     keep,
+    peopleNames,
     start () {
       const stopVersions = autoVersions(ctx, versions, init.autoVersions)
       const stopMirror = mirrorGrants(ctx)
-      stop = () => { stopVersions(); stopMirror() }
+      const stopNames = peopleNames.watch()
+      stop = () => { stopVersions(); stopMirror(); stopNames() }
       // records shared before comments existed get their comments document, once per store (later
       // grants are mirrored as they change): a start reads nothing per held record
       if (init.storage.get(MIRRORED_KEY) == null) {

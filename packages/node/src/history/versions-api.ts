@@ -13,6 +13,7 @@ import type { DiffView, HistoryApi, RestoreRequest, VersionRef, VersionView } fr
 import type { PracticeContext } from '../practice/context.ts'
 import { iso, nameOf, requireRecord, requireWrite } from '../practice/context.ts'
 import { isRecord } from './companion.ts'
+import { noNames } from './comments-api.ts'
 import { textOf, textOfDoc } from './shared-versions.ts'
 import type { SharedVersions, VersionText } from './shared-versions.ts'
 import { AUTO_VERSION_MS, MAX_LABEL_CHARS } from './versions.ts'
@@ -105,10 +106,14 @@ async function listVersions (ctx: PracticeContext, doc: DocId, versions: Version
   const all = await shared.list(doc)
   const mine = new Map(all.filter(v => v.org === self).map(v => [v.n, v.id]))
   const local = versions.list(doc).map(v => ({ ...versionView(doc, v), ...(mine.has(v.n) ? { id: mine.get(v.n) } : {}) }))
-  const others: VersionView[] = all.filter(v => v.org !== self).map(v => ({
-    doc, n: v.n, at: iso(v.at), ...(v.label != null ? { label: v.label } : {}), reason: v.reason, bytes: versionChars(v.title, v.sections),
-    id: v.id, org: v.org as OrgId, ...nameOf(ctx, v.org), ...(v.person != null ? { person: v.person } : {})
-  }))
+  const named = await ctx.personNames?.(doc) ?? noNames
+  const others: VersionView[] = all.filter(v => v.org !== self).map(v => {
+    const personName = named(v.org, v.person)
+    return {
+      doc, n: v.n, at: iso(v.at), ...(v.label != null ? { label: v.label } : {}), reason: v.reason, bytes: versionChars(v.title, v.sections),
+      id: v.id, org: v.org as OrgId, ...nameOf(ctx, v.org), ...(v.person != null ? { person: v.person } : {}), ...(personName != null ? { personName } : {})
+    }
+  })
   return [...local, ...others].sort((a, b) => a.at < b.at ? -1 : a.at > b.at ? 1 : 0)
 }
 

@@ -45,6 +45,8 @@ export interface PeopleInit {
   storage: KeyValueStore
   /** The organisation's name now, and how the first admin sets it. */
   organisation: { name(): string, rename(name: string): Promise<void> }
+  /** Told after the settings changed. */
+  onSettings?: (settings: PeopleSettings) => void
   now?: () => number
 }
 
@@ -285,6 +287,7 @@ export function createPeople (init: PeopleInit): People {
     setSettings (settings) {
       const next = { showPeopleNames: settings.showPeopleNames }
       store.write({ settings: next })
+      init.onSettings?.(next)
       return next
     },
 

@@ -29,6 +29,11 @@ export interface PracticeContext {
   /** An organisation id, a network id or a name in the directory. */
   resolve: (text: string) => OrgId | NetworkId
   share: LocalApi['share']
+  /**
+   * The people's names this node may show in a record (this organisation's, and those another
+   * organisation published there; docs/people.md); set by the history layer.
+   */
+  personNames?: (record: DocId) => Promise<(org: string, person: string | undefined) => string | undefined>
   now: () => number
   log: Logger
 }
