@@ -143,7 +143,9 @@ export function createPeople (init: PeopleInit): People {
   }
 
   const admins = (): Person[] => store.people().filter(p => p.role === 'admin')
-  const passkeys = createPasskeys({ store, byAccount, byAddress, newSession, organisation: init.organisation.name, now })
+  const passkeys = createPasskeys({
+    store, byAccount, byAddress, newSession, organisation: init.organisation.name, now, personNamed: login => store.people().find(p => matches(p, login))
+  })
 
   return {
     caller (token) {
