@@ -9,20 +9,9 @@ import type { DocId } from '@commonplace/core'
 import { PEOPLE_MAP, PEOPLE_NAME_LIMITS, parsePeopleEntry } from '@commonplace/practice'
 import type { CommonplaceNode } from '../../src/index.ts'
 import { companionHeader } from '../../src/history/companion.ts'
-import { api, cleanUp, organisation, start } from './browsers.ts'
+import { api, cleanUp, organisation, start, until } from './browsers.ts'
 
 afterEach(cleanUp)
-
-/** Resolve once `check()` holds, checking again after every change in the nodes' stores. */
-async function until (nodes: CommonplaceNode[], check: () => Promise<boolean>): Promise<void> {
-  await new Promise<void>(resolve => {
-    let done = false
-    const offs: Array<() => void> = []
-    const run = (): void => { void check().then(ok => { if (ok && !done) { done = true; for (const off of offs) off(); resolve() } }) }
-    offs.push(...nodes.map(n => n.store.onChange(run)))
-    run()
-  })
-}
 
 /** What B shows of who wrote in the document: authors, last changes, comment writers and the feed's sentences. */
 async function shown (b: CommonplaceNode, token: string, doc: DocId): Promise<string[]> {

@@ -10,7 +10,7 @@ import type { DocId } from '@commonplace/core'
 import { CarrierKind } from '@commonplace/practice'
 import type { CommonplaceNode } from '../../src/index.ts'
 import { companionHeader } from '../../src/history/companion.ts'
-import { api, cleanUp, organisation, start } from './browsers.ts'
+import { api, cleanUp, organisation, start, until } from './browsers.ts'
 import type { Browser } from './browsers.ts'
 
 afterEach(cleanUp)
@@ -60,17 +60,6 @@ async function check (node: CommonplaceNode, token: string, actions: Action[], b
 /** This organisation's private adoption log (it has no network). */
 function privateLog (node: CommonplaceNode): DocId {
   return node.store.list().find(info => info.kind === CarrierKind.adoptionLog && info.owner === node.orgId)?.id as DocId
-}
-
-/** Resolve once `check()` holds, checking again after every change in the nodes' stores. */
-async function until (nodes: CommonplaceNode[], check: () => Promise<boolean>): Promise<void> {
-  await new Promise<void>(resolve => {
-    let done = false
-    const offs: Array<() => void> = []
-    const run = (): void => { void check().then(ok => { if (ok && !done) { done = true; for (const off of offs) off(); resolve() } }) }
-    offs.push(...nodes.map(n => n.store.onChange(run)))
-    run()
-  })
 }
 
 describe('a person\'s practice and history edits', () => {
