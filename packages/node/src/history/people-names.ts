@@ -47,11 +47,16 @@ export function createPeopleNames (ctx: PracticeContext, init: PeopleNamesInit):
 
   const companionOf = async (record: DocId): Promise<DocId> => (await companionHeader(record, (store.access(record) as AccessList).header.owner)).id
 
-  /** The comments document our names go into: only where another organisation may read them and we may write. */
-  const target = async (record: DocId): Promise<DocId | undefined> => {
+  /** Whether another organisation may read the record and we may write into its comments document (one read of its grants). */
+  const shared = (record: DocId): boolean => {
     const acl = store.access(record)
-    if (acl == null || !ctx.gate.mayComment(record)) return undefined
-    if (acl.header.owner === self) return acl.grants.length > 0 ? await ensureCompanion(ctx, record) : undefined
+    return acl != null && ctx.gate.mayComment(record) && (acl.header.owner !== self || acl.grants.length > 0)
+  }
+
+  /** The comments document our names go into, where `shared`; the owner creates it. */
+  const target = async (record: DocId): Promise<DocId | undefined> => {
+    if (!shared(record)) return undefined
+    if ((store.access(record) as AccessList).header.owner === self) return await ensureCompanion(ctx, record)
     const companion = await companionOf(record)
     return store.has(companion) ? companion : undefined
   }
@@ -112,6 +117,24 @@ export function createPeopleNames (ctx: PracticeContext, init: PeopleNamesInit):
     store.edit(companion, doc => { doc.getMap<unknown>(PEOPLE_MAP).delete(self) })
   }
 
+  /** Publish every shared record's names afresh, or delete them, as the setting now says. */
+  const applySetting = async (): Promise<void> => {
+    published.clear()
+    const showing = init.showing()
+    for (const info of store.list()) {
+      // only shared records are read: a node's private documents cost nothing here
+      if (CARRIER_KINDS.has(info.kind) || !shared(info.id)) continue
+      const record = info.id
+      if (showing) {
+        const people = await ourPeople(record)
+        if (people.size > 0) await publish(record, people, true)
+        continue
+      }
+      const companion = await companionOf(record)
+      if (store.has(companion)) withdraw(companion)
+    }
+  }
+
   /** The record a person's change is about: the record itself, or the one a comments document belongs to. */
   const recordOf = (doc: DocId): DocId | undefined => {
     const kind = store.info(doc)?.kind
@@ -132,19 +155,10 @@ export function createPeopleNames (ctx: PracticeContext, init: PeopleNamesInit):
     },
 
     async settingChanged () {
-      published.clear()
-      const showing = init.showing()
-      for (const info of store.list()) {
-        if (CARRIER_KINDS.has(info.kind)) continue
-        const record = info.id
-        if (showing) {
-          const people = await ourPeople(record)
-          if (people.size > 0) await publish(record, people, true)
-          continue
-        }
-        const companion = await companionOf(record)
-        if (store.has(companion) && ctx.gate.mayComment(record)) withdraw(companion)
-      }
+      // in the queue of the writes that follow people's edits, so that none of them lands after this
+      const run = queue.then(async () => { await applySetting() })
+      queue = run.catch(() => {})
+      await run
     },
 
     watch () {

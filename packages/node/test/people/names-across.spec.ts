@@ -65,6 +65,11 @@ describe('people\'s names at another organisation', () => {
     expect((await admin.request('PATCH', `/api/docs/${doc}`, { append: { section: 'Steps', text: 'Dry them.' } })).status).toBe(200)
     await until([b], async () => (await shown(b, token, doc)).includes('last changed by Amara Okafor Amara Okafor'))
 
+    // a document written before it is shared: its writers are named once it is
+    const later = (await editor.request('POST', '/api/docs', { title: 'Sharps', sections: [{ heading: 'Disposal', text: 'Yellow bin.' }] })).json.id as DocId
+    expect((await admin.request('POST', `/api/docs/${later}/share`, { with: b.orgId, role: 'read' })).status).toBe(200)
+    await until([b], async () => b.store.has(later) && (await api(b, token, 'GET', `/api/docs/${later}`)).json.sections[0].authors[0]?.personName === 'Dr Lena Fischer')
+
     expect((await admin.request('PATCH', '/api/people/settings', { showPeopleNames: false })).status).toBe(200)
     await until([b], async () => b.store.read(companion, d => d.getMap(PEOPLE_MAP).get(a.orgId)) === undefined)
     expect(await shown(b, token, doc)).toEqual(['author -', 'author -', ...off.slice(1)])
