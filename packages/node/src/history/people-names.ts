@@ -163,16 +163,18 @@ export function createPeopleNames (ctx: PracticeContext, init: PeopleNamesInit):
 
     watch () {
       return store.onChange(change => {
-        if (change.origin.kind !== 'local' || !init.showing()) return
+        if (change.origin.kind !== 'local') return
+        const person = change.origin.author
+        // the cheap tests first: most changes are neither a share nor a person's
+        if (change.accessChanged !== true && (person == null || person === '')) return
+        if (!init.showing()) return
+        const record = recordOf(change.id)
         if (change.accessChanged === true) {
           // a record shared now: the people who wrote it before get their names there
-          const record = recordOf(change.id)
           if (record !== undefined && store.access(record)?.header.owner === self) later(async () => { await publish(record, await ourPeople(record)) })
           return
         }
-        if (change.origin.author == null || change.origin.author === '') return
-        const person = change.origin.author
-        const record = recordOf(change.id)
+        if (person == null) return
         if (record === undefined || published.get(record)?.has(person) === true) return
         later(async () => { await publish(record, [person]) })
       })
