@@ -253,9 +253,14 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
         else expect(writes.map(w => w.status)).toEqual([200, 201])
         expect(writes.length).toBe(readable.length > 0 ? 2 : 1)
         const status = (await apiRequest(a, aDir, 'GET', '/api/status')).json
-        expect(status.degraded.map((d: any) => d.code)).toEqual(unreadable.map(() => 'ERR_STORAGE_CORRUPT'))
-        expect(status.degraded.map((d: any) => d.message).join('\n')).toContain(victim)
-        expect((await apiRequest(a, aDir, 'GET', '/api/metrics')).json).toMatch(new RegExp(`^commonplace_documents_quarantined ${unreadable.length}$`, 'm'))
+        // a damaged page may also hold rows of documents the node reads for itself (a record's comments
+        // document, read to name its people): they are quarantined too, and listed
+        const degraded: string = status.degraded.map((d: any) => d.message).join('\n')
+        if (pageDamage === true) expect(status.degraded.length).toBeGreaterThanOrEqual(unreadable.length)
+        else expect(status.degraded.length).toBe(unreadable.length)
+        expect(status.degraded.every((d: any) => d.code === 'ERR_STORAGE_CORRUPT')).toBe(true)
+        for (const id of unreadable) expect(degraded).toContain(id)
+        expect((await apiRequest(a, aDir, 'GET', '/api/metrics')).json).toMatch(new RegExp(`^commonplace_documents_quarantined ${status.degraded.length as number}$`, 'm'))
         await stop(a)
         // the damaged rows are as they were (beside a damaged page, SQLite may move other rows in a page split)
         for (const id of pageDamage === true ? [victim] : unreadable) expect(storedOf(aDir, id)).toEqual(damaged.get(id))

@@ -88,6 +88,27 @@ describe('web app: passkeys beside the password, over HTTPS under a host name', 
     expect(credentials[0].signCount).toBeGreaterThan(1)
   })
 
+  it('signs in with the passkey after the name is typed: the browser is offered that account\'s passkeys', async () => {
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await page.getByRole('textbox', { name: 'Name or email' }).fill(NAME.toLowerCase())
+    // what the page asked and the node offered, read as it arrives (the page reloads once signed in)
+    let asked: string | null = null
+    let offered: Promise<unknown> | undefined
+    const listen = (response: { url: () => string, json: () => Promise<unknown>, request: () => { postData: () => string | null } }): void => {
+      if (!response.url().endsWith('/api/people/passkey-sign-in/options')) return
+      asked = response.request().postData()
+      offered = response.json().then(json => (json as { allowCredentials?: unknown }).allowCredentials)
+    }
+    page.on('response', listen)
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
+    await page.getByText(`${NAME} (editor)`).waitFor()
+    page.off('response', listen)
+    expect(JSON.parse(asked ?? '{}')).toEqual({ login: NAME.toLowerCase() })
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
+    expect(await offered).toEqual([{ type: 'public-key', id: Buffer.from(credentials[0].credentialId, 'base64').toString('base64url') }])
+  })
+
   it('offers no passkey under the node\'s loopback IP address (a secure context, but no host name to be the relying party)', async () => {
     const plain = await context.newPage()
     await plain.goto(`${node.apiUrl}/#/sign-in`)

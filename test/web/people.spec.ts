@@ -4,8 +4,10 @@
  * 127.0.0.2 in Chromium's resolver). The admin link's holder names the organisation and becomes its
  * first admin, invites an editor and a viewer, who each join in a browser of their own and sign in
  * again after signing out; the admin and the editor see each other's cursors with their names;
- * the viewer's page is read-only and a write forged over its live connection is refused; the admin
- * removes the editor, whose open page loses its connection at once.
+ * the viewer's page is read-only and a write forged over its live connection is refused; a second
+ * organisation's node (its own process) shows the edits with the organisation's name only, then with
+ * the people's names once the admin turns the setting on; the admin removes the editor, whose open
+ * page loses its connection at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -52,20 +54,23 @@ function forgedTitle (doc: string, client: number): number[] {
 
 describe('web app: the people of one organisation, over HTTPS under a host name', () => {
   const node = new WebNode('Riverside', { publicHost: HOST })
+  const hillview = new WebNode('Hillview Medical Practice')
   let browser: Browser
   const contexts: BrowserContext[] = []
   let admin: Page
   let editor: Page
   let viewer: Page
+  let other: Page
   let docId = ''
 
   beforeAll(async () => {
     ;[browser] = await Promise.all([
       launchChromium([`--host-resolver-rules=MAP ${HOST} ${PUBLIC_HOST_ADDRESS}`, '--ignore-certificate-errors']),
-      node.start()
+      node.start(),
+      hillview.start()
     ])
-    for (let i = 0; i < 3; i++) contexts.push(await browser.newContext({ viewport: { width: 1100, height: 800 } }))
-    ;[admin, editor, viewer] = await Promise.all(contexts.map(async c => await c.newPage()))
+    for (let i = 0; i < 4; i++) contexts.push(await browser.newContext({ viewport: { width: 1100, height: 800 } }))
+    ;[admin, editor, viewer, other] = await Promise.all(contexts.map(async c => await c.newPage()))
   }, 60_000)
 
   afterAll(async () => {
@@ -73,6 +78,8 @@ describe('web app: the people of one organisation, over HTTPS under a host name'
     await browser?.close()
     await node.stop()
     await node.destroy()
+    await hillview.stop()
+    await hillview.destroy()
     await killAllChildren()
   })
 
@@ -159,6 +166,38 @@ describe('web app: the people of one organisation, over HTTPS under a host name'
     }), [docId, issued.client, bytes] as const)
     expect(denied).toBe('read-only')
     expect((await showDoc(node.dataDir, docId)).title).toBe('Hand hygiene')
+  })
+
+  it('shows another organisation the edits under the organisation\'s name, and the people\'s names once the setting is on', async () => {
+    const network = (await cliOk<{ id: string }>(node.dataDir, ['network', 'create', 'Northfield PCN'])).id
+    const code = (await cliOk<{ code: string }>(node.dataDir, ['network', 'invite', network])).code
+    await cliOk(hillview.dataDir, ['network', 'join', code])
+    await cliOk(node.dataDir, ['share', docId, '--with', hillview.orgId, '--role', 'read'])
+    const authors = async (): Promise<string> => {
+      // loaded afresh: the page asks the node for the document's authors when it opens
+      await other.goto(`${hillview.apiUrl}/#/doc/${encodeURIComponent(docId)}`)
+      await other.reload()
+      await other.waitForFunction(() => document.querySelector('[aria-label="Practice"]')?.textContent?.includes('Audit monthly.') === true)
+      await other.getByRole('button', { name: 'Who wrote what' }).click()
+      const panel = other.getByRole('region', { name: 'Who wrote what' })
+      await panel.locator('.who').first().waitFor()
+      return await panel.innerText()
+    }
+    await other.goto(hillview.login)
+    const before = await authors()
+    // one line for the organisation: its people unnamed are not told apart
+    expect(before.match(/\d+% \(\d+ characters\)/g)).toHaveLength(1)
+    expect(before).not.toMatch(/Amara Okafor|Dr Lena Fischer/)
+
+    await admin.goto(`${node.webUrl}/#/people`)
+    await admin.getByLabel('Show our people\'s names to other organisations', { exact: false }).check()
+    await eventually(async () => {
+      const practice = (await showDoc(hillview.dataDir, docId)).sections.find(s => s.heading === 'Practice') as unknown as { authors: Array<{ personName?: string }> }
+      expect(practice.authors.map(a => a.personName).filter(n => n != null).sort()).toEqual(['Amara Okafor', 'Dr Lena Fischer'])
+    }, { what: 'Hillview names Riverside\'s people' })
+    const after = await authors()
+    expect(after).toMatch(/Dr Lena Fischer, \S/)
+    expect(after).toMatch(/Amara Okafor, \S/)
   })
 
   it('disconnects the editor\'s open page at once when the admin removes them', async () => {

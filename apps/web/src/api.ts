@@ -130,7 +130,8 @@ export const api = {
   passkeyCreationOptions: async () => await request<PasskeyCreationOptions>('POST', '/api/people/me/passkeys/options', {}),
   addPasskey: async (body: AddPasskeyRequest) => await request<PasskeyView>('POST', '/api/people/me/passkeys', body),
   removePasskey: async (id: string) => await request<unknown>('DELETE', `/api/people/me/passkeys/${encodeURIComponent(id)}`),
-  passkeyRequestOptions: async () => await request<PasskeyRequestOptions>('POST', '/api/people/passkey-sign-in/options', {}),
+  /** With the name or email typed, that account's passkeys (`allowCredentials`); without, any passkey the browser holds for the node. */
+  passkeyRequestOptions: async (login?: string) => await request<PasskeyRequestOptions>('POST', '/api/people/passkey-sign-in/options', login != null && login.trim() !== '' ? { login } : {}),
   passkeySignIn: async (body: PasskeySignInRequest) => await request<unknown>('POST', '/api/people/passkey-sign-in', body),
   people: async () => await request<Person[]>('GET', '/api/people'),
   invitePerson: async (body: InvitePersonRequest) => await request<PersonInvitation>('POST', '/api/people/invitations', body),

@@ -14,6 +14,8 @@ export interface CommentView {
   orgName?: string
   /** The person inside the organisation, when the node knows one. */
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
   text: string
   at: string
 }
@@ -43,6 +45,8 @@ export interface StateChangeView {
   org: OrgId
   orgName?: string
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
   state: 'open' | 'resolved'
   at: string
 }
@@ -75,6 +79,8 @@ export interface VersionView {
   org?: OrgId
   orgName?: string
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
 }
 
 /** A version as diff and restore name it: this node's number, or a shared version's id. */
@@ -120,6 +126,8 @@ export interface ActivityItem {
   orgName?: string
   /** The person inside the organisation, when the node knows one. */
   person?: string
+  /** The person's name, where this node may show it: its own people's, another organisation's when that organisation shows them (docs/people.md). */
+  personName?: string
   /** A version's label (`version`, `restored`, `upstream-taken`). */
   label?: string
   /** The version in the document's History (`version`, `restored`, `upstream-taken`): this node's number, or the id another organisation shared it under. */
@@ -141,15 +149,15 @@ export interface HistoryApi {
   /** `GET /api/docs/:id/comments`: the threads, oldest first. Readers see them too. */
   comments(id: string): Promise<ThreadView[]>
   /** `POST /api/docs/:id/comments` (201). ERR_COMMENT_FORBIDDEN, ERR_ANCHOR_NOT_FOUND, ERR_TEXT_TOO_LONG, ERR_TOO_MANY. */
-  addComment(id: string, request: AddCommentRequest): Promise<ThreadView>
+  addComment(id: string, request: AddCommentRequest, options?: WriteOptions): Promise<ThreadView>
   /** `POST /api/comments/:id/replies` (201). ERR_NOT_FOUND, ERR_COMMENT_FORBIDDEN, ERR_TOO_MANY. */
-  replyComment(thread: string, request: { text: string }): Promise<ThreadView>
+  replyComment(thread: string, request: { text: string }, options?: WriteOptions): Promise<ThreadView>
   /** `POST /api/comments/:id/state` with `{ state: 'resolved' | 'open' }`. */
-  setCommentState(thread: string, state: 'open' | 'resolved'): Promise<ThreadView>
+  setCommentState(thread: string, state: 'open' | 'resolved', options?: WriteOptions): Promise<ThreadView>
   /** `GET /api/docs/:id/versions`: oldest first, this node's and other organisations' shared ones. */
   versions(id: string): Promise<VersionView[]>
   /** `POST /api/docs/:id/versions` (201): a version now, with a label. */
-  takeVersion(id: string, request: { label: string }): Promise<VersionView>
+  takeVersion(id: string, request: { label: string }, options?: WriteOptions): Promise<VersionView>
   /** `GET /api/docs/:id/diff?from=N[&to=M]`. ERR_VERSION_UNKNOWN. */
   diff(id: string, from: VersionRef, to?: VersionRef): Promise<DiffView>
   /** `POST /api/docs/:id/restore`: a new edit. ERR_VERSION_UNKNOWN, ERR_READ_ONLY, ERR_ANCHOR_NOT_FOUND (no such section then). */

@@ -39,4 +39,4 @@ export {
   acceptInvitationRequest, invitePersonRequest, peopleSettingsRequest, setRoleRequest, setupRequest, signInRequest
 } from './requests/people.ts'
 export { searchQuery } from './requests/search.ts'
-export { addPasskeyRequest, passkeySignInRequest, MAX_PASSKEY_NAME_CHARS } from './requests/passkeys.ts'
+export { addPasskeyRequest, passkeySignInOptionsRequest, passkeySignInRequest, MAX_PASSKEY_NAME_CHARS } from './requests/passkeys.ts'

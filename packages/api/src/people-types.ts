@@ -79,8 +79,22 @@ export interface PasskeyCreationOptions {
   attestation: 'none'
 }
 
-/** `POST /api/people/passkey-sign-in/options`: what the page hands `navigator.credentials.get()`. */
-export interface PasskeyRequestOptions { challenge: string, rpId: string, timeout: number, userVerification: 'required' }
+/**
+ * `POST /api/people/passkey-sign-in/options`: what the page hands `navigator.credentials.get()`.
+ * `allowCredentials` when the request named someone: that account's passkeys, or (for a name
+ * nobody has, or a person without passkeys here) made-up ids of the same shape, so that the
+ * answer does not tell whether the name exists.
+ */
+export interface PasskeyRequestOptions {
+  challenge: string
+  rpId: string
+  timeout: number
+  userVerification: 'required'
+  allowCredentials?: Array<{ type: 'public-key', id: string }>
+}
+
+/** `POST /api/people/passkey-sign-in/options`: optionally the name or email typed on the Sign in page. */
+export interface PasskeySignInOptionsRequest { login?: string }
 
 /** `POST /api/people/me/passkeys`: the browser's new credential, binary fields base64url, and a label. */
 export interface AddPasskeyRequest { id: string, clientDataJSON: string, attestationObject: string, name?: string }

@@ -250,7 +250,7 @@ export interface PracticeApi {
   /** `POST /api/docs/:id/upstream/dismiss`: mark changes as seen without taking them. */
   dismissUpstream(id: string, request: UpstreamDecisionRequest, options?: WriteOptions): Promise<UpstreamView>
   /** `POST /api/docs/:id/proposals` (201), `:id` the variant. ERR_NOTHING_TO_PROPOSE, ERR_FORBIDDEN. */
-  propose(variant: string, request: ProposeRequest): Promise<ProposalView>
+  propose(variant: string, request: ProposeRequest, options?: WriteOptions): Promise<ProposalView>
   /**
    * `GET /api/docs/:id/proposals/preview[?section=ID…]`: exactly the sections `propose` would send
    * (the variant's text against the source's current text), as a diff; `[]` when nothing differs.
@@ -263,9 +263,9 @@ export interface PracticeApi {
   /** `POST /api/proposals/:id/accept`. ERR_FORBIDDEN (not the source's owner), ERR_PROPOSAL_CLOSED. */
   acceptProposal(id: string, request: DecideProposalRequest, options?: WriteOptions): Promise<ProposalView>
   /** `POST /api/proposals/:id/decline`. */
-  declineProposal(id: string, request: DecideProposalRequest): Promise<ProposalView>
+  declineProposal(id: string, request: DecideProposalRequest, options?: WriteOptions): Promise<ProposalView>
   /** `POST /api/adoption`. ERR_ADOPTION_STATE_UNKNOWN, ERR_TEXT_TOO_LONG, ERR_NOT_SHARED, ERR_FORBIDDEN (not a member of a network named). */
-  setAdoption(request: SetAdoptionRequest): Promise<AdoptionView>
+  setAdoption(request: SetAdoptionRequest, options?: WriteOptions): Promise<AdoptionView>
   /** `GET /api/docs/:id/adoption`: this organisation's states of a practice. */
   adoption(id: string): Promise<AdoptionView>
   /**

@@ -39,6 +39,7 @@ import { createPractice } from './practice/practice.ts'
 import type { Practice } from './practice/practice.ts'
 import { createHistory } from './history/history.ts'
 import type { History } from './history/history.ts'
+import type { PersonNamer } from './history/history.ts'
 import type { NodeMetrics } from './metrics.ts'
 import type { WebApp } from './web/web-app.ts'
 import { createPeople } from './people/people.ts'
@@ -213,20 +214,24 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       log: logger.forComponent('commonplace:practice'), onRefused: code => { metrics.refused('practice', code) },
       notify: notice => { contacts.notify(notice) }, storage
     })
+    // set once the history layer exists: it publishes or withdraws the names (docs/people.md)
+    let namesSettingChanged = (): void => {}
     const people = createPeople({
       storage,
       organisation: {
         name: () => identity.name,
         // the parts that show or sign the name read it from `identity` each time
         rename: async name => { identity.name = await saveName(init.dataDir, name) }
-      }
+      },
+      onSettings: () => { namesSettingChanged() }
     })
     const history = createHistory({
       store, registry, gate, identity, names, resolve: dirApi.resolve, share: docApi.share, now: Date.now,
       log: logger.forComponent('commonplace:history'), storage, practice, onRefused: code => { metrics.refused('comments', code) },
-      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {}),
-      personName: person => people.nameOf(person)
+      people: { ownName: person => unlessUnreadable(() => people.nameOf(person), 'a person\'s name', log), showing: () => people.settings().showPeopleNames },
+      ...(init.autoVersions != null ? { autoVersions: init.autoVersions } : {})
     })
+    namesSettingChanged = () => { void history.peopleNames.settingChanged().catch(err => { log.error('people: applying the names setting failed - %e', err) }) }
     const { resolve: _resolve, directoryView: _view, ...directoryApi } = dirApi
     const api: LocalApi = {
       ...docApi,
@@ -235,8 +240,13 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       ...practice.api,
       ...history.api,
       ...versionedPractice(practice.api, history),
-      // this organisation's people by name in "who wrote what" (docs/people.md)
-      getDoc: async id => withPersonNames(await docApi.getDoc(id), identity.orgId, person => unlessUnreadable(() => people.nameOf(person), 'a person\'s name', log)),
+      // people by name in "who wrote what": ours, and another organisation's that it shows (docs/people.md)
+      getDoc: async id => {
+        const view = await docApi.getDoc(id)
+        // names are shown beside a document: a damaged page under them leaves them out, not the document
+        const named = await history.peopleNames.namesIn(view.id).catch(err => unlessUnreadable(() => { throw err }, 'people\'s names', log))
+        return withPersonNames(view, named ?? (() => undefined))
+      },
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()
     }
@@ -425,9 +435,9 @@ class Node implements CommonplaceNode {
   }
 }
 
-/** A document view whose section authors and last changes of organisation `self` carry their person's name. */
-function withPersonNames (view: DocView, self: OrgId, nameOf: (person: string) => string | undefined): DocView {
-  const named = (who: { org: OrgId, person?: string }): string | undefined => who.org === self && who.person != null ? nameOf(who.person) : undefined
+/** A document view whose section authors and last changes carry their person's name, where this node may show it. */
+function withPersonNames (view: DocView, nameOf: PersonNamer): DocView {
+  const named = (who: { org: OrgId, person?: string }): string | undefined => nameOf(who.org, who.person)
   return {
     ...view,
     sections: view.sections.map(section => {
@@ -473,17 +483,17 @@ function versionedPractice (practice: PracticeApi, history: History): Pick<Pract
   return {
     adapt: async (id, request, options) => {
       const made = await practice.adapt(id, request, options)
-      await history.keep(made.id, 'adaptation')
+      await history.keep(made.id, 'adaptation', undefined, options?.author)
       return made
     },
     acceptProposal: async (id, request, options) => {
       const view = await practice.acceptProposal(id, request, options)
-      await history.keep(view.source, 'proposal-accepted')
+      await history.keep(view.source, 'proposal-accepted', undefined, options?.author)
       return view
     },
     takeUpstream: async (id, request, options) => {
       const view = await practice.takeUpstream(id, request, options)
-      await history.keep(parseDocId(id), 'upstream-taken')
+      await history.keep(parseDocId(id), 'upstream-taken', undefined, options?.author)
       return view
     }
   }

@@ -71,7 +71,8 @@ export const COMMENT_COMMANDS: readonly CommandSpec[] = [commentAdd, commentList
 
 function formatThread (t: ThreadView): string {
   const where = t.detached ? `${t.heading ?? t.section}, passage deleted: "${t.quote ?? ''}"` : t.passage != null ? `${t.heading ?? t.section}: "${t.passage}"` : (t.heading ?? t.section)
-  const by = (c: { orgName?: string, org: string, person?: string }): string => `${c.orgName ?? c.org}${c.person != null ? ` (${c.person})` : ''}`
+  // the person's name where the node may show it, else their id
+  const by = (c: { orgName?: string, org: string, person?: string, personName?: string }): string => `${c.orgName ?? c.org}${c.person != null ? ` (${c.personName ?? c.person})` : ''}`
   return [
     `${t.id} [${t.state}] on ${where}`,
     `  ${by(t)}, ${t.at}: ${t.text}`,
@@ -149,7 +150,7 @@ function versionNumber (text: string, flag: string, command: string): number | s
 
 function formatVersions (versions: VersionView[]): string {
   return table(['V', 'TAKEN', 'BY', 'WHY', 'LABEL'], versions.map(v => [
-    v.org != null ? (v.id ?? '') : String(v.n), v.at, v.org != null ? `${v.orgName ?? v.org}${v.person != null ? ` (${v.person})` : ''} #${v.n}` : 'here',
+    v.org != null ? (v.id ?? '') : String(v.n), v.at, v.org != null ? `${v.orgName ?? v.org}${v.person != null ? ` (${v.personName ?? v.person})` : ''} #${v.n}` : 'here',
     v.reason, truncate(v.label ?? '', 50)
   ]))
 }

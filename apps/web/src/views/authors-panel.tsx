@@ -58,6 +58,22 @@ function knownNames (view: DocView, me: Me | undefined): Map<string, string> {
   return names
 }
 
+/**
+ * The authors to list: a person's own line where their name is shown, and one line per
+ * organisation for its people whose names are not (as many lines of one organisation's name would
+ * say nothing but how many people wrote), most characters first.
+ */
+function byShownName (authors: AuthorShare[]): AuthorShare[] {
+  const lines = new Map<string, AuthorShare>()
+  for (const a of authors) {
+    if (a.chars <= 0) continue
+    const key = a.personName != null ? `${a.org}/${a.person ?? ''}` : a.org
+    const held = lines.get(key)
+    lines.set(key, held == null ? (a.personName != null ? a : { org: a.org, chars: a.chars }) : { ...held, chars: held.chars + a.chars })
+  }
+  return [...lines.values()].sort((x, y) => y.chars - x.chars)
+}
+
 function SectionAuthors ({ heading, authors, known }: { heading: string, authors: AuthorShare[], known: Map<string, string> }) {
   const nameOf = useNames()
   const total = authors.reduce((sum, a) => sum + a.chars, 0)
@@ -69,7 +85,7 @@ function SectionAuthors ({ heading, authors, known }: { heading: string, authors
         ? <p>No text yet.</p>
         : (
           <ul>
-            {authors.filter(a => a.chars > 0).map(a => {
+            {byShownName(authors).map(a => {
               const share = Math.round(100 * a.chars / total)
               // another organisation's people are opaque ids: its name says who
               const who = a.personName != null ? `${a.personName}, ${orgName(a.org)}` : orgName(a.org)

@@ -114,5 +114,5 @@ function Thread ({ thread: t, mayComment, act }: { thread: ThreadView, mayCommen
 }
 
 function Comment ({ c }: { c: CommentView }) {
-  return <p><strong>{c.orgName ?? c.org}</strong>{c.person != null && ` (${c.person})`} <span class="meta">{whenText(c.at)}</span><br />{c.text}</p>
+  return <p><strong>{c.orgName ?? c.org}</strong>{c.personName != null && ` (${c.personName})`} <span class="meta">{whenText(c.at)}</span><br />{c.text}</p>
 }

@@ -67,7 +67,7 @@ export function HistoryPanel ({ id, mayEdit, status, focus }: Props) {
       <ol class="plain versions">
         {[...(versions ?? [])].reverse().map(v => (
           <li key={refOf(v)} aria-current={refOf(v) === focused ? 'true' : undefined}>
-            <strong>{v.org != null ? nameOf(v) : `Version ${v.n}`}</strong> <span class="meta">{whenText(v.at)} · {REASONS[v.reason] ?? v.reason}{v.person != null && <> · {v.person}</>}</span>
+            <strong>{v.org != null ? nameOf(v) : `Version ${v.n}`}</strong> <span class="meta">{whenText(v.at)} · {REASONS[v.reason] ?? v.reason}{v.personName != null && <> · {v.personName}</>}</span>
             {v.label != null && <> · {v.label}</>}{' '}
             <button type="button" aria-pressed={diff?.from === refOf(v)} onClick={() => { compare(refOf(v)) }}>Changes since {nameOf(v)}</button>
           </li>

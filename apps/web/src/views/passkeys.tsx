@@ -52,7 +52,13 @@ async function createPasskey (options: PasskeyCreationOptions): Promise<void> {
 }
 
 async function usePasskey (options: PasskeyRequestOptions): Promise<void> {
-  const credential = await navigator.credentials.get({ publicKey: { ...options, challenge: toBytes(options.challenge) } }) as PublicKeyCredential | null
+  const { allowCredentials, ...rest } = options
+  const publicKey: PublicKeyCredentialRequestOptions = {
+    ...rest,
+    challenge: toBytes(options.challenge),
+    ...(allowCredentials != null ? { allowCredentials: allowCredentials.map(c => ({ ...c, id: toBytes(c.id) })) } : {})
+  }
+  const credential = await navigator.credentials.get({ publicKey }) as PublicKeyCredential | null
   if (credential == null) throw new DOMException('No passkey used', 'NotAllowedError')
   const response = credential.response as AuthenticatorAssertionResponse
   await api.passkeySignIn({
@@ -64,19 +70,24 @@ async function usePasskey (options: PasskeyRequestOptions): Promise<void> {
   })
 }
 
-/** "Sign in with a passkey" on the Sign in page; `done` runs once signed in. Nothing where the browser cannot. */
-export function PasskeySignIn ({ done }: { done: () => void }) {
+/**
+ * "Sign in with a passkey" on the Sign in page; `done` runs once signed in. Nothing where the
+ * browser cannot. With a name or email typed (`login`), the browser is offered that account's
+ * passkeys; without, any it holds for the node.
+ */
+export function PasskeySignIn ({ login, done }: { login?: string, done: () => void }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>()
   if (!passkeysOffered()) return null
   const go = (): void => {
     setBusy(true)
-    api.passkeyRequestOptions().then(usePasskey).then(() => { setError(undefined); done() }, err => { setError(browserText(err)) }).finally(() => { setBusy(false) })
+    api.passkeyRequestOptions(login).then(usePasskey).then(() => { setError(undefined); done() }, err => { setError(browserText(err)) }).finally(() => { setBusy(false) })
   }
   return (
     <div class="card" role="group" aria-label="Passkey">
       {error != null && <p role="alert" class="error">{error}</p>}
       <div class="actions"><button type="button" disabled={busy} onClick={go}>Sign in with a passkey</button></div>
+      <p class="meta">With your name typed above, the browser offers your passkeys; without, any it holds for this node.</p>
     </div>
   )
 }

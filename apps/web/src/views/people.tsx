@@ -53,7 +53,7 @@ export function SignInPage ({ reason }: { reason?: string }) {
         {form.error != null && <p role="alert" class="error">{form.error}</p>}
         <div class="actions"><button type="submit" disabled={form.busy}>Sign in</button></div>
       </form>
-      <PasskeySignIn done={restart} />
+      <PasskeySignIn login={login} done={restart} />
       <p class="meta">No account yet? Ask an admin of your organisation for an invitation link.</p>
     </section>
   )

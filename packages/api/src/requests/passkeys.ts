@@ -3,7 +3,7 @@
  * base64url and bounded before anything decodes it; the node's verifier checks what they say.
  */
 import { InvalidInputError } from '@commonplace/core'
-import type { AddPasskeyRequest, PasskeySignInRequest } from '../people-types.ts'
+import type { AddPasskeyRequest, PasskeySignInOptionsRequest, PasskeySignInRequest } from '../people-types.ts'
 import { object } from '../validate.ts'
 
 /** Longest credential id WebAuthn allows (1023 bytes) as base64url. */
@@ -26,6 +26,19 @@ export function addPasskeyRequest (body: unknown): AddPasskeyRequest {
     attestationObject: base64url(value.attestationObject, 'attestationObject', MAX_ATTESTATION_CHARS),
     ...(name != null ? { name } : {})
   }
+}
+
+/** Longest name or email one signs in with (an email's limit). */
+const MAX_LOGIN_CHARS = 254
+
+/** `POST /api/people/passkey-sign-in/options`: `{}` (discoverable passkeys) or `{ login }`. */
+export function passkeySignInOptionsRequest (body: unknown): PasskeySignInOptionsRequest {
+  const value = object(body ?? {}, ['login'])
+  if (value.login === undefined) return {}
+  if (typeof value.login !== 'string' || value.login.trim() === '' || value.login.length > MAX_LOGIN_CHARS) {
+    throw new InvalidInputError(`"login" must be a name or email of 1 to ${MAX_LOGIN_CHARS} characters`)
+  }
+  return { login: value.login }
 }
 
 /** `POST /api/people/passkey-sign-in`. */

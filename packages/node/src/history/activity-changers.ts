@@ -9,26 +9,29 @@ import type { ActivityItem, LastChangeView } from '@commonplace/api'
 import type { PracticeContext } from '../practice/context.ts'
 import { nameOf } from '../practice/context.ts'
 import { lastChangeView } from '../section-changes.ts'
+import { noNames } from './comments-api.ts'
+import type { PersonNamer } from './people-names.ts'
 
 /** Changers a `changed` item names; the rest are counted ("and 2 others"). */
 export const MAX_NAMED_CHANGERS = 3
-
-/** A person of this organisation by id, to name them (undefined: not known here). */
-export type PersonName = (person: string) => string | undefined
 
 /**
  * The `changed` items of a page with who changed each document at or after `since`: the latest
  * `MAX_NAMED_CHANGERS` named (in the item and its sentence), the others counted.
  */
-export function withChangers (ctx: PracticeContext, items: ActivityItem[], since: number, personName?: PersonName): ActivityItem[] {
+export async function withChangers (ctx: PracticeContext, items: ActivityItem[], since: number): Promise<ActivityItem[]> {
   const orgName = (org: OrgId): string | undefined => nameOf(ctx, org).orgName
-  return items.map(item => {
+  return await Promise.all(items.map(async item => {
     if (item.kind !== 'changed') return item
     let changers: PartChange[]
+    let personName: PersonNamer
     // quarantined or gone since the page was built: the item stays as it is
-    try { changers = ctx.store.changers(item.doc).filter(c => c.at >= since) } catch { return item }
+    try {
+      changers = ctx.store.changers(item.doc).filter(c => c.at >= since)
+      personName = changers.some(c => c.person != null) ? await ctx.personNames?.(item.doc) ?? noNames : noNames
+    } catch { return item }
     if (changers.length === 0) return item
-    const named = changers.slice(0, MAX_NAMED_CHANGERS).map(c => view(ctx.identity.orgId, c, orgName, personName))
+    const named = changers.slice(0, MAX_NAMED_CHANGERS).map(c => view(c, orgName, personName))
     const others = changers.length - named.length
     return {
       ...item,
@@ -36,13 +39,13 @@ export function withChangers (ctx: PracticeContext, items: ActivityItem[], since
       ...(others > 0 ? { otherChangers: others } : {}),
       text: `${item.text} by ${changersText(named, others, org => orgName(org) ?? org)}`
     }
-  })
+  }))
 }
 
-/** A changer as the API shows it: this organisation's people by name, another's person as an id only. */
-function view (self: OrgId, change: PartChange, orgName: (org: OrgId) => string | undefined, personName?: PersonName): LastChangeView {
+/** A changer as the API shows it: a person by name where this node may show it (docs/people.md), else by id. */
+function view (change: PartChange, orgName: (org: OrgId) => string | undefined, personName: PersonNamer): LastChangeView {
   const base = lastChangeView(change, orgName)
-  const name = change.org === self && change.person != null ? personName?.(change.person) : undefined
+  const name = change.person != null ? personName(change.org, change.person) : undefined
   return name == null ? base : { ...base, by: name, personName: name }
 }
 

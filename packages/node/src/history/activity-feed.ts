@@ -14,7 +14,6 @@ import type { PracticeContext } from '../practice/context.ts'
 import { CARRIER_KINDS, iso, nameOf } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
 import { withChangers } from './activity-changers.ts'
-import type { PersonName } from './activity-changers.ts'
 import { actorText, versionItems } from './activity-versions.ts'
 import type { VersionItemsInit } from './activity-versions.ts'
 import { companionHeader } from './companion.ts'
@@ -30,8 +29,6 @@ export interface FeedInit extends VersionItemsInit {
   threadsOf: (record: DocId) => Promise<ThreadView[]>
   /** Settles once the version log holds the versions taken before it existed (built once per store). */
   logBuilt?: () => Promise<void>
-  /** This organisation's people by id, to name who changed a document. */
-  personName?: PersonName
 }
 
 export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<HistoryApi, 'activity'> {
@@ -61,8 +58,10 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
     for (const record of records) {
       const title = titleOf(record)
       for (const t of await init.threadsOf(record)) {
-        const item = (kind: ActivityItem['kind'], at: string, by: { org: string, person?: string }, text: string): void => {
-          if (Date.parse(at) >= since) out.push({ kind, at, doc: t.doc, title, ...who(by.org), ...(by.person != null ? { person: by.person } : {}), text: `${actorText(ctx, by.org, by.person)} ${text}` })
+        const item = (kind: ActivityItem['kind'], at: string, by: { org: string, person?: string, personName?: string }, text: string): void => {
+          if (Date.parse(at) < since) return
+          const person = { ...(by.person != null ? { person: by.person } : {}), ...(by.personName != null ? { personName: by.personName } : {}) }
+          out.push({ kind, at, doc: t.doc, title, ...who(by.org), ...person, text: `${actorText(ctx, by.org, by.personName)} ${text}` })
         }
         item('comment', t.at, t, `commented on "${title}": ${t.text.slice(0, 140)}`)
         for (const r of t.replies) item('reply', r.at, r, `replied on "${title}": ${r.text.slice(0, 140)}`)
@@ -141,7 +140,7 @@ export function createActivityFeed (ctx: PracticeContext, init: FeedInit): Pick<
       const latest = ctx.now() + MAX_CLOCK_SKEW_MS
       const page = items.filter(i => Date.parse(i.at) <= latest).sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0).slice(0, limit)
       // who changed a document is read for the page only, never for every document held
-      return withChangers(ctx, page, since, init.personName)
+      return await withChangers(ctx, page, since)
     }
   }
 }

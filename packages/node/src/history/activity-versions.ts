@@ -10,6 +10,8 @@ import type { PracticeContext } from '../practice/context.ts'
 import { iso, nameOf } from '../practice/context.ts'
 import type { SharedVersions } from './shared-versions.ts'
 import type { Versions } from './versions.ts'
+import { noNames } from './comments-api.ts'
+import type { PersonNamer } from './people-names.ts'
 
 /**
  * The reasons whose versions are activity, and their kind. An adaptation's and an accepted
@@ -34,9 +36,9 @@ interface Taken {
   ref: number | string
 }
 
-/** Who did it, as the feed's sentences say it: the organisation, and the person when known. */
-export function actorText (ctx: PracticeContext, org: string, person?: string): string {
-  return `${nameOf(ctx, org).orgName ?? org}${person != null ? ` (${person})` : ''}`
+/** Who did it, as the feed's sentences say it: the organisation, and the person's name where this node may show it. */
+export function actorText (ctx: PracticeContext, org: string, personName?: string): string {
+  return `${nameOf(ctx, org).orgName ?? org}${personName != null ? ` (${personName})` : ''}`
 }
 
 /**
@@ -61,7 +63,9 @@ export async function versionItems (ctx: PracticeContext, init: VersionItemsInit
     const person = people.get(`${v.doc} ${v.n}`)
     taken.push({ ...v, org: self, ...(person != null ? { person } : {}), ref: v.n })
   }
-  return taken.map(v => item(ctx, v))
+  const namers = new Map<DocId, PersonNamer>()
+  for (const v of taken) if (v.person != null && !namers.has(v.doc)) namers.set(v.doc, await ctx.personNames?.(v.doc) ?? noNames)
+  return taken.map(v => item(ctx, v, v.person != null ? namers.get(v.doc)?.(v.org, v.person) : undefined))
 }
 
 /** " from version 3 (Practice)" out of a restore's label, "restored from version 3 (Practice)"; another label in brackets. */
@@ -70,9 +74,9 @@ function restoredFrom (label: string | undefined): string {
   return label.startsWith('restored ') ? ` ${label.slice('restored '.length)}` : ` (${label})`
 }
 
-function item (ctx: PracticeContext, v: Taken): ActivityItem {
+function item (ctx: PracticeContext, v: Taken, personName: string | undefined): ActivityItem {
   const title = ctx.store.info(v.doc)?.title ?? ''
-  const who = actorText(ctx, v.org, v.person)
+  const who = actorText(ctx, v.org, personName)
   const text = v.reason === 'restore'
     ? `${who} restored "${title}"${restoredFrom(v.label)}`
     : v.reason === 'upstream-taken'
@@ -86,6 +90,7 @@ function item (ctx: PracticeContext, v: Taken): ActivityItem {
     org: v.org as OrgId,
     ...nameOf(ctx, v.org),
     ...(v.person != null ? { person: v.person } : {}),
+    ...(personName != null ? { personName } : {}),
     ...(v.label != null ? { label: v.label } : {}),
     version: v.ref,
     text

@@ -17,6 +17,10 @@ import type { AddCommentRequest, CommentView, HistoryApi, ThreadView } from '@co
 import type { PracticeContext } from '../practice/context.ts'
 import { iso, nameOf, requireRecord } from '../practice/context.ts'
 import { companionHeader, ensureCompanion } from './companion.ts'
+import type { PersonNamer } from './people-names.ts'
+
+/** Names nobody: a node without people. */
+export const noNames: PersonNamer = () => undefined
 
 export type CommentsApi = Pick<HistoryApi, 'comments' | 'addComment' | 'replyComment' | 'setCommentState'>
 
@@ -53,41 +57,49 @@ export function createCommentsApi (ctx: PracticeContext, init: CommentsInit = {}
       onRefused: (key, why) => init.onRefused?.(companion, key, why)
     })))
     const headings = store.read(record, doc => new Map(threads.map(t => [t.section, findSection(doc, t.section)?.heading])))
-    return threads.map(t => view(record, t, headings.get(t.section)))
+    const named = await ctx.personNames?.(record) ?? noNames
+    return threads.map(t => view(record, t, headings.get(t.section), named))
   }
 
-  const view = (record: DocId, t: PureThread, heading: string | undefined): ThreadView => {
+  /** Who wrote or changed: the organisation, and the person (by name where this node may show it). */
+  const by = (c: { org: string, person?: string }, named: PersonNamer): { org: OrgId, orgName?: string, person?: string, personName?: string } => {
+    const personName = named(c.org, c.person)
+    return { org: c.org as OrgId, ...nameOf(ctx, c.org), ...(c.person != null ? { person: c.person } : {}), ...(personName != null ? { personName } : {}) }
+  }
+
+  const view = (record: DocId, t: PureThread, heading: string | undefined, named: PersonNamer): ThreadView => {
     const { replies, at: _at, stateBy, stateAt: _stateAt, stateChanges, ...rest } = t
     return {
       ...rest,
-      ...commentView(t),
+      ...commentView(t, named),
       id: threadId(record, t.id),
       doc: record,
       ...(heading != null ? { heading } : {}),
       ...(stateBy != null ? { stateBy: stateBy as OrgId } : {}),
-      stateChanges: stateChanges.map(c => ({ org: c.org as OrgId, ...nameOf(ctx, c.org), ...(c.person != null ? { person: c.person } : {}), state: c.state, at: iso(c.at) })),
-      replies: replies.map(commentView)
+      stateChanges: stateChanges.map(c => ({ ...by(c, named), state: c.state, at: iso(c.at) })),
+      replies: replies.map(r => commentView(r, named))
     }
   }
 
-  const commentView = (c: { id: string, org: string, person?: string, text: string, at: number }): CommentView => ({
-    id: c.id, org: c.org as OrgId, ...nameOf(ctx, c.org), ...(c.person != null ? { person: c.person } : {}), text: c.text, at: iso(c.at)
+  const commentView = (c: { id: string, org: string, person?: string, text: string, at: number }, named: PersonNamer): CommentView => ({
+    id: c.id, ...by(c, named), text: c.text, at: iso(c.at)
   })
 
-  /** The record's comments document, ready for this organisation to write; the owner creates it. */
-  const writable = async (record: DocId): Promise<DocId> => {
+  /** The record's comments document, ready for this organisation to write; the owner creates it (as `author`). */
+  const writable = async (record: DocId, author: string | undefined): Promise<DocId> => {
     const acl = store.access(record) as AccessList
     if (!ctx.gate.mayComment(record)) {
       throw new CommentForbiddenError(`This organisation has ${ctx.gate.access(record) ?? 'no'} access to ${record}: commenting needs comment or edit`)
     }
-    if (acl.header.owner === self) return await ensureCompanion(ctx, record)
+    if (acl.header.owner === self) return await ensureCompanion(ctx, record, author)
     const companion = await companionOf(record)
     if (!store.has(companion)) throw new NotFoundError(`The comments of ${record} have not reached this node yet (its owner's node sends them)`)
     return companion
   }
 
-  const write = (companion: DocId, entry: Entry): void => {
-    store.edit(companion, doc => { doc.getMap<unknown>(COMMENTS_MAP).set(`${entry.org}/${entry.id}`, entry) })
+  /** Write an entry, signed with the person who made it (absent: the organisation). */
+  const write = (companion: DocId, entry: Entry, author: string | undefined): void => {
+    store.edit(companion, doc => { doc.getMap<unknown>(COMMENTS_MAP).set(`${entry.org}/${entry.id}`, entry) }, author)
     store.flush()
   }
 
@@ -106,10 +118,10 @@ export function createCommentsApi (ctx: PracticeContext, init: CommentsInit = {}
       return await threadsOf(requireRecord(ctx, id))
     },
 
-    async addComment (id, request: AddCommentRequest) {
+    async addComment (id, request: AddCommentRequest, options) {
       const record = requireRecord(ctx, id)
       checkCommentText(request.text, request.quote)
-      const companion = await writable(record)
+      const companion = await writable(record, options?.author)
       const place = store.read(record, doc => {
         if (request.quote != null && request.quote !== '') return createAnchor(doc, request.section, request.quote)
         const section = findSection(doc, request.section)
@@ -122,29 +134,29 @@ export function createCommentsApi (ctx: PracticeContext, init: CommentsInit = {}
         type: 'comment', id: newId(), org: self, text: request.text, at: ctx.now(), ...place,
         ...(request.quote != null && request.quote !== '' ? { quote: request.quote } : {})
       }
-      write(companion, entry)
+      write(companion, entry, options?.author)
       init.onWritten?.(record)
       return (await threadsOf(record)).find(t => t.id === threadId(record, entry.id)) as ThreadView
     },
 
-    async replyComment (id, request) {
+    async replyComment (id, request, options) {
       const { record, thread } = await findThread(id)
       checkCommentText(request?.text)
-      const companion = await writable(record)
+      const companion = await writable(record, options?.author)
       if (thread.replies.length >= COMMENT_LIMITS.replies) throw new TooManyError(`A thread has at most ${COMMENT_LIMITS.replies} replies`)
       const local = id.slice(id.indexOf('.') + 1)
-      write(companion, { type: 'comment', id: newId(), org: self, section: thread.section, text: request.text, at: ctx.now(), replyTo: local })
+      write(companion, { type: 'comment', id: newId(), org: self, section: thread.section, text: request.text, at: ctx.now(), replyTo: local }, options?.author)
       init.onWritten?.(record)
       return (await findThread(id)).thread
     },
 
-    async setCommentState (id, state) {
+    async setCommentState (id, state, options) {
       const { record } = await findThread(id)
-      const companion = await writable(record)
+      const companion = await writable(record, options?.author)
       const local = id.slice(id.indexOf('.') + 1)
       // later than the thread's latest state change, so this one wins on every node
       const latest = store.read(companion, doc => latestStateAt(doc, local))
-      write(companion, { type: 'state', id: newId(), org: self, thread: local, state, at: Math.max(ctx.now(), latest + 1) })
+      write(companion, { type: 'state', id: newId(), org: self, thread: local, state, at: Math.max(ctx.now(), latest + 1) }, options?.author)
       return (await findThread(id)).thread
     }
   }

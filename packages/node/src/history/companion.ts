@@ -31,13 +31,14 @@ export function isRecord (ctx: PracticeContext, doc: DocId): boolean {
 
 /**
  * On the owner's node: create the record's comments document if needed and give it, per grantee,
- * the mirror of the record's grant. Returns the companion's id. Idempotent.
+ * the mirror of the record's grant. Returns the companion's id. Idempotent. `author`: the person
+ * whose comment or version makes it (absent: the organisation).
  */
-export async function ensureCompanion (ctx: PracticeContext, record: DocId): Promise<DocId> {
+export async function ensureCompanion (ctx: PracticeContext, record: DocId, author?: string): Promise<DocId> {
   const acl = ctx.store.access(record) as AccessList
   const header = await companionHeader(record, acl.header.owner)
   if (!ctx.store.has(header.id)) {
-    await createCarrier(ctx, { type: CarrierKind.comments }, doc => { doc.getMap<unknown>('_practice').set('record', record) }, header)
+    await createCarrier(ctx, { type: CarrierKind.comments }, doc => { doc.getMap<unknown>('_practice').set('record', record) }, header, author)
   }
   const companion = ctx.store.access(header.id) as AccessList
   const current = new Map(companion.grants.map(g => [g.to, g.role]))

@@ -7,7 +7,6 @@ import type { HistoryApi, PracticeApi } from '@commonplace/api'
 import type { PracticeContext } from '../practice/context.ts'
 import type { PracticeIndex } from '../practice/practice-index.ts'
 import { createActivityFeed } from './activity-feed.ts'
-import type { PersonName } from './activity-changers.ts'
 import { createCommentsApi } from './comments-api.ts'
 import { ensureCompanion, isRecord, mirrorAll, needsCompanion } from './companion.ts'
 import { buildLog, createVersions } from './versions.ts'
@@ -15,6 +14,10 @@ import type { Versions } from './versions.ts'
 import { autoVersions, createVersionsApi } from './versions-api.ts'
 import type { AutoVersionsInit, Keep } from './versions-api.ts'
 import { createSharedVersions } from './shared-versions.ts'
+import { createPeopleNames } from './people-names.ts'
+import type { PeopleNames, PeopleNamesInit } from './people-names.ts'
+
+export type { PersonNamer } from './people-names.ts'
 import type { Refusal } from '@commonplace/practice'
 
 /** Set once the records held before comments existed have their comments documents (docs/storage.md). */
@@ -25,6 +28,8 @@ export interface History {
   readonly versions: Versions
   /** Take a version of a record now, and share it with the record's readers unless its reason stays local. */
   readonly keep: Keep
+  /** People's names across organisations (docs/people.md). */
+  readonly peopleNames: PeopleNames
   start(): void
   stop(): void
 }
@@ -36,8 +41,8 @@ export interface HistoryInit extends PracticeContext {
   onRefused?: (code: string) => void
   /** When automatic versions are taken (`NodeInit.autoVersions`). */
   autoVersions?: AutoVersionsInit
-  /** This organisation's people by id, to name who changed a document in the activity feed. */
-  personName?: PersonName
+  /** This organisation's people: their names, and whether other organisations may see them. */
+  people: PeopleNamesInit
 }
 
 export function createHistory (init: HistoryInit): History {
@@ -51,6 +56,8 @@ export function createHistory (init: HistoryInit): History {
     ctx.log('history: entry %s in %s not counted (%s)', key, doc, why)
     init.onRefused?.(why === 'bounds' ? 'ERR_TOO_MANY' : 'ERR_INVALID_STATEMENT')
   }
+  const peopleNames = createPeopleNames(ctx, init.people)
+  ctx.personNames = async record => await peopleNames.namesIn(record)
   const comments = createCommentsApi(ctx, { onRefused, onWritten: record => { init.practice.countComment(record) } })
   const shared = createSharedVersions(ctx, onRefused)
   const { keep, ...versionsApi } = createVersionsApi(ctx, { versions, shared, storage: init.storage })
@@ -60,17 +67,19 @@ export function createHistory (init: HistoryInit): History {
   const api: HistoryApi = {
     ...comments,
     ...versionsApi,
-    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf, versions, shared, logBuilt: async () => { await logBuilt }, ...(init.personName != null ? { personName: init.personName } : {}) })
+    ...createActivityFeed(ctx, { index: init.practice.index, proposals: init.practice.api.proposals, upstream: init.practice.api.upstream, threadsOf: comments.threadsOf, versions, shared, logBuilt: async () => { await logBuilt } })
   }
   let stop: (() => void) | undefined
   return {
     api,
     versions,
     keep,
+    peopleNames,
     start () {
       const stopVersions = autoVersions(ctx, versions, init.autoVersions)
       const stopMirror = mirrorGrants(ctx)
-      stop = () => { stopped = true; stopVersions(); stopMirror() }
+      const stopNames = peopleNames.watch()
+      stop = () => { stopped = true; stopVersions(); stopMirror(); stopNames() }
       logBuilt = buildLog(init.storage, () => stopped)
         .then(n => { if (n > 0) ctx.log('history: %d versions from before the activity log listed in it', n) })
         .catch(err => { ctx.log.error('history: listing earlier versions in the activity log failed - %e', err) })

@@ -22,8 +22,11 @@ export interface VersionText {
 }
 
 export interface SharedVersions {
-  /** Write a version just taken of a record into its comments document; its id, or undefined when it stays local. */
-  share(record: DocId, version: VersionMeta): Promise<string | undefined>
+  /**
+   * Write a version just taken of a record into its comments document, signed with `author` (the
+   * person who took it; absent: the organisation); its id, or undefined when it stays local.
+   */
+  share(record: DocId, version: VersionMeta, author?: string): Promise<string | undefined>
   /** The shared versions of a record that count here, oldest first. */
   list(record: DocId): Promise<SharedVersion[]>
 }
@@ -45,27 +48,27 @@ export function createSharedVersions (ctx: PracticeContext, onRefused?: (doc: Do
   const companionOf = async (record: DocId): Promise<DocId> => (await companionHeader(record, (store.access(record) as AccessList).header.owner)).id
 
   /** The comments document this node may write a version into now, if any. */
-  const writable = async (record: DocId): Promise<DocId | undefined> => {
+  const writable = async (record: DocId, author: string | undefined): Promise<DocId | undefined> => {
     if (!ctx.gate.mayComment(record)) return undefined
-    if ((store.access(record) as AccessList).header.owner === self) return await ensureCompanion(ctx, record)
+    if ((store.access(record) as AccessList).header.owner === self) return await ensureCompanion(ctx, record, author)
     const companion = await companionOf(record)
     return store.has(companion) ? companion : undefined
   }
 
   return {
-    async share (record, version) {
+    async share (record, version, author) {
       // automatic versions stay on this node: every holder takes its own (docs/history.md)
       if (AUTOMATIC_REASONS.has(version.reason)) return undefined
       const text = textOf(ctx, record)
       if (!fitsSharedVersion(text.title, text.sections)) return undefined
-      const companion = await writable(record)
+      const companion = await writable(record, author)
       if (companion === undefined) return undefined
       if (store.read(companion, doc => doc.getMap(VERSIONS_MAP).size) >= SHARED_VERSION_LIMITS.entries) return undefined
       const entry: VersionEntry = {
         type: 'version', id: u8ToString(randomBytes(10), 'base32'), org: self, n: version.n, at: version.at, reason: version.reason,
         ...(version.label != null ? { label: version.label.slice(0, SHARED_VERSION_LIMITS.label) } : {}), ...text
       }
-      store.edit(companion, doc => { doc.getMap<unknown>(VERSIONS_MAP).set(`${self}/${entry.id}`, entry) })
+      store.edit(companion, doc => { doc.getMap<unknown>(VERSIONS_MAP).set(`${self}/${entry.id}`, entry) }, author)
       store.flush()
       return entry.id
     },

@@ -13,6 +13,7 @@ import type { DiffView, HistoryApi, RestoreRequest, VersionRef, VersionView } fr
 import type { PracticeContext } from '../practice/context.ts'
 import { iso, nameOf, requireRecord, requireWrite } from '../practice/context.ts'
 import { isRecord } from './companion.ts'
+import { noNames } from './comments-api.ts'
 import { textOf, textOfDoc } from './shared-versions.ts'
 import type { SharedVersions, VersionText } from './shared-versions.ts'
 import { AUTO_VERSION_MS, MAX_LABEL_CHARS } from './versions.ts'
@@ -35,10 +36,10 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
   const { versions, shared } = init
   const durable = async (): Promise<void> => { await init.storage.sync?.() }
 
-  const keep: Keep = async (doc, reason, label) => {
+  const keep: Keep = async (doc, reason, label, author) => {
     const v = versions.take(doc, reason, label)
     // the version is kept here whatever happens to sharing it: an adaptation or a restore is not undone by it
-    const id = await shared.share(doc, v).catch(err => { ctx.log.error('history: sharing version %d of %s failed - %e', v.n, doc, err); return undefined })
+    const id = await shared.share(doc, v, author).catch(err => { ctx.log.error('history: sharing version %d of %s failed - %e', v.n, doc, err); return undefined })
     await durable()
     return { ...versionView(doc, v), ...(id !== undefined ? { id } : {}) }
   }
@@ -66,12 +67,12 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
       return await listVersions(ctx, doc, versions, shared)
     },
 
-    async takeVersion (id, request) {
+    async takeVersion (id, request, options) {
       const doc = requireRecord(ctx, id)
       const label = typeof request?.label === 'string' ? request.label.trim() : ''
       if (label === '') throw new InvalidInputError('A version needs a label')
       if (label.length > MAX_LABEL_CHARS) throw new TextTooLongError(`A label is at most ${MAX_LABEL_CHARS} characters`)
-      return await keep(doc, 'label', label)
+      return await keep(doc, 'label', label, options?.author)
     },
 
     async diff (id, from, to) {
@@ -91,13 +92,13 @@ export function createVersionsApi (ctx: PracticeContext, init: VersionsApiInit):
       store.edit(doc, ydoc => { writeText(ydoc, then, section, ctx.now()) }, options?.author)
       store.flush()
       // the section by its heading then, however the request named it (the web app names it by id)
-      return await keep(doc, 'restore', `restored from version ${request.version}${section != null ? ` (${section.heading})` : ''}`)
+      return await keep(doc, 'restore', `restored from version ${request.version}${section != null ? ` (${section.heading})` : ''}`, options?.author)
     }
   }
 }
 
-/** Take a version now and share it when its reason is shared (docs/history.md). */
-export type Keep = (doc: DocId, reason: string, label?: string) => Promise<VersionView>
+/** Take a version now and share it when its reason is shared (docs/history.md), signed with `author` (absent: the organisation). */
+export type Keep = (doc: DocId, reason: string, label?: string, author?: string) => Promise<VersionView>
 
 /** This node's versions (each with its shared id when it shared it) and the others' shared versions, oldest first. */
 async function listVersions (ctx: PracticeContext, doc: DocId, versions: Versions, shared: SharedVersions): Promise<VersionView[]> {
@@ -105,10 +106,14 @@ async function listVersions (ctx: PracticeContext, doc: DocId, versions: Version
   const all = await shared.list(doc)
   const mine = new Map(all.filter(v => v.org === self).map(v => [v.n, v.id]))
   const local = versions.list(doc).map(v => ({ ...versionView(doc, v), ...(mine.has(v.n) ? { id: mine.get(v.n) } : {}) }))
-  const others: VersionView[] = all.filter(v => v.org !== self).map(v => ({
-    doc, n: v.n, at: iso(v.at), ...(v.label != null ? { label: v.label } : {}), reason: v.reason, bytes: versionChars(v.title, v.sections),
-    id: v.id, org: v.org as OrgId, ...nameOf(ctx, v.org), ...(v.person != null ? { person: v.person } : {})
-  }))
+  const named = await ctx.personNames?.(doc) ?? noNames
+  const others: VersionView[] = all.filter(v => v.org !== self).map(v => {
+    const personName = named(v.org, v.person)
+    return {
+      doc, n: v.n, at: iso(v.at), ...(v.label != null ? { label: v.label } : {}), reason: v.reason, bytes: versionChars(v.title, v.sections),
+      id: v.id, org: v.org as OrgId, ...nameOf(ctx, v.org), ...(v.person != null ? { person: v.person } : {}), ...(personName != null ? { personName } : {})
+    }
+  })
   return [...local, ...others].sort((a, b) => a.at < b.at ? -1 : a.at > b.at ? 1 : 0)
 }
 

@@ -2,7 +2,7 @@
  * The passkey routes of the local API (docs/people.md, "Passkeys"): a signed-in person's own
  * passkeys (options, add, list, remove) and signing in with one. What each needs is in roles.ts.
  */
-import { addPasskeyRequest, passkeySignInRequest } from '@commonplace/api'
+import { addPasskeyRequest, passkeySignInOptionsRequest, passkeySignInRequest } from '@commonplace/api'
 import { apiRoute } from '../api-routes.ts'
 import type { ApiRoute, RouteContext } from '../api-routes.ts'
 import type { People } from './people.ts'
@@ -29,7 +29,12 @@ export function passkeyRoutes (people: People, signedIn: (ctx: RouteContext<unkn
         return { removed: true }
       }
     }),
-    apiRoute({ method: 'POST', path: '/api/people/passkey-sign-in/options', handle: async ctx => passkeys.requestOptions(client(ctx)) }),
+    apiRoute({
+      method: 'POST',
+      path: '/api/people/passkey-sign-in/options',
+      input: { body: passkeySignInOptionsRequest },
+      handle: async ctx => passkeys.requestOptions(client(ctx), ctx.input.login)
+    }),
     apiRoute({
       method: 'POST',
       path: '/api/people/passkey-sign-in',

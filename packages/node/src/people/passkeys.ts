@@ -5,7 +5,7 @@
  * Failed sign-ins count against the same per-account and per-address throttles as passwords; a
  * removed person's passkeys are deleted with them and refused at once.
  */
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { ForbiddenError, NotFoundError, PasskeyInvalidError, PasskeySignInFailedError, TooManyError } from '@commonplace/core'
 import type { AddPasskeyRequest, PasskeyCreationOptions, PasskeyRequestOptions, PasskeySignInRequest, PasskeyView } from '@commonplace/api'
 import { CHALLENGE_TTL, MAX_CHALLENGES, MAX_PASSKEYS_PER_PERSON } from './constants.ts'
@@ -27,8 +27,13 @@ export interface Passkeys {
   list(caller: Caller): PasskeyView[]
   /** @throws NotFoundError for a passkey that is not the caller's */
   remove(caller: Caller, id: string): void
-  /** Options for `navigator.credentials.get()` (a discoverable credential: no name needed). */
-  requestOptions(client: PasskeyClient): PasskeyRequestOptions
+  /**
+   * Options for `navigator.credentials.get()`: without a login, for a discoverable credential (no
+   * name needed); with one, the named account's passkeys under this page's relying party as
+   * `allowCredentials`, or made-up ids of the same shape when there are none (an unknown name, or a
+   * person without passkeys here), the same for the same name while the node runs.
+   */
+  requestOptions(client: PasskeyClient, login?: string): PasskeyRequestOptions
   /** @throws PasskeySignInFailedError, TooManyAttemptsError while slowed */
   signIn(request: PasskeySignInRequest, client: PasskeyClient): NewSession
 }
@@ -39,8 +44,13 @@ export interface PasskeysInit {
   byAddress: Throttle
   newSession(person: Person, agent: string): NewSession
   organisation(): string
+  /** The person who signs in with this name or email, if any. */
+  personNamed(login: string): Person | undefined
   now: () => number
 }
+
+/** Length of a made-up credential id (bytes). */
+const DECOY_ID_BYTES = 16
 
 interface Challenge extends Expected { purpose: 'register' | 'sign-in', session?: string, expiresAt: number }
 
@@ -48,6 +58,8 @@ export function createPasskeys (init: PasskeysInit): Passkeys {
   const { store, now } = init
   // insertion order is age order: past MAX_CHALLENGES the oldest is forgotten
   const challenges = new Map<string, Challenge>()
+  // the key of the made-up credential ids: asking twice for an unknown name gets the same ids
+  const decoyKey = randomBytes(32)
 
   const issue = (purpose: Challenge['purpose'], client: PasskeyClient, refuse: (why: string) => Error, session?: string): Challenge => {
     const origin = client.origin
@@ -126,9 +138,13 @@ export function createPasskeys (init: PasskeysInit): Passkeys {
       store.write({ drop: [{ kind: 'passkey', id }] })
     },
 
-    requestOptions (client) {
+    requestOptions (client, login) {
       const challenge = issue('sign-in', client, why => new PasskeySignInFailedError(why))
-      return { challenge: challenge.challenge, rpId: challenge.rpId, timeout: CHALLENGE_TTL, userVerification: 'required' }
+      const options: PasskeyRequestOptions = { challenge: challenge.challenge, rpId: challenge.rpId, timeout: CHALLENGE_TTL, userVerification: 'required' }
+      if (login == null) return options
+      const person = init.personNamed(login)
+      const ids = person == null ? [] : ofPerson(person.id).filter(k => k.rpId === challenge.rpId).map(k => k.id)
+      return { ...options, allowCredentials: (ids.length > 0 ? ids : decoys(decoyKey, challenge.rpId, login)).map(id => ({ type: 'public-key' as const, id })) }
     },
 
     signIn (request, client) {
@@ -158,6 +174,16 @@ export function createPasskeys (init: PasskeysInit): Passkeys {
       return init.newSession(person, client.agent)
     }
   }
+}
+
+/**
+ * Made-up credential ids for a name with no passkeys here: one or two (as most people have),
+ * 16 bytes each (the length platform authenticators commonly use), derived from the name
+ * (case-insensitively) and the relying party under a key of this run.
+ */
+function decoys (key: Uint8Array, rpId: string, login: string): string[] {
+  const seed = createHmac('sha256', key).update(`${rpId}\n${login.normalize('NFC').trim().toLowerCase()}`).digest()
+  return Array.from({ length: 1 + (seed[0] % 2) }, (_, i) => createHmac('sha256', seed).update(Uint8Array.of(i)).digest().subarray(0, DECOY_ID_BYTES).toString('base64url'))
 }
 
 function view (passkey: Passkey): PasskeyView {

@@ -45,6 +45,8 @@ export interface PeopleInit {
   storage: KeyValueStore
   /** The organisation's name now, and how the first admin sets it. */
   organisation: { name(): string, rename(name: string): Promise<void> }
+  /** Told after the settings changed. */
+  onSettings?: (settings: PeopleSettings) => void
   now?: () => number
 }
 
@@ -141,7 +143,9 @@ export function createPeople (init: PeopleInit): People {
   }
 
   const admins = (): Person[] => store.people().filter(p => p.role === 'admin')
-  const passkeys = createPasskeys({ store, byAccount, byAddress, newSession, organisation: init.organisation.name, now })
+  const passkeys = createPasskeys({
+    store, byAccount, byAddress, newSession, organisation: init.organisation.name, now, personNamed: login => store.people().find(p => matches(p, login))
+  })
 
   return {
     caller (token) {
@@ -285,6 +289,7 @@ export function createPeople (init: PeopleInit): People {
     setSettings (settings) {
       const next = { showPeopleNames: settings.showPeopleNames }
       store.write({ settings: next })
+      init.onSettings?.(next)
       return next
     },
 

@@ -48,8 +48,14 @@ const EDITOR_WRITES: ReadonlyArray<[string, RegExp]> = [
   ['POST', /^\/api\/adoption$/]
 ]
 
-/** Writes a viewer may make: they change nothing of a document. */
+/**
+ * Writes a viewer may make: they change nothing of a document. A comment goes to the record's
+ * comments document, and only where the organisation may comment on the record (the issue's "comment
+ * where the document allows it").
+ */
 const VIEWER_WRITES: ReadonlyArray<[string, RegExp]> = [
+  ['POST', /^\/api\/docs\/[^/]+\/comments$/],
+  ['POST', /^\/api\/comments\/[^/]+\/(replies|state)$/],
   ['POST', /^\/api\/notices\/read$/],
   // a tab's client id: a viewer's tab needs one to open the document; its writes are refused on the socket
   ['POST', /^\/api\/web\/docs\/[^/]+\/clients$/]

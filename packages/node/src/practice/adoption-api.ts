@@ -64,12 +64,14 @@ export function createAdoptionApi (ctx: PracticeContext, index: PracticeIndex, l
   }
 
   return {
-    async setAdoption (request: SetAdoptionRequest) {
+    async setAdoption (request: SetAdoptionRequest, options) {
       if (request == null || typeof request !== 'object') throw new InvalidInputError('Expected an adoption state')
       const practice = requireRecord(ctx, request.doc)
       const variant = request.state === 'adapted' ? variantFor(practice, request.variant) : request.variant
       const change = validateAdoptionChange({ state: request.state, note: request.note, reason: request.reason, ...(variant !== undefined ? { variant } : {}) })
       const networks = networksFor(practice, request.networks)
+      // made (when first needed) by this person's action, before reading it makes it as the organisation's
+      const log = await logs.privateLog(options?.author)
       const history = await logs.history(practice)
       if (history.length >= 10_000) throw new TooManyError('This practice has too many recorded changes')
       const at = changeTime(request.at, history[history.length - 1]?.at ?? 0, ctx.now())
@@ -80,9 +82,8 @@ export function createAdoptionApi (ctx: PracticeContext, index: PracticeIndex, l
         ...(change.reason !== undefined && change.reason !== '' ? { reason: change.reason } : {})
       })
       const sharing = [...new Set([...await logs.sharing(practice), ...networks])]
-      const log = await logs.privateLog()
-      store.edit(log, doc => { putLogEntries(doc, [[adoptionKey(signed), signed], [SHARING_PREFIX + practice, sharing]]) })
-      await logs.publish(practice)
+      store.edit(log, doc => { putLogEntries(doc, [[adoptionKey(signed), signed], [SHARING_PREFIX + practice, sharing]]) }, options?.author)
+      await logs.publish(practice, options?.author)
       return await view(practice)
     },
 

@@ -29,6 +29,11 @@ export interface PracticeContext {
   /** An organisation id, a network id or a name in the directory. */
   resolve: (text: string) => OrgId | NetworkId
   share: LocalApi['share']
+  /**
+   * The people's names this node may show in a record (this organisation's, and those another
+   * organisation published there; docs/people.md); set by the history layer.
+   */
+  personNames?: (record: DocId) => Promise<(org: string, person: string | undefined) => string | undefined>
   now: () => number
   log: Logger
 }
@@ -74,15 +79,18 @@ export function versionOf (ctx: PracticeContext, doc: DocId): string {
   return Buffer.from(ctx.store.digest(doc).subarray(0, 16)).toString('hex')
 }
 
-/** Create a carrier document owned by this organisation, `fill` writing its content in the same first edit. */
-export async function createCarrier (ctx: PracticeContext, marker: Marker, fill: (doc: Y.Doc, id: DocId) => void, header?: { id: DocId, nonce: string }): Promise<DocId> {
+/**
+ * Create a carrier document owned by this organisation, `fill` writing its content in the same
+ * first edit, signed with `author` (the person whose action made it; absent: the organisation).
+ */
+export async function createCarrier (ctx: PracticeContext, marker: Marker, fill: (doc: Y.Doc, id: DocId) => void, header?: { id: DocId, nonce: string }, author?: string): Promise<DocId> {
   const { id, nonce } = header ?? await newDocId(ctx)
   ctx.store.create({ id, owner: ctx.identity.orgId, nonce }, doc => {
     doc.transact(() => {
       markCarrier(doc, marker)
       fill(doc, id)
     })
-  })
+  }, author)
   return id
 }
 

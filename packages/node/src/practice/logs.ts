@@ -13,11 +13,15 @@ import { createCarrier } from './context.ts'
 /** Where the private log remembers the networks a practice's states are shared with. */
 export const SHARING_PREFIX = 'sharing/'
 
+/**
+ * `author` below: the person whose action writes the change (signed with them as the envelope's
+ * author); absent: the organisation (the CLI, the admin link, the node putting entries back).
+ */
 export interface OwnLogs {
   /** The private log's id (created when first needed). */
-  privateLog(): Promise<DocId>
+  privateLog(author?: string): Promise<DocId>
   /** Our log for a network (created and granted when first needed). */
-  networkLog(network: NetworkId): Promise<DocId>
+  networkLog(network: NetworkId, author?: string): Promise<DocId>
   /** Our logs by network, as held now (no creation). */
   networkLogs(): Map<NetworkId, DocId>
   /** Our changes of a practice from the private log, in seq order. */
@@ -25,7 +29,7 @@ export interface OwnLogs {
   /** The networks a practice's states are shared with. */
   sharing(practice: DocId): Promise<NetworkId[]>
   /** Put into each network log of the practice's networks every change it lacks (signed for that network). */
-  publish(practice: DocId): Promise<void>
+  publish(practice: DocId, author?: string): Promise<void>
   /** Publish every shared practice into one network log again (after a member deleted entries). */
   republish(network: NetworkId): Promise<void>
 }
@@ -39,19 +43,18 @@ export function createOwnLogs (ctx: PracticeContext): OwnLogs {
     .map(info => info.id)
     .find(id => store.read(id, doc => carrierOf(doc)?.network) === network)
 
-  const privateLog = async (): Promise<DocId> => {
+  const privateLog = async (author?: string): Promise<DocId> => {
     const found = find(undefined)
     if (found !== undefined) return found
-    const id = await createCarrier(ctx, { type: CarrierKind.adoptionLog }, () => {})
-    return id
+    return await createCarrier(ctx, { type: CarrierKind.adoptionLog }, () => {}, undefined, author)
   }
 
   let ours: Map<NetworkId, DocId> | undefined
 
-  const networkLog = async (network: NetworkId): Promise<DocId> => {
+  const networkLog = async (network: NetworkId, author?: string): Promise<DocId> => {
     const found = find(network)
     if (found !== undefined) return found
-    const id = await createCarrier(ctx, { type: CarrierKind.adoptionLog, network }, () => {})
+    const id = await createCarrier(ctx, { type: CarrierKind.adoptionLog, network }, () => {}, undefined, author)
     await ctx.share(id, { with: network, role: 'edit' })
     ours = undefined
     return id
@@ -75,8 +78,8 @@ export function createOwnLogs (ctx: PracticeContext): OwnLogs {
     return Array.isArray(value) ? value.filter(isNetworkId) : []
   }
 
-  const publishTo = async (network: NetworkId, changes: AdoptionStatement[]): Promise<void> => {
-    const log = await networkLog(network)
+  const publishTo = async (network: NetworkId, changes: AdoptionStatement[], author?: string): Promise<void> => {
+    const log = await networkLog(network, author)
     const held = new Map(store.read(log, doc => logEntries(doc)))
     const missing: Array<[string, object]> = []
     for (const change of changes) {
@@ -87,7 +90,7 @@ export function createOwnLogs (ctx: PracticeContext): OwnLogs {
       if ((held.get(key) as { sig?: string } | undefined)?.sig !== signed.sig) missing.push([key, signed])
     }
     if (missing.length > 0) {
-      store.edit(log, doc => { putLogEntries(doc, missing) })
+      store.edit(log, doc => { putLogEntries(doc, missing) }, author)
     }
   }
 
@@ -107,9 +110,9 @@ export function createOwnLogs (ctx: PracticeContext): OwnLogs {
     },
     history,
     sharing,
-    async publish (practice) {
+    async publish (practice, author) {
       const changes = await history(practice)
-      for (const network of await sharing(practice)) await publishTo(network, changes)
+      for (const network of await sharing(practice)) await publishTo(network, changes, author)
     },
     async republish (network) {
       const entries = await privateEntries()

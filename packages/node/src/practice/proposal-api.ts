@@ -130,7 +130,7 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
     const outcome = await signOutcome(ctx.identity.key, {
       type: 'outcome', proposal: p.id, source: p.source, decision, ...(typeof reply === 'string' && reply !== '' ? { reply } : {}), by: self, at: now
     })
-    store.edit(p.id as DocId, doc => { writeOutcome(doc, outcome) })
+    store.edit(p.id as DocId, doc => { writeOutcome(doc, outcome) }, author)
     return view({ statement: p, outcome })
   }
 
@@ -172,7 +172,7 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
       }
     },
 
-    async propose (variantId, request) {
+    async propose (variantId, request, options) {
       const message = request?.message
       if (typeof message !== 'string' || message.trim() === '') throw new InvalidInputError('A proposal needs a message')
       if (message.length > MAX_NOTE_CHARS) throw new TextTooLongError(`The message is longer than ${MAX_NOTE_CHARS} characters`)
@@ -181,7 +181,7 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
       const statement = await signProposal(ctx.identity.key, {
         type: 'proposal', id, source: from.doc, sourceOwner, sourceVersion: versionOf(ctx, from.doc), variant, proposer: self, message, sections, at: ctx.now()
       })
-      await createCarrier(ctx, { type: CarrierKind.proposal }, doc => { writeProposalStatement(doc, statement) }, { id, nonce })
+      await createCarrier(ctx, { type: CarrierKind.proposal }, doc => { writeProposalStatement(doc, statement) }, { id, nonce }, options?.author)
       await ctx.share(id, { with: sourceOwner, role: 'edit' })
       counted('proposals', variant)
       return view({ statement })
@@ -203,8 +203,8 @@ export function createProposalApi (ctx: PracticeContext, counted: (what: 'propos
       return await decide(id, 'accepted', request?.reply, options?.author)
     },
 
-    async declineProposal (id, request) {
-      return await decide(id, 'declined', request?.reply)
+    async declineProposal (id, request, options) {
+      return await decide(id, 'declined', request?.reply, options?.author)
     }
   }
 }

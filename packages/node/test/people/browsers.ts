@@ -162,3 +162,14 @@ export async function answers (ws: WebSocket): Promise<boolean> {
   })
 }
 
+/** Resolve once `check()` holds, checking again after every change in the nodes' stores. */
+export async function until (nodes: CommonplaceNode[], check: () => Promise<boolean>): Promise<void> {
+  await new Promise<void>(resolve => {
+    let done = false
+    const offs: Array<() => void> = []
+    const run = (): void => { void check().then(ok => { if (ok && !done) { done = true; for (const off of offs) off(); resolve() } }) }
+    // listen before the first check, so that a change during it is not missed
+    offs.push(...nodes.map(n => n.store.onChange(run)))
+    run()
+  })
+}

@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding'
 import type { DocId } from '@commonplace/core'
 import type { LastChangeView } from '@commonplace/api'
 import type { CommonplaceNode } from '../../src/index.ts'
-import { Browser, api, cleanUp, live, organisation, start, stop } from './browsers.ts'
+import { Browser, api, cleanUp, live, organisation, start, stop, until } from './browsers.ts'
 
 afterEach(cleanUp)
 
@@ -17,18 +17,6 @@ type Sections = Array<{ heading: string, lastChanged?: LastChangeView }>
 async function lastChanged (browser: Browser, doc: DocId): Promise<Record<string, LastChangeView | undefined>> {
   const sections = (await browser.request('GET', `/api/docs/${doc}`)).json.sections as Sections
   return Object.fromEntries(sections.map(s => [s.heading, s.lastChanged]))
-}
-
-/** Resolve once `check()` holds, checking again after every change in the nodes' stores. */
-async function until (nodes: CommonplaceNode[], check: () => Promise<boolean>): Promise<void> {
-  await new Promise<void>(resolve => {
-    let done = false
-    const offs: Array<() => void> = []
-    const run = (): void => { void check().then(ok => { if (ok && !done) { done = true; for (const off of offs) off(); resolve() } }) }
-    // listen before the first check, so that a change during it is not missed
-    offs.push(...nodes.map(n => n.store.onChange(run)))
-    run()
-  })
 }
 
 /** Once `node` holds `doc`. */

@@ -44,6 +44,14 @@ describe('passkeys over the local API', () => {
     const signedIn = await laptop.request('POST', '/api/people/passkey-sign-in', key.get(challenge.json))
     expect(signedIn).toMatchObject({ status: 200, json: { role: 'editor', person: { name: 'Dr Lena Fischer' } } })
     expect((await laptop.request('GET', '/api/web/me', undefined)).json).toMatchObject({ person: { name: 'Dr Lena Fischer' } })
+    // after typing a name: that account's passkeys; an unknown name gets the same shape; a bad name is refused
+    const named = await localhost(node).request('POST', '/api/people/passkey-sign-in/options', { login: 'Dr Lena Fischer' })
+    expect(named.json.allowCredentials).toEqual([{ type: 'public-key', id: key.id }])
+    const unknown = await localhost(node).request('POST', '/api/people/passkey-sign-in/options', { login: 'Nobody Here' })
+    expect({ status: unknown.status, keys: Object.keys(unknown.json).sort() }).toEqual({ status: named.status, keys: Object.keys(named.json).sort() })
+    expect(unknown.json.allowCredentials[0]).toMatchObject({ type: 'public-key', id: expect.stringMatching(/^[A-Za-z0-9_-]+$/) })
+    expect((await localhost(node).request('POST', '/api/people/passkey-sign-in/options', { login: 'x'.repeat(255) })).json.error.code).toBe('ERR_INVALID_INPUT')
+    expect((await localhost(node).request('POST', '/api/people/passkey-sign-in/options', { login: 7 })).json.error.code).toBe('ERR_INVALID_INPUT')
     // the same assertion again: its challenge is spent
     expect((await localhost(node).request('POST', '/api/people/passkey-sign-in', key.get(challenge.json))))
       .toMatchObject({ status: 401, json: { error: { code: 'ERR_PASSKEY_SIGN_IN_FAILED' } } })

@@ -99,6 +99,29 @@ describe('passkeys', () => {
     await expect(people.signIn({ login: 'Dr Lena Fischer', password: PASSWORD }, '10.0.2.2', 'test')).rejects.toMatchObject({ code: 'ERR_TOO_MANY_ATTEMPTS' })
   })
 
+  it('offers the named account\'s passkeys after a name is typed, and an answer of the same shape for an unknown name', async () => {
+    const { people, editor } = await withEditor()
+    const key = softAuthenticator(ORIGIN)
+    people.passkeys.add(editor, key.create(people.passkeys.creationOptions(editor, client())), client())
+    const named = people.passkeys.requestOptions(client(), 'dr lena fischer ')
+    expect(named).toMatchObject({ rpId: 'commonplace.riverside.test', userVerification: 'required', allowCredentials: [{ type: 'public-key', id: key.id }] })
+    // the passkey signs in on the challenge these options carry
+    expect(people.passkeys.signIn(key.get(named), client()).caller).toMatchObject({ person: { name: 'Dr Lena Fischer' } })
+
+    // a name nobody has, and a person without passkeys, get made-up ids: the same keys, the same ids when asked again
+    for (const login of ['Nobody Here', 'Amara Okafor']) {
+      const first = people.passkeys.requestOptions(client(), login)
+      expect(Object.keys(first).sort()).toEqual(Object.keys(named).sort())
+      expect(first.allowCredentials?.length).toBeGreaterThanOrEqual(1)
+      expect(first.allowCredentials?.length).toBeLessThanOrEqual(2)
+      for (const c of first.allowCredentials ?? []) expect(c).toEqual({ type: 'public-key', id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) })
+      expect(people.passkeys.requestOptions(client(), login.toUpperCase()).allowCredentials).toEqual(first.allowCredentials)
+      expect(first.allowCredentials?.some(c => c.id === key.id)).toBe(false)
+    }
+    // without a name: a discoverable credential, as before
+    expect(people.passkeys.requestOptions(client()).allowCredentials).toBeUndefined()
+  })
+
   it('deletes a removed person\'s passkeys with them, so none signs in again', async () => {
     const { people, editor, admin, storage } = await withEditor()
     const key = softAuthenticator(ORIGIN)
