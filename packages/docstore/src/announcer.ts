@@ -53,9 +53,10 @@ function burstUpdate (doc: Y.Doc, start: BurstStart): Uint8Array | undefined {
 
 /**
  * `seal` runs on each change before it is announced, while its batch is still open: the store
- * signs a local burst there, once, and stages the envelope with the burst.
+ * signs a local burst there, once, and stages the envelope with the burst. `merged` is told when a
+ * run's updates were encoded as one burst update (the store logs that in their place).
  */
-export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger, seal?: (change: DocumentChange) => void): Announcer {
+export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger, seal?: (change: DocumentChange) => void, merged?: (id: DocId, updates: Uint8Array[], burst: Uint8Array) => void): Announcer {
   const listeners = new Set<DocumentChangeListener>()
   let pending = createRuns()
   let before = new Map<DocId, BurstStart>()
@@ -118,7 +119,7 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
         const start = starts.get(id)
         return doc != null && start != null && !whole.has(id) ? burstUpdate(doc, start) : undefined
       }
-      for (const change of runs.changes(diff)) {
+      for (const change of runs.changes(diff, merged)) {
         try {
           seal?.(change)
         } catch (err) {
@@ -153,7 +154,7 @@ interface Run { change: DocumentChange, updates: Uint8Array[] }
 function createRuns (): {
   runs: Run[]
   add(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array): void
-  changes(diff: (id: DocId) => Uint8Array | undefined): DocumentChange[]
+  changes(diff: (id: DocId) => Uint8Array | undefined, merged?: (id: DocId, updates: Uint8Array[], burst: Uint8Array) => void): DocumentChange[]
 } {
   const runs: Run[] = []
   const updatesPerDoc = new Map<DocId, number>()
@@ -176,9 +177,12 @@ function createRuns (): {
       if (signed != null) change.signed = [signed]
       runs.push({ change, updates: update != null ? [update] : [] })
     },
-    changes (diff) {
+    changes (diff, merged) {
       return runs.map(({ change, updates }) => {
-        if (updates.length > 1) change.update = (updatesPerDoc.get(change.id) === updates.length ? diff(change.id) : undefined) ?? Y.mergeUpdates(updates)
+        if (updates.length < 2) return change
+        const burst = updatesPerDoc.get(change.id) === updates.length ? diff(change.id) : undefined
+        change.update = burst ?? Y.mergeUpdates(updates)
+        if (burst != null) merged?.(change.id, updates, burst)
         return change
       })
     }

@@ -79,7 +79,8 @@ export function batchOps (batch: WriteBatch, current: (id: DocId) => { info: Inf
 /**
  * One log row for all of a document's changes in the batch: the updates as they are, in order
  * (see encodeLogRow). Writing them costs what they weigh; merging a thousand keystroke updates
- * with Y.mergeUpdates, or writing a diff that repeats the whole delete set, costs far more.
+ * with Y.mergeUpdates, or writing a diff that repeats the whole delete set, costs far more. (A
+ * local burst is already one update here: the one it was announced as, StoreBase.logBurst.)
  */
 function batchRow (updates: Uint8Array[]): Uint8Array {
   return encodeLogRow(updates)
