@@ -66,7 +66,9 @@ export function makeCertificate (names: string[], now = new Date()): TlsMaterial
     seq(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), tlv(0x04, seq()))
   ))
   const serial = randomBytes(16)
-  serial[0] &= 0x7f // a positive INTEGER
+  // a positive INTEGER in DER's shortest form: a first byte of 0x00 before one below 0x80 is
+  // "illegal padding", and OpenSSL refused one certificate in 256 made that way
+  serial[0] = (serial[0] & 0x3f) | 0x40
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // v3
     tlv(0x02, serial),
