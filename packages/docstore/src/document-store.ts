@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import * as Y from 'yjs'
 import { toString as u8ToString } from 'uint8arrays'
 import {
+  isCommonplaceError,
   CorruptUpdateError, InvalidInputError, InvalidStatementError, MalformedMessageError, OversizedMessageError,
   mergeGrants
 } from '@commonplace/core'
@@ -192,7 +193,14 @@ class Store extends StoreBase implements DocumentStore {
     const changes = this.storage.range({ gt: changeKey(since), lt: CHANGE_RANGE_END, limit })
       .map(([key, value]) => ({ id: u8ToString(value) as DocId, changeSeq: Number(key.slice(2)) }))
     // a quarantined document whose index entry cannot be read is not offered: nothing says what it is
-    return withQuarantined(changes, this.quarantine, id => { try { return this.infos.get(id)?.changeSeq } catch { return undefined } })
+    return withQuarantined(changes, this.quarantine, id => {
+      try {
+        return this.infos.get(id)?.changeSeq
+      } catch (err) {
+        if (!isCommonplaceError(err) || err.code !== 'ERR_STORAGE_CORRUPT') throw err
+        return undefined
+      }
+    })
   }
 
   checkpoint (peer: OrgId, peerStoreId: string): number {

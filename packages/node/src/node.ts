@@ -243,9 +243,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       // people by name in "who wrote what": ours, and another organisation's that it shows (docs/people.md)
       getDoc: async id => {
         const view = await docApi.getDoc(id)
-        // names are shown beside a document: a damaged page under them leaves them out, not the document
-        const named = await history.peopleNames.namesIn(view.id).catch(err => unlessUnreadable(() => { throw err }, 'people\'s names', log))
-        return withPersonNames(view, named ?? (() => undefined))
+        return withPersonNames(view, await history.peopleNames.namesIn(view.id))
       },
       status: async () => ({ ...await docApi.status(), eventLoopDelay: metrics.eventLoopDelay(), degraded: metrics.health.degraded() }),
       metrics: async () => await metrics.render()

@@ -12,6 +12,7 @@ import {
 } from '@commonplace/practice'
 import type { PeopleEntry } from '@commonplace/practice'
 import { sectionAuthors } from '../attribution.ts'
+import { unlessUnreadable } from '../names.ts'
 import type { PracticeContext } from '../practice/context.ts'
 import { CARRIER_KINDS } from '../practice/context.ts'
 import { companionHeader, ensureCompanion } from './companion.ts'
@@ -108,8 +109,11 @@ export function createPeopleNames (ctx: PracticeContext, init: PeopleNamesInit):
     if (store.access(record) == null) return new Map()
     const companion = await companionOf(record)
     if (!store.has(companion)) return new Map()
-    const attribution = store.attribution(companion)
-    return store.read(companion, comments => readPeopleNames({ comments, attribution, mayComment: org => org !== self && ctx.gate.mayComment(record, org) }))
+    // a comments document a damaged page quarantined names no one: the record is still shown
+    return unlessUnreadable(() => {
+      const attribution = store.attribution(companion)
+      return store.read(companion, comments => readPeopleNames({ comments, attribution, mayComment: org => org !== self && ctx.gate.mayComment(record, org) }))
+    }, 'people\'s names', ctx.log) ?? new Map()
   }
 
   const withdraw = (companion: DocId): void => {
