@@ -5,7 +5,7 @@
  * the versions keep and the time taking them adds.
  */
 import * as Y from 'yjs'
-import type { DocId, DocumentStore } from '@commonplace/core'
+import type { DocId, DocumentChange, DocumentStore } from '@commonplace/core'
 import { createVersions } from '@commonplace/node'
 
 import { memoryStore } from '@commonplace/storage'
@@ -62,9 +62,12 @@ function trace (config: BenchConfig): Metrics {
   const ydoc = new Y.Doc()
   const text = ydoc.getText('body')
   const kv = memoryStore()
-  const store = { read: (_id: DocId, fn: (doc: Y.Doc) => unknown) => fn(ydoc) } as unknown as DocumentStore
-  const versions = createVersions(kv, store, Date.now)
   const id = 'aaaaaaaaaaaaaaaaaaaaaaaaaa' as DocId
+  // the node's store announces each change's update; the version store keeps them for the next version
+  const listeners: Array<(change: DocumentChange) => void> = []
+  ydoc.on('update', (update: Uint8Array) => { for (const l of listeners) l({ id, update, accessChanged: false, origin: { kind: 'local' }, changeSeq: 0 } as unknown as DocumentChange) })
+  const store = { read: (_id: DocId, fn: (doc: Y.Doc) => unknown) => fn(ydoc), onChange: (l: (change: DocumentChange) => void) => { listeners.push(l); return () => {} } } as unknown as DocumentStore
+  const versions = createVersions(kv, store, Date.now)
   let versionMs = 0
   const start = performance.now()
   for (let i = 0; i < txns.length; i++) {
@@ -76,7 +79,7 @@ function trace (config: BenchConfig): Metrics {
     })
     if ((i + 1) % EVERY === 0) {
       const t = performance.now()
-      versions.take(id, 'label')
+      versions.take(id, 'changes')
       versionMs += performance.now() - t
     }
   }

@@ -21,3 +21,5 @@ export type { DocumentGate, DocumentGateComponents, DocumentGateInit } from './g
 /** The synchronous Ed25519 the store signs and verifies envelopes with (for benchmarks and tools). */
 export { createSigner, verifyBy } from './signing.ts'
 export * from './constants.ts'
+/** What a run of changes adds, as one Yjs update, without walking the whole document (the version store's rows). */
+export { encodeBurstUpdate } from './burst-update.ts'

@@ -1,19 +1,34 @@
 /**
  * Versions of documents kept by this node (docs/history.md): per version, the Yjs update from the
- * previous version's state vector (every `FULL_EVERY`th version the whole state), on the storage
- * port under `hv/<doc>/<n, 10 digits>`. Version n is rebuilt from the nearest whole state at or
- * before it and the updates after it. A version taken by a person or an action (not automatically)
- * also gets a small row under `hl/<at, 15 digits>/<doc>/<n, 10 digits>`, so that the activity feed
- * reads the latest of them in one bounded range read, whatever the number of documents held.
+ * previous version's state to this one, or now and then the whole state, on the storage port under
+ * `hv/<doc>/<n, 10 digits>`. Version n is rebuilt from the nearest whole state at or before it and
+ * the updates after it. A version taken by a person or an action (not automatically) also gets a
+ * small row under `hl/<at, 15 digits>/<doc>/<n, 10 digits>`, so that the activity feed reads the
+ * latest of them in one bounded range read, whatever the number of documents held.
+ *
+ * An automatic version's update is the document's structs past the previous version and the
+ * deletions of the changes the store announced since: its cost grows with what changed, not with
+ * the document. Encoding the update from the document (`encodeStateAsUpdate` from the previous
+ * state vector) walks every struct of it to write the whole delete set, and keeps that delete set
+ * again in every row.
  */
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { StorageCorruptError, VersionUnknownError } from '@commonplace/core'
+import { encodeBurstUpdate } from '@commonplace/docstore'
 import type { DocId, DocumentStore, KeyValueStore, WriteOp } from '@commonplace/core'
 
-/** Every this many versions one keeps the whole state: rebuilding reads at most this many rows. */
-export const FULL_EVERY = 32
+/**
+ * A version keeps the whole state when the updates kept since the last whole state would
+ * otherwise outweigh it, or after this many of them: rebuilding a version applies at most this
+ * many rows after one whole state, and at most about twice the state's bytes.
+ */
+export const MAX_ROWS_AFTER_FULL = 256
+/** Bytes of announced changes kept per document for its next version, at least. */
+const PENDING_MIN_BYTES = 256 * 1024
+/** Bytes of announced changes kept for all documents together: past it, every next version is encoded from its document. */
+const PENDING_BUDGET_BYTES = 16 * 1024 * 1024
 /** Longest version label (characters). */
 export const MAX_LABEL_CHARS = 200
 /** How long a record may change without a version before the next change takes one (ms). */
@@ -102,46 +117,151 @@ export interface Versions {
   logged(since: number, limit: number): LoggedVersion[]
 }
 
+/** What this node knows of a document's latest version, kept after its first read. */
+interface Tail {
+  n: number
+  at: number
+  stateVector: Uint8Array
+  /** Bytes of the latest whole state's update, and of the rows kept after it. */
+  fullBytes: number
+  afterFullBytes: number
+  afterFullRows: number
+  /** The updates the store announced since the latest version, while they are all of them. */
+  pending?: Uint8Array[]
+  pendingBytes: number
+}
+
 export function createVersions (storage: KeyValueStore, store: DocumentStore, now: () => number): Versions {
-  const lastOf = (doc: DocId): StoredVersion | undefined => {
-    const [row] = storage.range({ ...range(doc), reverse: true, limit: 1 })
-    return row == null ? undefined : decodeVersion(row[1])
+  const tails = new Map<DocId, Tail | null>()
+  let pendingTotal = 0
+  const dropPending = (tail: Tail): void => {
+    pendingTotal -= tail.pendingBytes
+    delete tail.pending
+    tail.pendingBytes = 0
+  }
+  // registered before any listener that takes versions (autoVersions), so a change is pending
+  // before the version it makes due is taken
+  store.onChange(change => {
+    if (change.update == null) return
+    const tail = tails.get(change.id)
+    if (tail?.pending == null) return
+    const u = change.update
+    // a view into a larger frame would keep the frame
+    tail.pending.push(u.byteOffset === 0 && u.buffer.byteLength === u.byteLength ? u : u.slice())
+    tail.pendingBytes += u.byteLength
+    pendingTotal += u.byteLength
+    if (tail.pendingBytes > Math.max(PENDING_MIN_BYTES, tail.fullBytes)) dropPending(tail)
+    if (pendingTotal > PENDING_BUDGET_BYTES) for (const t of tails.values()) if (t != null) dropPending(t)
+  })
+
+  /** The latest version's tail, read from storage at a document's first version of this run. */
+  const tailOf = (doc: DocId): Tail | undefined => {
+    const known = tails.get(doc)
+    if (known !== undefined) return known ?? undefined
+    const rows = storage.range({ ...range(doc), reverse: true, limit: MAX_ROWS_AFTER_FULL + 1 })
+    if (rows.length === 0) { tails.set(doc, null); return undefined }
+    const last = decodeVersion(rows[0][1])
+    let afterFullBytes = 0
+    let afterFullRows = 0
+    let fullBytes = 0
+    for (const [, bytes] of rows) {
+      const v = decodeVersion(bytes)
+      if (v.full) { fullBytes = v.update.byteLength; break }
+      afterFullBytes += v.update.byteLength
+      afterFullRows++
+    }
+    const tail: Tail = { n: last.n, at: last.at, stateVector: last.stateVector, fullBytes, afterFullBytes, afterFullRows, pendingBytes: 0 }
+    tails.set(doc, tail)
+    return tail
+  }
+
+  /**
+   * The update from the tail's state to the document's: the document's structs past the tail's
+   * state vector (merged as the document holds them) and the deletions of the changes announced
+   * since, when those changes are all the document holds past the tail; otherwise undefined.
+   */
+  const fromPending = (tail: Tail, ydoc: Y.Doc, stateVector: Uint8Array): Uint8Array | undefined => {
+    if (tail.pending == null) return undefined
+    const since = Y.decodeStateVector(tail.stateVector)
+    const expected = new Map(since)
+    const deleted: Array<ReturnType<typeof Y.createDeleteSet>> = []
+    for (const update of tail.pending) {
+      const { structs, ds } = Y.decodeUpdate(update)
+      for (const s of structs) {
+        if (s instanceof Y.Skip) continue
+        expected.set(s.id.client, Math.max(s.id.clock + s.length, expected.get(s.id.client) ?? 0))
+      }
+      deleted.push(ds)
+    }
+    // none staged and not yet announced, none waiting for a missing one
+    const actual = Y.decodeStateVector(stateVector)
+    if (actual.size !== expected.size) return undefined
+    for (const [client, clock] of actual) if (expected.get(client) !== clock) return undefined
+    return encodeBurstUpdate(ydoc, since, Y.mergeDeleteSets(deleted))
+  }
+
+  /** The version to take of `doc` now, the rows that keep it, and the tail once written. */
+  const prepare = (doc: DocId, reason: string, label?: string): { taken: VersionMeta, ops: WriteOp[], tail: Tail } => {
+    const last = tailOf(doc)
+    const n = (last?.n ?? 0) + 1
+    // a version asked for by a person or an action holds what is in the document now, also
+    // what is staged and not yet announced: it is always encoded from the document
+    const automatic = AUTOMATIC_REASONS.has(reason)
+    const { stateVector, update, full } = store.read(doc, ydoc => {
+      const stateVector = Y.encodeStateVector(ydoc)
+      if (last == null) return { stateVector, update: Y.encodeStateAsUpdate(ydoc), full: true }
+      const update = (automatic ? fromPending(last, ydoc, stateVector) : undefined) ?? Y.encodeStateAsUpdate(ydoc, last.stateVector)
+      if (last.afterFullRows + 1 >= MAX_ROWS_AFTER_FULL || last.afterFullBytes + update.byteLength >= last.fullBytes) {
+        return { stateVector, update: Y.encodeStateAsUpdate(ydoc), full: true }
+      }
+      return { stateVector, update, full: false }
+    })
+    const at = Math.max(now(), last?.at ?? 0)
+    const version: StoredVersion = { n, at, reason, ...(label != null ? { label } : {}), full, stateVector, update, bytes: 0 }
+    const bytes = encodeVersion(version)
+    const taken = meta({ ...version, bytes: bytes.length })
+    const tail: Tail = {
+      n,
+      at,
+      stateVector,
+      fullBytes: full ? update.byteLength : last?.fullBytes ?? 0,
+      afterFullBytes: full ? 0 : (last?.afterFullBytes ?? 0) + update.byteLength,
+      afterFullRows: full ? 0 : (last?.afterFullRows ?? 0) + 1,
+      pending: [],
+      pendingBytes: 0
+    }
+    return { taken, ops: [{ type: 'put', key: key(doc, n), value: bytes }, ...logOps(doc, taken)], tail }
+  }
+  /** Once the rows are written: the next version of `doc` starts from this one. */
+  const advance = (doc: DocId, tail: Tail): void => {
+    const before = tails.get(doc)
+    if (before != null) dropPending(before)
+    tails.set(doc, tail)
   }
   const meta = (v: StoredVersion): VersionMeta => ({ n: v.n, at: v.at, reason: v.reason, ...(v.label != null ? { label: v.label } : {}), bytes: v.bytes })
 
-  /** The version to take of `doc` now, and the rows that keep it. */
-  const prepare = (doc: DocId, reason: string, label?: string): { taken: VersionMeta, ops: WriteOp[] } => {
-    const last = lastOf(doc)
-    const n = (last?.n ?? 0) + 1
-    const full = (n - 1) % FULL_EVERY === 0
-    const { stateVector, update } = store.read(doc, ydoc => ({
-      stateVector: Y.encodeStateVector(ydoc),
-      update: full || last == null ? Y.encodeStateAsUpdate(ydoc) : Y.encodeStateAsUpdate(ydoc, last.stateVector)
-    }))
-    const version: StoredVersion = { n, at: Math.max(now(), last?.at ?? 0), reason, ...(label != null ? { label } : {}), full, stateVector, update, bytes: 0 }
-    const bytes = encodeVersion(version)
-    const taken = meta({ ...version, bytes: bytes.length })
-    return { taken, ops: [{ type: 'put', key: key(doc, n), value: bytes }, ...logOps(doc, taken)] }
-  }
-
   return {
     take (doc, reason, label) {
-      const { taken, ops } = prepare(doc, reason, label)
+      const { taken, ops, tail } = prepare(doc, reason, label)
       storage.write(ops)
+      advance(doc, tail)
       return taken
     },
 
     takeEach (wanted) {
       const taken = new Map<DocId, VersionMeta>()
+      const tailsNow = new Map<DocId, Tail>()
       const ops: WriteOp[] = []
       for (const [doc, reason] of wanted) {
         // gone, or quarantined since the change: no version of it now
         let prepared
         try { prepared = prepare(doc, reason) } catch { continue }
         taken.set(doc, prepared.taken)
+        tailsNow.set(doc, prepared.tail)
         ops.push(...prepared.ops)
       }
       if (ops.length > 0) storage.write(ops)
+      for (const [doc, tail] of tailsNow) advance(doc, tail)
       return taken
     },
 
@@ -150,18 +270,25 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
     },
 
     latest (doc) {
-      const last = lastOf(doc)
-      return last == null ? undefined : meta(last)
+      const [row] = storage.range({ ...range(doc), reverse: true, limit: 1 })
+      return row == null ? undefined : meta(decodeVersion(row[1]))
     },
 
     rebuild (doc, n) {
       if (!Number.isSafeInteger(n) || n < 1 || storage.get(key(doc, n)) == null) throw new VersionUnknownError(`${doc} has no version ${String(n)} here`)
-      const base = n - ((n - 1) % FULL_EVERY)
-      const ydoc = new Y.Doc()
-      for (const [, bytes] of storage.range({ gte: key(doc, base), lte: key(doc, n) })) {
-        Y.applyUpdate(ydoc, decodeVersion(bytes).update)
+      // back from n to the nearest whole state (at most MAX_ROWS_AFTER_FULL rows after it)
+      const rows = storage.range({ gte: key(doc, 1), lte: key(doc, n), reverse: true, limit: MAX_ROWS_AFTER_FULL + 1 })
+      const chain: Uint8Array[] = []
+      for (const [, bytes] of rows) {
+        const v = decodeVersion(bytes)
+        chain.push(v.update)
+        if (v.full) {
+          const ydoc = new Y.Doc()
+          for (let i = chain.length - 1; i >= 0; i--) Y.applyUpdate(ydoc, chain[i])
+          return ydoc
+        }
       }
-      return ydoc
+      throw new StorageCorruptError(`${doc}'s version ${String(n)} has no whole state before it`)
     },
 
     bytes (doc) {
