@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { ApiError, api } from './api.ts'
 import type { Me } from './api.ts'
 import { watchNode } from './node-status.ts'
+import { practiceApi } from './practice-api.ts'
 import type { NodeStatus } from './node-status.ts'
 import { DocList } from './views/doc-list.tsx'
 import { DiffusionPage, DocPage, ProposalsPage } from './views/doc-page-lazy.tsx'
@@ -99,4 +100,7 @@ if ('serviceWorker' in navigator) {
   const register = (): void => { navigator.serviceWorker.register('/sw.js').catch(() => { /* the app works without it, online */ }) }
   addEventListener('load', () => { if ('requestIdleCallback' in window) requestIdleCallback(register, { timeout: 3000 }); else setTimeout(register, 1000) })
 }
+// opened at the diffusion view: its answer loads beside the view's code, not after it
+const opening = /^#\/network\/([^/]+)\/diffusion$/.exec(location.hash)
+if (opening != null) practiceApi.prefetchDiffusion(decodeURIComponent(opening[1]))
 render(<App status={watchNode()} />, document.getElementById('app')!)

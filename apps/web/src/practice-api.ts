@@ -16,6 +16,28 @@ export type {
 
 const doc = (id: string): string => `/api/docs/${encodeURIComponent(id)}`
 
+/** The diffusion view's paging and ranges as the page first asks for them. */
+export const DIFFUSION_PAGE = 25
+export const DIFFUSION_MONTHS = 6
+export const DIFFUSION_QUIET_WEEKS = 4
+
+/** The view's request for these choices of its controls (one order of the parameters: an early answer is found by its path). */
+export function diffusionOptions (quietWeeks = DIFFUSION_QUIET_WEEKS, page = 0, find = ''): DiffusionOptions {
+  return { quietWeeks, limit: DIFFUSION_PAGE, offset: page * DIFFUSION_PAGE, find, months: DIFFUSION_MONTHS }
+}
+
+function diffusionPath (network: string, options: DiffusionOptions): string {
+  const params = new URLSearchParams()
+  for (const [name, value] of Object.entries(options)) if (value !== undefined && value !== '') params.set(name, String(value))
+  const query = params.size > 0 ? `?${params.toString()}` : ''
+  return `/api/networks/${encodeURIComponent(network)}/diffusion${query}`
+}
+
+/** An answer asked for before its view's code had loaded, taken by the view's first request for the same path. */
+let early: { path: string, at: number, answer: Promise<DiffusionView> } | undefined
+/** An early answer older than this is not taken: the view asks again. */
+const EARLY_FOR_MS = 10_000
+
 export const practiceApi = {
   adapt: async (id: string, body: AdaptRequest) =>
     await request<{ id: string, title: string, derivedFrom: DerivedFromView }>('POST', `${doc(id)}/adapt`, body),
@@ -39,10 +61,20 @@ export const practiceApi = {
   adoption: async (id: string) => await request<AdoptionView>('GET', `${doc(id)}/adoption`),
   /** The view with one page of its families (`limit` from `offset`, titles containing `find`): the whole matrix is megabytes in a large network. */
   diffusion: async (network: string, options: DiffusionOptions = {}) => {
-    const params = new URLSearchParams()
-    for (const [name, value] of Object.entries(options)) if (value !== undefined && value !== '') params.set(name, String(value))
-    const query = params.size > 0 ? `?${params.toString()}` : ''
-    return await request<DiffusionView>('GET', `/api/networks/${encodeURIComponent(network)}/diffusion${query}`)
+    const path = diffusionPath(network, options)
+    const answer = early?.path === path && performance.now() - early.at < EARLY_FOR_MS ? early.answer : undefined
+    early = undefined
+    return await (answer ?? request<DiffusionView>('GET', path))
+  },
+  /**
+   * Ask now for the view's first answer, when the page opens at the view: the answer and the
+   * view's code (a chunk loaded when first shown) then load side by side.
+   */
+  prefetchDiffusion: (network: string): void => {
+    const path = diffusionPath(network, diffusionOptions())
+    const answer = request<DiffusionView>('GET', path)
+    answer.catch(() => { /* the view's own request reports it */ })
+    early = { path, at: performance.now(), answer }
   }
 }
 

@@ -11,12 +11,13 @@ import type { ActivityItem } from '../history-api.ts'
 import { useNodeChanges } from '../node-changes.ts'
 import type { NodeStatus } from '../node-status.ts'
 import { whenText } from '../when.ts'
+import { DIFFUSION_MONTHS } from '../practice-api.ts'
 import type { DiffusionView } from '../practice-api.ts'
 import { dayText } from '../when.ts'
 import { monthText } from './adoption-chart.tsx'
 
 /** How many of the latest months the table shows (the curve shows every month). */
-export const ACTIVITY_MONTHS = 6
+export const ACTIVITY_MONTHS = DIFFUSION_MONTHS
 
 type Activity = DiffusionView['activity'][number]
 

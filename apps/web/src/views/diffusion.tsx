@@ -9,21 +9,21 @@ import { useEffect, useState } from 'preact/hooks'
 import { errorText } from '../api.ts'
 import { otherDocChanged, useNodeChanges } from '../node-changes.ts'
 import type { NodeStatus } from '../node-status.ts'
-import { STATES, practiceApi } from '../practice-api.ts'
+import { DIFFUSION_QUIET_WEEKS, STATES, diffusionOptions, practiceApi } from '../practice-api.ts'
 import type { DiffusionView } from '../practice-api.ts'
 import { AdoptionChart } from './adoption-chart.tsx'
 import type { Series } from './adoption-chart.tsx'
-import { ACTIVITY_MONTHS, ActivityTable, QuietMembers } from './activity.tsx'
+import { ActivityTable, QuietMembers } from './activity.tsx'
 import { NeedsNode, useSubscribe } from './badges.tsx'
 import { FamilyTree, familySize } from './family.tsx'
-import { MATRIX_PAGE, Matrix } from './matrix.tsx'
+import { Matrix } from './matrix.tsx'
 import { dayText } from '../when.ts'
 import '../practice.css'
 
 export function DiffusionPage ({ id, status }: { id: string, status: NodeStatus }) {
   const [view, setView] = useState<DiffusionView | undefined>()
   const [error, setError] = useState<string | undefined>()
-  const [weeks, setWeeks] = useState(4)
+  const [weeks, setWeeks] = useState(DIFFUSION_QUIET_WEEKS)
   // the node sends one page of families at a time: a large network's whole matrix is megabytes
   const [page, setPage] = useState(0)
   const [find, setFind] = useState('')
@@ -32,7 +32,7 @@ export function DiffusionPage ({ id, status }: { id: string, status: NodeStatus 
   useEffect(() => { document.title = `${view?.name ?? 'Network'}: how practices spread · Commonplace` }, [view?.name])
   useEffect(() => {
     let stale = false
-    practiceApi.diffusion(id, { quietWeeks: weeks, limit: MATRIX_PAGE, offset: page * MATRIX_PAGE, find: find.trim(), months: ACTIVITY_MONTHS })
+    practiceApi.diffusion(id, diffusionOptions(weeks, page, find.trim()))
       .then(v => { if (!stale) { setView(v); setError(undefined) } }, err => { if (!stale) setError(errorText(err)) })
     return () => { stale = true }
   }, [id, tick, weeks, page, find])

@@ -15,6 +15,8 @@ export function lazyView<P extends object> (load: () => Promise<FunctionComponen
   return function Lazy (props: P) {
     const [View, setView] = useState<FunctionComponent<P> | undefined>()
     const [failed, setFailed] = useState(false)
+    // asked for at the first render, not after the first paint: the code loads while the page paints
+    if (!failed) loaded ??= load()
     useEffect(() => {
       let live = true
       loaded ??= load()

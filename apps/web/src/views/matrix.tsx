@@ -5,12 +5,12 @@
  * network may hold hundreds: their whole matrix is megabytes (test/web/diffusion-page.ts).
  */
 import { useMemo } from 'preact/hooks'
-import { STATES } from '../practice-api.ts'
+import { DIFFUSION_PAGE, STATES } from '../practice-api.ts'
 import type { DiffusionCell, DiffusionView } from '../practice-api.ts'
 import { dayText } from '../when.ts'
 
 /** Families per page of the matrix (the node's `limit`). */
-export const MATRIX_PAGE = 25
+export const MATRIX_PAGE = DIFFUSION_PAGE
 
 interface MatrixProps {
   /** The view with one page of its families (`view.page`), or all of them. */
