@@ -33,11 +33,14 @@ const STYLES = [
   { colour: '#6a3d9a', dash: '10 3 2 3' }
 ]
 
+/** Made once: `toLocaleDateString` with options builds a formatter at every call (the chart and its tables name hundreds of months). */
+const MONTH = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' })
+
 /** "Mar 2026" for "2026-03". */
 export function monthText (month: string): string {
   const [y, m] = month.split('-').map(Number)
   if (!Number.isFinite(y) || !Number.isFinite(m)) return month
-  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' })
+  return MONTH.format(new Date(Date.UTC(y, m - 1, 1)))
 }
 
 /**
