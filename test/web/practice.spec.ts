@@ -245,6 +245,8 @@ describe('adapt and adopt: a practice spreads across three practices, seen by th
     const last = figures.getByRole('row').last()
     expect((await last.getByRole('cell').first().textContent())?.trim()).toBe('3')
     await checkView(pageF, 'the diffusion view')
+    // the page's event stream reconnects a moment after the node came back (its screenshot says so)
+    await pageF.getByText('Connected to the node').waitFor()
     await pageF.screenshot({ path: `${SCREENSHOTS}diffusion.png`, fullPage: true })
     await pageF.setViewportSize({ width: 360, height: 780 })
     await pageF.screenshot({ path: `${SCREENSHOTS}narrow-diffusion.png` })
