@@ -2,10 +2,11 @@
  * The node's metrics, served as Prometheus text at `GET /api/metrics` (docs/reliability.md,
  * "Metrics"): libp2p's own (through `@libp2p/prometheus-metrics`, one registry per node) and the
  * node's: documents held and open, sync queue depth, refused peer input by reason, event-loop
- * delay and disk sync time. Everything kept here is updated in O(1); what can be read from the
+ * delay, disk sync time and the V8 heap in use. Everything kept here is updated in O(1); what can be read from the
  * parts (document counts, queue depth) is read, and the text rendered, only when asked.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { getHeapStatistics } from 'node:v8'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { Registry } from 'prom-client'
 import type { KeyValueStore } from '@commonplace/core'
@@ -141,6 +142,8 @@ function ownMetrics (m: {
     ...gauge('commonplace_peer_connections', 'Open libp2p connections', m.sources?.connections() ?? 0),
     ...gauge('commonplace_requests_off_loop', 'Requests being built off the event loop (large Markdown)', m.sources?.requestsOffLoop() ?? 0),
     ...gauge('commonplace_degraded', 'Degraded states (1 each: see commonplace status)', m.health.degraded().length),
+    // read when scraped (no collection forced): tells the V8 heap from the resident memory around it
+    ...gauge('commonplace_heap_used_bytes', 'V8 heap in use (live and not yet collected objects)', getHeapStatistics().used_heap_size),
     '# HELP commonplace_refused_inputs_total Peer input refused, by protocol and reason (error code)',
     '# TYPE commonplace_refused_inputs_total counter',
     ...[...m.refusals].map(([labels, n]) => `commonplace_refused_inputs_total{${labels}} ${n}`)
