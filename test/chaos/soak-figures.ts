@@ -14,6 +14,8 @@ export interface Sample {
   rssMiB: number
   /** V8 heap in use when scraped (garbage not yet collected included): tells the heap from the RSS around it. */
   heapMiB: number
+  /** V8 heap the process holds: resident memory past it is outside the heap. */
+  heapTotalMiB: number
   fds: number
   loopP99Ms: number
   loopMaxMs: number
@@ -35,6 +37,7 @@ export async function sampleNodes (nodes: NodeProc[], minute: number): Promise<S
         run: node.starts,
         rssMiB: Math.round(stats.rssBytes / 1048576 * 10) / 10,
         heapMiB: Math.round((metricValue(text, 'commonplace_heap_used_bytes') ?? NaN) / 1048576 * 10) / 10,
+        heapTotalMiB: Math.round((metricValue(text, 'commonplace_heap_total_bytes') ?? NaN) / 1048576 * 10) / 10,
         fds: stats.openFds,
         loopP99Ms: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="0.99"') ?? NaN) * 1000,
         loopMaxMs: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="1"') ?? NaN) * 1000,

@@ -81,6 +81,7 @@ describe('GET /api/metrics', () => {
     }
     expect(text).toMatch(/^# TYPE commonplace_disk_sync_seconds histogram$/m)
     expect(sample(text, 'commonplace_heap_used_bytes')).toBeGreaterThan(0)
+    expect(sample(text, 'commonplace_heap_total_bytes')).toBeGreaterThanOrEqual(sample(text, 'commonplace_heap_used_bytes') ?? Infinity)
   })
 
   it('counts documents held and disk syncs after documents are created', async () => {
