@@ -37,8 +37,12 @@ const DOCS_PER_NODE = 75
 const EDIT_EVERY_MS = 250
 const NAMES = ['Riverside Surgery', 'Canal Street Health Centre', 'Holzbau Meyer GmbH', 'Brunnenbau Janssen KG']
 const START = { args: ['--no-mdns'], readyTimeoutMs: 120_000 }
-/** Heap (after a collection) a restart of a peer may add before the run fails: compiled code and rounding stay under it. */
-const MAX_KIB_PER_RESTART = 64
+/**
+ * Heap (after a collection) the restarts with no edits may add before the run fails: V8 compiling
+ * more code and the rounding of the figures stay under the first, whatever the length of the run.
+ */
+const WARMUP_KIB = 1024
+const MAX_KIB_PER_RESTART = 32
 const MiB = (bytes: number): number => Math.round(bytes / 1048576 * 10) / 10
 
 interface Step {
@@ -176,8 +180,10 @@ describe(`heap soak: one node stays up while 3 peers restart ${6 * N + 3} times`
     console.log(`heap soak: figures in ${out}`)
     expect(steady.running).toBe(true)
     // a coarse guard, far above what was measured (docs/reliability.md, "Heap"): state kept per
-    // peer run (a session, a connection, listeners) would add at least this much per restart
-    expect(report.perRestartKiB).toBeLessThan(MAX_KIB_PER_RESTART)
+    // peer run (a session, a connection, listeners) would pass it over enough restarts
+    const alone = steps.filter(s => s.phase === 'restarts only')
+    const gainedKiB = (alone[alone.length - 1].heapUsedMiB - alone[0].heapUsedMiB) * 1024
+    expect(gainedKiB).toBeLessThan(WARMUP_KIB + MAX_KIB_PER_RESTART * 3 * N)
   }, 60 * 60_000)
 })
 
