@@ -1,8 +1,8 @@
 /**
  * `npm run chaos`: the reliability suite (docs/reliability.md). Runs every spec under test/chaos
  * with vitest; without `--quick` it sets CHAOS_FULL=1, which raises each class's case counts and
- * cycles to its full mode, and then runs the 60-minute soak (test/chaos/soak.soak.ts; `--no-soak`
- * leaves it out, SOAK_MINUTES shortens it). Other arguments pass on to vitest (a file filter, `-t`, ...).
+ * cycles to its full mode, and then runs the 60-minute soak and the heap soak (test/chaos/*.soak.ts;
+ * `--no-soak` leaves them out, SOAK_MINUTES shortens the first, HEAP_CYCLES the second). Other arguments pass on to vitest (a file filter, `-t`, ...).
  *
  *   npm run chaos -- --quick      the bounded run `npm test` also makes
  *   npm run chaos                 the full run, then the soak

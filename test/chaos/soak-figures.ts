@@ -12,6 +12,10 @@ export interface Sample {
   /** Which run of the node (1 = never restarted). */
   run: number
   rssMiB: number
+  /** V8 heap in use when scraped (garbage not yet collected included): tells the heap from the RSS around it. */
+  heapMiB: number
+  /** V8 heap the process holds: resident memory past it is outside the heap. */
+  heapTotalMiB: number
   fds: number
   loopP99Ms: number
   loopMaxMs: number
@@ -32,6 +36,8 @@ export async function sampleNodes (nodes: NodeProc[], minute: number): Promise<S
         node: node.name,
         run: node.starts,
         rssMiB: Math.round(stats.rssBytes / 1048576 * 10) / 10,
+        heapMiB: Math.round((metricValue(text, 'commonplace_heap_used_bytes') ?? NaN) / 1048576 * 10) / 10,
+        heapTotalMiB: Math.round((metricValue(text, 'commonplace_heap_total_bytes') ?? NaN) / 1048576 * 10) / 10,
         fds: stats.openFds,
         loopP99Ms: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="0.99"') ?? NaN) * 1000,
         loopMaxMs: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="1"') ?? NaN) * 1000,
@@ -51,6 +57,7 @@ export interface Trend {
   /** Minutes since the load began of the first and last sample. */
   span: [number, number]
   rssMiB: [number, number]
+  heapMiB: [number, number]
   fds: [number, number]
   loopP99Ms: [number, number]
   loopMaxMs: number
@@ -73,9 +80,10 @@ export function trends (samples: Sample[]): Trend[] {
     const head = list.slice(0, fifth)
     const tail = list.slice(-fifth)
     const rss: [number, number] = [round(mean(head.map(s => s.rssMiB))), round(mean(tail.map(s => s.rssMiB)))]
+    const heap: [number, number] = [round(mean(head.map(s => s.heapMiB))), round(mean(tail.map(s => s.heapMiB)))]
     const fds: [number, number] = [round(mean(head.map(s => s.fds))), round(mean(tail.map(s => s.fds)))]
     const loop: [number, number] = [round(mean(head.map(s => s.loopP99Ms))), round(mean(tail.map(s => s.loopP99Ms)))]
     const flat = rss[1] <= Math.max(rss[0] * 1.2, rss[0] + 20) && fds[1] <= fds[0] + 10 && loop[1] < 50
-    return { node, samples: list.length, span: [list[0].minute, list[list.length - 1].minute], rssMiB: rss, fds, loopP99Ms: loop, loopMaxMs: round(Math.max(...list.map(s => s.loopMaxMs))), flat }
+    return { node, samples: list.length, span: [list[0].minute, list[list.length - 1].minute], rssMiB: rss, heapMiB: heap, fds, loopP99Ms: loop, loopMaxMs: round(Math.max(...list.map(s => s.loopMaxMs))), flat }
   })
 }

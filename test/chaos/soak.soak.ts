@@ -9,8 +9,7 @@ import { appendFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { networkCluster, sharedDocuments } from '../helpers/cluster.ts'
-import { eventually } from '../helpers/eventually.ts'
+import { everyNodeHoldsEveryEdit, networkCluster, sharedDocuments } from '../helpers/cluster.ts'
 import { appendEdit, EditLedger } from '../helpers/ledger.ts'
 import { apiOf } from '../helpers/node-api.ts'
 import { nodeGroup } from '../helpers/node-process.ts'
@@ -106,17 +105,7 @@ describe(`soak: 6 nodes, 300 documents, steady edits and churn for ${MINUTES} mi
     await Promise.all([edits, churn, sampler])
     samples.push(...await sampleNodes(nodes, minute()))
 
-    // every node holds every acknowledged edit (checked pairs are not read again)
-    const left = new Set(nodes.flatMap(node => ledger.docs().map(doc => `${nodes.indexOf(node)} ${doc}`)))
-    await eventually(async () => {
-      for (const pair of [...left]) {
-        const [i, doc] = pair.split(' ')
-        const node = nodes[Number(i)]
-        const text = await (await apiOf(node)).exportMarkdown(doc)
-        expect(ledger.missing(doc, text), `${node.name} lacks edits of ${doc}`).toEqual([])
-        left.delete(pair)
-      }
-    }, { what: 'every node holds every acknowledged edit', timeoutMs: 120_000 })
+    await everyNodeHoldsEveryEdit(nodes, ledger)
     const convergedAfter = minute() - MINUTES
 
     const report = { seed: SEED, minutes: MINUTES, documents: docs.length, edits: { sent: ledger.sent, acknowledged: ledger.acked, lost: 0 }, convergedAfterMinutes: Math.round(convergedAfter * 100) / 100, churns, failedStarts, slowStops, trends: trends(samples), samples }

@@ -1,4 +1,4 @@
-/** The soak run (test/chaos/soak.soak.ts): full mode of `npm run chaos` only, never `npm test`. */
+/** The soak runs (test/chaos/soak.soak.ts, heap.soak.ts): full mode of `npm run chaos` only, never `npm test`. */
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 

@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest'
 import { LOG_SECTION } from './ledger.ts'
+import type { EditLedger } from './ledger.ts'
 import { apiOf } from './node-api.ts'
 import { eventually } from './eventually.ts'
 import type { NodeGroup, NodeProc, StartOptions } from './node-process.ts'
@@ -76,4 +77,17 @@ export async function sharedDocuments (nodes: NodeProc[], network: string, perNo
     }
   }, { what: `every node holds all ${all.length} documents`, timeoutMs })
   return byOwner
+}
+
+/** Wait until every node holds every edit `ledger` says was acknowledged (a pair found is not read again). */
+export async function everyNodeHoldsEveryEdit (nodes: NodeProc[], ledger: EditLedger, timeoutMs = 120_000): Promise<void> {
+  const left = new Set(nodes.flatMap(node => ledger.docs().map(doc => `${nodes.indexOf(node)} ${doc}`)))
+  await eventually(async () => {
+    for (const pair of [...left]) {
+      const [i, doc] = pair.split(' ')
+      const node = nodes[Number(i)]
+      expect(ledger.missing(doc, await (await apiOf(node)).exportMarkdown(doc)), `${node.name} lacks edits of ${doc}`).toEqual([])
+      left.delete(pair)
+    }
+  }, { what: 'every node holds every acknowledged edit', timeoutMs })
 }

@@ -33,6 +33,8 @@ export interface StartOptions {
   readyTimeoutMs?: number
   /** More `start` options (e.g. `--no-mdns`, `--announce`), on this start only. */
   args?: string[]
+  /** Options for Node itself, before the bundle (e.g. `--expose-gc`, `--inspect=0`), on this start only. */
+  nodeArgs?: string[]
 }
 
 /** Nodes started by the tests and not yet stopped: `eventually` listens to their events. */
@@ -70,7 +72,7 @@ export class NodeProc {
   async start (options: StartOptions = {}): Promise<this> {
     if (this.running) throw new Error(`${this.name} is running already`)
     const port = options.port ?? (options.samePort === true ? this.tcpPort() : 0)
-    const args = [freshCliBundle(), 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
+    const args = [...options.nodeArgs ?? [], freshCliBundle(), 'start', '--data', this.dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--http', '127.0.0.1:0', '--json']
     if (this.starts === 0) args.push('--name', this.name)
     args.push(...options.args ?? [])
     const child = spawnNode(args)

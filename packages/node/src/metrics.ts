@@ -2,10 +2,11 @@
  * The node's metrics, served as Prometheus text at `GET /api/metrics` (docs/reliability.md,
  * "Metrics"): libp2p's own (through `@libp2p/prometheus-metrics`, one registry per node) and the
  * node's: documents held and open, sync queue depth, refused peer input by reason, event-loop
- * delay and disk sync time. Everything kept here is updated in O(1); what can be read from the
+ * delay, disk sync time and the V8 heap in use. Everything kept here is updated in O(1); what can be read from the
  * parts (document counts, queue depth) is read, and the text rendered, only when asked.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { getHeapStatistics } from 'node:v8'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { Registry } from 'prom-client'
 import type { KeyValueStore } from '@commonplace/core'
@@ -141,6 +142,7 @@ function ownMetrics (m: {
     ...gauge('commonplace_peer_connections', 'Open libp2p connections', m.sources?.connections() ?? 0),
     ...gauge('commonplace_requests_off_loop', 'Requests being built off the event loop (large Markdown)', m.sources?.requestsOffLoop() ?? 0),
     ...gauge('commonplace_degraded', 'Degraded states (1 each: see commonplace status)', m.health.degraded().length),
+    ...heapGauges(),
     '# HELP commonplace_refused_inputs_total Peer input refused, by protocol and reason (error code)',
     '# TYPE commonplace_refused_inputs_total counter',
     ...[...m.refusals].map(([labels, n]) => `commonplace_refused_inputs_total{${labels}} ${n}`)
@@ -161,6 +163,16 @@ function ownMetrics (m: {
   out.push(`commonplace_disk_sync_seconds_bucket{le="+Inf"} ${m.syncs.count}`,
     `commonplace_disk_sync_seconds_sum ${m.syncs.sum}`, `commonplace_disk_sync_seconds_count ${m.syncs.count}`)
   return out
+}
+
+/**
+ * The V8 heap when scraped (no collection forced): what is in use (live objects and garbage not yet
+ * collected) and what V8 holds for it; the resident memory past the latter is outside the heap.
+ */
+function heapGauges (): string[] {
+  const heap = getHeapStatistics()
+  return [...gauge('commonplace_heap_used_bytes', 'V8 heap in use (live and not yet collected objects)', heap.used_heap_size),
+    ...gauge('commonplace_heap_total_bytes', 'V8 heap reserved by the process', heap.total_heap_size)]
 }
 
 function gauge (name: string, help: string, value: number): string[] {

@@ -76,10 +76,12 @@ describe('GET /api/metrics', () => {
     const { node, token } = await start()
     const text = await scrape(node, token)
     for (const name of ['commonplace_documents_held', 'commonplace_documents_open', 'commonplace_sync_queue_depth',
-      'commonplace_refused_inputs_total', 'commonplace_event_loop_delay_seconds', 'commonplace_disk_sync_seconds', 'libp2p_']) {
+      'commonplace_refused_inputs_total', 'commonplace_event_loop_delay_seconds', 'commonplace_disk_sync_seconds', 'commonplace_heap_used_bytes', 'libp2p_']) {
       expect(text).toContain(name)
     }
     expect(text).toMatch(/^# TYPE commonplace_disk_sync_seconds histogram$/m)
+    expect(sample(text, 'commonplace_heap_used_bytes')).toBeGreaterThan(0)
+    expect(sample(text, 'commonplace_heap_total_bytes')).toBeGreaterThanOrEqual(sample(text, 'commonplace_heap_used_bytes') ?? Infinity)
   })
 
   it('counts documents held and disk syncs after documents are created', async () => {

@@ -29,6 +29,8 @@ export const MAX_ROWS_AFTER_FULL = 256
 const PENDING_MIN_BYTES = 256 * 1024
 /** Bytes of announced changes kept for all documents together: past it, every next version is encoded from its document. */
 const PENDING_BUDGET_BYTES = 16 * 1024 * 1024
+/** What keeping one update costs beyond its bytes (the array and its buffer; about 210 bytes measured): counted against the bounds. */
+const PENDING_UPDATE_OVERHEAD = 256
 /** Longest version label (characters). */
 export const MAX_LABEL_CHARS = 200
 /** How long a record may change without a version before the next change takes one (ms). */
@@ -148,8 +150,8 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
     const u = change.update
     // a view into a larger frame would keep the frame
     tail.pending.push(u.byteOffset === 0 && u.buffer.byteLength === u.byteLength ? u : u.slice())
-    tail.pendingBytes += u.byteLength
-    pendingTotal += u.byteLength
+    tail.pendingBytes += u.byteLength + PENDING_UPDATE_OVERHEAD
+    pendingTotal += u.byteLength + PENDING_UPDATE_OVERHEAD
     if (tail.pendingBytes > Math.max(PENDING_MIN_BYTES, tail.fullBytes)) dropPending(tail)
     if (pendingTotal > PENDING_BUDGET_BYTES) for (const t of tails.values()) if (t != null) dropPending(t)
   })
