@@ -191,7 +191,12 @@ export function PeoplePage ({ me }: { me: Me | undefined }) {
       <InviteForm onInvited={() => { setTick(t => t + 1) }} />
       {showNames != null && (
         <label class="card">
-          <input type="checkbox" checked={showNames} onChange={e => { act(api.setPeopleSettings(e.currentTarget.checked)) }} />
+          <input type="checkbox" checked={showNames} onChange={e => {
+            // shown as clicked at once: a render before the node answers must not undo the click
+            const show = e.currentTarget.checked
+            setShowNames(show)
+            api.setPeopleSettings(show).then(() => { setError(undefined); setTick(t => t + 1) }, err => { setShowNames(!show); setError(errorText(err)) })
+          }} />
           {' '}Show our people's names to other organisations (otherwise they see only the organisation's name)
         </label>
       )}
