@@ -151,10 +151,12 @@ export interface DocumentStore {
    */
   applyUpdate(id: DocId, update: Uint8Array, origin: UpdateOrigin): boolean
   /**
-   * A local edit; returns the update, or null when nothing changed. `author`: the person inside
-   * the organisation who made it, when known (it is signed into the change's envelope).
+   * A local edit; returns whether it changed the document. Its update is encoded with the edits
+   * made right before it by the same author, once, when announced (onChange) or written. `author`:
+   * the person inside the organisation who made it, when known (it is signed into the change's
+   * envelope).
    */
-  edit(id: DocId, fn: (doc: Y.Doc) => void, author?: string): Uint8Array | null
+  edit(id: DocId, fn: (doc: Y.Doc) => void, author?: string): boolean
   /**
    * Documents quarantined: their stored updates cannot be read. Reading one throws
    * StorageCorruptError; a peer's whole copy (an update that needs nothing else) restores it.

@@ -18,6 +18,11 @@ export interface Announcer {
   note(id: DocId, doc: Y.Doc): void
   /** One change (fields rather than an object: a burst of keystrokes pushes thousands). */
   push(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array): void
+  /**
+   * The update of the document's latest pending change, pushed without one: a run of local edits
+   * whose update the store encodes once, when it is needed (store-base.ts, LocalRun).
+   */
+  resolve(id: DocId, update: Uint8Array): void
   /** Announce what is pending now. */
   announce(): void
   on(listener: DocumentChangeListener): () => void
@@ -56,7 +61,7 @@ function burstUpdate (doc: Y.Doc, start: BurstStart): Uint8Array | undefined {
  * signs a local burst there, once, and stages the envelope with the burst. `merged` is told when a
  * run's updates were encoded as one burst update (the store logs that in their place).
  */
-export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger, seal?: (change: DocumentChange) => void, merged?: (id: DocId, updates: Uint8Array[], burst: Uint8Array) => void): Announcer {
+export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: Logger, seal?: (change: DocumentChange) => void, merged?: (id: DocId, updates: Uint8Array[], burst: Uint8Array) => void, beforeAnnounce?: () => void): Announcer {
   const listeners = new Set<DocumentChangeListener>()
   let pending = createRuns()
   let before = new Map<DocId, BurstStart>()
@@ -101,7 +106,13 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
         announcer.announce()
       })
     },
+    resolve (id, update) {
+      if (!before.has(id)) unnoted.add(id)
+      pending.resolve(id, update)
+    },
     announce () {
+      // a run of local edits still to be encoded is encoded now, into its pending change
+      beforeAnnounce?.()
       if (pending.runs.length === 0) return
       if (!signedThisTurn && pending.runs.some(run => run.change.origin.kind === 'local')) {
         signedThisTurn = true
@@ -154,6 +165,7 @@ interface Run { change: DocumentChange, updates: Uint8Array[] }
 function createRuns (): {
   runs: Run[]
   add(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array): void
+  resolve(id: DocId, update: Uint8Array): void
   changes(diff: (id: DocId) => Uint8Array | undefined, merged?: (id: DocId, updates: Uint8Array[], burst: Uint8Array) => void): DocumentChange[]
 } {
   const runs: Run[] = []
@@ -176,6 +188,14 @@ function createRuns (): {
       const change: DocumentChange = { id, update, accessChanged, origin, changeSeq }
       if (signed != null) change.signed = [signed]
       runs.push({ change, updates: update != null ? [update] : [] })
+    },
+    resolve (id, update) {
+      let run: Run | undefined
+      for (let i = runs.length - 1; i >= 0 && run == null; i--) if (runs[i].change.id === id) run = runs[i]
+      if (run == null) throw new Error(`No pending change of ${id} to resolve`)
+      updatesPerDoc.set(id, (updatesPerDoc.get(id) ?? 0) + 1)
+      run.change.update ??= update
+      run.updates.push(update)
     },
     changes (diff, merged) {
       return runs.map(({ change, updates }) => {

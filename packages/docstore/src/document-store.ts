@@ -19,7 +19,8 @@ import { decodeLogRow, decodeUint } from './codec.ts'
 import type { InfoRecord } from './codec.ts'
 import { createWriteBatch } from './write-batch.ts'
 import { documentsNaming } from './party-index.ts'
-import { captureUpdate } from './ydoc-changes.ts'
+import { captureUpdate, runLocal } from './ydoc-changes.ts'
+import type { LocalTransaction } from './ydoc-changes.ts'
 import { CHECKPOINT_WRITE_DELAY } from './constants.ts'
 import { EMPTY_SV, emptyInfo } from './store-init.ts'
 import type { DocumentStoreComponents, DocumentStoreInit } from './store-init.ts'
@@ -113,26 +114,61 @@ class Store extends StoreBase implements DocumentStore {
     return this.integrate(info, update, origin)
   }
 
-  edit (id: DocId, fn: (doc: Y.Doc) => void, author?: string): Uint8Array | null {
+  edit (id: DocId, fn: (doc: Y.Doc) => void, author?: string): boolean {
     const info = this.requireInfo(id)
     const doc = this.load(id)
-    this.noteStateBefore(id, doc)
     const origin = localOrigin(author)
+    let run = this.localRun
+    if (run != null && (run.id !== id || run.doc !== doc || !sameAuthor(run.origin, origin))) {
+      this.sealLocal()
+      run = null
+    }
+    this.noteStateBefore(id, doc)
     const watch = this.watchParts(origin)
+    // an edit made inside another transaction on the document (a listener's): its update as Yjs gives it
+    if (doc._transaction != null) return this.editNested(info, doc, origin, fn, watch)
+    const since = run?.since ?? Y.decodeStateVector(Y.encodeStateVector(doc))
+    const seen: LocalTransaction = { changed: false, deleted: null }
+    try {
+      runLocal(doc, origin, () => { fn(doc) }, seen, watch?.see)
+    } catch (err) {
+      if (!seen.changed) throw err
+      if (run == null) {
+        // what it changed is dropped: the document is loaded again from what is staged
+        this.cache.evict(id)
+        throw err
+      }
+      // earlier edits of the run are in the document with it, not encoded yet: kept with them
+      this.log?.error('an edit of %s failed after changing it; the change is kept with the edits before it: %e', id, err)
+      if (seen.deleted != null) run.deleted.push(seen.deleted)
+      this.commit(info, { doc, origin, parts: watch?.parts(), inRun: true })
+      this.sealLocal()
+      throw err
+    }
+    if (!seen.changed) return false
+    if (run == null) this.localRun = run = { id, doc, origin, since, deleted: [] }
+    if (seen.deleted != null) run.deleted.push(seen.deleted)
+    this.commit(info, { doc, origin, parts: watch?.parts(), inRun: true })
+    return true
+  }
+
+  private editNested (info: InfoRecord, doc: Y.Doc, origin: UpdateOrigin, fn: (doc: Y.Doc) => void, watch: ReturnType<Store['watchParts']>): boolean {
     let update: Uint8Array | null
     try {
       update = captureUpdate(doc, origin, () => { fn(doc) }, watch?.see)
     } catch (err) {
-      this.cache.evict(id)
+      this.cache.evict(info.id)
       throw err
     }
-    if (update == null) return null
+    if (update == null) return false
     this.commit(info, { doc, update, origin, parts: watch?.parts() })
-    return update
+    return true
   }
 
   storedUpdates (id: DocId): Uint8Array[] {
     const info = this.requireInfo(id)
+    // the open run's edits are staged as an update first
+    if (this.localRun?.id === id) this.sealLocal()
     if (this.quarantine.has(id)) throw this.quarantine.refusal(id)
     const rows = info.logNext === info.logFirst ? [] : this.storage.range(logRowsFrom(id, info.logFirst))
     return [...rows.flatMap(([, row]) => decodeLogRow(id, row)), ...this.batch?.updates.get(id) ?? []]
@@ -290,4 +326,9 @@ class Store extends StoreBase implements DocumentStore {
   /** Loaded documents right now (for tests and footprint figures). */
   get loadedCount (): number { return this.cache.size }
 
+}
+
+/** The same person (or the organisation) made both local changes: one run, one envelope. */
+function sameAuthor (a: UpdateOrigin, b: UpdateOrigin): boolean {
+  return ((a as { author?: string }).author ?? '') === ((b as { author?: string }).author ?? '')
 }

@@ -20,6 +20,8 @@ import { batchOps, createWriteBatch, rememberBefore, snapshotOps } from './write
 import { missingPartyIndex } from './party-index.ts'
 import { applyToEmpty, captureUpdate, isEmpty, pendingOf } from './ydoc-changes.ts'
 import { createAnnouncer } from './announcer.ts'
+import { encodeBurstUpdate } from './burst-update.ts'
+import type { DeleteSet } from './burst-update.ts'
 import type { Announcer } from './announcer.ts'
 import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
@@ -45,6 +47,22 @@ export const LOCAL_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'local' })
 /** The origin of a local change made by `author`, a person inside the organisation (none: the organisation). */
 export function localOrigin (author?: string): UpdateOrigin {
   return author == null || author === '' ? LOCAL_ORIGIN : { kind: 'local', author }
+}
+
+/**
+ * Local edits to one document by one author, made one after another with nothing else staged
+ * between them, whose update is not encoded yet: Yjs encoding each keystroke's transaction costs
+ * more than the keystroke, and a run is announced (and signed) as one change anyway. Its update
+ * is the structs made since `since` and the deletions of its transactions (encodeBurstUpdate),
+ * encoded once when the run is sealed: before it is announced or written, and before anything
+ * else is staged or applied, or the document unloaded.
+ */
+interface LocalRun {
+  id: DocId
+  doc: Y.Doc
+  origin: UpdateOrigin
+  since: Map<number, number>
+  deleted: DeleteSet[]
 }
 
 /** What every operation of the store (document-store.ts) stands on: its state and the write path. */
@@ -74,11 +92,13 @@ export abstract class StoreBase {
   protected readonly partsOf?: PartsOf
   /** This organisation (the signer), whose local changes the part records name. */
   protected readonly self?: OrgId
+  /** The run of local edits whose update is not encoded yet (at most one at a time). */
+  protected localRun: LocalRun | null = null
 
   constructor (components: DocumentStoreComponents, init: DocumentStoreInit) {
     this.storage = components.storage
     this.log = components.logger?.forComponent('commonplace:docstore')
-    this.announcer = createAnnouncer(id => this.cache.get(id), this.log, change => { this.signedSide.seal(change) }, (id, updates, burst) => { this.logBurst(id, updates, burst) })
+    this.announcer = createAnnouncer(id => this.cache.get(id), this.log, change => { this.signedSide.seal(change) }, (id, updates, burst) => { this.logBurst(id, updates, burst) }, () => { this.sealLocal() })
     this.signedSide = new SignedSide({
       storage: this.storage,
       log: this.log,
@@ -95,6 +115,12 @@ export abstract class StoreBase {
       replace: (id, doc, ops) => { this.replace(id, doc, ops) }
     }, init)
     this.cache = docCache(init.maxLoaded ?? DEFAULT_MAX_LOADED, id => this.batch?.updates.has(id) === true)
+    // a document unloaded is loaded again from what is staged: its open run is encoded first
+    const evict = this.cache.evict.bind(this.cache)
+    this.cache.evict = id => {
+      if (this.localRun?.id === id) this.sealLocal()
+      evict(id)
+    }
     this.compactAfter = init.compactAfter ?? DEFAULT_COMPACT_AFTER
     this.maxUpdateBytes = init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES
     this.describe = init.describe ?? defaultDescribe
@@ -284,8 +310,10 @@ export abstract class StoreBase {
    * batch and update memory; it is announced a microtask later and written at the end of this
    * tick, or, while a disk sync runs, when that sync lands (group commit).
    */
-  protected commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array, parts?: { changed: ChangedParts, by: ChangeAuthor } }): void {
+  protected commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array, parts?: { changed: ChangedParts, by: ChangeAuthor }, inRun?: boolean }): void {
     const { update, acl, origin } = change
+    // anything else staged comes after the open run's update
+    if (change.inRun !== true) this.sealLocal()
     const batch = this.batch ??= createWriteBatch()
     // the first change of a document in a batch copies its index entry; later ones update the copy
     let next = this.infos.get(prev.id)
@@ -297,12 +325,9 @@ export abstract class StoreBase {
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
     if (change.parts != null) stagePartChanges(batch, prev.id, change.parts.changed, change.parts.by, next.updatedAt, this.self)
-    if (update != null) {
-      batch.bytes += update.byteLength
-      const updates = batch.updates.get(prev.id)
-      if (updates == null) batch.updates.set(prev.id, [update])
-      else updates.push(update)
-    }
+    if (update != null) stageUpdate(batch, prev.id, update)
+    // an edit of the open run: its document stays loaded (pinned) until the run's update is staged
+    else if (change.inRun === true && !batch.updates.has(prev.id)) batch.updates.set(prev.id, [])
     if (acl != null) {
       // the list as on disk, before the batch first changes it (for the g/ index)
       if (!batch.acls.has(prev.id)) batch.acls.set(prev.id, this.acls.get(prev.id))
@@ -315,6 +340,21 @@ export abstract class StoreBase {
   }
 
   /**
+   * Encode the open run of local edits (if any) into one update, staged and given to its pending
+   * announcement. The run's document is the loaded one (unloading it seals first) and nothing
+   * else was applied to it since the run began (applying seals first), so every struct past
+   * `since` is the run's.
+   */
+  protected sealLocal (): void {
+    const run = this.localRun
+    if (run == null) return
+    this.localRun = null
+    const update = encodeBurstUpdate(run.doc, run.since, Y.mergeDeleteSets(run.deleted))
+    stageUpdate(this.batch ??= createWriteBatch(), run.id, update)
+    this.announcer.resolve(run.id, update)
+  }
+
+  /**
    * Apply an update that passed its checks and stage it (with the signed item it came in, which is
    * announced with it). Returns whether the document changed; an update that changes nothing and
    * leaves nothing pending is not staged unless it came signed (its envelope is still kept).
@@ -324,6 +364,8 @@ export abstract class StoreBase {
    * @throws StorageCorruptError for a quarantined document (nothing applied or stored)
    */
   protected integrate (info: InfoRecord, update: Uint8Array, origin: UpdateOrigin, signed?: Uint8Array, signedBy?: ChangeAuthor): boolean {
+    // the open run's update holds every struct past its start: encoded before another's are applied
+    this.sealLocal()
     const doc = this.load(info.id)
     this.noteStateBefore(info.id, doc)
     const pendingBefore = pendingOf(doc)
@@ -468,4 +510,11 @@ export abstract class StoreBase {
     if (stored == null) this.write([{ type: 'put', key: STORE_ID_KEY, value: u8FromString(id) }])
     return id
   }
+}
+
+function stageUpdate (batch: WriteBatch, id: DocId, update: Uint8Array): void {
+  batch.bytes += update.byteLength
+  const updates = batch.updates.get(id)
+  if (updates == null) batch.updates.set(id, [update])
+  else updates.push(update)
 }

@@ -51,6 +51,44 @@ export function captureUpdate (doc: Y.Doc, origin: UpdateOrigin, fn: () => void,
   return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
 }
 
+/** What a local transaction did, for its run's update (store-base.ts, LocalRun). */
+export interface LocalTransaction {
+  /** Whether it changed the document (Yjs would have emitted an update). */
+  changed: boolean
+  /** Its deletions. */
+  deleted: Y.Transaction['deleteSet'] | null
+}
+
+/**
+ * Run `fn` in a transaction with `origin` without encoding its update (`captureUpdate` has Yjs
+ * encode every transaction, which for a typed text costs more than the keystroke itself): what it
+ * changed is read off the transaction, and the store encodes one update for a run of them when it
+ * is needed. `seen` is filled in even when `fn` throws (the transaction still ends).
+ */
+export function runLocal (doc: Y.Doc, origin: UpdateOrigin, fn: () => void, seen: LocalTransaction, watch?: (transaction: Y.Transaction) => void): void {
+  const slot = watchSlot(doc)
+  const outerOrigin = slot.origin
+  const outerWatch = slot.watch
+  slot.origin = origin
+  slot.watch = tr => {
+    // Yjs's own test of whether a transaction has an update to emit (writeUpdateMessageFromTransaction)
+    seen.changed = tr.deleteSet.clients.size > 0 || changedState(tr.beforeState, tr.afterState)
+    seen.deleted = tr.deleteSet.clients.size > 0 ? tr.deleteSet : null
+    watch?.(tr)
+  }
+  try {
+    doc.transact(fn, origin)
+  } finally {
+    slot.origin = outerOrigin
+    slot.watch = outerWatch
+  }
+}
+
+function changedState (before: Map<number, number>, after: Map<number, number>): boolean {
+  for (const [client, clock] of after) if (before.get(client) !== clock) return true
+  return false
+}
+
 export function isEmpty (doc: Y.Doc): boolean {
   return doc.store.clients.size === 0 && doc.store.pendingStructs == null && doc.store.pendingDs == null
 }

@@ -42,14 +42,14 @@ describe('two editors typing into one document at the same time', () => {
     const reference = new Y.Doc()
     Y.applyUpdate(reference, a.store.diff(doc))
     const type = (node: TestNode, round: number, key: number): void => {
-      const update = node.store.edit(doc, d => {
+      const changed = node.store.edit(doc, d => {
         const t = d.getText('t')
         // both type at the same place (right after the prefix), and now and then delete a
         // character there, whoever wrote it: insertions and deletions of both meet at one spot
         if (key % 5 === 4 && t.length > PREFIX.length) t.delete(PREFIX.length, 1)
         else t.insert(PREFIX.length + (key % 3), `${node.name[0]}${round}`)
       })
-      if (update != null) Y.applyUpdate(reference, update)
+      if (changed) Y.applyUpdate(reference, node.store.diff(doc, Y.encodeStateVector(reference)))
     }
     for (let round = 0; round < 40; round++) {
       // each keystroke its own burst, the two nodes' bursts interleaved

@@ -43,12 +43,12 @@ describe('convergence of signed changes under random edits, disconnects and reco
         if (r < 0.55) {
           const n = pick(editors)
           if (!n.store.has(doc.id)) continue
-          const update = n.store.edit(doc.id, d => {
+          const changed = n.store.edit(doc.id, d => {
             const t = d.getText('t')
             if (rand() < 0.75 || t.length < 5) t.insert(Math.floor(rand() * (t.length + 1)), pick(WORDS))
             else t.delete(Math.floor(rand() * (t.length - 4)), 1 + Math.floor(rand() * 3))
           })
-          if (update != null) Y.applyUpdate(reference, update)
+          if (changed) Y.applyUpdate(reference, n.store.diff(doc.id, Y.encodeStateVector(reference)))
         } else if (r < 0.8) {
           const x = pick(nodes)
           const y = pick(nodes)
