@@ -16,6 +16,8 @@ export interface Sample {
   heapMiB: number
   /** V8 heap the process holds: resident memory past it is outside the heap. */
   heapTotalMiB: number
+  /** Of that, the young generation. */
+  youngMiB: number
   fds: number
   loopP99Ms: number
   loopMaxMs: number
@@ -38,6 +40,7 @@ export async function sampleNodes (nodes: NodeProc[], minute: number): Promise<S
         rssMiB: Math.round(stats.rssBytes / 1048576 * 10) / 10,
         heapMiB: Math.round((metricValue(text, 'commonplace_heap_used_bytes') ?? NaN) / 1048576 * 10) / 10,
         heapTotalMiB: Math.round((metricValue(text, 'commonplace_heap_total_bytes') ?? NaN) / 1048576 * 10) / 10,
+        youngMiB: Math.round((metricValue(text, 'commonplace_heap_young_bytes') ?? NaN) / 1048576 * 10) / 10,
         fds: stats.openFds,
         loopP99Ms: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="0.99"') ?? NaN) * 1000,
         loopMaxMs: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="1"') ?? NaN) * 1000,

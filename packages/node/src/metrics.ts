@@ -6,7 +6,7 @@
  * parts (document counts, queue depth) is read, and the text rendered, only when asked.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { getHeapStatistics } from 'node:v8'
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { Registry } from 'prom-client'
 import type { KeyValueStore } from '@commonplace/core'
@@ -171,8 +171,11 @@ function ownMetrics (m: {
  */
 function heapGauges (): string[] {
   const heap = getHeapStatistics()
+  let young = 0
+  for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_size
   return [...gauge('commonplace_heap_used_bytes', 'V8 heap in use (live and not yet collected objects)', heap.used_heap_size),
-    ...gauge('commonplace_heap_total_bytes', 'V8 heap reserved by the process', heap.total_heap_size)]
+    ...gauge('commonplace_heap_total_bytes', 'V8 heap reserved by the process', heap.total_heap_size),
+    ...gauge('commonplace_heap_young_bytes', 'Of the V8 heap reserved, the young generation (it grows under load, and is given back late)', young)]
 }
 
 function gauge (name: string, help: string, value: number): string[] {

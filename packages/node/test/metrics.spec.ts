@@ -82,6 +82,8 @@ describe('GET /api/metrics', () => {
     expect(text).toMatch(/^# TYPE commonplace_disk_sync_seconds histogram$/m)
     expect(sample(text, 'commonplace_heap_used_bytes')).toBeGreaterThan(0)
     expect(sample(text, 'commonplace_heap_total_bytes')).toBeGreaterThanOrEqual(sample(text, 'commonplace_heap_used_bytes') ?? Infinity)
+    expect(sample(text, 'commonplace_heap_young_bytes')).toBeGreaterThan(0)
+    expect(sample(text, 'commonplace_heap_young_bytes')).toBeLessThan(sample(text, 'commonplace_heap_total_bytes') ?? 0)
   })
 
   it('counts documents held and disk syncs after documents are created', async () => {
