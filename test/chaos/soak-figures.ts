@@ -18,6 +18,8 @@ export interface Sample {
   heapTotalMiB: number
   /** Of that, the young generation. */
   youngMiB: number
+  /** CPU time the node's process has used since it started. */
+  cpuSeconds: number
   fds: number
   loopP99Ms: number
   loopMaxMs: number
@@ -41,6 +43,7 @@ export async function sampleNodes (nodes: NodeProc[], minute: number): Promise<S
         heapMiB: Math.round((metricValue(text, 'commonplace_heap_used_bytes') ?? NaN) / 1048576 * 10) / 10,
         heapTotalMiB: Math.round((metricValue(text, 'commonplace_heap_total_bytes') ?? NaN) / 1048576 * 10) / 10,
         youngMiB: Math.round((metricValue(text, 'commonplace_heap_young_bytes') ?? NaN) / 1048576 * 10) / 10,
+        cpuSeconds: stats.cpuSeconds,
         fds: stats.openFds,
         loopP99Ms: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="0.99"') ?? NaN) * 1000,
         loopMaxMs: (metricValue(text, 'commonplace_event_loop_delay_seconds', 'quantile="1"') ?? NaN) * 1000,

@@ -32,14 +32,23 @@ async function fetchOnce (input: string | URL | Request, init?: RequestInit): Pr
 export interface ProcessStats {
   rssBytes: number
   openFds: number
+  /** CPU time used so far (user and system). */
+  cpuSeconds: number
 }
 
-/** Resident memory (VmRSS) and open file descriptors of `pid` (Linux /proc). */
+/** Clock ticks a second in /proc/<pid>/stat (USER_HZ: 100 on Linux's supported architectures). */
+const USER_HZ = 100
+
+/** Resident memory (VmRSS), open file descriptors and CPU time of `pid` (Linux /proc). */
 export function processStats (pid: number): ProcessStats {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const rss = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]
   if (rss == null) throw new Error(`no VmRSS in /proc/${pid}/status`)
-  return { rssBytes: Number(rss) * 1024, openFds: readdirSync(`/proc/${pid}/fd`).length }
+  // utime and stime are the 14th and 15th fields; the command name (2nd) may hold spaces, so count after its ')'
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ
+  return { rssBytes: Number(rss) * 1024, openFds: readdirSync(`/proc/${pid}/fd`).length, cpuSeconds }
 }
 
 /** `GET /api/metrics` of the node's current run, as Prometheus text. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { withSmallYoungGeneration } from './young-generation.ts'
+import { keepYoungGenerationSmall } from './young-generation.ts'
 
-const { runCli } = await withSmallYoungGeneration(async () => await import('./index.ts'))
+keepYoungGenerationSmall()
+const { runCli } = await import('./index.ts')
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

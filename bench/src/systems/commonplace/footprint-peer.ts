@@ -1,4 +1,5 @@
-/** The footprint scenario's node process: peer.ts, its modules loaded the way the CLI loads them. */
-import { withSmallYoungGeneration } from '@commonplace/cli/young-generation'
+/** The footprint scenario's node process: peer.ts, with V8's young generation kept as the CLI keeps it. */
+import { keepYoungGenerationSmall } from '@commonplace/cli/young-generation'
 
-await withSmallYoungGeneration(async () => await import('./peer.ts'))
+keepYoungGenerationSmall()
+await import('./peer.ts')
