@@ -4,7 +4,7 @@ import {
 import type {
   AccessList, DocId, DocumentChange, DocumentStore, OrgId, SignedHoldings, UpdateOrigin, VerifiedGrant
 } from '@commonplace/core'
-import { createDocumentGate } from '@commonplace/docstore'
+import { createDocumentGate, verifyBy } from '@commonplace/docstore'
 import type { DocumentGate } from '@commonplace/docstore'
 import { DEFAULT_PAGE_BYTES, MAX_REFUSALS_PER_SESSION, WIRE_VERSION } from './constants.ts'
 import type {
@@ -169,7 +169,7 @@ class Session implements SyncSession {
     const grants: VerifiedGrant[] = []
     try {
       header = await verifyHeader(m.header)
-      for (const g of m.grants) grants.push(await verifyGrant(header, g))
+      for (const g of m.grants) grants.push(await verifyGrant(header, g, verifyBy))
     } catch (err) {
       return this.refuse(m.header.id, err as Error & { code: string })
     }
