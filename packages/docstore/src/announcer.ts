@@ -209,7 +209,8 @@ function createRuns (): {
   }
 }
 
-function sameOrigin (a: UpdateOrigin, b: UpdateOrigin): boolean {
+/** Changes from one origin: a peer, or one person of this organisation (a run, one envelope). */
+export function sameOrigin (a: UpdateOrigin, b: UpdateOrigin): boolean {
   if (a.kind !== b.kind) return false
   // a local burst is signed once with its author: two people's changes are two envelopes
   if (a.kind === 'local') return (a.author ?? '') === ((b as { author?: string }).author ?? '')

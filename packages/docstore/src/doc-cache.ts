@@ -11,8 +11,11 @@ export interface DocCache {
   clear(): void
 }
 
-/** `pinned(id)` keeps a document loaded while it has changes not yet on disk. */
-export function docCache (max: number, pinned: (id: DocId) => boolean = () => false): DocCache {
+/**
+ * `pinned(id)` keeps a document loaded while it has changes not yet on disk; `unloading(id)` runs
+ * before a document is unloaded.
+ */
+export function docCache (max: number, pinned: (id: DocId) => boolean = () => false, unloading?: (id: DocId) => void): DocCache {
   const docs = new Map<DocId, Y.Doc>()
   /** The most recently used document: asked for again at every keystroke, already last in the order. */
   let newest: DocId | undefined
@@ -37,6 +40,7 @@ export function docCache (max: number, pinned: (id: DocId) => boolean = () => fa
       }
     },
     evict (id) {
+      unloading?.(id)
       docs.get(id)?.destroy()
       docs.delete(id)
       if (newest === id) newest = undefined

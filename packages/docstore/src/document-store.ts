@@ -20,6 +20,7 @@ import type { InfoRecord } from './codec.ts'
 import { createWriteBatch } from './write-batch.ts'
 import { documentsNaming } from './party-index.ts'
 import { captureUpdate, runLocal } from './ydoc-changes.ts'
+import { sameOrigin } from './announcer.ts'
 import type { LocalTransaction } from './ydoc-changes.ts'
 import { CHECKPOINT_WRITE_DELAY } from './constants.ts'
 import { EMPTY_SV, emptyInfo } from './store-init.ts'
@@ -119,14 +120,12 @@ class Store extends StoreBase implements DocumentStore {
     const doc = this.load(id)
     const origin = localOrigin(author)
     let run = this.localRun
-    if (run != null && (run.id !== id || run.doc !== doc || !sameAuthor(run.origin, origin))) {
+    if (run != null && (run.id !== id || run.doc !== doc || !sameOrigin(run.origin, origin))) {
       this.sealLocal()
       run = null
     }
-    this.noteStateBefore(id, doc)
+    // the run keeps its own start (no burst noted for the announcer: the run is one update)
     const watch = this.watchParts(origin)
-    // an edit made inside another transaction on the document (a listener's): its update as Yjs gives it
-    if (doc._transaction != null) return this.editNested(info, doc, origin, fn, watch)
     const since = run?.since ?? Y.decodeStateVector(Y.encodeStateVector(doc))
     const seen: LocalTransaction = { changed: false, deleted: null }
     try {
@@ -149,19 +148,6 @@ class Store extends StoreBase implements DocumentStore {
     if (run == null) this.localRun = run = { id, doc, origin, since, deleted: [] }
     if (seen.deleted != null) run.deleted.push(seen.deleted)
     this.commit(info, { doc, origin, parts: watch?.parts(), inRun: true })
-    return true
-  }
-
-  private editNested (info: InfoRecord, doc: Y.Doc, origin: UpdateOrigin, fn: (doc: Y.Doc) => void, watch: ReturnType<Store['watchParts']>): boolean {
-    let update: Uint8Array | null
-    try {
-      update = captureUpdate(doc, origin, () => { fn(doc) }, watch?.see)
-    } catch (err) {
-      this.cache.evict(info.id)
-      throw err
-    }
-    if (update == null) return false
-    this.commit(info, { doc, update, origin, parts: watch?.parts() })
     return true
   }
 
@@ -326,9 +312,4 @@ class Store extends StoreBase implements DocumentStore {
   /** Loaded documents right now (for tests and footprint figures). */
   get loadedCount (): number { return this.cache.size }
 
-}
-
-/** The same person (or the organisation) made both local changes: one run, one envelope. */
-function sameAuthor (a: UpdateOrigin, b: UpdateOrigin): boolean {
-  return ((a as { author?: string }).author ?? '') === ((b as { author?: string }).author ?? '')
 }

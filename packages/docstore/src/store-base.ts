@@ -16,12 +16,12 @@ import type { InfoRecord } from './codec.ts'
 import { docCache } from './doc-cache.ts'
 import { indexedRecords } from './indexed-records.ts'
 import type { IndexedRecords } from './indexed-records.ts'
-import { batchOps, createWriteBatch, rememberBefore, snapshotOps } from './write-batch.ts'
+import { batchOps, createWriteBatch, rememberBefore, snapshotOps, stageUpdate } from './write-batch.ts'
 import { missingPartyIndex } from './party-index.ts'
 import { applyToEmpty, captureUpdate, isEmpty, pendingOf } from './ydoc-changes.ts'
+import type { LocalRun } from './ydoc-changes.ts'
 import { createAnnouncer } from './announcer.ts'
 import { encodeBurstUpdate } from './burst-update.ts'
-import type { DeleteSet } from './burst-update.ts'
 import type { Announcer } from './announcer.ts'
 import type { WriteBatch } from './write-batch.ts'
 import type { DocCache } from './doc-cache.ts'
@@ -47,22 +47,6 @@ export const LOCAL_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'local' })
 /** The origin of a local change made by `author`, a person inside the organisation (none: the organisation). */
 export function localOrigin (author?: string): UpdateOrigin {
   return author == null || author === '' ? LOCAL_ORIGIN : { kind: 'local', author }
-}
-
-/**
- * Local edits to one document by one author, made one after another with nothing else staged
- * between them, whose update is not encoded yet: Yjs encoding each keystroke's transaction costs
- * more than the keystroke, and a run is announced (and signed) as one change anyway. Its update
- * is the structs made since `since` and the deletions of its transactions (encodeBurstUpdate),
- * encoded once when the run is sealed: before it is announced or written, and before anything
- * else is staged or applied, or the document unloaded.
- */
-interface LocalRun {
-  id: DocId
-  doc: Y.Doc
-  origin: UpdateOrigin
-  since: Map<number, number>
-  deleted: DeleteSet[]
 }
 
 /** What every operation of the store (document-store.ts) stands on: its state and the write path. */
@@ -114,13 +98,8 @@ export abstract class StoreBase {
       write: ops => { this.write(ops) },
       replace: (id, doc, ops) => { this.replace(id, doc, ops) }
     }, init)
-    this.cache = docCache(init.maxLoaded ?? DEFAULT_MAX_LOADED, id => this.batch?.updates.has(id) === true)
     // a document unloaded is loaded again from what is staged: its open run is encoded first
-    const evict = this.cache.evict.bind(this.cache)
-    this.cache.evict = id => {
-      if (this.localRun?.id === id) this.sealLocal()
-      evict(id)
-    }
+    this.cache = docCache(init.maxLoaded ?? DEFAULT_MAX_LOADED, id => this.batch?.updates.has(id) === true, id => { if (this.localRun?.id === id) this.sealLocal() })
     this.compactAfter = init.compactAfter ?? DEFAULT_COMPACT_AFTER
     this.maxUpdateBytes = init.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES
     this.describe = init.describe ?? defaultDescribe
@@ -510,11 +489,4 @@ export abstract class StoreBase {
     if (stored == null) this.write([{ type: 'put', key: STORE_ID_KEY, value: u8FromString(id) }])
     return id
   }
-}
-
-function stageUpdate (batch: WriteBatch, id: DocId, update: Uint8Array): void {
-  batch.bytes += update.byteLength
-  const updates = batch.updates.get(id)
-  if (updates == null) batch.updates.set(id, [update])
-  else updates.push(update)
 }

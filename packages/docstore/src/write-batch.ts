@@ -37,6 +37,14 @@ export function createWriteBatch (): WriteBatch {
 }
 
 /** Remember a document's change number on disk before the batch first touches it. */
+/** Stage `update` of document `id` in the batch, after the document's earlier ones. */
+export function stageUpdate (batch: WriteBatch, id: DocId, update: Uint8Array): void {
+  batch.bytes += update.byteLength
+  const updates = batch.updates.get(id)
+  if (updates == null) batch.updates.set(id, [update])
+  else updates.push(update)
+}
+
 export function rememberBefore (batch: WriteBatch, id: DocId, diskChangeSeq: number): void {
   if (!batch.before.has(id)) batch.before.set(id, diskChangeSeq)
 }

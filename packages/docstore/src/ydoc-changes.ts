@@ -1,6 +1,6 @@
 /** What the document store needs of Yjs beyond applying updates: the update a change made, and pending state. */
 import * as Y from 'yjs'
-import type { UpdateOrigin } from '@commonplace/core'
+import type { DocId, UpdateOrigin } from '@commonplace/core'
 
 /** Who watches a document's transactions now (captureUpdate). */
 interface WatchSlot { origin: UpdateOrigin | null, watch: ((tr: Y.Transaction) => void) | null }
@@ -51,7 +51,22 @@ export function captureUpdate (doc: Y.Doc, origin: UpdateOrigin, fn: () => void,
   return updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
 }
 
-/** What a local transaction did, for its run's update (store-base.ts, LocalRun). */
+/**
+ * Local edits to one document by one author, made one after another with nothing else staged
+ * between them, whose update is not encoded yet: Yjs encoding each keystroke's transaction costs
+ * more than the keystroke, and a run is announced (and signed) as one change anyway. Its update
+ * is the structs made since `since` and the deletions of its transactions (encodeBurstUpdate),
+ * encoded once when the store seals the run (store-base.ts, sealLocal).
+ */
+export interface LocalRun {
+  id: DocId
+  doc: Y.Doc
+  origin: UpdateOrigin
+  since: Map<number, number>
+  deleted: Array<Y.Transaction['deleteSet']>
+}
+
+/** What a local transaction did, for its run's update (LocalRun). */
 export interface LocalTransaction {
   /** Whether it changed the document (Yjs would have emitted an update). */
   changed: boolean
