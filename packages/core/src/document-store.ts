@@ -84,6 +84,8 @@ export interface DocumentChange {
    * bytes, never `update`, to peers that speak the signed protocol. A local burst is signed once.
    */
   signed?: Uint8Array[]
+  /** True when the document held no content here before this change (its first copy arrived). */
+  firstContent?: true
 }
 
 export type DocumentChangeListener = (change: DocumentChange) => void

@@ -74,6 +74,8 @@ export interface Directory {
   notices(): Notice[]
   /** Keep a notice (the oldest beyond MAX_NOTICES go); returns it with its id. */
   addNotice(notice: Omit<Notice, 'id' | 'read'>): Notice
+  /** Keep several notices in one write (the oldest beyond MAX_NOTICES go); returns them with their ids. */
+  addNotices(notices: Array<Omit<Notice, 'id' | 'read'>>): Notice[]
   /** Mark the given notices (every one without ids) read. */
   readNotices(ids?: string[]): void
   met(org: OrgId): MetEntry | undefined
@@ -107,6 +109,22 @@ export function createDirectory (storage: KeyValueStore): Directory {
     return entries.filter(([, e]) => e.expiresAt > now).map(([, e]) => e)
   }
 
+  const addNotices = (list: Array<Omit<Notice, 'id' | 'read'>>): Notice[] => {
+    if (list.length === 0) return []
+    const random = crypto.getRandomValues(new Uint8Array(6 * list.length))
+    const notices = list.map((fields, i): Notice => ({
+      ...fields, id: `${String(fields.at).padStart(16, '0')}/${u8ToString(random.subarray(6 * i, 6 * i + 6), 'base64url')}`, read: false
+    }))
+    // counted once, then kept: a notice per arriving document must not read all the others
+    noticeCount ??= storage.range(NOTICE_RANGE).length
+    const kept = notices.slice(-MAX_NOTICES)
+    const surplus = noticeCount + kept.length - MAX_NOTICES
+    const oldest = surplus > 0 ? storage.range({ ...NOTICE_RANGE, limit: surplus }) : []
+    storage.write([...kept.map(n => put(NOTICE + n.id, n)), ...oldest.map(([key]): WriteOp => ({ type: 'del', key }))])
+    noticeCount += kept.length - oldest.length
+    return notices
+  }
+
   return {
     contact: org => get<ContactEntry>(CONTACT + org),
     contacts: () => all<ContactEntry>(CONTACT).map(([, e]) => e),
@@ -123,17 +141,8 @@ export function createDirectory (storage: KeyValueStore): Directory {
     },
     removeIntroduction (org) { storage.write([{ type: 'del', key: INTRO + org }]) },
     notices: () => all<Notice>(NOTICE, true).map(([, n]) => n),
-    addNotice (fields) {
-      const id = `${String(fields.at).padStart(16, '0')}/${u8ToString(crypto.getRandomValues(new Uint8Array(6)), 'base64url')}`
-      const notice: Notice = { ...fields, id, read: false }
-      // counted once, then kept: a notice per arriving document must not read all the others
-      noticeCount ??= storage.range(NOTICE_RANGE).length
-      const surplus = noticeCount + 1 - MAX_NOTICES
-      const oldest = surplus > 0 ? storage.range({ ...NOTICE_RANGE, limit: surplus }) : []
-      storage.write([put(NOTICE + id, notice), ...oldest.map(([key]): WriteOp => ({ type: 'del', key }))])
-      noticeCount += 1 - oldest.length
-      return notice
-    },
+    addNotice: fields => addNotices([fields])[0],
+    addNotices,
     readNotices (ids) {
       const wanted = ids == null ? undefined : new Set(ids)
       const ops = all<Notice>(NOTICE)

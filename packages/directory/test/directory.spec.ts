@@ -66,4 +66,25 @@ describe('the directory', () => {
     directory.readNotices()
     expect(directory.notices().every(n => n.read)).toBe(true)
   })
+
+  it('keeps the notices of a catch-up in one write, the newest of them and of those before within the bound', () => {
+    const storage = memoryStore()
+    let writes = 0
+    const counted = { ...storage, write: (ops: Parameters<typeof storage.write>[0]) => { writes++; storage.write(ops) } }
+    const directory = createDirectory(counted)
+    const org = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN' as OrgId
+    for (let at = 1; at <= 10; at++) directory.addNotice({ kind: 'shared', at, org, orgName: 'Riverside', text: `before ${at}` })
+    writes = 0
+    const arrived = Array.from({ length: MAX_NOTICES + 50 }, (_, i) => ({ kind: 'shared' as const, at: 100 + i, org, orgName: 'Riverside', text: `arrived ${i}` }))
+    const kept = directory.addNotices(arrived)
+    expect(writes).toBe(1)
+    expect(kept).toHaveLength(MAX_NOTICES + 50)
+    const notices = directory.notices()
+    expect(notices).toHaveLength(MAX_NOTICES)
+    expect(notices[0].text).toBe(`arrived ${MAX_NOTICES + 49}`)
+    expect(notices.at(-1)?.text).toBe('arrived 50')
+    directory.addNotice({ kind: 'shared', at: 1000, org, orgName: 'Riverside', text: 'later' })
+    expect(directory.notices()).toHaveLength(MAX_NOTICES)
+    expect(directory.notices()[0].text).toBe('later')
+  })
 })

@@ -17,7 +17,7 @@ export interface Announcer {
   /** Before a document's first change in the current burst: remember its state vector. */
   note(id: DocId, doc: Y.Doc): void
   /** One change (fields rather than an object: a burst of keystrokes pushes thousands). */
-  push(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array): void
+  push(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array, firstContent?: boolean): void
   /**
    * The update of the document's latest pending change, pushed without one: a run of local edits
    * whose update the store encodes once, when it is needed (store-base.ts, LocalRun).
@@ -85,11 +85,11 @@ export function createAnnouncer (docOf: (id: DocId) => Y.Doc | undefined, log?: 
     note (id, doc) {
       if (!before.has(id)) before.set(id, startBurst(doc))
     },
-    push (id, update, accessChanged, origin, changeSeq, signed) {
+    push (id, update, accessChanged, origin, changeSeq, signed, firstContent) {
       // a change made before its document's state was noted (a create, a prepared update): the
       // burst's diff would start after it, so the run's own updates are merged instead
       if (update != null && !before.has(id)) unnoted.add(id)
-      pending.add(id, update, accessChanged, origin, changeSeq, signed)
+      pending.add(id, update, accessChanged, origin, changeSeq, signed, firstContent)
       if (scheduled) return
       scheduled = true
       if (origin.kind === 'local' && signedThisTurn) {
@@ -164,7 +164,7 @@ interface Run { change: DocumentChange, updates: Uint8Array[] }
  */
 function createRuns (): {
   runs: Run[]
-  add(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array): void
+  add(id: DocId, update: Uint8Array | undefined, accessChanged: boolean, origin: UpdateOrigin, changeSeq: number, signed?: Uint8Array, firstContent?: boolean): void
   resolve(id: DocId, update: Uint8Array): void
   changes(diff: (id: DocId) => Uint8Array | undefined, merged?: (id: DocId, updates: Uint8Array[], burst: Uint8Array) => void): DocumentChange[]
 } {
@@ -172,13 +172,15 @@ function createRuns (): {
   const updatesPerDoc = new Map<DocId, number>()
   return {
     runs,
-    add (id, update, accessChanged, origin, changeSeq, signed) {
+    add (id, update, accessChanged, origin, changeSeq, signed, firstContent) {
       const last = runs[runs.length - 1]
       if (update != null) updatesPerDoc.set(id, (updatesPerDoc.get(id) ?? 0) + 1)
       if (last != null && last.change.id === id && sameOrigin(last.change.origin, origin)) {
         last.change.changeSeq = changeSeq
         last.change.accessChanged ||= accessChanged
         if (signed != null) (last.change.signed ??= []).push(signed)
+        // the run so far only changed the access list: this is the document's first content
+        if (firstContent === true && last.change.update == null) last.change.firstContent = true
         if (update != null) {
           last.change.update ??= update
           last.updates.push(update)
@@ -187,6 +189,7 @@ function createRuns (): {
       }
       const change: DocumentChange = { id, update, accessChanged, origin, changeSeq }
       if (signed != null) change.signed = [signed]
+      if (firstContent === true) change.firstContent = true
       runs.push({ change, updates: update != null ? [update] : [] })
     },
     resolve (id, update) {

@@ -20,7 +20,7 @@ export const CHECKPOINT_WRITE_DELAY = 1000
  * Update bytes a batch gathers in memory at most while it waits for the running disk sync
  * (group commit); past this it is written without waiting.
  */
-export const DEFAULT_MAX_WAITING_BYTES = 1024 * 1024
+export const DEFAULT_MAX_WAITING_BYTES = 4 * 1024 * 1024
 
 /**
  * Turns that stage changes less than this many ms apart are a burst (a catch-up, a replayed

@@ -20,6 +20,8 @@ export { createDocumentGate } from './gate.ts'
 export type { DocumentGate, DocumentGateComponents, DocumentGateInit } from './gate.ts'
 /** The synchronous Ed25519 the store signs and verifies envelopes with (for benchmarks and tools). */
 export { createSigner, verifyBy } from './signing.ts'
+export { MIN_PREVERIFY, preverify, rememberedCount, verifierUp } from './preverify.ts'
+export type { SignatureToCheck } from './preverify.ts'
 export * from './constants.ts'
 /** What a run of changes adds, as one Yjs update, without walking the whole document (the version store's rows). */
 export { encodeBurstUpdate } from './burst-update.ts'

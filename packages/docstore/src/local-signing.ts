@@ -5,7 +5,8 @@
  */
 import { MAX_AUTHOR_BYTES, MAX_ENVELOPE_UPDATE_BYTES, NO_PREVIOUS, encodeEnvelopeBody, envelopeSigningBytes, joinSigned, structOwners } from '@commonplace/core'
 import type { DocId, EnvelopeClient, KeyValueStore, OrgId } from '@commonplace/core'
-import type { DocState, SignedDocs, StagedOps } from './signed-docs.ts'
+import { StagedOps } from './signed-docs.ts'
+import type { DocState, SignedDocs } from './signed-docs.ts'
 import { deriveClient, randomNonce, sha256 } from './signing.ts'
 import type { Signer } from './signing.ts'
 import { MAX_ISSUED_CLIENTS } from './constants.ts'
@@ -42,7 +43,7 @@ export class LocalSigner {
     const client = this.newClient(id)
     const nonce = this.issued.get(`${id}/${client}`) as number
     const state = this.signed.state(id)
-    const ops: StagedOps = new Map()
+    const ops = new StagedOps()
     this.signed.bind(state, { kind: 'derived', client, nonce, org: this.org }, ops)
     this.storage.write([...ops.values()])
     return { client, nonce }

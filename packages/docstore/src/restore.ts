@@ -11,7 +11,8 @@ import { CHECKPOINT_KIND, CorruptUpdateError, ENVELOPE_KIND, EnvelopeInvalidErro
 import type { DocId, OrgId, SignedHoldings, SignedOutcome } from '@commonplace/core'
 import type { Logger } from '@libp2p/interface'
 import type { InfoRecord } from './codec.ts'
-import type { DocState, SignedDocs, StagedOps } from './signed-docs.ts'
+import { StagedOps } from './signed-docs.ts'
+import type { DocState, SignedDocs } from './signed-docs.ts'
 import type { SignedRecord } from './signed-codec.ts'
 import { checkCheckpoint, take } from './checkpoints.ts'
 import { checkpointItemKey, envelopeKey } from './keys.ts'
@@ -50,7 +51,7 @@ export class Restores {
    * @throws the typed errors of applySigned (nothing of the item applied)
    */
   apply (info: InfoRecord, bytes: Uint8Array): { outcome: SignedOutcome, done?: Restoring } {
-    const restoring = this.open.get(info.id) ?? { state: this.signed.fresh(info.id), doc: new Y.Doc({ guid: info.id }), ops: new Map() }
+    const restoring = this.open.get(info.id) ?? { state: this.signed.fresh(info.id), doc: new Y.Doc({ guid: info.id }), ops: new StagedOps() }
     this.open.set(info.id, restoring)
     let outcome: SignedOutcome
     try {

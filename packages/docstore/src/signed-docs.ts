@@ -43,8 +43,55 @@ export interface CheckedEnvelope {
 
 export type EnvelopeVerdict = { kind: 'apply', checked: CheckedEnvelope } | { kind: 'duplicate' | 'held', ops?: WriteOp[] }
 
-/** Write operations keyed by storage key, so that a batch puts each key once. */
-export type StagedOps = Map<string, WriteOp>
+/**
+ * Write operations keyed by storage key, so that a batch puts each key once; indexed by document
+ * (a key's first two segments), so that reading one document's rows through a batch of hundreds of
+ * documents looks at that document's staged keys only.
+ */
+export class StagedOps extends Map<string, WriteOp> {
+  private readonly groups = new Map<string, Set<string>>()
+
+  override set (key: string, op: WriteOp): this {
+    super.set(key, op)
+    const group = groupOf(key)
+    let keys = this.groups.get(group)
+    if (keys == null) this.groups.set(group, keys = new Set())
+    keys.add(key)
+    return this
+  }
+
+  override delete (key: string): boolean {
+    this.groups.get(groupOf(key))?.delete(key)
+    return super.delete(key)
+  }
+
+  override clear (): void {
+    this.groups.clear()
+    super.clear()
+  }
+
+  /** The staged keys `range` can hold: its document's, or every key when it spans documents. */
+  keysIn (range: RangeOptions): Iterable<string> {
+    const group = groupOfRange(range)
+    return group === undefined ? this.keys() : this.groups.get(group) ?? []
+  }
+}
+
+/** A key's first two segments (`b/<doc>` of `b/<doc>/<client>`), or the key when it has fewer. */
+function groupOf (key: string): string {
+  const end = key.indexOf('/', key.indexOf('/') + 1)
+  return end < 0 ? key : key.slice(0, end)
+}
+
+/** The one group every key of `range` is in, if there is one: from `<group>/...` up to `<group>0` or `<group>/...`. */
+function groupOfRange (range: RangeOptions): string | undefined {
+  const lower = range.gte ?? range.gt
+  const upper = range.lt ?? range.lte
+  if (lower == null || upper == null) return undefined
+  const group = groupOf(lower)
+  if (group === lower) return undefined
+  return upper === group + '0' || upper.startsWith(group + '/') ? group : undefined
+}
 
 /** Reads of the disk as it will be once the staged operations are written. */
 export type Reader = Pick<KeyValueStore, 'get' | 'range'>
@@ -58,13 +105,17 @@ export function overlay (storage: KeyValueStore, ops: StagedOps | undefined): Re
       return op == null ? storage.get(key) : op.type === 'put' ? op.value : undefined
     },
     range: options => {
-      const rows = new Map(storage.range(options))
-      for (const [key, op] of ops) {
-        if (!inRange(key, options)) continue
+      const staged = [...ops.keysIn(options)].filter(key => inRange(key, options))
+      if (staged.length === 0) return storage.range(options)
+      // a staged delete may drop a row the disk returns: read as many more as could be dropped
+      const rows = new Map(storage.range(options.limit == null ? options : { ...options, limit: options.limit + staged.length }))
+      for (const key of staged) {
+        const op = ops.get(key) as WriteOp
         if (op.type === 'put') rows.set(key, op.value)
         else rows.delete(key)
       }
-      const sorted = [...rows].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+      const order = options.reverse === true ? -1 : 1
+      const sorted = [...rows].sort(([a], [b]) => a < b ? -order : a > b ? order : 0)
       return options.limit == null ? sorted : sorted.slice(0, options.limit)
     }
   }

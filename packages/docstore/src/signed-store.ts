@@ -13,8 +13,8 @@ import type {
 } from '@commonplace/core'
 import type { Logger, PrivateKey } from '@libp2p/interface'
 import type { InfoRecord } from './codec.ts'
-import { SignedDocs } from './signed-docs.ts'
-import type { CheckedEnvelope, StagedOps } from './signed-docs.ts'
+import { SignedDocs, StagedOps } from './signed-docs.ts'
+import type { CheckedEnvelope } from './signed-docs.ts'
 import { LocalSigner } from './local-signing.ts'
 import { createSigner } from './signing.ts'
 import { checkCheckpoint, checkpointDue, signCheckpoint, signedSince, take } from './checkpoints.ts'
@@ -174,7 +174,7 @@ export class SignedSide {
     const state = this.signed.state(id)
     const rebuilt = rebuildWithout(state, this.signed.storage, org, upTo)
     if (rebuilt == null) return 0
-    const ops: StagedOps = new Map()
+    const ops = new StagedOps()
     this.signed.saveRecord(state, ops)
     try {
       this.host.replace(id, rebuilt.doc, [...ops.values()])
@@ -353,7 +353,7 @@ export class SignedSide {
         if (this.host.quarantined(info.id)) continue
         throw err
       }
-      const ops = new Map<string, WriteOp>()
+      const ops = new StagedOps()
       migrationCheckpoint(this.signed, info.id, doc, this.local.signer, ops)
       if (ops.size > 0) this.host.write([...ops.values()])
     }

@@ -158,6 +158,7 @@ export abstract class StoreBase {
     clearTimeout(this.checkpointTimer)
     this.checkpointTimer = undefined
     for (const id of batch.updates.keys()) {
+      if (batch.described.has(id)) continue
       const doc = this.cache.get(id)
       const info = this.infos.get(id)
       if (doc != null && info != null) Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
@@ -228,9 +229,14 @@ export abstract class StoreBase {
    * (the staged copy is updated, as writeBatch does; no caller has to flush first).
    */
   protected current (info: InfoRecord | undefined): InfoRecord | undefined {
-    if (info == null || this.batch?.updates.has(info.id) !== true) return info
+    const batch = this.batch
+    if (info == null || batch?.updates.has(info.id) !== true || batch.described.has(info.id)) return info
     const doc = this.cache.get(info.id)
-    if (doc != null) Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
+    if (doc != null) {
+      Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
+      // read again only after the document's next change (each listener of a change asks)
+      batch.described.add(info.id)
+    }
     return info
   }
 
@@ -289,7 +295,7 @@ export abstract class StoreBase {
    * batch and update memory; it is announced a microtask later and written at the end of this
    * tick, or, while a disk sync runs, when that sync lands (group commit).
    */
-  protected commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array, parts?: { changed: ChangedParts, by: ChangeAuthor }, inRun?: boolean }): void {
+  protected commit (prev: InfoRecord, change: { doc?: Y.Doc, update?: Uint8Array | null, effective?: Uint8Array | null, acl?: AccessList, origin: UpdateOrigin, signed?: Uint8Array, parts?: { changed: ChangedParts, by: ChangeAuthor }, inRun?: boolean, firstContent?: boolean }): void {
     const { update, acl, origin } = change
     // anything else staged comes after the open run's update
     if (change.inRun !== true) this.sealLocal()
@@ -303,6 +309,7 @@ export abstract class StoreBase {
     }
     next.changeSeq = ++this.seq
     next.updatedAt = this.now()
+    batch.described.delete(prev.id)
     if (change.parts != null) stagePartChanges(batch, prev.id, change.parts.changed, change.parts.by, next.updatedAt, this.self)
     if (update != null) stageUpdate(batch, prev.id, update)
     // an edit of the open run: its document stays loaded (pinned) until the run's update is staged
@@ -314,7 +321,7 @@ export abstract class StoreBase {
       next.accessSeq = next.changeSeq
     }
     const effective = change.effective === undefined ? update : change.effective
-    this.announcer.push(prev.id, effective ?? undefined, acl != null, origin, next.changeSeq, change.signed)
+    this.announcer.push(prev.id, effective ?? undefined, acl != null, origin, next.changeSeq, change.signed, change.firstContent)
     this.scheduleFlush()
   }
 
@@ -351,8 +358,10 @@ export abstract class StoreBase {
     // a first copy (applied to an empty document) names no part: who changed what there is not known
     const watch = this.watchParts(origin, signedBy)
     let effective: Uint8Array | null
+    let firstContent: boolean
     try {
-      effective = isEmpty(doc) ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) }, watch?.see)
+      firstContent = isEmpty(doc)
+      effective = firstContent ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) }, watch?.see)
     } catch (err) {
       this.cache.evict(info.id)
       throw new CorruptUpdateError(`Update for ${info.id} could not be applied`, { cause: err })
@@ -361,7 +370,7 @@ export abstract class StoreBase {
     const changedNothing = effective == null && pendingAfter[0] === pendingBefore[0] && pendingAfter[1] === pendingBefore[1]
     if (signed == null && changedNothing) return false
     // a signed item that changed nothing (a checkpoint of what is held) is kept as signed, not logged again
-    this.commit(info, { doc, update: changedNothing ? null : update, effective, origin, signed, parts: watch?.parts() })
+    this.commit(info, { doc, update: changedNothing ? null : update, effective, origin, signed, parts: watch?.parts(), firstContent: firstContent && effective != null })
     return effective != null
   }
 

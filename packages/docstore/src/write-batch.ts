@@ -5,6 +5,7 @@ import type { InfoRecord } from './codec.ts'
 import { SEQ_KEY, aclKey, changeKey, infoKey, logKey } from './keys.ts'
 import { partyOps } from './party-index.ts'
 import { partChangeOps } from './part-changes.ts'
+import { StagedOps } from './signed-docs.ts'
 
 /**
  * The changes made since the last flush: the updates to append, and which documents they touch
@@ -20,7 +21,7 @@ export interface WriteBatch {
   /** Checkpoints to write: key → sequence number. */
   readonly checkpoints: Map<string, number>
   /** Signed items and their bookkeeping (envelopes, chain heads, bindings, checkpoints), by key. */
-  readonly signed: Map<string, WriteOp>
+  readonly signed: StagedOps
   /**
    * The last change per part of a document (l/ keys, part-changes.ts): one record per part and
    * batch (null: its deletion), encoded when the batch is written, as a keystroke replaces it.
@@ -30,10 +31,12 @@ export interface WriteBatch {
   readonly rows: Map<string, WriteOp>
   /** Bytes of the updates staged. */
   bytes: number
+  /** Documents whose staged index entry shows their title, kind and state vector as they are now (until their next change). */
+  readonly described: Set<DocId>
 }
 
 export function createWriteBatch (): WriteBatch {
-  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), signed: new Map(), parts: new Map(), rows: new Map(), bytes: 0 }
+  return { updates: new Map(), acls: new Map(), before: new Map(), checkpoints: new Map(), signed: new StagedOps(), parts: new Map(), rows: new Map(), bytes: 0, described: new Set() }
 }
 
 /** Remember a document's change number on disk before the batch first touches it. */

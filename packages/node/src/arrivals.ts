@@ -3,13 +3,11 @@
  * peer (a `shared` notice), and the organisations it meets (their names and when last connected,
  * for the directory).
  */
-import * as Y from 'yjs'
-import { equals } from 'uint8arrays'
 import { recordTitle } from '@commonplace/record'
 import { carrierOf } from '@commonplace/practice'
 import type { DocId, DocumentStore, OrgId } from '@commonplace/core'
 import type { Directory } from '@commonplace/directory'
-import type { PeerId } from '@libp2p/interface'
+import type { Logger, PeerId } from '@libp2p/interface'
 import type { CommonplaceLibp2p } from './libp2p.ts'
 import type { Contacts } from './contacts.ts'
 import type { Names } from './names.ts'
@@ -21,15 +19,7 @@ export interface ArrivalsInit {
   names: Names
   self: OrgId
   now: () => number
-}
-
-/** Whether the document's whole content is `update` (its state vector is the update's). */
-function holdsOnly (store: DocumentStore, id: DocId, update: Uint8Array): boolean {
-  try {
-    return equals(store.read(id, doc => Y.encodeStateVector(doc)), Y.encodeStateVectorFromUpdate(update))
-  } catch {
-    return false
-  }
+  log: Logger
 }
 
 /** Start watching; returns the function that stops. */
@@ -38,21 +28,46 @@ export function watchArrivals (init: ArrivalsInit, libp2p: CommonplaceLibp2p): (
   // documents decided on in this run; a document held before is told apart by its content (below),
   // so a start reads nothing per held document
   const known = new Set<DocId>()
+  // the documents that arrived in this turn of the event loop, told in one write at its end (a
+  // catch-up brings hundreds): the sender's name looked up once per owner
+  let arrived: Array<{ doc: DocId, owner: OrgId, peer: OrgId, docTitle: string, at: number }> = []
+  const tell = (): void => {
+    const list = arrived
+    arrived = []
+    const orgNames = new Map<OrgId, string>()
+    const nameOf = (owner: OrgId, peer: OrgId): string => {
+      let name = orgNames.get(owner)
+      if (name == null) {
+        name = names.org(owner) ?? libp2p.services.sync.peers().find(p => p.orgId === peer)?.name ?? 'Another organisation'
+        orgNames.set(owner, name)
+      }
+      return name
+    }
+    if (list.length === 0) return
+    try {
+      init.contacts.notifyAll(list.map(({ doc, owner, peer, docTitle, at }) => {
+        const orgName = nameOf(owner, peer)
+        const title = docTitle.trim() === '' ? 'a document' : `"${docTitle}"`
+        return { kind: 'shared', at, org: owner, orgName, doc, docTitle, text: `${orgName} shared ${title} with you` }
+      }))
+    } catch (err) {
+      init.log.error('the notices of %d documents that arrived could not be kept - %e', list.length, err)
+    }
+  }
   const offStore = store.onChange(change => {
     const origin = change.origin
     if (origin.kind !== 'peer' || change.update == null || known.has(change.id)) return
     const info = store.info(change.id)
     if (info == null || info.owner === self) return
     known.add(change.id)
-    // it arrived now if everything it holds came with this change
-    if (!holdsOnly(store, change.id, change.update)) return
+    // it arrived now if it held nothing before this change
+    if (change.firstContent !== true) return
     // proposals and adoption logs are shown where they belong (the inbox, the diffusion view)
     if (store.read(change.id, doc => carrierOf(doc)) !== undefined) return
-    const orgName = names.org(info.owner) ?? libp2p.services.sync.peers().find(p => p.orgId === origin.peer)?.name ?? 'Another organisation'
     // the index's title may lag the update just applied: read it from the document
     const docTitle = store.read(change.id, doc => recordTitle(doc)) || info.title
-    const title = docTitle.trim() === '' ? 'a document' : `"${docTitle}"`
-    init.contacts.notify({ kind: 'shared', at: now(), org: info.owner, orgName, doc: change.id, docTitle, text: `${orgName} shared ${title} with you` })
+    if (arrived.length === 0) setImmediate(tell)
+    arrived.push({ doc: change.id, owner: info.owner, peer: origin.peer, docTitle, at: now() })
   })
   const sync = libp2p.services.sync
   const recorded = new Set<string>()
@@ -76,6 +91,8 @@ export function watchArrivals (init: ArrivalsInit, libp2p: CommonplaceLibp2p): (
   libp2p.addEventListener('peer:disconnect', onDisconnect)
   return () => {
     offStore()
+    // the documents that arrived in the last turn are told before the storage closes
+    if (arrived.length > 0) tell()
     sync.removeEventListener('sync:ack', onAck)
     libp2p.removeEventListener('peer:disconnect', onDisconnect)
   }

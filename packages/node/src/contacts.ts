@@ -45,6 +45,8 @@ export interface Contacts {
   handle(request: unknown, connection: Connection): Promise<IntroduceReply>
   /** Keep a notice and tell local clients. */
   notify(fields: Omit<Notice, 'id' | 'read'>): Notice
+  /** Keep several notices in one write and tell local clients of each. */
+  notifyAll(list: Array<Omit<Notice, 'id' | 'read'>>): Notice[]
   start(libp2p: CommonplaceLibp2p): void
   stop(): void
 }
@@ -57,11 +59,12 @@ export function createContacts (init: ContactsInit): Contacts {
   let cached: (CardCode & { code: string }) | undefined
   const retries = createRetries({ log, attempt: async org => { await deliverPending(org as OrgId) } })
 
-  const notify = (fields: Omit<Notice, 'id' | 'read'>): Notice => {
-    const notice = directory.addNotice(fields)
-    emit({ type: 'notice', notice: { ...notice, at: new Date(notice.at).toISOString() } })
-    return notice
+  const notifyAll = (list: Array<Omit<Notice, 'id' | 'read'>>): Notice[] => {
+    const notices = directory.addNotices(list)
+    for (const notice of notices) emit({ type: 'notice', notice: { ...notice, at: new Date(notice.at).toISOString() } })
+    return notices
   }
+  const notify = (fields: Omit<Notice, 'id' | 'read'>): Notice => notifyAll([fields])[0]
   const changed = (org: OrgId, change: 'introduced' | 'accepted' | 'added' | 'removed'): void => {
     emit({ type: 'directory', org, change })
   }
@@ -180,6 +183,7 @@ export function createContacts (init: ContactsInit): Contacts {
     admits: org => org === init.introKey || directory.contact(org as OrgId) != null,
     card,
     notify,
+    notifyAll,
     async add (code, options = {}) {
       const { card: theirs, secret } = await decodeCardCode(code)
       const org = theirs.org

@@ -252,7 +252,7 @@ export async function createNode (init: NodeInit): Promise<CommonplaceNode> {
       contacts,
       delivery,
       subscribe: (listener: (event: NodeEvent) => void) => { listeners.add(listener); return () => { listeners.delete(listener) } },
-      watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now }, libp2p)
+      watch: () => watchArrivals({ store: store!, directory, contacts, names, self: identity.orgId, now: Date.now, log: logger.forComponent('commonplace:arrivals') }, libp2p)
     }
     const node = new Node({ init, identity, storage, store, gate, libp2p, api, logger, networks, registry, metrics, offLoop, practice, history, people, directory: directoryParts })
     return node

@@ -22,3 +22,13 @@ export const SqliteCode = {
  * at most the signed envelopes of the batches in flight (each at most 8 MiB of update).
  */
 export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024
+
+/**
+ * WAL checkpoints (docs/storage.md, "Checkpoints when quiet"): the WAL is copied into the database
+ * file once no write came for CHECKPOINT_QUIET_MS; a store that never goes quiet checkpoints in the
+ * commit that takes the WAL past WAL_AUTOCHECKPOINT_PAGES pages (SQLite's own, 64 MiB of 4 KiB
+ * pages), and a WAL file left larger than WAL_SIZE_LIMIT_BYTES is cut back when it is reused.
+ */
+export const CHECKPOINT_QUIET_MS = 250
+export const WAL_AUTOCHECKPOINT_PAGES = 16_384
+export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024

@@ -3,7 +3,7 @@ import type { StatementSync } from 'node:sqlite'
 import { StorageClosedError } from '@commonplace/core'
 import type { KeyValueStore, RangeOptions, WriteOp } from '@commonplace/core'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import { LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS } from './constants.ts'
+import { CHECKPOINT_QUIET_MS, LOG_COMPONENT, SQLITE_BUSY_TIMEOUT_MS, WAL_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES } from './constants.ts'
 import { normalizeRange, validateOps } from './range.ts'
 import { openError, readError, writeError } from './sqlite-errors.ts'
 import { openJournal } from './journal.ts'
@@ -26,6 +26,8 @@ export interface SqliteStoreInit {
    */
   durability?: 'deferred' | 'in-commit'
   logger?: ComponentLogger
+  /** Told after each checkpoint run once writes stopped (docs/storage.md, "Checkpoints when quiet"). */
+  onCheckpoint?: () => void
 }
 
 interface Row { key: string, value: Uint8Array }
@@ -47,6 +49,8 @@ function openDatabase (init: SqliteStoreInit): DatabaseSync {
     const synchronous = init.durability === 'in-commit' ? 'FULL' : 'NORMAL'
     db.exec(`PRAGMA synchronous = ${synchronous}; PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON`)
     if (init.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(init.maxPageCount))}`)
+    // deferred: checkpoints run when the store is quiet (sqliteStore), not in the commit of a catch-up
+    if (init.durability !== 'in-commit') db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
     db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID')
     db.exec('BEGIN IMMEDIATE; COMMIT')
     return db
@@ -110,6 +114,28 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
   const rollbackStmt = db.prepare('ROLLBACK')
   /** Range statements by shape (bound operators and direction), prepared on first use. */
   const rangeStmts = new Map<string, StatementSync>()
+  const checkpointStmt = wal === undefined ? undefined : db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
+  /** Armed by each write: the WAL is checkpointed once writes stop for CHECKPOINT_QUIET_MS. */
+  let quiet: ReturnType<typeof setTimeout> | undefined
+  const checkpointWhenQuiet = (): void => {
+    if (checkpointStmt === undefined) return
+    if (quiet !== undefined) quiet.refresh()
+    else {
+      quiet = setTimeout(() => {
+        quiet = undefined
+        if (db === undefined || wal?.failure != null) return
+        try {
+          checkpointStmt.get()
+        } catch (err) {
+          // the WAL still holds everything: a later checkpoint (or the close) copies it
+          log?.error('checkpoint of %s failed - %e', path, err)
+          return
+        }
+        init.onCheckpoint?.()
+      }, CHECKPOINT_QUIET_MS)
+      quiet.unref()
+    }
+  }
 
   function open (): DatabaseSync {
     if (db === undefined) throw new StorageClosedError(`Storage ${path} is closed`)
@@ -177,6 +203,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
         }
         commitStmt.run()
         wal?.written()
+        checkpointWhenQuiet()
       } catch (err) {
         // SQLITE_FULL may already have rolled the transaction back; roll back only what is open.
         if (database.isTransaction) {
@@ -192,6 +219,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
       if (db === undefined) return
       const database = db
       db = undefined
+      if (quiet !== undefined) clearTimeout(quiet)
       rangeStmts.clear()
       let clean = true
       try {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -85,6 +85,21 @@ describe('sqliteStore on disk', () => {
     expect(existsSync(`${path}-shm`)).toBe(false) // exclusive WAL keeps its index in memory
     const second = open()
     expect(second.get('k')).toEqual(Uint8Array.of(7))
+  })
+
+  it('copies the WAL into the database file once writes stop, not in the commits of a burst', async () => {
+    let checkpointed!: () => void
+    const quiet = new Promise<void>(resolve => { checkpointed = resolve })
+    const store = sqliteStore({ path, onCheckpoint: () => { checkpointed() } })
+    stores.push(store)
+    const before = statSync(path).size
+    // a catch-up's worth of commits: 4 MiB, past SQLite's own checkpoint at 1,000 pages
+    for (let i = 0; i < 64; i++) store.write([{ type: 'put', key: `d/${String(i).padStart(3, '0')}`, value: new Uint8Array(randomBytes(64 * 1024)) }])
+    expect(statSync(path).size).toBe(before)
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(4 * 1024 * 1024)
+    await quiet
+    expect(statSync(path).size).toBeGreaterThan(4 * 1024 * 1024)
+    expect(store.get('d/063')?.byteLength).toBe(64 * 1024)
   })
 
   it('throws StorageFullError when the page limit is reached, keeping exactly the previous data, and writes again after deletes', () => {

@@ -17,7 +17,20 @@ export interface PeerChannelInit {
   limits: CodecLimits
   /** Counts bytes of frames read and written (after the length prefix). */
   onBytes?: (direction: 'in' | 'out', bytes: number) => void
+  /**
+   * Starts checking a frame's signatures off the event loop as soon as it is read; the frame is
+   * handled once that settles (it never rejects), while the frames before it are handled.
+   * Undefined: nothing to wait for.
+   */
+  preverify?: (messages: Message[]) => Promise<void> | undefined
 }
+
+/**
+ * Frames read ahead of the one being handled (their signatures checked meanwhile), at most: this
+ * many, and this many bytes of them beyond the first (one frame of the largest size still goes).
+ */
+const MAX_FRAMES_AHEAD = 8
+const MAX_BYTES_AHEAD = 4 * 1024 * 1024
 
 /**
  * Owns one long-lived stream to one peer: length-prefixed framing, batching of what is queued,
@@ -140,32 +153,64 @@ class Channel implements PeerChannel {
       maxBufferSize: this.init.maxFrameBytes * 2,
       lengthDecoder: lengthOrWait(this.init.maxFrameBytes)
     })
+    // frames are handled one after another, in order; reading goes on meanwhile (up to
+    // MAX_FRAMES_AHEAD), so that a frame's signatures are checked while those before it are applied
+    let handled: Promise<void> = Promise.resolve()
+    const ahead: Array<{ handled: Promise<void>, bytes: number }> = []
+    let bytesAhead = 0
+    let failure: Error | undefined
     try {
       for await (const chunk of this.init.stream) {
         for (const frame of decodeOrThrow(decoder, chunk)) {
+          if (failure != null) throw failure
           const bytes = frame.subarray()
           this.init.onBytes?.('in', bytes.byteLength)
           const messages = decodeFrame(bytes, this.init.limits)
-          // the ACK of a frame's closing MARK waits for the store's group commit at the end of this
-          // turn instead of forcing a disk write in the middle of reading; reading goes on
-          const closingMark = messages.at(-1)?.type === 'mark' ? messages.pop() : undefined
-          // answers to one frame go out together, after the whole frame is handled
-          this.holding = true
-          try {
-            for (const message of messages) this.send(await this.init.session.receive(message))
-          } finally {
-            this.holding = false
+          const checked = this.init.preverify?.(messages)
+          handled = handled.then(async () => {
+            if (failure != null) return
+            if (checked != null) await checked
+            try {
+              await this.handleFrame(messages)
+            } catch (err) {
+              failure = err as Error
+              this.fail(failure)
+            }
+          })
+          ahead.push({ handled, bytes: bytes.byteLength })
+          bytesAhead += bytes.byteLength
+          while (ahead.length > 1 && (ahead.length > MAX_FRAMES_AHEAD || bytesAhead > MAX_BYTES_AHEAD)) {
+            const oldest = ahead.shift() as { handled: Promise<void>, bytes: number }
+            await oldest.handled
+            bytesAhead -= oldest.bytes
           }
-          this.schedule()
-          if (closingMark != null) this.markLater(closingMark)
         }
       }
+      await handled
+      if (failure != null) throw failure
     } catch (err) {
-      this.fail(err as Error)
-      throw err
+      // a frame that failed to be handled aborted the stream: its error is the one that ended it
+      const error = failure ?? err as Error
+      this.fail(error)
+      throw error
     } finally {
       this.closed = true
     }
+  }
+
+  private async handleFrame (messages: Message[]): Promise<void> {
+    // the ACK of a frame's closing MARK waits for the store's group commit at the end of this
+    // turn instead of forcing a disk write in the middle of reading; reading goes on
+    const closingMark = messages.at(-1)?.type === 'mark' ? messages.pop() : undefined
+    // answers to one frame go out together, after the whole frame is handled
+    this.holding = true
+    try {
+      for (const message of messages) this.send(await this.init.session.receive(message))
+    } finally {
+      this.holding = false
+    }
+    this.schedule()
+    if (closingMark != null) this.markLater(closingMark)
   }
 
   private markLater (mark: Message): void {

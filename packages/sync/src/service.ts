@@ -2,10 +2,11 @@ import { TypedEventEmitter, serviceCapabilities } from '@libp2p/interface'
 import type { ComponentLogger, Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { DocId, DocumentChange, DocumentStore, OrgId } from '@commonplace/core'
-import { createDocumentGate } from '@commonplace/docstore'
+import { createDocumentGate, preverify } from '@commonplace/docstore'
 import type { DocumentGate } from '@commonplace/docstore'
 import { createSyncSession } from './session.ts'
 import { createPeerChannel } from './peer-channel.ts'
+import { signaturesIn } from './signatures.ts'
 import type { PeerChannel } from './peer-channel.ts'
 import {
   DEFAULT_MARK_DELAY, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_ITEM_BYTES, DEFAULT_TARGET_FRAME_BYTES, MAX_STREAMS, PROTOCOL
@@ -178,6 +179,7 @@ class Sync extends TypedEventEmitter<SyncEvents> implements SyncService {
       maxFrameBytes: this.init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       targetFrameBytes: this.init.targetFrameBytes ?? DEFAULT_TARGET_FRAME_BYTES,
       limits: { maxItemBytes: this.init.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES },
+      preverify: messages => preverify(signaturesIn(messages)),
       onBytes: (direction, bytes) => {
         if (direction === 'in') { this.stats.bytesIn += bytes; this.stats.framesIn++ } else { this.stats.bytesOut += bytes; this.stats.framesOut++ }
       }

@@ -9,7 +9,9 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import { PROTOCOL, decodeFrame, encodeFrame } from '../src/index.ts'
 import type { Message } from '../src/index.ts'
-import { NO_PREVIOUS, signEnvelope } from '@commonplace/core'
+import * as Y from 'yjs'
+import { NO_PREVIOUS, decodeEnvelope, encodeEnvelopeBody, envelopeHash, joinSigned, signEnvelope } from '@commonplace/core'
+import { rememberedCount, verifierUp } from '@commonplace/docstore'
 import type { OrgId } from '@commonplace/core'
 import { connect, craftEnvelope, createDoc, share, testNode, textOf, until, waitFor } from './fixtures.ts'
 import type { TestNode } from './fixtures.ts'
@@ -113,6 +115,37 @@ describe('a hostile or broken peer', () => {
     expect(await refused).toMatchObject({ code: 'ERR_CORRUPT_UPDATE' })
     expect(a.store.changeSeq).toBe(before)
     expect(textOf(a, doc.id)).toBe('Care navigation scripts for reception')
+  })
+
+  it('checks a catch-up\'s signatures on the worker and still refuses a signature lifted onto other bytes', async () => {
+    await verifierUp()
+    const { a, doc, stream, key } = await setup('edit')
+    // a chain of four changes, as an editor catching up would send it
+    const ydoc = new Y.Doc()
+    Y.applyUpdate(ydoc, a.store.diff(doc.id))
+    const items: Uint8Array[] = []
+    let prev: Uint8Array = NO_PREVIOUS
+    for (let seq = 1; seq <= 4; seq++) {
+      const item = await craftEnvelope(key, doc.id, Y.encodeStateAsUpdate(ydoc), d => d.getText('t').insert(0, `step ${seq}: `), { seq, prev, nonce: 10 + seq })
+      const envelope = decodeEnvelope(item)
+      Y.applyUpdate(ydoc, envelope.update)
+      prev = await envelopeHash(envelope)
+      items.push(item)
+    }
+    // the first one's signature on a body that says something else, sent ahead of it
+    const first = decodeEnvelope(items[0])
+    const other = decodeEnvelope(await craftEnvelope(key, doc.id, a.store.diff(doc.id), d => d.getText('t').insert(0, 'Skip the sepsis screen. ')))
+    const lifted = joinSigned(encodeEnvelopeBody({ ...first, update: other.update }), first.sig)
+    const refused = waitFor(a, 'sync:refused', e => e.doc === doc.id)
+    stream.send(frame([
+      { type: 'hello', version: 2, storeId: 'rogue', name: 'rogue' },
+      { type: 'envelopes', doc: doc.id, items: [lifted, ...items], more: false }
+    ]))
+    expect(await refused).toMatchObject({ code: 'ERR_ENVELOPE_SIGNATURE', by: 'us' })
+    await until([a.store], () => textOf(a, doc.id)?.startsWith('step 4: ') === true)
+    expect(textOf(a, doc.id)).toBe('step 4: step 3: step 2: step 1: Care navigation scripts for reception')
+    // nothing of what the worker vouched for is left unchecked
+    expect(rememberedCount()).toBe(0)
   })
 
   it('gives a peer that speaks only protocol 1 no stream at all: nothing falls back to unsigned updates', async () => {

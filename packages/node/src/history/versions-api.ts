@@ -174,7 +174,7 @@ export function autoVersions (ctx: PracticeContext, versions: Versions, init: Au
     if (change.update == null || change.origin.kind === 'storage' || carriers.has(change.id)) return
     const doc = change.id
     if (due.has(doc)) return
-    const at = latestAt.get(doc) ?? versions.latest(doc)?.at
+    const at = latestAt.get(doc) ?? versions.latestAt(doc)
     const seen = (changes.get(doc) ?? 0) + 1
     if (at !== undefined && ctx.now() - at < everyMs && seen < everyChanges) { latestAt.set(doc, at); changes.set(doc, seen); return }
     if (!isRecord(ctx, doc)) { carriers.add(doc); return }

@@ -111,6 +111,8 @@ export interface Versions {
   list(doc: DocId): VersionMeta[]
   /** The latest version, if any. */
   latest(doc: DocId): VersionMeta | undefined
+  /** When the latest version was taken, if there is one (a document found to have none is not read again). */
+  latestAt(doc: DocId): number | undefined
   /** The document as it was at version n, as a fresh Y.Doc. @throws VersionUnknownError */
   rebuild(doc: DocId, n: number): Y.Doc
   /** Bytes kept for a document's versions. */
@@ -242,6 +244,11 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
   }
   const meta = (v: StoredVersion): VersionMeta => ({ n: v.n, at: v.at, reason: v.reason, ...(v.label != null ? { label: v.label } : {}), bytes: v.bytes })
 
+  const latest = (doc: DocId): VersionMeta | undefined => {
+    const [row] = storage.range({ ...range(doc), reverse: true, limit: 1 })
+    return row == null ? undefined : meta(decodeVersion(row[1]))
+  }
+
   return {
     take (doc, reason, label) {
       const { taken, ops, tail } = prepare(doc, reason, label)
@@ -271,9 +278,19 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
       return storage.range(range(doc)).map(([, bytes]) => meta(decodeVersion(bytes)))
     },
 
-    latest (doc) {
-      const [row] = storage.range({ ...range(doc), reverse: true, limit: 1 })
-      return row == null ? undefined : meta(decodeVersion(row[1]))
+    latest,
+
+    latestAt (doc) {
+      const known = tails.get(doc)
+      if (known !== undefined) return known?.at
+      // versions are numbered from 1 and never deleted: without a first there are none, and the
+      // first version's tail is then known without another read (a key read, not a range: a
+      // catch-up asks this of every document it brings)
+      if (storage.get(key(doc, 1)) == null) {
+        tails.set(doc, null)
+        return undefined
+      }
+      return latest(doc)?.at
     },
 
     rebuild (doc, n) {
