@@ -95,17 +95,21 @@ export function rememberedCount (): number {
 }
 
 /**
- * Whether `signer`'s signature `sig` over `bytes` was verified ahead (once: the memory forgets it).
- * False means only that it was not: the caller verifies.
+ * Whether `signer`'s signature `sig` over `prefix ‖ bytes` was verified ahead (once: the memory
+ * forgets it). False means only that it was not: the caller verifies. The prefix (a domain
+ * separation, an envelope's) is given apart so that the caller need not copy its bytes behind it.
  */
-export function takePreverified (signer: OrgId, bytes: Uint8Array, sig: Uint8Array): boolean {
+export function takePreverified (signer: OrgId, bytes: Uint8Array, sig: Uint8Array, prefix?: Uint8Array): boolean {
   if (remembered.size === 0 || sig.byteLength !== SIG_BYTES) return false
   const key = sigKey(sig)
   const kept = remembered.get(key)
   if (kept == null) return false
   remembered.delete(key)
   rememberedBytes -= kept.bytes.byteLength
-  return kept.signer === signer && Buffer.from(kept.bytes.buffer, kept.bytes.byteOffset, kept.bytes.byteLength).equals(bytes)
+  const head = prefix?.byteLength ?? 0
+  if (kept.signer !== signer || kept.bytes.byteLength !== head + bytes.byteLength) return false
+  const keptBytes = Buffer.from(kept.bytes.buffer, kept.bytes.byteOffset, kept.bytes.byteLength)
+  return (prefix == null || keptBytes.subarray(0, head).equals(prefix)) && keptBytes.subarray(head).equals(bytes)
 }
 
 /**

@@ -5,7 +5,7 @@
  * stages the write operations returned here in the same batch.
  */
 import {
-  ClientBindings, EnvelopeInvalidError, EnvelopeSignatureError, ForbiddenError, ForeignClientError, NO_PREVIOUS,
+  ClientBindings, ENVELOPE_SIGNING_PREFIX, EnvelopeInvalidError, EnvelopeSignatureError, ForbiddenError, ForeignClientError, NO_PREVIOUS,
   OversizedMessageError, decodeEnvelope, envelopeSigningBytes, structOwners
 } from '@commonplace/core'
 import type {
@@ -18,7 +18,10 @@ import { decodeBinding, decodeSignedRecord, emptySignedRecord, encodeAuthorRun, 
 import type { SignedRecord } from './signed-codec.ts'
 import { authorRunKey, bindingKey, bindingRange, envelopeKey, evidenceKey, signedStateKey } from './keys.ts'
 import { deriveClient, sha256, verifyBy } from './signing.ts'
+import { takePreverified } from './preverify.ts'
 import { MAX_HELD_BYTES, MAX_HELD_ENVELOPES, MAX_SIGNED_STATES } from './constants.ts'
+
+const ENVELOPE_PREFIX = new TextEncoder().encode(ENVELOPE_SIGNING_PREFIX)
 
 /** One document's signed state in memory. */
 export interface DocState {
@@ -188,7 +191,8 @@ export class SignedDocs {
   check (id: DocId, bytes: Uint8Array, state?: DocState): EnvelopeVerdict {
     const envelope = decodeEnvelope(bytes)
     if (envelope.doc !== id) throw new EnvelopeInvalidError(`Envelope for ${envelope.doc} sent as ${id}`)
-    if (!verifyBy(envelope.signer, envelopeSigningBytes(envelope.body), envelope.sig)) {
+    // checked ahead on the worker as the frame was read (preverify.ts), or here
+    if (!takePreverified(envelope.signer, envelope.body, envelope.sig, ENVELOPE_PREFIX) && !verifyBy(envelope.signer, envelopeSigningBytes(envelope.body), envelope.sig)) {
       throw new EnvelopeSignatureError(`Envelope ${envelope.seq} of ${id} is not signed by ${envelope.signer}`)
     }
     return this.checkVerified(state ?? this.state(id), envelope)

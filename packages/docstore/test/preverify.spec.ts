@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest'
 import { MIN_PREVERIFY, preverify, rememberedCount, verifierUp, verifyBy } from '../src/index.ts'
+import { takePreverified } from '../src/preverify.ts'
 import { testOrg } from './fixtures.ts'
 import type { TestOrg } from './fixtures.ts'
 
@@ -43,6 +44,21 @@ describe('signatures checked ahead on the worker', () => {
     expect(verifyBy(other.id, good[2].bytes, good[2].sig)).toBe(false)
     // the genuine ones still verify (from memory or, once the memory gave them up, again)
     for (const { signer, bytes, sig } of good) expect(verifyBy(signer, bytes, sig)).toBe(true)
+  })
+
+  it('answers for a prefixed message given as its prefix and its body, and for nothing else', async () => {
+    const prefix = new TextEncoder().encode('commonplace-test/1\n')
+    const bodies = [1, 2, 3, 4].map(i => message(200 + i))
+    const items = await Promise.all(bodies.map(async body => {
+      const bytes = new Uint8Array([...prefix, ...body])
+      return { signer: org.id, bytes, sig: await org.key.sign(bytes) }
+    }))
+    await preverify(items)
+    expect(takePreverified(org.id, bodies[0], items[0].sig, prefix)).toBe(true)
+    expect(takePreverified(org.id, bodies[1], items[1].sig, new TextEncoder().encode('commonplace-other/1\n'))).toBe(false)
+    expect(takePreverified(org.id, bodies[2], items[2].sig)).toBe(false)
+    expect(takePreverified(org.id, items[3].bytes, items[3].sig)).toBe(true)
+    expect(rememberedCount()).toBe(0)
   })
 
   it('leaves a few signatures to the caller: a live edit does not wait for a round trip', async () => {

@@ -134,6 +134,28 @@ describe('comments and versions (nodes in one process)', () => {
 })
 
 describe('automatic versions', () => {
+  it('keeps each record that arrives, as it arrived, as the first version at the node it reached', async () => {
+    const river = await startNode('Riverside Surgery')
+    const hill = await startNode('Hillview Medical Practice')
+    await befriend(river, hill)
+    // a catch-up of several records at once: their first versions are taken together, from what arrived
+    const docs = await Promise.all(['Fridge temperatures', 'Abnormal results', 'Repeat prescriptions', 'Sharps injuries', 'Home visits'].map(async title =>
+      await river.api.createDoc({ title, sections: SECTIONS })))
+    await Promise.all(docs.map(async doc => { await river.api.share(doc.id, { with: hill.orgId, role: 'read' }) }))
+    await until([hill], async () => (await Promise.all(docs.map(async doc => (await hill.api.versions(doc.id).catch(() => [])).length))).every(n => n === 1), 'Hillview has a first version of each')
+    for (const doc of docs) {
+      expect((await hill.api.versions(doc.id)).map(v => [v.n, v.reason])).toEqual([[1, 'first']])
+      // the version holds the record as it arrived: nothing changed since
+      const diff = await hill.api.diff(doc.id, 1)
+      expect(diff.changes.every(c => c.status === 'unchanged')).toBe(true)
+    }
+    // a later change is told apart from what arrived
+    await river.api.editDoc(docs[0].id, { append: { section: 'Practice', text: 'Logged twice a day.' } })
+    await until([hill], async () => (await hill.api.getDoc(docs[0].id)).sections[1].markdown.includes('twice a day'), 'Hillview has the edit')
+    const after = await hill.api.diff(docs[0].id, 1)
+    expect(after.changes.filter(c => c.status === 'changed').map(c => c.heading)).toEqual(['Practice'])
+  })
+
   it('takes one after every N changes when the node is started so, and keeps it local', async () => {
     const river = await startNode('Riverside Surgery', undefined, { autoVersions: { everyChanges: 2 } })
     const doc = await river.api.createDoc({ title: 'Fridge temperatures', sections: SECTIONS })

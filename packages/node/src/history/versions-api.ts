@@ -157,15 +157,26 @@ export function autoVersions (ctx: PracticeContext, versions: Versions, init: Au
   // the first version due in a turn is taken at once; those due after it in the same turn (a
   // catch-up brings many records) at its end, in one write
   let due = new Map<DocId, string>()
+  // of those, the ones whose first copy just arrived, with that copy: the version is that update,
+  // not the document encoded again, while nothing else changed the document since (its change number)
+  let wholes = new Map<DocId, { update: Uint8Array, changeSeq: number }>()
+  const stillWhole = (doc: DocId, whole: { update: Uint8Array, changeSeq: number } | undefined): Uint8Array | undefined =>
+    whole != null && ctx.store.info(doc)?.changeSeq === whole.changeSeq ? whole.update : undefined
   let tookThisTurn = false
   let stopped = false
   const takeDue = (): void => {
     const wanted = due
+    const whole = new Map<DocId, Uint8Array>()
+    for (const [doc, w] of wholes) {
+      const update = stillWhole(doc, w)
+      if (update != null) whole.set(doc, update)
+    }
     due = new Map()
+    wholes = new Map()
     tookThisTurn = false
     if (stopped || wanted.size === 0) return
     try {
-      for (const [doc, taken] of versions.takeEach(wanted)) latestAt.set(doc, taken.at)
+      for (const [doc, taken] of versions.takeEach(wanted, whole)) latestAt.set(doc, taken.at)
     } catch (err) {
       ctx.log.error('history: taking the automatic versions of %d documents failed - %e', wanted.size, err)
     }
@@ -180,13 +191,16 @@ export function autoVersions (ctx: PracticeContext, versions: Versions, init: Au
     if (!isRecord(ctx, doc)) { carriers.add(doc); return }
     const reason = at === undefined ? 'first' : seen >= everyChanges ? 'changes' : 'daily'
     changes.set(doc, 0)
+    // the document held nothing before this change: its whole content is the change's update
+    const whole = reason === 'first' && change.firstContent === true ? { update: change.update, changeSeq: change.changeSeq } : undefined
     if (!tookThisTurn) {
       tookThisTurn = true
       setImmediate(takeDue)
-      latestAt.set(doc, versions.take(doc, reason).at)
+      latestAt.set(doc, versions.take(doc, reason, undefined, stillWhole(doc, whole)).at)
       return
     }
     due.set(doc, reason)
+    if (whole != null) wholes.set(doc, whole)
   })
   return () => { stopped = true; off() }
 }

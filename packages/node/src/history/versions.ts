@@ -104,9 +104,10 @@ function decodeVersion (bytes: Uint8Array): StoredVersion {
 
 export interface Versions {
   /** Take a version of a held document now. */
-  take(doc: DocId, reason: string, label?: string): VersionMeta
+  /** `whole`: the document's whole content as one update, when the caller has it (a first copy that just arrived): not encoded again. */
+  take(doc: DocId, reason: string, label?: string, whole?: Uint8Array): VersionMeta
   /** Take a version of each document (one at most each) in one write: the automatic versions of a turn. */
-  takeEach(wanted: Map<DocId, string>): Map<DocId, VersionMeta>
+  takeEach(wanted: Map<DocId, string>, wholes?: Map<DocId, Uint8Array>): Map<DocId, VersionMeta>
   /** Every version of a document, oldest first. */
   list(doc: DocId): VersionMeta[]
   /** The latest version, if any. */
@@ -205,7 +206,7 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
   }
 
   /** The version to take of `doc` now, the rows that keep it, and the tail once written. */
-  const prepare = (doc: DocId, reason: string, label?: string): { taken: VersionMeta, ops: WriteOp[], tail: Tail } => {
+  const prepare = (doc: DocId, reason: string, label?: string, whole?: Uint8Array): { taken: VersionMeta, ops: WriteOp[], tail: Tail } => {
     const last = tailOf(doc)
     const n = (last?.n ?? 0) + 1
     // a version asked for by a person or an action holds what is in the document now, also
@@ -213,7 +214,7 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
     const automatic = AUTOMATIC_REASONS.has(reason)
     const { stateVector, update, full } = store.read(doc, ydoc => {
       const stateVector = Y.encodeStateVector(ydoc)
-      if (last == null) return { stateVector, update: Y.encodeStateAsUpdate(ydoc), full: true }
+      if (last == null) return { stateVector, update: whole ?? Y.encodeStateAsUpdate(ydoc), full: true }
       const update = (automatic ? fromPending(last, ydoc, stateVector) : undefined) ?? Y.encodeStateAsUpdate(ydoc, last.stateVector)
       if (last.afterFullRows + 1 >= MAX_ROWS_AFTER_FULL || last.afterFullBytes + update.byteLength >= last.fullBytes) {
         return { stateVector, update: Y.encodeStateAsUpdate(ydoc), full: true }
@@ -250,21 +251,21 @@ export function createVersions (storage: KeyValueStore, store: DocumentStore, no
   }
 
   return {
-    take (doc, reason, label) {
-      const { taken, ops, tail } = prepare(doc, reason, label)
+    take (doc, reason, label, whole) {
+      const { taken, ops, tail } = prepare(doc, reason, label, whole)
       storage.write(ops)
       advance(doc, tail)
       return taken
     },
 
-    takeEach (wanted) {
+    takeEach (wanted, wholes) {
       const taken = new Map<DocId, VersionMeta>()
       const tailsNow = new Map<DocId, Tail>()
       const ops: WriteOp[] = []
       for (const [doc, reason] of wanted) {
         // gone, or quarantined since the change: no version of it now
         let prepared
-        try { prepared = prepare(doc, reason) } catch { continue }
+        try { prepared = prepare(doc, reason, undefined, wholes?.get(doc)) } catch { continue }
         taken.set(doc, prepared.taken)
         tailsNow.set(doc, prepared.tail)
         ops.push(...prepared.ops)
