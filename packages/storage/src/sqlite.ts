@@ -26,7 +26,7 @@ export interface SqliteStoreInit {
    */
   durability?: 'deferred' | 'in-commit'
   logger?: ComponentLogger
-  /** Told after each checkpoint run once writes stopped (docs/storage.md, "Checkpoints when quiet"). */
+  /** Told after each checkpoint run once the store went quiet (docs/storage.md, "Checkpoints when quiet"). */
   onCheckpoint?: () => void
 }
 
@@ -115,7 +115,11 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
   /** Range statements by shape (bound operators and direction), prepared on first use. */
   const rangeStmts = new Map<string, StatementSync>()
   const checkpointStmt = wal === undefined ? undefined : db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
-  /** Armed by each write: the WAL is checkpointed once writes stop for CHECKPOINT_QUIET_MS. */
+  /**
+   * Armed by a write, put off by every read or write while armed: the WAL is checkpointed once the
+   * store has been neither written nor read for CHECKPOINT_QUIET_MS (a node serving a catch-up
+   * reads without writing: it is not paused then).
+   */
   let quiet: ReturnType<typeof setTimeout> | undefined
   const checkpointWhenQuiet = (): void => {
     if (checkpointStmt === undefined) return
@@ -168,6 +172,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
   const store: KeyValueStore = {
     get (key: string): Uint8Array | undefined {
       open()
+      quiet?.refresh()
       try {
         return (getStmt.get(key) as Row | undefined)?.value
       } catch (err) {
@@ -177,6 +182,7 @@ export function sqliteStore (init: SqliteStoreInit): KeyValueStore {
 
     range (options: RangeOptions): Array<[string, Uint8Array]> {
       const database = open()
+      quiet?.refresh()
       const { lower, upper, limit, reverse } = normalizeRange(options)
       const lowerOp = lower === undefined ? '' : lower.inclusive ? '>=' : '>'
       const upperOp = upper === undefined ? '' : upper.inclusive ? '<=' : '<'
