@@ -25,7 +25,7 @@ export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024
 
 /**
  * WAL checkpoints (docs/storage.md, "Checkpoints when quiet"): the WAL is copied into the database
- * file once no write came for CHECKPOINT_QUIET_MS; a store that never goes quiet checkpoints in the
+ * file once it was neither written nor read for CHECKPOINT_QUIET_MS; a store that never goes quiet checkpoints in the
  * commit that takes the WAL past WAL_AUTOCHECKPOINT_PAGES pages (SQLite's own, 64 MiB of 4 KiB
  * pages), and a WAL file left larger than WAL_SIZE_LIMIT_BYTES is cut back when it is reused.
  */
