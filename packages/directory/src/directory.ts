@@ -72,9 +72,7 @@ export interface Directory {
   removeIntroduction(org: OrgId): void
   /** Newest first. */
   notices(): Notice[]
-  /** Keep a notice (the oldest beyond MAX_NOTICES go); returns it with its id. */
-  addNotice(notice: Omit<Notice, 'id' | 'read'>): Notice
-  /** Keep several notices in one write (the oldest beyond MAX_NOTICES go); returns them with their ids. */
+  /** Keep notices in one write (the oldest beyond MAX_NOTICES go); returns them with their ids. */
   addNotices(notices: Array<Omit<Notice, 'id' | 'read'>>): Notice[]
   /** Mark the given notices (every one without ids) read. */
   readNotices(ids?: string[]): void
@@ -141,7 +139,6 @@ export function createDirectory (storage: KeyValueStore): Directory {
     },
     removeIntroduction (org) { storage.write([{ type: 'del', key: INTRO + org }]) },
     notices: () => all<Notice>(NOTICE, true).map(([, n]) => n),
-    addNotice: fields => addNotices([fields])[0],
     addNotices,
     readNotices (ids) {
       const wanted = ids == null ? undefined : new Set(ids)

@@ -56,7 +56,7 @@ describe('the directory', () => {
   it('keeps the newest notices, newest first, and marks them read', () => {
     const directory = createDirectory(memoryStore())
     const org = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN' as OrgId
-    for (let at = 1; at <= MAX_NOTICES + 5; at++) directory.addNotice({ kind: 'shared', at, org, orgName: 'Riverside', text: `n${at}` })
+    for (let at = 1; at <= MAX_NOTICES + 5; at++) directory.addNotices([{ kind: 'shared', at, org, orgName: 'Riverside', text: `n${at}` }])
     const notices = directory.notices()
     expect(notices).toHaveLength(MAX_NOTICES)
     expect(notices[0].text).toBe(`n${MAX_NOTICES + 5}`)
@@ -73,7 +73,7 @@ describe('the directory', () => {
     const counted = { ...storage, write: (ops: Parameters<typeof storage.write>[0]) => { writes++; storage.write(ops) } }
     const directory = createDirectory(counted)
     const org = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN' as OrgId
-    for (let at = 1; at <= 10; at++) directory.addNotice({ kind: 'shared', at, org, orgName: 'Riverside', text: `before ${at}` })
+    for (let at = 1; at <= 10; at++) directory.addNotices([{ kind: 'shared', at, org, orgName: 'Riverside', text: `before ${at}` }])
     writes = 0
     const arrived = Array.from({ length: MAX_NOTICES + 50 }, (_, i) => ({ kind: 'shared' as const, at: 100 + i, org, orgName: 'Riverside', text: `arrived ${i}` }))
     const kept = directory.addNotices(arrived)
@@ -83,7 +83,7 @@ describe('the directory', () => {
     expect(notices).toHaveLength(MAX_NOTICES)
     expect(notices[0].text).toBe(`arrived ${MAX_NOTICES + 49}`)
     expect(notices.at(-1)?.text).toBe('arrived 50')
-    directory.addNotice({ kind: 'shared', at: 1000, org, orgName: 'Riverside', text: 'later' })
+    directory.addNotices([{ kind: 'shared', at: 1000, org, orgName: 'Riverside', text: 'later' }])
     expect(directory.notices()).toHaveLength(MAX_NOTICES)
     expect(directory.notices()[0].text).toBe('later')
   })

@@ -158,10 +158,8 @@ export abstract class StoreBase {
     clearTimeout(this.checkpointTimer)
     this.checkpointTimer = undefined
     for (const id of batch.updates.keys()) {
-      if (batch.described.has(id)) continue
-      const doc = this.cache.get(id)
       const info = this.infos.get(id)
-      if (doc != null && info != null) Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
+      if (info != null) this.describeStaged(batch, info)
     }
     let written
     try {
@@ -230,14 +228,16 @@ export abstract class StoreBase {
    */
   protected current (info: InfoRecord | undefined): InfoRecord | undefined {
     const batch = this.batch
-    if (info == null || batch?.updates.has(info.id) !== true || batch.described.has(info.id)) return info
-    const doc = this.cache.get(info.id)
-    if (doc != null) {
-      Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
-      // read again only after the document's next change (each listener of a change asks)
-      batch.described.add(info.id)
-    }
+    if (info != null && batch?.updates.has(info.id) === true) this.describeStaged(batch, info)
     return info
+  }
+
+  /** The staged entry as its loaded document is now, once per change (every listener of a change asks). */
+  private describeStaged (batch: WriteBatch, info: InfoRecord): void {
+    const doc = this.cache.get(info.id)
+    if (doc == null || batch.described.has(info.id)) return
+    Object.assign(info, this.describe(doc), { stateVector: Y.encodeStateVector(doc) })
+    batch.described.add(info.id)
   }
 
   protected requireInfo (id: DocId): InfoRecord {
@@ -358,9 +358,8 @@ export abstract class StoreBase {
     // a first copy (applied to an empty document) names no part: who changed what there is not known
     const watch = this.watchParts(origin, signedBy)
     let effective: Uint8Array | null
-    let firstContent: boolean
+    const firstContent = isEmpty(doc)
     try {
-      firstContent = isEmpty(doc)
       effective = firstContent ? applyToEmpty(doc, update, origin) : captureUpdate(doc, origin, () => { Y.applyUpdate(doc, update, origin) }, watch?.see)
     } catch (err) {
       this.cache.evict(info.id)

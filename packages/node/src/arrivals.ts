@@ -34,6 +34,7 @@ export function watchArrivals (init: ArrivalsInit, libp2p: CommonplaceLibp2p): (
   const tell = (): void => {
     const list = arrived
     arrived = []
+    if (list.length === 0) return
     const orgNames = new Map<OrgId, string>()
     const nameOf = (owner: OrgId, peer: OrgId): string => {
       let name = orgNames.get(owner)
@@ -43,7 +44,6 @@ export function watchArrivals (init: ArrivalsInit, libp2p: CommonplaceLibp2p): (
       }
       return name
     }
-    if (list.length === 0) return
     try {
       init.contacts.notifyAll(list.map(({ doc, owner, peer, docTitle, at }) => {
         const orgName = nameOf(owner, peer)
