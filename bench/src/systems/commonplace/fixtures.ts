@@ -7,6 +7,7 @@ import type { CommonplaceNode, NodeInit } from '@commonplace/node'
 import { deriveDocId, nextGrantSeq, randomNonce, signGrant } from '@commonplace/core'
 import type { DocId, OrgId, Role } from '@commonplace/core'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import type { DocContent } from '../../content.ts'
 
 /** A real node: SQLite on disk, libp2p on loopback TCP, the local API on a free port; `init` adds to its settings. */
@@ -91,6 +92,30 @@ export async function whenBodies (node: CommonplaceNode, ids: DocId[], lengths: 
       if (bodyLength(node, change.id) !== length) return
       want.delete(change.id)
       if (want.size === 0) { off(); resolve() }
+    })
+  })
+}
+
+/**
+ * Connect `nodes` in a chain, each dialling the one before it, once that one knows the grant that
+ * admits it (its gater refuses the dial until the document's access list has reached it).
+ */
+export async function connectChain (nodes: CommonplaceNode[]): Promise<void> {
+  for (let i = 0; i + 1 < nodes.length; i++) {
+    await whenNamed(nodes[i], nodes[i + 1].orgId)
+    await nodes[i + 1].libp2p.dial(multiaddr(nodes[i].listenAddresses()[0]))
+    await whenConnected(nodes[i], nodes[i + 1])
+  }
+}
+
+/** Resolve when an access list `node` holds names `org`. */
+async function whenNamed (node: CommonplaceNode, org: string): Promise<void> {
+  if (node.store.documentsNaming(org, 1).length > 0) return
+  await new Promise<void>(resolve => {
+    const off = node.store.onChange(change => {
+      if (!change.accessChanged || node.store.documentsNaming(org, 1).length === 0) return
+      off()
+      resolve()
     })
   })
 }

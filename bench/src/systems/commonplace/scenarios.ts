@@ -10,7 +10,7 @@ import { latencyMetrics, latencyVariant, pacedEdits, percentile } from '../../me
 import { WorkloadId } from '../../types.ts'
 import type { BenchConfig, Metrics, RunContext, Scenario } from '../../types.ts'
 import {
-  benchNode, bodyLength, createDocs, dataDirOf, nextAck, shareDocs, viaProxy, whenBodies, whenConfirmed, whenConnected, whenDurable
+  benchNode, bodyLength, connectChain, createDocs, dataDirOf, nextAck, shareDocs, viaProxy, whenBodies, whenConfirmed, whenDurable
 } from './fixtures.ts'
 import { traceScenarios } from './trace.ts'
 import { editLatencyAcrossProcesses } from './latency-processes.ts'
@@ -142,10 +142,7 @@ async function editLatency (ctx: RunContext, hops: number, intervalMs: number): 
     const last = nodes[nodes.length - 1]
     const [id] = await createDocs(first, makeDocs(config.seed, 1, 1000))
     await shareDocs(first, dataDirOf(first), [id], nodes.slice(1).map(n => n.orgId as OrgId), 'edit')
-    for (let i = 0; i + 1 < nodes.length; i++) {
-      await nodes[i + 1].libp2p.dial(multiaddr(nodes[i].listenAddresses()[0]))
-      await whenConnected(nodes[i], nodes[i + 1])
-    }
+    await connectChain(nodes)
     await whenBodies(last, [id], [bodyLength(first, id)])
     const times = await pacedEdits(config.warmupEdits, config.edits, intervalMs, async i => {
       // the time is taken in the change listener, as the hubs' bench takes it in its observer:
@@ -242,10 +239,7 @@ async function manyNodes (ctx: RunContext): Promise<Metrics> {
     const first = nodes[0]
     const [id] = await createDocs(first, makeDocs(config.seed, 1, 1000))
     await shareDocs(first, dataDirOf(first), [id], nodes.slice(1).map(n => n.orgId as OrgId), 'edit')
-    for (let i = 0; i + 1 < nodes.length; i++) {
-      await nodes[i + 1].libp2p.dial(multiaddr(nodes[i].listenAddresses()[0]))
-      await whenConnected(nodes[i], nodes[i + 1])
-    }
+    await connectChain(nodes)
     await Promise.all(nodes.map(async n => { await whenBodies(n, [id], [bodyLength(first, id)]) }))
     const times: number[] = []
     for (let i = 0; i < MANY_NODES_WARMUP + MANY_NODES_EDITS; i++) {
