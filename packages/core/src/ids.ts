@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
+import { concat as u8Concat, toString as u8ToString, fromString as u8FromString } from 'uint8arrays'
 import type { PublicKey } from '@libp2p/interface'
 import { InvalidIdError } from './errors.ts'
 import { DOC_NONCE_BYTES } from './constants.ts'
@@ -92,7 +92,7 @@ export function randomSectionId (): SectionId {
  * id means nobody else can claim to own a document: anyone can recompute it.
  */
 export async function deriveDocId (owner: OrgId, nonce: string): Promise<DocId> {
-  const input = new Uint8Array([...u8FromString(owner), ...u8FromString(parseNonce(nonce), 'base32')])
+  const input = u8Concat([u8FromString(owner), u8FromString(parseNonce(nonce), 'base32')])
   const digest = await sha256.digest(input)
   return u8ToString(digest.digest.subarray(0, DOC_NONCE_BYTES), 'base32') as DocId
 }

@@ -27,10 +27,14 @@ export interface IndexedRecords<T> {
   all(): T[]
 }
 
+/** In `recent`: the record is not on disk (every write of one goes through `committed`). */
+const ABSENT = Symbol('absent')
+
 export function indexedRecords<T> (storage: KeyValueStore, prefix: string, decode: (id: DocId, bytes: Uint8Array) => T, max: number, unreadable?: Unreadable): IndexedRecords<T> {
   const staged = new Map<DocId, T>()
-  const recent = new Map<DocId, T>()
-  const remember = (id: DocId, value: T): void => {
+  // a document arriving is asked for several times before its first record is written
+  const recent = new Map<DocId, T | typeof ABSENT>()
+  const remember = (id: DocId, value: T | typeof ABSENT): void => {
     recent.delete(id)
     recent.set(id, value)
     if (recent.size > max) recent.delete(recent.keys().next().value as DocId)
@@ -39,17 +43,27 @@ export function indexedRecords<T> (storage: KeyValueStore, prefix: string, decod
     const hit = recent.get(id)
     if (hit !== undefined) {
       remember(id, hit)
-      return hit
+      return hit === ABSENT ? undefined : hit
     }
     const bytes = storage.get(prefix + id)
-    if (bytes == null) return undefined
+    if (bytes == null) {
+      remember(id, ABSENT)
+      return undefined
+    }
     const value = decode(id, bytes)
     remember(id, value)
     return value
   }
   return {
     get: id => staged.get(id) ?? read(id),
-    has: id => staged.has(id) || recent.has(id) || storage.get(prefix + id) != null,
+    has (id) {
+      if (staged.has(id)) return true
+      const hit = recent.get(id)
+      if (hit !== undefined) return hit !== ABSENT
+      if (storage.get(prefix + id) != null) return true
+      remember(id, ABSENT)
+      return false
+    },
     stage (id, value) { staged.set(id, value) },
     committed (values) {
       for (const [id, value] of values) {
@@ -68,7 +82,8 @@ export function indexedRecords<T> (storage: KeyValueStore, prefix: string, decod
         const id = key.slice(prefix.length) as DocId
         seen.add(id)
         try {
-          out.push(staged.get(id) ?? recent.get(id) ?? decode(id, bytes))
+          const cached = recent.get(id)
+          out.push(staged.get(id) ?? (cached === ABSENT ? undefined : cached) ?? decode(id, bytes))
         } catch (err) {
           // one record that does not decode leaves the others listed
           if (unreadable == null || !isCorrupt(err)) throw err
