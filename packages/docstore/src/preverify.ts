@@ -27,8 +27,6 @@ export const MIN_PREVERIFY = 4
 /** What the memory holds at most: signatures, and bytes they cover. */
 const MAX_REMEMBERED = 4096
 const MAX_REMEMBERED_BYTES = 16 * 1024 * 1024
-/** How long a frame waits for the worker's answer at most. */
-const MAX_WAIT_MS = 1000
 /** The worker stops after this long without work. */
 const IDLE_MS = 30_000
 const PUBLIC_KEY_BYTES = 32
@@ -127,10 +125,7 @@ export function preverify (items: SignatureToCheck[]): Promise<void> | undefined
   if (packed == null) return undefined
   const id = nextId++
   return new Promise<void>(resolve => {
-    // a frame never waits on the worker for long: unanswered, its signatures are verified as it is applied
-    const late = setTimeout(() => { waiting.delete(id); resolve() }, MAX_WAIT_MS)
     waiting.set(id, ok => {
-      clearTimeout(late)
       if (ok != null) for (let i = 0; i < items.length; i++) if (ok[i] === 1) remember(items[i])
       resolve()
     })
