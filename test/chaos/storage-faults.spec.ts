@@ -140,32 +140,32 @@ function varint (bytes: Buffer, at: number): [number, number] {
 
 /**
  * The overflow pages (0-based, in order) of the first row whose key starts with `prefix`, read
- * from the cells of the `kv` table's pages as SQLite lays them out (an index-format B-tree,
- * WITHOUT ROWID, where a row lies in a leaf or an interior page): the pages that hold nothing but
- * that row's value.
+ * from the cells of the `kv` table's leaf pages as SQLite lays them out (a rowid table: its rows in
+ * the leaves of a table B-tree, the keys also in an index of their own): the pages that hold
+ * nothing but that row's value.
  */
 function overflowChain (bytes: Buffer, prefix: string): number[] {
   expect(bytes.readUInt16BE(16)).toBe(PAGE)
   const usable = PAGE - bytes[20]
-  const maxLocal = Math.floor((usable - 12) * 64 / 255) - 23
+  const maxLocal = usable - 35
   const minLocal = Math.floor((usable - 12) * 32 / 255) - 23
   const starts: Array<{ key: string, first: number }> = []
   for (let page = 1; page * PAGE < bytes.length; page++) {
     const base = page * PAGE
-    // 0x0a: a leaf page of an index-format B-tree; 0x02: an interior one (its cells start with a child's number)
-    const interior = bytes[base] === 0x02
-    if (!interior && bytes[base] !== 0x0a) continue
+    // 0x0d: a leaf page of a table B-tree (interior ones hold rowids only)
+    if (bytes[base] !== 0x0d) continue
     for (let c = 0; c < bytes.readUInt16BE(base + 3); c++) {
-      const cell = base + bytes.readUInt16BE(base + (interior ? 12 : 8) + 2 * c) + (interior ? 4 : 0)
+      const cell = base + bytes.readUInt16BE(base + 8 + 2 * c)
       const [payload, sizeLength] = varint(bytes, cell)
       if (payload <= maxLocal) continue
-      const record = cell + sizeLength
+      const [, rowidLength] = varint(bytes, cell + sizeLength)
+      const record = cell + sizeLength + rowidLength
       const [headerSize, headerLength] = varint(bytes, record)
       const [keyType] = varint(bytes, record + headerLength)
       const key = bytes.subarray(record + headerSize, record + headerSize + (keyType - 13) / 2).toString('latin1')
       if (!key.startsWith(prefix)) continue
-      const rest = minLocal + ((payload - minLocal) % (usable - 4))
-      starts.push({ key, first: bytes.readUInt32BE(record + (rest <= maxLocal ? rest : minLocal)) - 1 })
+      const local = minLocal + ((payload - minLocal) % (usable - 4))
+      starts.push({ key, first: bytes.readUInt32BE(record + (local <= maxLocal ? local : minLocal)) - 1 })
     }
   }
   starts.sort((a, b) => a.key < b.key ? -1 : 1)

@@ -51,12 +51,49 @@ function openDatabase (init: SqliteStoreInit): DatabaseSync {
     if (init.maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(init.maxPageCount))}`)
     // deferred: checkpoints run when the store is quiet (sqliteStore), not in the commit of a catch-up
     if (init.durability !== 'in-commit') db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
-    db.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID')
+    db.exec(`CREATE TABLE IF NOT EXISTS kv ${KV_COLUMNS}`)
+    if (isWithoutRowid(db)) withRowids(db, init.path, init.logger?.forComponent(LOG_COMPONENT))
     db.exec('BEGIN IMMEDIATE; COMMIT')
     return db
   } catch (err) {
     try { db?.close() } catch { /* the open error below is the one to report */ }
     throw openError(init.path, err)
+  }
+}
+
+/**
+ * The table: a rowid table with its keys in their own index. Not `WITHOUT ROWID`, which keeps each
+ * row in the key's B-tree: rows of a document's whole state (10 KB and more) leave a few of them per
+ * page, interior pages included, so every lookup went down a deep tree, a miss beside such rows
+ * cost ~24 µs instead of ~0.7, and writing 1,000 documents of 10 KB took three times as long
+ * (docs/storage.md, "The table").
+ */
+const KV_COLUMNS = '(key TEXT PRIMARY KEY, value BLOB NOT NULL)'
+
+function isWithoutRowid (db: DatabaseSync): boolean {
+  const row = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'kv'").get() as { sql?: string } | undefined
+  return /WITHOUT\s+ROWID/i.test(row?.sql ?? '')
+}
+
+/**
+ * Bring a store written before the table had rowids over: its rows copied into the new table in
+ * one transaction (a failure, a full disk among them, rolls it back and leaves the old table whole),
+ * then the file rewritten without the old table's pages (if that fails, they stay free for later writes).
+ */
+function withRowids (db: DatabaseSync, path: string, log?: Logger): void {
+  log?.('copying the rows of %s into a table with rowids', path)
+  db.exec('BEGIN IMMEDIATE')
+  try {
+    db.exec(`CREATE TABLE kv_rowid ${KV_COLUMNS}; INSERT INTO kv_rowid (key, value) SELECT key, value FROM kv ORDER BY key; DROP TABLE kv; ALTER TABLE kv_rowid RENAME TO kv`)
+    db.exec('COMMIT')
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK')
+    throw err
+  }
+  try {
+    db.exec('VACUUM')
+  } catch (err) {
+    log?.error('rewriting %s without the old table failed; its pages stay free for later writes - %e', path, err)
   }
 }
 
@@ -83,7 +120,8 @@ function openWalSync (db: DatabaseSync, path: string, log?: Logger): WalSync {
 
 /**
  * A `KeyValueStore` in one SQLite file through `node:sqlite`: one table
- * `kv(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID`, in WAL mode, and an exclusive lock
+ * `kv(key TEXT PRIMARY KEY, value BLOB NOT NULL)` (a rowid table; one written `WITHOUT ROWID`
+ * before is copied over at open), in WAL mode, and an exclusive lock
  * held from open to close, so a second opener (another process, or this one again) gets
  * DataFolderInUseError. A file that is not a SQLite database gives StorageCorruptError. A batch
  * is durable once `sync()` resolves (or on return from `write()` with `durability: 'in-commit'`).

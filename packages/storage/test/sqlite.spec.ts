@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
+import { DatabaseSync } from 'node:sqlite'
 import type { KeyValueStore } from '@commonplace/core'
 import { sqliteStore } from '../src/index.ts'
 import { keyValueStoreAcceptance } from './acceptance.ts'
@@ -124,6 +125,54 @@ describe('sqliteStore on disk', () => {
     store.write(written.slice(0, 3).map(([key]) => ({ type: 'del', key })))
     store.write([{ type: 'put', key: 'after', value: new Uint8Array(8 * 1024) }])
     expect(store.get('after')).toHaveLength(8 * 1024)
+  })
+
+  /** A store as written before the table had rowids: `rows` rows of 8 KiB under `k/`. */
+  function writeWithoutRowids (rows: number): Array<[string, Uint8Array]> {
+    const db = new DatabaseSync(path)
+    db.exec('PRAGMA journal_mode = WAL; CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID')
+    const put = db.prepare('INSERT INTO kv (key, value) VALUES (?, ?)')
+    const written: Array<[string, Uint8Array]> = []
+    for (let i = 0; i < rows; i++) {
+      const entry: [string, Uint8Array] = [`k/${String(i).padStart(3, '0')}`, new Uint8Array(randomBytes(8 * 1024))]
+      put.run(...entry)
+      written.push(entry)
+    }
+    db.close()
+    return written
+  }
+
+  const tableSql = (): string => {
+    const db = new DatabaseSync(path)
+    try {
+      return (db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'kv'").get() as { sql: string }).sql
+    } finally {
+      db.close()
+    }
+  }
+
+  it('brings a store written WITHOUT ROWID over to a rowid table at open, every row kept', () => {
+    const written = writeWithoutRowids(40)
+    expect(tableSql()).toMatch(/WITHOUT ROWID/)
+    const store = open()
+    expect(store.range({ gte: 'k/', lt: 'k0' })).toEqual(written)
+    store.write([{ type: 'put', key: 'k/040', value: Uint8Array.of(1) }, { type: 'del', key: 'k/000' }])
+    store.close()
+    expect(tableSql()).not.toMatch(/WITHOUT ROWID/)
+    const again = open()
+    expect(again.range({ gte: 'k/', lt: 'k0' })).toEqual([...written.slice(1), ['k/040', Uint8Array.of(1)]])
+  })
+
+  it('leaves a store written WITHOUT ROWID whole when its copy does not fit, with StorageFullError, and copies it once there is room', () => {
+    const written = writeWithoutRowids(40)
+    const pages = Math.ceil(statSync(path).size / PAGE_SIZE)
+    const err = (() => { try { open(pages + 8) } catch (e) { return e } })()
+    expect(err).toMatchObject({ name: 'StorageFullError', code: 'ERR_STORAGE_FULL' })
+    expect(tableSql()).toMatch(/WITHOUT ROWID/)
+    const store = open()
+    expect(store.range({ gte: 'k/', lt: 'k0' })).toEqual(written)
+    store.close()
+    expect(tableSql()).not.toMatch(/WITHOUT ROWID/)
   })
 
   it('refuses a second open of the same path in this process with DataFolderInUseError, and allows it after close', () => {
