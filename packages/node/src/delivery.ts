@@ -2,8 +2,9 @@
  * Getting shared documents to the organisations they are shared with (docs/directory.md): for
  * every organisation named in a grant of a document this node owns that has not confirmed the
  * document's latest change, dial it (at the addresses its card or presence gives) with backoff,
- * a few at a time; once connected, the sync session sends what it lacks. `deliveryOf` says where
- * each grant stands.
+ * a few at a time; once connected, the sync session sends what it lacks. A change made here to a
+ * document another organisation owns is delivered the same way, to its owner and to the
+ * organisations granted it. `deliveryOf` says where each grant stands.
  *
  * Who is still owed something is kept on disk, one `dw/<org>` row per organisation (written when
  * it starts to be owed, connected or not, deleted once it confirms), so a start reads those rows
@@ -86,6 +87,20 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
     const acl = store.access(doc)
     if (acl == null || acl.header.owner !== self) return []
     return acl.grants.filter(g => g.role !== 'none' && !isNetworkId(g.to) && g.to !== self).map(g => g.to as OrgId)
+  }
+  /**
+   * The organisations a change made here to `doc` goes to: for a document this organisation owns,
+   * its grantees; for another's, its owner and the organisations granted it (networks' members are
+   * dialled as members).
+   */
+  const readersOf = (doc: DocId): OrgId[] => {
+    const acl = store.access(doc)
+    if (acl == null) return []
+    if (acl.header.owner === self) return grantees(doc)
+    const orgs = new Set<OrgId>([acl.header.owner])
+    for (const g of acl.grants) if (g.role !== 'none' && !isNetworkId(g.to)) orgs.add(g.to as OrgId)
+    orgs.delete(self)
+    return [...orgs]
   }
   /** The documents this organisation owns whose access list names `party`. */
   const ownDocsNaming = (party: string): DocId[] => store.documentsNaming(party).filter(id => store.access(id)?.header.owner === self)
@@ -212,8 +227,9 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
       const onDisconnect = (evt: CustomEvent<PeerId>): void => {
         const org = evt.detail.toString() as OrgId
         const until = owedUntil(org)
-        if (until === 0) return
-        owe(org, until, false)
+        // still owed a change of a document another owns (owedUntil reads only our own documents)
+        if (until === 0 && !owed.has(org)) return
+        if (until > 0) owe(org, until, false)
         // refused at once by its gater, or gone: try again later, not in a loop
         const previous = attempts.get(org)
         retryLater(org, { state: 'unreachable', since: previous?.state === 'unreachable' ? previous.since : now(), failures: (previous?.failures ?? 0) + 1 })
@@ -222,7 +238,7 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
       node.addEventListener('peer:disconnect', onDisconnect)
       offs.push(store.onChange(change => {
         if (change.origin.kind !== 'local') return
-        for (const org of grantees(change.id)) {
+        for (const org of readersOf(change.id)) {
           if (confirmed(change.id, org)) continue
           owe(org, change.changeSeq, true)
           // a connected grantee gets the change from its sync session: nothing to dial

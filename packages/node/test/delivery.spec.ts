@@ -93,6 +93,32 @@ describe('sharing by name', () => {
     await until([riverside, hillview], async () => (await noticesOf(hillview)).includes('Riverside Surgery shared "Repeat prescribing" with you'), 'the notice')
   })
 
+  it('delivers a change made at an organisation the document is shared with to its owner, which was away', async () => {
+    let riverside = await startNode('Riverside Surgery')
+    const hillview = await startNode('Hillview Medical Practice')
+    await befriend(hillview, riverside)
+    const doc = await riverside.api.createDoc({ title: 'Handwashing', sections: [{ heading: 'Why', text: 'It stops infections.' }] })
+    await riverside.api.share(doc.id, { with: 'Hillview Medical Practice', role: 'edit' })
+    await until([riverside, hillview], async () => (await riverside.api.getDoc(doc.id)).grants[0].delivery?.state === 'delivered', 'delivered')
+    const riversideDir = dataDirOf(riverside)
+    await stopNode(riverside)
+
+    const delivered: string[] = []
+    const off = hillview.events(event => { if (event.type === 'delivery') delivered.push(event.org) })
+    // Hillview edits while Riverside is away: Riverside is owed the change, on disk as an owner's grantee is
+    await hillview.api.editDoc(doc.id, { append: { section: 'Why', text: 'Twenty seconds with soap.' } })
+    await until([hillview], () => hillview.libp2p.getConnections().length === 0, 'no connection')
+    // started again, Riverside owes no one anything and dials no one: Hillview dials it
+    riverside = await startNode('Riverside Surgery', riversideDir)
+    await until([riverside, hillview], async () => (await riverside.api.getDoc(doc.id)).sections[0].markdown.includes('Twenty seconds with soap.'), 'the edit reached Riverside')
+    expect(hillview.libp2p.getConnections(riverside.libp2p.peerId).some(c => c.direction === 'outbound')).toBe(true)
+    const hillviewDir = dataDirOf(hillview)
+    await until([riverside, hillview], () => delivered.includes(riverside.orgId), 'Hillview told that Riverside has its change')
+    off()
+    await stopNode(hillview)
+    expect(owedIn(hillviewDir)).toEqual([])
+  })
+
   it('remembers across a restart who is still owed a document, dials it, and forgets it once it has the document', async () => {
     let riverside = await startNode('Riverside Surgery')
     let hillview = await startNode('Hillview Medical Practice')
