@@ -207,8 +207,8 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
         // while A is down, B edits its copy; then A's database is damaged
         await b.api.editDoc(victim, { append: { section: 'Daily', text: 'Thermometer replaced on Monday.' } })
         fault(aDir, victim, marker, next)
-        // a damaged page also stops SQLite reading some rows whose keys sort beside it (which ones
-        // depends on the search path): those are refused too, and listed; the rest serves
+        // the zeroed pages hold the victim's value only; a damaged page of the keys' index would also
+        // stop SQLite reading rows whose keys sort beside it: those would be refused too, and listed
         const damaged = new Map(all.map(id => [id, storedOf(aDir, id)]))
 
         // A alone: the damaged documents are refused and listed, the rest serves, nothing is written over them
@@ -248,7 +248,7 @@ describe('storage faults: a damaged document is quarantined, the rest keeps serv
           ...readable.length > 0 ? [await apiRequest(a, aDir, 'PATCH', `/api/docs/${readable[0]}`, { title: 'Still editable' })] : [],
           await apiRequest(a, aDir, 'POST', '/api/docs', { title: 'New after the fault' })
         ]
-        // a damaged page also stops SQLite writing rows whose keys sort beside it: refused, typed
+        // a damaged index page would also stop SQLite writing rows whose keys sort beside it: refused, typed
         if (pageDamage === true) for (const w of writes) expect([200, 201, 'ERR_STORAGE_WRITE', 'ERR_STORAGE_CORRUPT']).toContain(w.json.error?.code ?? w.status)
         else expect(writes.map(w => w.status)).toEqual([200, 201])
         expect(writes.length).toBe(readable.length > 0 ? 2 : 1)
