@@ -83,23 +83,15 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
     return peer
   }
   const connected = (org: string): boolean => libp2p?.getConnections(peerOf(org)).some(c => c.status === 'open') === true
-  const grantees = (doc: DocId): OrgId[] => {
-    const acl = store.access(doc)
-    if (acl == null || acl.header.owner !== self) return []
-    return acl.grants.filter(g => g.role !== 'none' && !isNetworkId(g.to) && g.to !== self).map(g => g.to as OrgId)
-  }
   /**
-   * The organisations a change made here to `doc` goes to: for a document this organisation owns,
-   * its grantees; for another's, its owner and the organisations granted it (networks' members are
-   * dialled as members).
+   * The organisations a change of `doc` held here goes to: those granted it, and its owner when
+   * that is another (networks' members are dialled as members).
    */
   const readersOf = (doc: DocId): OrgId[] => {
     const acl = store.access(doc)
     if (acl == null) return []
-    if (acl.header.owner === self) return grantees(doc)
-    const orgs = new Set<OrgId>([acl.header.owner])
-    for (const g of acl.grants) if (g.role !== 'none' && !isNetworkId(g.to)) orgs.add(g.to as OrgId)
-    orgs.delete(self)
+    const orgs = new Set<OrgId>(acl.header.owner === self ? [] : [acl.header.owner])
+    for (const g of acl.grants) if (g.role !== 'none' && !isNetworkId(g.to) && g.to !== self) orgs.add(g.to as OrgId)
     return [...orgs]
   }
   /** The documents this organisation owns whose access list names `party`. */
@@ -138,7 +130,7 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
   const owedUntil = (org: OrgId): number => {
     let until = 0
     for (const doc of ownDocsNaming(org)) {
-      if (grantees(doc).includes(org) && !confirmed(doc, org)) until = Math.max(until, store.info(doc)?.changeSeq ?? 0)
+      if (readersOf(doc).includes(org) && !confirmed(doc, org)) until = Math.max(until, store.info(doc)?.changeSeq ?? 0)
     }
     return until
   }
@@ -146,7 +138,7 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
   /** Organisations that lack one of our documents shared with them. */
   const waiting = (docs: DocId[]): Set<OrgId> => {
     const out = new Set<OrgId>()
-    for (const doc of docs) for (const org of grantees(doc)) if (!confirmed(doc, org)) out.add(org)
+    for (const doc of docs) for (const org of readersOf(doc)) if (!confirmed(doc, org)) out.add(org)
     return out
   }
 
@@ -226,10 +218,10 @@ export function createDeliveryTracker (init: DeliveryInit): DeliveryTracker {
       }
       const onDisconnect = (evt: CustomEvent<PeerId>): void => {
         const org = evt.detail.toString() as OrgId
-        const until = owedUntil(org)
-        // still owed a change of a document another owns (owedUntil reads only our own documents)
-        if (until === 0 && !owed.has(org)) return
-        if (until > 0) owe(org, until, false)
+        // owed by our own documents it lacks, or by a change made here it has not confirmed
+        const until = Math.max(owedUntil(org), owed.get(org) ?? 0)
+        if (until === 0) return
+        owe(org, until, false)
         // refused at once by its gater, or gone: try again later, not in a loop
         const previous = attempts.get(org)
         retryLater(org, { state: 'unreachable', since: previous?.state === 'unreachable' ? previous.since : now(), failures: (previous?.failures ?? 0) + 1 })
