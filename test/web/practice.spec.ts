@@ -97,9 +97,21 @@ describe('adapt and adopt: a practice spreads across three practices, seen by th
   }, STEP_TIMEOUT_MS)
 
   it('Hillview adapts Riverside\'s protocol with a reason, and the family shows both', async () => {
+    // the node's sync is held back, as on a slow link: the form opens before the record has arrived
+    let release = (): void => {}
+    const held = new Promise<void>(resolve => { release = resolve })
+    await pageH.routeWebSocket(/\/ws\//, ws => {
+      const server = ws.connectToServer()
+      server.onMessage(message => { void held.then(() => { ws.send(message) }) })
+    })
     await pageH.goto(`${hillview.apiUrl}/#/doc/${encodeURIComponent(source)}`)
     await pageH.getByRole('button', { name: 'Adapt for our organisation' }).click()
     const form = pageH.getByRole('form', { name: 'Adapt for our organisation' })
+    const titleField = form.getByRole('textbox', { name: 'Title of your version' })
+    expect(await titleField.inputValue()).toBe('')
+    release()
+    // the title of our version follows the source's once it arrives
+    await eventually(async () => { expect(await titleField.inputValue()).toBe(TITLE) }, { what: 'the form shows the source\'s title' })
     await form.getByRole('textbox', { name: 'What will you change, and why?' }).fill(WHY)
     // no reason chosen: refused with a sentence, nothing made
     await form.getByRole('button', { name: 'Adapt', exact: true }).click()

@@ -63,19 +63,21 @@ export class WebNode {
   get log (): string { return this.stderr.text() }
 
   async start (): Promise<this> {
-    if (this.httpPort === 0) {
-      this.httpPort = await freePort()
-      this.p2pPort = await freePort()
+    // ports are chosen on the first start and kept (the browser's origin stays the same); another
+    // process may take a chosen port before the node binds it: then the first start picks again
+    const fresh = this.httpPort === 0
+    let ready: Ready | undefined
+    for (let attempt = 1; ready == null; attempt++) {
+      if (fresh) {
+        this.httpPort = await freePort()
+        this.p2pPort = await freePort()
+      }
+      try {
+        ready = await this.spawn()
+      } catch (err) {
+        if (!fresh || !(err instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw err
+      }
     }
-    const args = [freshCliBundle(), 'start', '--data', this.dataDir, '--name', this.name,
-      '--listen', `/ip4/127.0.0.1/tcp/${this.p2pPort}`, '--json',
-      ...(this.options.publicHost == null
-        ? ['--http', `127.0.0.1:${this.httpPort}`]
-        : ['--http', `${PUBLIC_HOST_ADDRESS}:${this.httpPort}`, '--public-url', `https://${this.options.publicHost}:${this.httpPort}`])]
-    const child = spawnNode(args)
-    this.child = child
-    this.stderr = collect(child.stderr, 20_000)
-    const ready = await readyJson(child, () => this.log)
     this.orgId = ready.orgId
     this.apiUrl = ready.api
     this.login = ready.login
@@ -85,8 +87,20 @@ export class WebNode {
     // `eventually` (test/helpers) listens to the event streams of running nodes: it needs only dataDir
     const entry = this as unknown as NodeProc
     runningNodes.add(entry)
-    child.once('exit', () => { runningNodes.delete(entry) })
+    this.child?.once('exit', () => { runningNodes.delete(entry) })
     return this
+  }
+
+  private async spawn (): Promise<Ready> {
+    const args = [freshCliBundle(), 'start', '--data', this.dataDir, '--name', this.name,
+      '--listen', `/ip4/127.0.0.1/tcp/${this.p2pPort}`, '--json',
+      ...(this.options.publicHost == null
+        ? ['--http', `127.0.0.1:${this.httpPort}`]
+        : ['--http', `${PUBLIC_HOST_ADDRESS}:${this.httpPort}`, '--public-url', `https://${this.options.publicHost}:${this.httpPort}`])]
+    const child = spawnNode(args)
+    this.child = child
+    this.stderr = collect(child.stderr, 20_000)
+    return await readyJson(child, () => this.log)
   }
 
   /** SIGTERM and wait for a clean exit. */
@@ -102,6 +116,13 @@ export class WebNode {
   }
 }
 
+/** A start refused because a chosen port was taken meanwhile. */
+class PortTakenError extends Error {}
+
+/** Starts that may pick new ports before one binds. */
+const PORT_ATTEMPTS = 3
+
+/** The node's ready JSON; a CLI error printed instead (`{"error": …}`) rejects with its message. */
 async function readyJson (child: ChildProcess, stderr: () => string): Promise<Ready> {
   let stdout = ''
   child.stdout?.setEncoding('utf8')
@@ -111,11 +132,16 @@ async function readyJson (child: ChildProcess, stderr: () => string): Promise<Re
       timer = setTimeout(() => { reject(new Error(`no ready JSON within ${READY_TIMEOUT_MS} ms: ${stderr()}`)) }, READY_TIMEOUT_MS)
       child.stdout?.on('data', (chunk: string) => {
         stdout += chunk
+        let value: Partial<Ready> & { error?: { code?: string, message?: string } }
         try {
-          resolve(JSON.parse(stdout) as Ready)
-        } catch { /* not complete yet */ }
+          value = JSON.parse(stdout)
+        } catch { return /* not complete yet */ }
+        if (value.error?.code === 'ERR_ADDRESS_IN_USE') reject(new PortTakenError(value.error.message))
+        else if (typeof value.orgId !== 'string' || typeof value.api !== 'string' || typeof value.login !== 'string') reject(new Error(`the node printed no ready JSON: ${stdout}\n${stderr()}`))
+        else resolve(value as Ready)
       })
-      child.once('exit', code => { reject(new Error(`exited (${code}) before it was ready: ${stderr()}`)) })
+      // 'close': after its output was read, which says why it stopped
+      child.once('close', code => { reject(new Error(`exited (${code}) before it was ready: ${stdout}\n${stderr()}`)) })
     })
   } finally {
     clearTimeout(timer)

@@ -22,7 +22,8 @@ interface AdaptProps {
 
 /** The form: a title for our version, why we adapt it, one or more reasons. Opens the new variant. */
 export function AdaptForm ({ id, title, owner, status, onCancel }: AdaptProps) {
-  const [name, setName] = useState(title)
+  // the title follows the record's until someone edits it: the form may open before the record has synced
+  const [name, setName] = useState<string | undefined>()
   const [why, setWhy] = useState('')
   const [reasons, setReasons] = useState<AdaptationReason[]>([])
   const [error, setError] = useState<string | undefined>()
@@ -30,7 +31,8 @@ export function AdaptForm ({ id, title, owner, status, onCancel }: AdaptProps) {
     e.preventDefault()
     if (reasons.length === 0) { setError('Choose at least one reason for adapting it.'); return }
     try {
-      const variant = await practiceApi.adapt(id, { why: why.trim(), reasons, title: name.trim() === '' ? undefined : name.trim() })
+      const chosen = (name ?? title).trim()
+      const variant = await practiceApi.adapt(id, { why: why.trim(), reasons, title: chosen === '' ? undefined : chosen })
       location.hash = `#/doc/${encodeURIComponent(variant.id)}`
     } catch (err) { setError(errorText(err)) }
   }
@@ -42,7 +44,7 @@ export function AdaptForm ({ id, title, owner, status, onCancel }: AdaptProps) {
     <form class="card adapt-form" aria-labelledby="adapt-heading" onSubmit={submit}>
       <h2 id="adapt-heading">Adapt for our organisation</h2>
       <p>Your organisation gets its own version to change, linked for good to this one by {owner}: you will see when they change it, and can propose your changes back.</p>
-      <label>Title of your version <input aria-label="Title of your version" value={name} required onInput={e => { setName(e.currentTarget.value) }} /></label>
+      <label>Title of your version <input aria-label="Title of your version" value={name ?? title} placeholder="The source's title" onInput={e => { setName(e.currentTarget.value) }} /></label>
       <label>What will you change, and why? <textarea aria-label="What will you change, and why?" required rows={3} maxLength={4000} value={why} onInput={e => { setWhy(e.currentTarget.value) }}
         placeholder="Two duty doctors on Mondays: we have twice the results after the weekend." /></label>
       <fieldset class="reasons-field">

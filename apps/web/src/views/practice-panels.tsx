@@ -36,17 +36,25 @@ function sourceOf (doc: Y.Doc): string | undefined {
   return typeof value?.doc === 'string' ? value.doc : undefined
 }
 
-/** Whether the record is a variant, following its metadata as it syncs. */
-function useSource (doc: Y.Doc): string | undefined {
+/**
+ * Whether the record is a variant, and its title, following its metadata as it syncs: a page may
+ * show before the record has arrived from the node.
+ */
+function useRecordMeta (doc: Y.Doc): { source: string | undefined, title: string } {
   const [source, setSource] = useState(() => sourceOf(doc))
+  const [title, setTitle] = useState(() => titleOf(doc))
   useEffect(() => {
     const meta = doc.getMap('meta')
-    const on = (): void => { setSource(sourceOf(doc)) }
+    const on = (): void => { setSource(sourceOf(doc)); setTitle(titleOf(doc)) }
     on() // the metadata may have arrived between the first render and now
     meta.observe(on)
     return () => { meta.unobserve(on) }
   }, [doc])
-  return source
+  return { source, title }
+}
+
+function titleOf (doc: Y.Doc): string {
+  return String(doc.getMap('meta').get('title') ?? '')
 }
 
 /** Above the editors: the actions and the upstream panel. */
@@ -54,10 +62,9 @@ export function PracticeTop ({ id, doc, view, status, owner }: Props) {
   const [adapting, setAdapting] = useState(false)
   const [proposing, setProposing] = useState(false)
   const [sent, setSent] = useState<string | undefined>()
-  const source = useSource(doc)
+  const { source, title } = useRecordMeta(doc)
   const tick = useNodeChanges(status, e => e.type === 'doc' && e.id === source)
   const readOnly = view?.access === 'read' || view?.access === 'comment'
-  const title = String(doc.getMap('meta').get('title') ?? '')
   return (
     <>
       <div class="bar practice-actions">
@@ -78,7 +85,7 @@ export function PracticeTop ({ id, doc, view, status, owner }: Props) {
 
 /** Below the editors: where it came from, its family, proposals and our adoption state. */
 export function PracticeBottom ({ id, doc, view, me, status }: Props) {
-  const source = useSource(doc)
+  const { source, title } = useRecordMeta(doc)
   const tick = useNodeChanges(status, otherDocChanged(id))
   const [family, setFamily] = useState<FamilyView | undefined>()
   const [proposals, setProposals] = useState<ProposalView[]>([])
@@ -89,7 +96,6 @@ export function PracticeBottom ({ id, doc, view, me, status }: Props) {
     }, err => { setError(errorText(err)) })
   }, [id, tick, source])
   const readOnly = view?.access === 'read' || view?.access === 'comment'
-  const title = String(doc.getMap('meta').get('title') ?? '')
   const incoming = proposals.filter(p => p.direction === 'in' && p.source === id && p.status === 'open')
   return (
     <div class="practice">
