@@ -134,32 +134,47 @@ export class NodeProc {
   }
 }
 
-/** Read stdout until it holds the one JSON document `start --json` prints. */
-async function readyJson (child: ChildProcess, name: string, stderr: () => string, timeoutMs: number): Promise<ReadyJson> {
+/** `start --json` printed its error (`{"error": {code, message}}`) instead of the ready JSON. */
+export class StartRefusedError extends Error {
+  readonly code: string
+  constructor (message: string, code: string) {
+    super(message)
+    this.code = code
+  }
+}
+
+/**
+ * Read stdout until it holds the one JSON document `start --json` prints: the ready JSON, or the
+ * error the node stopped with (StartRefusedError). The child is killed when it is not ready.
+ */
+export async function readyJson<T extends ReadyJson = ReadyJson> (child: ChildProcess, name: string, stderr: () => string, timeoutMs: number): Promise<T> {
   let stdout = ''
   let timer: NodeJS.Timeout | undefined
   child.stdout?.setEncoding('utf8')
   try {
-    return await new Promise<ReadyJson>((resolve, reject) => {
+    return await new Promise<T>((resolve, reject) => {
       timer = setTimeout(() => {
         reject(new Error(`${name} printed no ready JSON within ${timeoutMs / 1000} s\nstdout: ${stdout}\nstderr: ${stderr()}`))
       }, timeoutMs)
       child.stdout?.on('data', (chunk: string) => {
         stdout += chunk
-        let value: Partial<ReadyJson> | undefined
+        let value: (Partial<ReadyJson> & { error?: { code?: unknown, message?: unknown } }) | undefined
         try {
           value = JSON.parse(stdout)
         } catch {
           return // not complete yet
         }
-        if (typeof value?.orgId !== 'string' || !Array.isArray(value.listen) || typeof value.api !== 'string') {
+        if (typeof value?.error?.code === 'string') {
+          reject(new StartRefusedError(`${name} did not start: ${String(value.error.message)}`, value.error.code))
+        } else if (typeof value?.orgId !== 'string' || !Array.isArray(value.listen) || typeof value.api !== 'string') {
           reject(new Error(`${name} printed an unexpected ready JSON: ${stdout}`))
         } else {
-          resolve(value as ReadyJson)
+          resolve(value as T)
         }
       })
       child.once('error', reject)
-      child.once('exit', (code, signal) => {
+      // 'close' comes after the output was read, which may say why it stopped
+      child.once('close', (code, signal) => {
         reject(new Error(`${name} exited (code ${code}, signal ${signal}) before it was ready\nstdout: ${stdout}\nstderr: ${stderr()}`))
       })
     })

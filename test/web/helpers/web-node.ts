@@ -9,14 +9,14 @@ import { createServer } from 'node:net'
 import { rmSync } from 'node:fs'
 import { freshCliBundle } from '../../helpers/cli.ts'
 import { tempDataDir } from '../../helpers/data-folder.ts'
-import { runningNodes } from '../../helpers/node-process.ts'
-import type { NodeProc } from '../../helpers/node-process.ts'
+import { StartRefusedError, readyJson, runningNodes } from '../../helpers/node-process.ts'
+import type { NodeProc, ReadyJson } from '../../helpers/node-process.ts'
 import { collect, exitedWithin, isRunning, killAndWait, spawnNode } from '../../helpers/processes.ts'
 
 const READY_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 20_000
 
-interface Ready { orgId: string, listen: string[], api: string, web?: string, tlsFingerprint?: string, login: string }
+interface Ready extends ReadyJson { web?: string, tlsFingerprint?: string, login?: string }
 
 /** Where the web app is served: loopback HTTP (default), or HTTPS under a host name on 127.0.0.2 with the node's own certificate. */
 export interface WebNodeOptions { publicHost?: string }
@@ -75,11 +75,13 @@ export class WebNode {
       try {
         ready = await this.spawn()
       } catch (err) {
-        if (!fresh || !(err instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw err
+        const taken = err instanceof StartRefusedError && err.code === 'ERR_ADDRESS_IN_USE'
+        if (!fresh || !taken || attempt === PORT_ATTEMPTS) throw err
       }
     }
     this.orgId = ready.orgId
     this.apiUrl = ready.api
+    if (ready.login == null) throw new Error(`${this.name} printed no login link: is apps/web built?`)
     this.login = ready.login
     this.webUrl = ready.web ?? ready.api
     this.tlsFingerprint = ready.tlsFingerprint
@@ -100,7 +102,7 @@ export class WebNode {
     const child = spawnNode(args)
     this.child = child
     this.stderr = collect(child.stderr, 20_000)
-    return await readyJson(child, () => this.log)
+    return await readyJson<Ready>(child, this.name, () => this.log, READY_TIMEOUT_MS)
   }
 
   /** SIGTERM and wait for a clean exit. */
@@ -116,34 +118,5 @@ export class WebNode {
   }
 }
 
-/** A start refused because a chosen port was taken meanwhile. */
-class PortTakenError extends Error {}
-
 /** Starts that may pick new ports before one binds. */
 const PORT_ATTEMPTS = 3
-
-/** The node's ready JSON; a CLI error printed instead (`{"error": …}`) rejects with its message. */
-async function readyJson (child: ChildProcess, stderr: () => string): Promise<Ready> {
-  let stdout = ''
-  child.stdout?.setEncoding('utf8')
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await new Promise<Ready>((resolve, reject) => {
-      timer = setTimeout(() => { reject(new Error(`no ready JSON within ${READY_TIMEOUT_MS} ms: ${stderr()}`)) }, READY_TIMEOUT_MS)
-      child.stdout?.on('data', (chunk: string) => {
-        stdout += chunk
-        let value: Partial<Ready> & { error?: { code?: string, message?: string } }
-        try {
-          value = JSON.parse(stdout)
-        } catch { return /* not complete yet */ }
-        if (value.error?.code === 'ERR_ADDRESS_IN_USE') reject(new PortTakenError(value.error.message))
-        else if (typeof value.orgId !== 'string' || typeof value.api !== 'string' || typeof value.login !== 'string') reject(new Error(`the node printed no ready JSON: ${stdout}\n${stderr()}`))
-        else resolve(value as Ready)
-      })
-      // 'close': after its output was read, which says why it stopped
-      child.once('close', code => { reject(new Error(`exited (${code}) before it was ready: ${stdout}\n${stderr()}`)) })
-    })
-  } finally {
-    clearTimeout(timer)
-  }
-}
