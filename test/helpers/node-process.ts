@@ -111,7 +111,8 @@ export class NodeProc {
       return await exitedWithin(child, STOP_TIMEOUT_MS, `${this.name} after SIGTERM`)
     } catch (err) {
       await killAndWait(child)
-      throw err
+      // what it said while stopping says where it stuck
+      throw new Error(`${(err as Error).message}; its log ends:\n${this.stderr.text().slice(-4000)}`)
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * `commonplace start` as a process: SIGTERM and SIGINT stop it cleanly (exit 0, its node info
- * file removed), also while requests are being answered.
+ * file removed), also while requests are being answered, and when something the stop does not
+ * close would keep the process running.
  */
 import { describe, it, expect, afterEach } from 'vitest'
 import { spawn } from 'node:child_process'
@@ -21,15 +22,17 @@ afterEach(() => {
 })
 
 /** Start a node process and resolve once `start --json` printed its ready line. */
-async function startNode (): Promise<{ child: ChildProcess, dataDir: string, api: string, exit: Promise<[number | null, string | null]> }> {
+async function startNode (nodeArgs: string[] = []): Promise<{ child: ChildProcess, dataDir: string, api: string, exit: Promise<[number | null, string | null]>, stderr: () => string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cp-signals-'))
   dirs.push(dataDir)
-  const child = spawn(process.execPath, [BIN, 'start', '--json', '--name', 'Riverside Surgery', '--listen', '/ip4/127.0.0.1/tcp/0', '--http', '127.0.0.1:0', '--no-mdns'], {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'start', '--json', '--name', 'Riverside Surgery', '--listen', '/ip4/127.0.0.1/tcp/0', '--http', '127.0.0.1:0', '--no-mdns'], {
     env: { ...process.env, COMMONPLACE_DATA: dataDir },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   children.push(child)
   const exit = once(child, 'exit') as Promise<[number | null, string | null]>
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
   let stdout = ''
   const ready = new Promise<{ api: string }>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -40,7 +43,7 @@ async function startNode (): Promise<{ child: ChildProcess, dataDir: string, api
     exit.then(([code]) => { reject(new Error(`the node exited with ${String(code)} before it was ready`)) }, reject)
   })
   const { api } = await ready
-  return { child, dataDir, api, exit }
+  return { child, dataDir, api, exit, stderr: () => stderr }
 }
 
 describe('commonplace start and signals', () => {
@@ -71,5 +74,15 @@ describe('commonplace start and signals', () => {
     await Promise.all(requests)
     expect(code).toBe(0)
     expect(existsSync(join(dataDir, 'node.json'))).toBe(false)
+  })
+
+  it('exits on SIGTERM when something the stop does not close holds the process open, and says what', async () => {
+    // a timer of the process's own, started before the CLI, that nothing will clear
+    const { child, dataDir, exit, stderr } = await startNode(['--import', 'data:text/javascript,setInterval(() => {}, 60000)'])
+    child.kill('SIGTERM')
+    const [code] = await exit
+    expect(code).toBe(0)
+    expect(existsSync(join(dataDir, 'node.json'))).toBe(false)
+    expect(stderr()).toMatch(/^commonplace: still running 5 s after the stop, held by: .*Timeout.*; exiting\.\n$/)
   })
 })

@@ -13,7 +13,7 @@ import type { RunningNode } from '../node-api.ts'
 import type { SetAdoptionRequest } from '@commonplace/api'
 import { DEMO_NETWORK, DEMO_ORGS, BLOOD_RESULTS, FRIDGE_BREACH, HILLVIEW_MONDAYS, REPEAT_PRESCRIPTIONS, RIVERSIDE_EVENINGS } from './demo-data.ts'
 import type { DemoOrg } from './demo-data.ts'
-import { STOP_DEADLINE_MS, loadNode, stopRequest, stopWithin } from './node.ts'
+import { STOP_DEADLINE_MS, exitIfHeldOpen, loadNode, stopRequest, stopWithin } from './node.ts'
 
 /** The first TCP port of the demo's nodes (the local APIs are 10 above). */
 const BASE_PORT = 7450
@@ -64,6 +64,7 @@ export const demoCommand: CommandSpec = {
     } finally {
       stop.dispose()
       await Promise.all(Object.values(nodes).map(async node => await stopWithin(node, STOP_DEADLINE_MS).catch(() => false)))
+      exitIfHeldOpen(ctx, STOP_DEADLINE_MS)
     }
   }
 }

@@ -100,6 +100,7 @@ export const startCommand: CommandSpec = {
     out.note(`Stopping (${reason})…`)
     if (await stopWithin(node, STOP_DEADLINE_MS)) {
       out.note('Stopped.')
+      exitIfHeldOpen(ctx, STOP_DEADLINE_MS)
     } else if (ctx.io.signal == null) {
       // something (a peer's stream, a disk sync) holds the stop up: a signal must still end the process
       out.note(`The node did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting anyway.`)
@@ -120,6 +121,20 @@ export async function stopWithin (node: { stop(): Promise<void> }, ms: number): 
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * After a stop a signal asked for: the process ends even when something the stop did not close (a
+ * socket, a timer) would keep it running. The timer itself holds nothing: a process left with
+ * nothing open exits at once; one held open exits after `ms`, saying what held it.
+ */
+export function exitIfHeldOpen ({ io }: CommandContext, ms: number): void {
+  if (io.signal != null) return
+  setTimeout(() => {
+    // on stderr with --json too: it is a fault to look into, not progress
+    io.stderr.write(`commonplace: still running ${ms / 1000} s after the stop, held by: ${process.getActiveResourcesInfo().join(', ')}; exiting.\n`)
+    process.exit()
+  }, ms).unref()
 }
 
 export async function loadNode (load: (() => Promise<NodeModule>) | undefined): Promise<NodeModule> {
