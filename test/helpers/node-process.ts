@@ -108,7 +108,11 @@ export class NodeProc {
     const child = this.requireChild()
     child.kill('SIGTERM')
     try {
-      return await exitedWithin(child, STOP_TIMEOUT_MS, `${this.name} after SIGTERM`)
+      const info = await exitedWithin(child, STOP_TIMEOUT_MS, `${this.name} after SIGTERM`)
+      // stopped, then held open by something its stop did not close (the CLI ended it): shown, not failed
+      const held = /^commonplace: still running .*$/m.exec(this.stderr.text())
+      if (held != null) console.warn(`${this.name}: ${held[0]}`)
+      return info
     } catch (err) {
       await killAndWait(child)
       // what it said while stopping says where it stuck
